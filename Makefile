@@ -1,0 +1,36 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+# Each bootstraps .venv with uv (from PyPI) and installs what it needs.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SHARED ?= ../shared
+
+.PHONY: demo test eval eval-extraction bench-ingest install clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	@export NEWSBRIEF_DATA_DIR=$${NEWSBRIEF_DATA_DIR:-$$PWD/.demo-data}; \
+	$(BIN)/newsbrief ingest examples/apple-alibaba && \
+	$(BIN)/newsbrief articles
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+eval-extraction: $(STAMP)
+	$(BIN)/python eval/extraction.py --data $(SHARED)/data/extraction
+
+eval: eval-extraction
+
+bench-ingest: $(STAMP)
+	$(BIN)/python eval/bench_ingest.py --data $(SHARED)/data/extraction
+
+clean:
+	rm -rf $(VENV) .demo-data .pytest_cache

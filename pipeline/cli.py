@@ -1,0 +1,206 @@
+"""The command line: parse arguments, call the library, render the result.
+
+Exit codes: 0 on success, 1 when some inputs failed and the rest went through, 2 on a usage
+error. Heavy libraries are imported inside the commands so that ``--help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from pipeline.ingest import Outcome
+    from pipeline.models import Article
+    from pipeline.settings import Settings
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="newsbrief: briefs of a news story across outlets, every claim cross-checked.",
+)
+out = Console()
+err = Console(stderr=True)
+
+EXIT_PARTIAL = 1
+EXIT_USAGE = 2
+
+JsonFlag = Annotated[bool, typer.Option("--json", "--jsonl", help="Print JSON instead of tables.")]
+Sources = Annotated[list[str], typer.Argument(help="Files, folders, URLs, RSS/Atom feeds or JSONL files.")]
+
+_state: dict = {}
+
+
+@app.callback()
+def _global(
+    data_dir: Annotated[
+        Optional[Path], typer.Option(help="Data directory; defaults to $NEWSBRIEF_DATA_DIR or a per-user folder.")
+    ] = None,
+) -> None:
+    _state["data_dir"] = data_dir
+
+
+def settings() -> Settings:
+    from pydantic import ValidationError
+
+    from pipeline.settings import Settings
+
+    overrides = {"data_dir": _state["data_dir"]} if _state.get("data_dir") else {}
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        err.print(f"[red]error:[/] bad NEWSBRIEF_* setting:\n{exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def open_store(config: Settings):
+    from store.articles import ArticleStore
+
+    return ArticleStore(config.db_path)
+
+
+def print_json(value) -> None:
+    print(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def progress_bar(total: int, label: str):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    progress = Progress(
+        TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=err, transient=True, disable=total < 2 or not err.is_terminal,
+    )
+    return progress, progress.add_task(label, total=total)
+
+
+@app.command()
+def ingest(sources: Sources, as_json: JsonFlag = False) -> None:
+    """Read, clean and store articles. Running it twice changes nothing."""
+    from pipeline.ingest import ingest as run_ingest
+    from pipeline.sources import expand_sources
+
+    config = settings()
+    total = len(expand_sources(sources))
+    progress, task = progress_bar(total, "Ingesting")
+    stream = print_json if as_json else None
+    with open_store(config) as store, progress:
+        report = run_ingest(
+            sources, store, config,
+            on_unit_done=lambda _unit: progress.advance(task),
+            on_outcome=(lambda o: stream(o.as_json())) if stream else None,
+        )
+    if not as_json:
+        _print_ingest_summary(report.outcomes, config)
+    if report.failures:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def _print_ingest_summary(outcomes: list[Outcome], config: Settings) -> None:
+    from rich.table import Table
+
+    added = sum(o.status == "added" for o in outcomes)
+    unchanged = sum(o.status == "unchanged" for o in outcomes)
+    failed = [o for o in outcomes if o.status == "failed"]
+    out.print(f"[green]{added} added[/], {unchanged} already stored, [red]{len(failed)} failed[/]"
+              f"  (store: {config.db_path})")
+    if failed:
+        table = Table("input", "reason", title="Skipped inputs", title_justify="left")
+        for outcome in failed:
+            table.add_row(outcome.source, outcome.reason)
+        out.print(table)
+
+
+@app.command()
+def articles(
+    as_json: JsonFlag = False,
+    limit: Annotated[Optional[int], typer.Option(min=1, help="Show at most this many.")] = None,
+) -> None:
+    """List stored articles."""
+    from rich.table import Table
+
+    with open_store(settings()) as store:
+        rows = store.list(limit)
+    if as_json:
+        print_json([a.model_dump(mode="json", exclude={"text"}) | {"chars": len(a.text)} for a in rows])
+        return
+    table = Table("id", "outlet", "title", "published", "lang", "words", title=f"{len(rows)} articles")
+    for a in rows:
+        published = a.published.date().isoformat() if a.published else ""
+        table.add_row(a.id[:10], a.outlet or "", a.title or "", published, a.language or "", str(len(a.text.split())))
+    out.print(table)
+
+
+@app.command()
+def show(article_id: Annotated[str, typer.Argument(help="Article id, or a unique prefix of it.")], as_json: JsonFlag = False) -> None:
+    """Show one article: metadata and canonical text."""
+    from store.articles import AmbiguousId
+
+    with open_store(settings()) as store:
+        try:
+            article = store.get(article_id)
+        except AmbiguousId as exc:
+            err.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(EXIT_USAGE) from None
+    if article is None:
+        err.print(f"[red]error:[/] no article with id {article_id!r}; list them with `newsbrief articles`")
+        raise typer.Exit(EXIT_PARTIAL)
+    if as_json:
+        print_json(article.model_dump(mode="json"))
+    else:
+        _print_article(article)
+
+
+def _print_article(article: Article) -> None:
+    from rich.panel import Panel
+
+    fields = ["id", "outlet", "author", "published", "language", "url", "source", "credit"]
+    lines = [f"[bold]{f}[/]: {getattr(article, f)}" for f in fields if getattr(article, f)]
+    out.print(Panel("\n".join(lines), title=article.title or "(untitled)", title_align="left"))
+    out.print(article.text, highlight=False, markup=False)
+
+
+@app.command()
+def extract(sources: Sources, as_json: JsonFlag = False) -> None:
+    """Extract and clean exactly as ingest does, store nothing. With --jsonl, one JSON line per input."""
+    from pipeline.ingest import extract_unit
+    from pipeline.models import IngestFailure
+    from pipeline.sources import expand_sources
+
+    config = settings()
+    failed = 0
+    for unit in expand_sources(sources):
+        for result in extract_unit(unit, config):
+            failed += isinstance(result, IngestFailure)
+            _print_extracted(result, as_json)
+    if failed:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def _print_extracted(result, as_json: bool) -> None:
+    from pipeline.models import IngestFailure
+
+    if isinstance(result, IngestFailure):
+        if as_json:
+            print_json({"source": result.source, "error": result.reason})
+        err.print(f"[red]skipped[/] {result.source}: {result.reason}")
+        return
+    if as_json:
+        print_json(result.model_dump(mode="json", include={"source", "title", "outlet", "published", "text"}))
+    else:
+        _print_article(result)
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:  # `newsbrief extract ... | head` closed the pipe
+        sys.stderr.close()
+
+
+if __name__ == "__main__":
+    main()

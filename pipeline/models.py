@@ -1,0 +1,49 @@
+"""Typed records passed between stages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class SourceHints(BaseModel):
+    """Metadata an input carries beside its content (JSONL fields, a sidecar, a feed entry)."""
+
+    url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+
+
+class RawDocument(BaseModel):
+    """One input read from a source, before cleaning."""
+
+    source: str = Field(description="Where it came from: a path, a URL, or 'file.jsonl:LINE'.")
+    kind: Literal["html", "text"]
+    content: str
+    hints: SourceHints = Field(default_factory=SourceHints)
+
+
+class Article(BaseModel):
+    """A cleaned article. ``text`` is canonical: every later span points into it."""
+
+    id: str
+    source: str
+    url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    language: str | None = None
+    credit: str | None = Field(None, description="Wire credit line, e.g. 'Reuters, with additional editing'.")
+    text: str
+
+
+class IngestFailure(BaseModel):
+    """One input that was skipped, with a one-line reason a person can act on."""
+
+    source: str
+    reason: str

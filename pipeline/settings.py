@@ -1,0 +1,65 @@
+"""One settings object for the whole library, read from ``NEWSBRIEF_*`` variables.
+
+Nested sections use a double underscore: ``NEWSBRIEF_FETCH__TIMEOUT_S=5``.
+Secrets (API keys, in later stages) come only from the environment, never from files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """A per-user folder, following XDG on Linux."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "newsbrief"
+
+
+class FetchSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    timeout_s: float = Field(15.0, gt=0, description="Connect and read timeout per request, seconds.")
+    max_bytes: int = Field(5_000_000, gt=0, description="Largest response body accepted, bytes.")
+    max_redirects: int = Field(5, ge=0, description="Redirects followed; each hop is re-checked.")
+    allow_private_hosts: bool = Field(
+        False,
+        description="Allow URLs that resolve to private, loopback or link-local addresses. "
+        "Off by default so that a pasted URL cannot probe the newsroom's internal network.",
+    )
+    user_agent: str = Field("newsbrief/0.1 (+https://example.invalid/newsbrief)", description="HTTP User-Agent.")
+
+
+class LimitSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_file_bytes: int = Field(20_000_000, gt=0, description="Largest local input file read, bytes.")
+    min_article_chars: int = Field(
+        200, ge=0, description="Cleaned text shorter than this is reported as 'no article found'."
+    )
+    max_feed_entries: int = Field(200, gt=0, description="Entries taken from one RSS/Atom feed.")
+
+
+class Settings(BaseSettings):
+    """Everything configurable, with a description on every field."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSBRIEF_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    data_dir: Path = Field(default_factory=default_data_dir, description="Where the article store lives.")
+    fetch: FetchSettings = Field(default_factory=FetchSettings, description="Fetching URLs and feeds.")
+    limits: LimitSettings = Field(default_factory=LimitSettings, description="Input limits.")
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "articles.sqlite3"
+
+    def config_hash(self) -> str:
+        """Short hash of the configuration, for output metadata and index names."""
+        payload = self.model_dump_json(exclude={"data_dir"})
+        return hashlib.md5(payload.encode()).hexdigest()[:12]

@@ -1,0 +1,242 @@
+"""Reading inputs: files, folders, URLs, RSS/Atom feeds and JSONL, into RawDocuments.
+
+Every reader yields either a RawDocument or an IngestFailure, never raises for one bad input,
+so that one broken file, line, feed entry or URL is reported and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from pipeline.errors import InputError
+from pipeline.fetch import Fetched, fetch_url
+from pipeline.models import IngestFailure, RawDocument, SourceHints
+from pipeline.settings import Settings
+
+HTML_SUFFIXES = {".html", ".htm"}
+TEXT_SUFFIXES = {".txt"}
+JSONL_SUFFIXES = {".jsonl"}
+FEED_SUFFIXES = {".rss", ".atom", ".xml"}
+KNOWN_SUFFIXES = HTML_SUFFIXES | TEXT_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
+SIDECAR_SUFFIX = ".meta.json"
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
+_FEED_SNIFF = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed|rdf:RDF)\b", re.DOTALL)
+
+Item = RawDocument | IngestFailure
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+# --- expanding arguments into units ----------------------------------------------------------
+
+
+def expand_sources(args: list[str]) -> list[str]:
+    """Turn command-line sources into input units: URLs, and files (folders are walked).
+
+    Missing paths stay in the list; reading them reports the error, so it shows in the summary.
+    """
+    units: list[str] = []
+    for arg in args:
+        path = Path(arg)
+        if not is_url(arg) and path.is_dir():
+            units.extend(str(p) for p in sorted(path.rglob("*")) if _is_input_file(p))
+        else:
+            units.append(arg)
+    return units
+
+
+def _is_input_file(path: Path) -> bool:
+    return path.is_file() and path.suffix.lower() in KNOWN_SUFFIXES and not path.name.endswith(SIDECAR_SUFFIX)
+
+
+# --- decoding ----------------------------------------------------------------------------------
+
+
+def decode(data: bytes, source: str, *, declared: str | None = None, html: bool = False) -> str:
+    """Bytes to text, with a clear reason when they are not usable text."""
+    if not data.strip():
+        raise InputError("empty input")
+    if b"\x00" in data[:8192]:
+        raise InputError("binary data, not text or HTML")
+    if html and not declared:
+        found = _META_CHARSET.search(data[:4096])
+        declared = found.group(1).decode("ascii") if found else None
+    encoding = declared or "utf-8-sig"
+    try:
+        return data.decode(encoding)
+    except LookupError:
+        raise InputError(f"unknown character encoding {declared!r}") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not valid {encoding.removesuffix('-sig').upper()} (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            f"convert it first, e.g. iconv -f latin1 -t utf-8 {source}"
+        ) from None
+
+
+def _looks_like_feed(content: bytes, content_type: str = "") -> bool:
+    if any(t in content_type for t in ("rss", "atom")):
+        return True
+    return bool(_FEED_SNIFF.match(content[:2048]))
+
+
+# --- readers -----------------------------------------------------------------------------------
+
+
+def read_source(unit: str, settings: Settings) -> Iterator[Item]:
+    """Read one unit (a file or a URL). Errors come back as IngestFailures."""
+    try:
+        if is_url(unit):
+            yield from _read_url(unit, SourceHints(url=unit), settings)
+        else:
+            yield from _read_file(Path(unit), settings)
+    except InputError as exc:
+        yield IngestFailure(source=unit, reason=str(exc))
+    except OSError as exc:
+        yield IngestFailure(source=unit, reason=exc.strerror or str(exc))
+
+
+def _read_file(path: Path, settings: Settings) -> Iterator[Item]:
+    if not path.exists():
+        raise InputError("no such file or folder")
+    suffix = path.suffix.lower()
+    if suffix not in KNOWN_SUFFIXES:
+        raise InputError(f"unsupported file type {suffix or '(none)'!r}; expected one of {', '.join(sorted(KNOWN_SUFFIXES))}")
+    size = path.stat().st_size
+    if size > settings.limits.max_file_bytes:
+        raise InputError(f"file is {size:,} bytes, over the {settings.limits.max_file_bytes:,} limit (NEWSBRIEF_LIMITS__MAX_FILE_BYTES)")
+    data = path.read_bytes()
+    source = str(path)
+    if suffix in JSONL_SUFFIXES:
+        yield from _read_jsonl(decode(data, source), source, settings)
+    elif suffix in FEED_SUFFIXES:
+        yield from _read_feed(data, source, settings)
+    else:
+        html = suffix in HTML_SUFFIXES
+        content = decode(data, source, html=html)
+        yield RawDocument(source=source, kind="html" if html else "text", content=content, hints=_sidecar_hints(path))
+
+
+def _sidecar_hints(path: Path) -> SourceHints:
+    """Metadata beside a file: ``story.txt`` may have ``story.meta.json`` with outlet, url, ..."""
+    sidecar = path.with_suffix(SIDECAR_SUFFIX)
+    if not sidecar.exists():
+        return SourceHints()
+    try:
+        return SourceHints.model_validate_json(sidecar.read_bytes())
+    except ValidationError as exc:
+        raise InputError(f"bad metadata file {sidecar.name}: {_first_error(exc)}") from None
+
+
+def _first_error(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"])
+    return f"{where}: {err['msg']}" if where else err["msg"]
+
+
+class JsonlRecord(SourceHints):
+    html: str | None = None
+    text: str | None = None
+
+
+def _read_jsonl(content: str, source: str, settings: Settings) -> Iterator[Item]:
+    lines = [(n, line) for n, line in enumerate(content.splitlines(), start=1) if line.strip()]
+    if not lines:
+        raise InputError("JSONL file has no records")
+    for number, line in lines:
+        where = f"{source}:{number}"
+        try:
+            record = JsonlRecord.model_validate(json.loads(line))
+        except json.JSONDecodeError as exc:
+            yield IngestFailure(source=where, reason=f"invalid JSON: {exc.msg} at column {exc.colno}")
+            continue
+        except ValidationError as exc:
+            yield IngestFailure(source=where, reason=f"bad record: {_first_error(exc)}")
+            continue
+        yield from _jsonl_documents(record, where, settings)
+
+
+def _jsonl_documents(record: JsonlRecord, where: str, settings: Settings) -> Iterator[Item]:
+    hints = SourceHints.model_validate(record.model_dump(exclude={"html", "text"}))
+    if record.html:
+        yield RawDocument(source=where, kind="html", content=record.html, hints=hints)
+    elif record.text:
+        yield RawDocument(source=where, kind="text", content=record.text, hints=hints)
+    elif record.url:
+        try:
+            yield from _read_url(record.url, hints, settings)
+        except InputError as exc:
+            yield IngestFailure(source=where, reason=str(exc))
+    else:
+        yield IngestFailure(source=where, reason="record has none of 'html', 'text' or 'url'")
+
+
+def _read_url(url: str, hints: SourceHints, settings: Settings) -> Iterator[Item]:
+    fetched = fetch_url(url, settings.fetch)
+    if _looks_like_feed(fetched.content, fetched.content_type):
+        yield from _read_feed(fetched.content, url, settings)
+        return
+    yield _fetched_document(fetched, hints)
+
+
+def _fetched_document(fetched: Fetched, hints: SourceHints) -> RawDocument:
+    is_text = fetched.content_type == "text/plain"
+    content = decode(fetched.content, fetched.url, declared=fetched.charset, html=not is_text)
+    hints = hints.model_copy(update={"url": hints.url or fetched.url})
+    return RawDocument(source=fetched.url, kind="text" if is_text else "html", content=content, hints=hints)
+
+
+# --- feeds -------------------------------------------------------------------------------------
+
+
+def _read_feed(data: bytes, source: str, settings: Settings) -> Iterator[Item]:
+    import feedparser  # lazily: only feeds need it
+
+    feed = feedparser.parse(data)
+    if not feed.entries:
+        problem = feed.get("bozo_exception")
+        raise InputError(f"not an RSS/Atom feed with entries{f': {problem}' if problem else ''}")
+    outlet = feed.feed.get("title")
+    for index, entry in enumerate(feed.entries[: settings.limits.max_feed_entries]):
+        where = f"{source}#{entry.get('id') or entry.get('link') or index}"
+        yield from _feed_entry_documents(entry, where, outlet, settings)
+
+
+def _feed_entry_documents(entry, where: str, outlet: str | None, settings: Settings) -> Iterator[Item]:
+    hints = SourceHints(
+        url=entry.get("link"),
+        title=entry.get("title"),
+        author=entry.get("author"),
+        outlet=outlet,
+        published=_feed_date(entry),
+    )
+    body = _entry_html(entry)
+    # Most feeds carry only a teaser; then the linked page is the article.
+    if len(re.sub(r"<[^>]+>", "", body)) >= settings.limits.min_article_chars:
+        yield RawDocument(source=where, kind="html", content=body, hints=hints)
+    elif hints.url:
+        try:
+            yield from _read_url(hints.url, hints, settings)
+        except InputError as exc:
+            yield IngestFailure(source=where, reason=str(exc))
+    else:
+        yield IngestFailure(source=where, reason="feed entry has no full text and no link")
+
+
+def _entry_html(entry) -> str:
+    contents = entry.get("content") or []
+    best = max((c.get("value", "") for c in contents), key=len, default="")
+    return best or entry.get("summary", "")
+
+
+def _feed_date(entry) -> datetime | None:
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    return datetime(*parsed[:6], tzinfo=timezone.utc) if parsed else None

@@ -1,0 +1,1 @@
+"""Persistence: the SQLite article store (and, in later stages, the vector index and LLM cache)."""

@@ -1,0 +1,85 @@
+"""The article store: one SQLite file in WAL mode under the data directory.
+
+WAL lets the API, the Slack bot and workers read while one process writes. Each article is
+committed on its own, so an interrupted batch keeps everything it finished.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from pipeline.models import Article
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id          TEXT PRIMARY KEY,
+    source      TEXT NOT NULL,
+    url         TEXT,
+    outlet      TEXT,
+    title       TEXT,
+    author      TEXT,
+    published   TEXT,
+    language    TEXT,
+    credit      TEXT,
+    text        TEXT NOT NULL,
+    ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX IF NOT EXISTS articles_by_time ON articles (ingested_at);
+"""
+FIELDS = list(Article.model_fields)
+
+
+class AmbiguousId(LookupError):
+    """An id prefix matches more than one article."""
+
+
+class ArticleStore:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path, timeout=30)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> ArticleStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def add(self, article: Article) -> bool:
+        """Store an article. Returns False, changing nothing, when its id is already stored."""
+        row = article.model_dump(mode="json")
+        columns = ", ".join(FIELDS)
+        marks = ", ".join(f":{f}" for f in FIELDS)
+        with self.db:
+            cursor = self.db.execute(f"INSERT OR IGNORE INTO articles ({columns}) VALUES ({marks})", row)
+        return cursor.rowcount == 1
+
+    def get(self, id_or_prefix: str) -> Article | None:
+        """An article by id, or by a unique prefix of at least 4 characters, as git allows."""
+        if len(id_or_prefix) < 4:
+            return None
+        pattern = id_or_prefix.replace("%", "").replace("_", "") + "%"
+        rows = self.db.execute("SELECT * FROM articles WHERE id LIKE ? LIMIT 2", (pattern,)).fetchall()
+        if len(rows) > 1:
+            raise AmbiguousId(f"{id_or_prefix!r} matches more than one article; give more characters")
+        return _article(rows[0]) if rows else None
+
+    def list(self, limit: int | None = None) -> list[Article]:
+        sql = "SELECT * FROM articles ORDER BY ingested_at, id"
+        rows = self.db.execute(sql + (" LIMIT ?" if limit else ""), (limit,) if limit else ()).fetchall()
+        return [_article(r) for r in rows]
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+
+def _article(row: sqlite3.Row) -> Article:
+    return Article.model_validate({f: row[f] for f in FIELDS})
