@@ -194,9 +194,6 @@ class _ParagraphCleaner:
         start = len(self.pars) * 2 // 3
         for i in range(start, len(self.pars)):
             par = self.pars[i]
-            if _WRITE_TO.match(par):
-                self.drop(i, "contact line")
-                continue
             bio = _BIO_START.match(par)
             if not bio or not _BIO_WORDS.search(par):
                 continue
@@ -228,6 +225,8 @@ class _ParagraphCleaner:
                 self.drop(i, "chrome")
             elif _BARE_URL.match(par):
                 self.drop(i, "bare url")
+            elif _WRITE_TO.match(par):
+                self.drop(i, "contact line")
             elif short and _PROMPT.search(par):
                 self.drop(i, "prompt")
             elif credit := _CREDIT.match(par):

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class SourceHints(BaseModel):
     """Metadata an input carries beside its content (JSONL fields, a sidecar, a feed entry)."""
+
+    model_config = ConfigDict(extra="forbid")  # a typo in a sidecar should say so
 
     url: str | None = None
     outlet: str | None = None

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import ConfigDict, ValidationError
 
 from pipeline.errors import InputError
 from pipeline.fetch import Fetched, fetch_url
@@ -143,6 +143,8 @@ def _first_error(exc: ValidationError) -> str:
 
 
 class JsonlRecord(SourceHints):
+    model_config = ConfigDict(extra="ignore")  # users' JSONL often carries ids and more
+
     html: str | None = None
     text: str | None = None
 

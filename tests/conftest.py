@@ -1,0 +1,109 @@
+"""Shared fixtures. Tests never touch the network: only loopback connections are allowed."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EXAMPLE_STORY = ROOT / "examples" / "apple-alibaba"
+SEED_FILES = sorted(EXAMPLE_STORY.glob("*.txt"))
+
+
+class NetworkBlocked(RuntimeError):
+    pass
+
+
+def _is_loopback(host) -> bool:
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def block_network(monkeypatch):
+    """Refuse DNS look-ups and connections to anything but loopback."""
+    real_connect = socket.socket.connect
+    real_getaddrinfo = socket.getaddrinfo
+
+    def guarded_connect(sock, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
+            raise NetworkBlocked(f"test tried to reach {address!r}")
+        return real_connect(sock, address)
+
+    def guarded_getaddrinfo(host, *args, **kwargs):
+        if host is not None and not _is_loopback(host):
+            try:
+                ipaddress.ip_address(str(host))  # a literal needs no look-up
+            except ValueError:
+                raise NetworkBlocked(f"test tried to resolve {host!r}") from None
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own data directory; nothing touches the user's."""
+    path = tmp_path / "data"
+    monkeypatch.setenv("NEWSBRIEF_DATA_DIR", str(path))
+    return path
+
+
+# --- a real HTTP server on 127.0.0.1 ------------------------------------------------------
+
+
+class Routes(dict):
+    """path -> (status, headers, body, delay_seconds)."""
+
+
+def _handler(routes: Routes):
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's naming)
+            status, headers, body, delay = routes.get(self.path, (404, {}, b"not found", 0))
+            time.sleep(delay)
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (timeout tests)
+
+        def log_message(self, *args):
+            pass
+
+    return Handler
+
+
+@pytest.fixture
+def http_server():
+    """A real threaded HTTP server on a free loopback port; tests add routes to it."""
+    routes = Routes()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(routes))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    server.routes = routes
+    server.base = f"http://127.0.0.1:{server.server_address[1]}"
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def allow_loopback_fetch(monkeypatch):
+    monkeypatch.setenv("NEWSBRIEF_FETCH__ALLOW_PRIVATE_HOSTS", "true")
