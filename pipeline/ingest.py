@@ -106,6 +106,8 @@ def _article_or_failure(item: RawDocument | IngestFailure, settings: Settings) -
         return to_article(item, settings)
     except InputError as exc:
         return IngestFailure(source=item.source, reason=str(exc))
+    except Exception as exc:  # noqa: BLE001 - an extractor bug on one page is reported, the batch goes on
+        return IngestFailure(source=item.source, reason=f"unexpected error, please report it: {type(exc).__name__}: {exc}")
 
 
 def ingest(

@@ -102,6 +102,8 @@ def read_source(unit: str, settings: Settings) -> Iterator[Item]:
         yield IngestFailure(source=unit, reason=str(exc))
     except OSError as exc:
         yield IngestFailure(source=unit, reason=exc.strerror or str(exc))
+    except Exception as exc:  # noqa: BLE001 - one input's bug must not end the batch; it is reported
+        yield IngestFailure(source=unit, reason=f"unexpected error, please report it: {type(exc).__name__}: {exc}")
 
 
 def _read_file(path: Path, settings: Settings) -> Iterator[Item]:

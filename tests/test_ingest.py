@@ -1,0 +1,191 @@
+"""Ingest through the CLI: bad inputs are reported and skipped, re-runs change nothing,
+and a batch interrupted half-way finishes on the next run with no duplicates or gaps."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import EXAMPLE_STORY, FIXTURES, SEED_FILES
+from pipeline import ingest as ingest_module
+from pipeline.cli import app
+from pipeline.settings import Settings
+from store.articles import ArticleStore
+
+runner = CliRunner()
+PAGES = sorted((FIXTURES / "html").glob("*.html"))
+
+
+def cli(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def stored_ids() -> list[str]:
+    with ArticleStore(Settings().db_path) as store:
+        return [a.id for a in store.list()]
+
+
+@pytest.fixture
+def bad_batch(tmp_path, http_server, allow_loopback_fetch, monkeypatch):
+    """Two good articles and eleven kinds of bad input, in one folder plus URLs.
+
+    The refusal of private addresses is tested in test_fetch; here the server is on loopback."""
+    monkeypatch.setenv("NEWSBRIEF_FETCH__TIMEOUT_S", "0.3")
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    shutil.copy(SEED_FILES[0], folder / "good-seed.txt")
+    shutil.copy(PAGES[0], folder / "good-page.html")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.html").write_bytes(b"\x00\x01\x02PNG" * 50)
+    (folder / "latin1.txt").write_bytes("Le café était fermé ce matin-là, à cause de la grève.".encode("latin-1"))
+    (folder / "malformed.html").write_text("<html><body><div><p>Half a tag <b <i></div></p")
+    (folder / "navigation-only.html").write_text(
+        "<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav><footer>© 2025</footer></body></html>")
+    (folder / "records.jsonl").write_text('{"text": "too short"}\n{broken json\n')
+    (folder / "not-a-feed.rss").write_text("<rss><channel>")
+    http_server.routes["/slow"] = (200, {}, b"<p>late</p>", 2)
+    urls = [http_server.base + "/slow", http_server.base + "/missing"]
+    return [str(folder), *urls, str(tmp_path / "does-not-exist.txt")]
+
+
+def test_bad_inputs_are_reported_and_good_ones_stored(bad_batch):
+    result = cli("ingest", "--json", *bad_batch)
+    assert result.exit_code == 1, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    by_status = {}
+    for row in rows:
+        by_status.setdefault(row["status"], []).append(row)
+    assert len(by_status["added"]) == 2
+    reasons = {row["source"].rsplit("/", 1)[-1]: row["reason"] for row in by_status["failed"]}
+    expected = {
+        "empty.txt": "empty input",
+        "binary.html": "binary data",
+        "latin1.txt": "not valid UTF-8",
+        "malformed.html": "no article found",
+        "navigation-only.html": "no article found",
+        "records.jsonl:1": "no article found",
+        "records.jsonl:2": "invalid JSON",
+        "not-a-feed.rss": "not an RSS/Atom feed",
+        "slow": "timed out",
+        "missing": "HTTP 404",
+        "does-not-exist.txt": "no such file or folder",
+    }
+    assert set(reasons) == set(expected)
+    for source, reason in expected.items():
+        assert reason in reasons[source], (source, reasons[source])
+        assert "\n" not in reasons[source]
+    assert len(stored_ids()) == 2
+
+
+def test_summary_table_lists_each_skipped_input(bad_batch):
+    result = cli("ingest", *bad_batch)
+    assert result.exit_code == 1
+    assert "2 added, 0 already stored, 11 failed" in result.stdout
+    assert "Skipped inputs" in result.stdout and "empty input" in result.stdout
+
+
+def test_ingest_twice_changes_nothing():
+    first = cli("ingest", str(EXAMPLE_STORY), *map(str, PAGES))
+    assert first.exit_code == 0 and "6 added, 0 already stored, 0 failed" in first.stdout
+    before = stored_ids()
+    second = cli("ingest", str(EXAMPLE_STORY), *map(str, PAGES))
+    assert second.exit_code == 0 and "0 added, 6 already stored, 0 failed" in second.stdout
+    assert stored_ids() == before
+
+
+def test_same_text_from_another_file_is_the_same_article(tmp_path):
+    copy = tmp_path / "copy.txt"
+    copy.write_text(SEED_FILES[0].read_text().replace("Advertisements", "ADVERTISEMENT"))
+    assert cli("ingest", str(SEED_FILES[0])).exit_code == 0
+    result = cli("ingest", "--json", str(copy))
+    assert json.loads(result.stdout)["status"] == "unchanged"
+
+
+def test_crash_mid_batch_resumes_without_duplicates_or_gaps(monkeypatch):
+    inputs = [str(p) for p in [*SEED_FILES, *PAGES]]
+    real_to_article = ingest_module.to_article
+    calls = {"n": 0}
+
+    def crash_on_fourth(raw, settings):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise KeyboardInterrupt  # the process dies half-way through the batch
+        return real_to_article(raw, settings)
+
+    monkeypatch.setattr(ingest_module, "to_article", crash_on_fourth)
+    with pytest.raises(KeyboardInterrupt):
+        with ArticleStore(Settings().db_path) as store:
+            ingest_module.ingest(inputs, store, Settings())
+    assert len(stored_ids()) == 3
+
+    monkeypatch.setattr(ingest_module, "to_article", real_to_article)
+    result = cli("ingest", "--json", *inputs)
+    statuses = [json.loads(line)["status"] for line in result.stdout.splitlines()]
+    assert statuses == ["unchanged"] * 3 + ["added"] * 3
+    assert len(set(stored_ids())) == len(stored_ids()) == 6
+
+
+def test_articles_and_show():
+    cli("ingest", str(EXAMPLE_STORY))
+    listing = json.loads(cli("articles", "--json").stdout)
+    assert [a["outlet"] for a in listing] == [None, "Asia Financial"]
+    assert all(a["language"] == "en" and a["chars"] > 2000 for a in listing)
+    shown = cli("show", listing[1]["id"][:8], "--json")
+    article = json.loads(shown.stdout)
+    assert article["credit"].startswith("Reuters") and article["author"] == "Vishakha Saxena"
+    table = cli("articles")
+    assert "Asia Financial" in table.stdout and "2 articles" in table.stdout
+
+
+def test_show_unknown_id_says_how_to_list():
+    result = cli("show", "deadbeef")
+    assert result.exit_code == 1 and "newsbrief articles" in result.stderr
+
+
+def test_extract_jsonl_prints_one_line_per_input_and_stores_nothing(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    result = cli("extract", "--jsonl", *map(str, SEED_FILES), str(tmp_path / "empty.txt"))
+    assert result.exit_code == 1
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [sorted(line) for line in lines[:2]] == [["outlet", "published", "source", "text", "title"]] * 2
+    assert lines[2]["error"] == "empty input"
+    assert not Settings().db_path.exists()
+
+
+def test_extract_matches_what_ingest_stores():
+    extracted = json.loads(cli("extract", "--jsonl", str(PAGES[0])).stdout)
+    cli("ingest", str(PAGES[0]))
+    [stored] = json.loads(cli("articles", "--json").stdout)
+    shown = json.loads(cli("show", stored["id"], "--json").stdout)
+    assert shown["text"] == extracted["text"] and shown["title"] == extracted["title"]
+
+
+def test_usage_error_exits_2():
+    assert cli("ingest").exit_code == 2
+    assert cli("no-such-command").exit_code == 2
+
+
+def test_bad_setting_exits_2_with_the_variable_named(monkeypatch):
+    monkeypatch.setenv("NEWSBRIEF_FETCH__TIMEOUT_S", "soon")
+    result = cli("ingest", str(SEED_FILES[0]))
+    assert result.exit_code == 2 and "timeout_s" in result.stderr
+
+
+def test_an_extractor_bug_on_one_page_is_reported_and_the_batch_goes_on(monkeypatch):
+    real = ingest_module.extract_html
+
+    def buggy(html, url=None):
+        if "Europa" in html[:3000]:
+            raise ValueError("lxml exploded")
+        return real(html, url)
+
+    monkeypatch.setattr(ingest_module, "extract_html", buggy)
+    result = cli("ingest", "--json", *map(str, PAGES))
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == 1
+    assert [r["status"] for r in rows].count("added") == len(PAGES) - 1
+    [failed] = [r for r in rows if r["status"] == "failed"]
+    assert failed["reason"] == "unexpected error, please report it: ValueError: lxml exploded"
