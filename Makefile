@@ -4,7 +4,6 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-SHARED ?= ../shared
 
 .PHONY: demo test eval eval-extraction bench-ingest install clean
 
@@ -25,12 +24,12 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 eval-extraction: $(STAMP)
-	$(BIN)/python eval/extraction.py --data $(SHARED)/data/extraction
+	$(BIN)/python eval/extraction.py
 
 eval: eval-extraction
 
 bench-ingest: $(STAMP)
-	$(BIN)/python eval/bench_ingest.py --data $(SHARED)/data/extraction
+	$(BIN)/python eval/bench_ingest.py
 
 clean:
 	rm -rf $(VENV) .demo-data .pytest_cache

@@ -83,6 +83,8 @@ _BYLINE = re.compile(r"^by (?P<name>[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3})(
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+# A word with a lower-to-upper case change inside: the only candidates for a repair.
+_CAMEL_WORD = re.compile(r"\b[A-Za-z]*[a-z][A-Z][a-z][A-Za-z'’]*")
 
 # Capitalised words that start sentences far more often than they end a compound name.
 # Used to split "usersThis" and "ChinaThe" without splitting "DeepSeek" or "TikTok".
@@ -140,7 +142,7 @@ def repair_run_together(par: str, vocabulary: set[str]) -> str:
     def fix(match: re.Match[str]) -> str:
         return _split_token(match.group(0), vocabulary)
 
-    return _WORD.sub(fix, par)
+    return _CAMEL_WORD.sub(fix, par)
 
 
 def _split_token(token: str, vocabulary: set[str]) -> str:
@@ -266,8 +268,9 @@ def clean_paragraphs(paragraphs: list[str], *, title: str | None = None, take_ti
         title, pars = pars[0], pars[1:]
     elif pars and title and _same_text(pars[0], title):
         pars = pars[1:]  # the body repeats the headline
-    vocabulary = _vocabulary(pars)
-    pars = [repair_run_together(p, vocabulary) for p in pars]
+    if any(_CAMEL_WORD.search(p) for p in pars):
+        vocabulary = _vocabulary(pars)
+        pars = [repair_run_together(p, vocabulary) for p in pars]
     return Cleaned(
         text="\n\n".join(pars),
         title=title,

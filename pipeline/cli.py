@@ -167,16 +167,14 @@ def _print_article(article: Article) -> None:
 @app.command()
 def extract(sources: Sources, as_json: JsonFlag = False) -> None:
     """Extract and clean exactly as ingest does, store nothing. With --jsonl, one JSON line per input."""
-    from pipeline.ingest import extract_unit
+    from pipeline.ingest import extract_results
     from pipeline.models import IngestFailure
     from pipeline.sources import expand_sources
 
-    config = settings()
     failed = 0
-    for unit in expand_sources(sources):
-        for result in extract_unit(unit, config):
-            failed += isinstance(result, IngestFailure)
-            _print_extracted(result, as_json)
+    for _unit, result in extract_results(expand_sources(sources), settings()):
+        failed += isinstance(result, IngestFailure)
+        _print_extracted(result, as_json)
     if failed:
         raise typer.Exit(EXIT_PARTIAL)
 

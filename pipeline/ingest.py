@@ -8,7 +8,9 @@ is finished by running it again, with no duplicates and no gaps.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import re
+import signal
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -32,7 +34,8 @@ def article_id(text: str) -> str:
 def detect_language(text: str) -> str | None:
     import py3langid  # lazily: loading its model takes a moment
 
-    return py3langid.classify(text[:5000])[0] if text else None
+    # The first 1,500 characters decide as well as the whole text does, at a fraction of the time.
+    return py3langid.classify(text[:1500])[0] if text else None
 
 
 def to_article(raw: RawDocument, settings: Settings) -> Article:
@@ -93,10 +96,40 @@ class IngestReport:
         return [o for o in self.outcomes if o.status == "failed"]
 
 
-def extract_unit(unit: str, settings: Settings) -> Iterator[Article | IngestFailure]:
-    """Extraction and cleaning of one input unit exactly as ingest does them, without storing."""
-    for item in read_source(unit, settings):
-        yield _article_or_failure(item, settings)
+def extract_results(units: list[str], settings: Settings) -> Iterator[tuple[str, Article | IngestFailure]]:
+    """Extraction and cleaning exactly as ingest does them, without storing.
+
+    Yields (unit, result) in input order. Reading stays in this process; extraction, which is
+    CPU-bound, runs in ``settings.effective_workers`` forked processes when there is more than
+    one unit.
+    """
+    pairs = ((unit, item) for unit in units for item in read_source(unit, settings))
+    workers = min(settings.effective_workers, len(units))
+    if workers <= 1:
+        for unit, item in pairs:
+            yield unit, _article_or_failure(item, settings)
+        return
+    _warm_up()  # forked workers inherit loaded modules instead of importing them each
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts) as pool:
+        jobs = ((unit, item, settings) for unit, item in pairs)
+        yield from pool.imap(_extract_job, jobs, chunksize=2)
+
+
+def _extract_job(job: tuple[str, RawDocument | IngestFailure, Settings]) -> tuple[str, Article | IngestFailure]:
+    unit, item, settings = job
+    return unit, _article_or_failure(item, settings)
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C goes to the parent alone, which then stops the pool; workers that also caught
+    it would leave the pool waiting for them forever."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _warm_up() -> None:
+    import trafilatura  # noqa: F401
+
+    detect_language("warm up the language model")
 
 
 def _article_or_failure(item: RawDocument | IngestFailure, settings: Settings) -> Article | IngestFailure:
@@ -119,14 +152,17 @@ def ingest(
 ) -> IngestReport:
     """Ingest every source into the store. One bad input never stops the batch."""
     report = IngestReport()
-    for unit in expand_sources(sources):
-        for result in extract_unit(unit, settings):
-            outcome = _store(result, store)
-            report.outcomes.append(outcome)
-            if on_outcome:
-                on_outcome(outcome)
-        if on_unit_done:
-            on_unit_done(unit)
+    current = None
+    for unit, result in extract_results(expand_sources(sources), settings):
+        if on_unit_done and current not in (None, unit):
+            on_unit_done(current)
+        current = unit
+        outcome = _store(result, store)
+        report.outcomes.append(outcome)
+        if on_outcome:
+            on_outcome(outcome)
+    if on_unit_done and current is not None:
+        on_unit_done(current)
     return report
 
 

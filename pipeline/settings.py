@@ -54,6 +54,13 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir, description="Where the article store lives.")
     fetch: FetchSettings = Field(default_factory=FetchSettings, description="Fetching URLs and feeds.")
     limits: LimitSettings = Field(default_factory=LimitSettings, description="Input limits.")
+    workers: int = Field(
+        0, ge=0, description="Processes that extract and clean in parallel; 0 means one per CPU core, 1 means none."
+    )
+
+    @property
+    def effective_workers(self) -> int:
+        return self.workers or os.cpu_count() or 1
 
     @property
     def db_path(self) -> Path:
@@ -61,5 +68,5 @@ class Settings(BaseSettings):
 
     def config_hash(self) -> str:
         """Short hash of the configuration, for output metadata and index names."""
-        payload = self.model_dump_json(exclude={"data_dir"})
+        payload = self.model_dump_json(exclude={"data_dir", "workers"})
         return hashlib.md5(payload.encode()).hexdigest()[:12]

@@ -25,7 +25,6 @@ CREATE TABLE IF NOT EXISTS articles (
     text        TEXT NOT NULL,
     ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
-CREATE INDEX IF NOT EXISTS articles_by_time ON articles (ingested_at);
 """
 FIELDS = list(Article.model_fields)
 
@@ -73,7 +72,7 @@ class ArticleStore:
         return _article(rows[0]) if rows else None
 
     def list(self, limit: int | None = None) -> list[Article]:
-        sql = "SELECT * FROM articles ORDER BY ingested_at, id"
+        sql = "SELECT * FROM articles ORDER BY rowid"  # insertion order
         rows = self.db.execute(sql + (" LIMIT ?" if limit else ""), (limit,) if limit else ()).fetchall()
         return [_article(r) for r in rows]
 

@@ -105,6 +105,7 @@ def test_same_text_from_another_file_is_the_same_article(tmp_path):
 
 
 def test_crash_mid_batch_resumes_without_duplicates_or_gaps(monkeypatch):
+    monkeypatch.setenv("NEWSBRIEF_WORKERS", "1")  # the simulated crash happens in this process
     inputs = [str(p) for p in [*SEED_FILES, *PAGES]]
     real_to_article = ingest_module.to_article
     calls = {"n": 0}
@@ -175,6 +176,7 @@ def test_bad_setting_exits_2_with_the_variable_named(monkeypatch):
 
 
 def test_an_extractor_bug_on_one_page_is_reported_and_the_batch_goes_on(monkeypatch):
+    monkeypatch.setenv("NEWSBRIEF_WORKERS", "1")
     real = ingest_module.extract_html
 
     def buggy(html, url=None):
@@ -189,3 +191,12 @@ def test_an_extractor_bug_on_one_page_is_reported_and_the_batch_goes_on(monkeypa
     assert [r["status"] for r in rows].count("added") == len(PAGES) - 1
     [failed] = [r for r in rows if r["status"] == "failed"]
     assert failed["reason"] == "unexpected error, please report it: ValueError: lxml exploded"
+
+
+def test_parallel_extraction_gives_the_same_results_in_the_same_order(monkeypatch):
+    inputs = [str(EXAMPLE_STORY), *map(str, PAGES)]
+    monkeypatch.setenv("NEWSBRIEF_WORKERS", "1")
+    serial = cli("extract", "--jsonl", *inputs).stdout
+    monkeypatch.setenv("NEWSBRIEF_WORKERS", "2")
+    parallel = cli("extract", "--jsonl", *inputs).stdout
+    assert parallel == serial and len(serial.splitlines()) == 6
