@@ -175,20 +175,27 @@ def _jsonl_documents(record: JsonlRecord, where: str, settings: Settings) -> Ite
     elif record.text:
         yield RawDocument(source=where, kind="text", content=record.text, hints=hints)
     elif record.url:
-        try:
-            yield from _read_url(record.url, hints, settings)
-        except InputError as exc:
-            yield IngestFailure(source=where, reason=str(exc))
+        yield from _follow_link(record.url, hints, where, settings, allow_feed=True)
     else:
         yield IngestFailure(source=where, reason="record has none of 'html', 'text' or 'url'")
 
 
-def _read_url(url: str, hints: SourceHints, settings: Settings) -> Iterator[Item]:
+def _read_url(url: str, hints: SourceHints, settings: Settings, allow_feed: bool = True) -> Iterator[Item]:
     fetched = fetch_url(url, settings.fetch)
     if _looks_like_feed(fetched.content, fetched.content_type):
+        if not allow_feed:
+            raise InputError(f"{url} is a feed, not an article page")
         yield from _read_feed(fetched.content, url, settings)
         return
     yield _fetched_document(fetched, hints)
+
+
+def _follow_link(url: str, hints: SourceHints, where: str, settings: Settings, allow_feed: bool) -> Iterator[Item]:
+    """Fetch the page a JSONL record or feed entry points at; a failure is that record's alone."""
+    try:
+        yield from _read_url(url, hints, settings, allow_feed)
+    except InputError as exc:
+        yield IngestFailure(source=where, reason=str(exc))
 
 
 def _fetched_document(fetched: Fetched, hints: SourceHints) -> RawDocument:
@@ -227,10 +234,8 @@ def _feed_entry_documents(entry, where: str, outlet: str | None, settings: Setti
     if len(re.sub(r"<[^>]+>", "", body)) >= settings.limits.min_article_chars:
         yield RawDocument(source=where, kind="html", content=body, hints=hints)
     elif hints.url:
-        try:
-            yield from _read_url(hints.url, hints, settings)
-        except InputError as exc:
-            yield IngestFailure(source=where, reason=str(exc))
+        # Not a feed again: an entry that links to its own feed would never end.
+        yield from _follow_link(hints.url, hints, where, settings, allow_feed=False)
     else:
         yield IngestFailure(source=where, reason="feed entry has no full text and no link")
 

@@ -128,3 +128,27 @@ def test_oversized_file_is_refused(tmp_path, monkeypatch):
     path.write_text("x" * 500)
     [failure] = list(read_source(str(path), Settings()))
     assert "over the 100 limit" in failure.reason
+
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Wire Desk</title><id>urn:wire</id>
+<entry><title>Atom story</title><id>urn:wire:1</id><link href="https://wire.example/1"/>
+<updated>2025-02-12T09:30:00Z</updated><author><name>Ana Ruiz</name></author>
+<content type="html">&lt;p&gt;{article}&lt;/p&gt;</content></entry></feed>"""
+
+
+def test_atom_feed(tmp_path):
+    feed = tmp_path / "wire.atom"
+    feed.write_text(ATOM.format(article=ARTICLE))
+    [doc] = read(feed)
+    assert doc.source.endswith("wire.atom#urn:wire:1")
+    assert (doc.hints.outlet, doc.hints.author, doc.hints.url) == ("Wire Desk", "Ana Ruiz", "https://wire.example/1")
+    assert doc.hints.published.isoformat() == "2025-02-12T09:30:00+00:00"
+    assert ARTICLE.strip() in doc.content
+
+
+def test_feed_entry_linking_back_to_its_feed_does_not_loop(http_server, allow_loopback_fetch):
+    loop = RSS.format(base=http_server.base, article=ARTICLE).replace(f"{http_server.base}/page", f"{http_server.base}/feed")
+    http_server.routes["/feed"] = (200, {"Content-Type": "application/rss+xml"}, loop.encode(), 0)
+    items = read(http_server.base + "/feed")
+    assert len(items) == 3 and "is a feed, not an article page" in items[1].reason
