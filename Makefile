@@ -20,8 +20,10 @@ demo: $(STAMP)
 	$(BIN)/newsbrief ingest examples/apple-alibaba && \
 	$(BIN)/newsbrief articles
 
+# pytest exits 5 when it collects no tests: a broken suite, so it fails loudly here.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	@$(BIN)/python -m pytest -q; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$status
 
 eval-extraction: $(STAMP)
 	$(BIN)/python eval/extraction.py

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import json
 import re
 import sys
@@ -19,10 +18,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+from evalgate import HERE, check_or_pin, file_sha256
+
 DEFAULT_DATA = HERE / "data" / "extraction"
-BASELINE = HERE / "baseline.json"
 _TOKEN = re.compile(r"\w+")
 
 
@@ -67,13 +65,6 @@ def load_pages(data: Path) -> dict[str, tuple[str, str, bytes]]:
     }
 
 
-def dataset_hash(data: Path) -> str:
-    digest = hashlib.sha256((data / "ground-truth.json").read_bytes())
-    for path in sorted((data / "html").glob("*.html.gz")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def run(data: Path) -> dict:
     """Score newsbrief's extraction (exactly what `newsbrief extract` does) over every page."""
     from pipeline.extract import extract_html
@@ -99,22 +90,10 @@ def main() -> int:
     result = run(args.data)
     print(f"extraction over {result['pages']} pages: F1 {result['f1']:.4f}  "
           f"P {result['precision']:.4f}  R {result['recall']:.4f}  ({result['seconds']}s)")
-    baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
-    floor = baseline.get("extraction", {})
-    if args.write_floor:
-        baseline["extraction"] = {
-            "f1": round(result["f1"], 4), "precision": round(result["precision"], 4),
-            "recall": round(result["recall"], 4), "pages": result["pages"],
-            "dataset_sha256": dataset_hash(args.data),
-        }
-        BASELINE.write_text(json.dumps(baseline, indent=2) + "\n")
-        print(f"pinned in {BASELINE}")
-        return 0
-    if floor and result["f1"] < floor["f1"]:
-        print(f"FAIL: F1 {result['f1']:.4f} is below the floor {floor['f1']}", file=sys.stderr)
-        return 1
-    return 0
-
+    paths = [args.data / "ground-truth.json", *sorted((args.data / "html").glob("*.html.gz"))]
+    floors = {k: result[k] for k in ("f1", "precision", "recall")}
+    return check_or_pin("extraction", floors, {"pages": result["pages"], "dataset_sha256": file_sha256(*paths)},
+                        write=args.write_floor)
 
 if __name__ == "__main__":
     sys.exit(main())

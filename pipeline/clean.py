@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 # --- line patterns -------------------------------------------------------------------------
@@ -30,13 +31,15 @@ _CHROME = re.compile(
 
 # Share, subscribe and housekeeping prompts; only short paragraphs are tested.
 _PROMPT = re.compile(
-    r"^(sign up|subscribe|follow us|join (us|our)|download (our|the) app|get (our|the latest)|register now)\b"
-    r"|\b(our newsletter|your inbox|error processing your subscription|an error has occurred|"
+    r"^(sign up|subscribe|follow us|join (us|our)|download (our|the) app|get (our|the latest)|register now|"
+    r"click here|share this article)\b"
+    r"|\b(our newsletter|(on|in) your inbox|error processing your subscription|an error has occurred|"
     r"this article has been sent to|all rights reserved|for your personal, non-commercial use|"
-    r"presentation-ready copies|click here to|share this article)\b"
-    r"|^copyright\b|©\s*\d{4}",
+    r"presentation-ready copies)\b"
+    r"|^copyright\s*(©|\(c\)|\d{4})|©\s*\d{4}",
     re.IGNORECASE,
 )
+PROMPT_MAX_WORDS = 20
 
 # Headers of related-link lists. Inline ("Also on AF: <headline>") or alone, followed by titles.
 _LINK_LIST = re.compile(
@@ -50,18 +53,17 @@ _BARE_URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
 
 # "... Shanghai, China. Photo: Reuters" and friends.
 _CAPTION = re.compile(
-    r"(^|[.)\s])(photo|image|picture|photograph|file photo|credit|illustration)s?"
-    r"( by| credit)?\s*[:©]\s*[^.]{1,80}\.?$",
-    re.IGNORECASE,
+    r"(^|[.)]\s+|\()(Photo|PHOTO|Image|Picture|Photograph|File photo|Credit|Illustration)s?"
+    r"( by| credit)?\s*[:©]\s*(\S+\s*){1,5}\)?\.?$"
 )
 
 # Wire credit lines: "• Reuters, with additional editing and inputs from ..." and
 # "(Reporting by ...; Editing by ...)".
 _CREDIT = re.compile(
-    r"^[\s•·*\-–—]*(?P<credit>\(?(?:(?:additional )?reporting|writing|editing|compiled) by .{2,200}"
-    r"|[A-Z][\w&.' ]{1,40}, with (?:additional )?(?:editing|reporting|inputs).{0,200})$",
-    re.IGNORECASE,
+    r"^[\s•·*\-–—]*(?P<credit>\(?(?:(?:Additional r|R)eporting|Writing|Editing|Compiled) by [A-Z].{1,200}"
+    r"|[A-Z][\w&.' ]{1,40}, with (?:additional )?(?:editing|reporting|inputs).{0,200})$"
 )
+CREDIT_MAX_WORDS = 30
 
 _OBFUSCATED_EMAIL = re.compile(
     r"\[email(?:\s|&#160;|\xa0)?protected\]|\b\w+\s?[\[(]at[\])]\s?\w+\s?[\[(]dot[\])]\s?\w+",
@@ -71,15 +73,15 @@ _PLAIN_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
 
 # "Vishakha Saxena is the Multimedia Editor at ..." near the end of an article.
 _BIO_START = re.compile(
-    r"^(?P<name>[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3}) (is|was|has been|has worked|covers|writes|reports)\b"
+    r"^(?P<name>[A-Z][a-z'’.-]+(?: [A-Z][a-z'’.-]+){1,2}) (is|covers|writes|reports) (a|an|the|for|on)\b"
 )
-_BIO_WORDS = re.compile(
-    r"\b(editor|reporter|journalist|correspondent|writer|columnist|contributor|producer|"
-    r"author of|write to|follow (him|her|them)|on twitter|e-?mail)\b",
-    re.IGNORECASE,
+_BIO_ROLE = re.compile(
+    r"\b(editor|reporter|journalist|correspondent|writer|columnist|contributor|producer)\b", re.IGNORECASE
 )
+BIO_TAIL_PARAGRAPHS = 3  # a bio closes the article
+BIO_ROLE_WITHIN_WORDS = 15
 _WRITE_TO = re.compile(r"^(write to|contact|e-?mail) .{1,80}\b(at|:)\s*\S+@\S+$", re.IGNORECASE)
-_BYLINE = re.compile(r"^by (?P<name>[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){0,3})(,.*)?$", re.IGNORECASE)
+_BYLINE = re.compile(r"^(?i:by) (?P<name>[A-Z][a-z'’.-]+(?: [A-Z][a-z'’.-]+){1,3})(, [^.]*)?$")
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
@@ -89,13 +91,21 @@ _CAMEL_WORD = re.compile(r"\b[A-Za-z]*[a-z][A-Z][a-z][A-Za-z'’]*")
 # Capitalised words that start sentences far more often than they end a compound name.
 # Used to split "usersThis" and "ChinaThe" without splitting "DeepSeek" or "TikTok".
 _SENTENCE_STARTERS = frozenset(
-    """The This That These Those It Its In On At By As But And However Meanwhile Yet Still
+    """The This That These Those It Its By As But And However Meanwhile Yet Still
     Ultimately According He She They We While When After Before For With Last Just Initially
     Analysts Despite Although Though Also There Their If Since Conversely Moreover Furthermore
     Instead Now Then Earlier Later Some Many Most Other Others Such Both Each""".split()
 )
 
 TITLE_MAX_WORDS = 20
+
+# Names with a case change inside that both halves of could also stand alone.
+_KNOWN_CAMEL_CASE = frozenset(
+    """LinkedIn JetBlue FedEx BlackRock YouGov YouTube PayPal WhatsApp SoftBank JPMorgan PlayStation
+    MasterCard SpaceX GlaxoSmithKline BlackBerry DreamWorks HarperCollins PricewaterhouseCoopers
+    SolarWinds CrowdStrike DoorDash GoPro WeChat WeWork AstraZeneca ExxonMobil BioNTech HuffPost
+    StubHub SoundCloud TripAdvisor PepsiCo MacBook AirPods PowerPoint OnePlus easyJet iHeartMedia""".split()
+)
 
 
 @dataclass
@@ -118,9 +128,10 @@ def normalize_whitespace(line: str) -> str:
 
 
 def _is_title_like(par: str) -> bool:
-    """A headline: short, and not ending like a sentence."""
+    """A headline: short, and not ending like a sentence (a closing quote hides the full stop)."""
     words = par.split()
-    return 0 < len(words) <= TITLE_MAX_WORDS and not par.rstrip().endswith((".", ":", ";", ","))
+    ending = par.rstrip().rstrip("\"'”’»)")
+    return 0 < len(words) <= TITLE_MAX_WORDS and not ending.endswith((".", ":", ";", ",", "!"))
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -131,7 +142,7 @@ def _same_text(a: str, b: str) -> bool:
 # --- run-together sentences ------------------------------------------------------------------
 
 
-def repair_run_together(par: str, vocabulary: set[str]) -> str:
+def repair_run_together(par: str, vocabulary: Counter[str]) -> str:
     """Split 'usersThis announcement' into 'users. This announcement'.
 
     Copying a page often drops the break between two blocks. A lower-to-upper case change inside
@@ -140,12 +151,18 @@ def repair_run_together(par: str, vocabulary: set[str]) -> str:
     """
 
     def fix(match: re.Match[str]) -> str:
-        return _split_token(match.group(0), vocabulary)
+        token = match.group(0)
+        # Handles (@realDonaldTrump) and words that recur (names do, accidental joins don't).
+        if match.start() > 0 and par[match.start() - 1] in "@#" or vocabulary.get(token, 0) > 1:
+            return token
+        return _split_token(token, vocabulary)
 
     return _CAMEL_WORD.sub(fix, par)
 
 
-def _split_token(token: str, vocabulary: set[str]) -> str:
+def _split_token(token: str, vocabulary: Counter[str]) -> str:
+    if token in _KNOWN_CAMEL_CASE:
+        return token
     for i in range(1, len(token) - 1):
         if not (token[i - 1].islower() and token[i].isupper() and token[i + 1].islower()):
             continue
@@ -193,11 +210,12 @@ class _ParagraphCleaner:
         return self.pars
 
     def _drop_bios(self) -> None:
-        start = len(self.pars) * 2 // 3
+        start = max(1, len(self.pars) - BIO_TAIL_PARAGRAPHS)
         for i in range(start, len(self.pars)):
             par = self.pars[i]
             bio = _BIO_START.match(par)
-            if not bio or not _BIO_WORDS.search(par):
+            opening = " ".join(par.split()[:BIO_ROLE_WITHIN_WORDS])
+            if not bio or not _BIO_ROLE.search(opening):
                 continue
             name = bio.group("name")
             self.author = self.author or name
@@ -222,16 +240,15 @@ class _ParagraphCleaner:
 
     def _drop_lines(self) -> None:
         for i, par in enumerate(self.pars):
-            short = len(par.split()) <= 30
             if _CHROME.match(par):
                 self.drop(i, "chrome")
             elif _BARE_URL.match(par):
                 self.drop(i, "bare url")
             elif _WRITE_TO.match(par):
                 self.drop(i, "contact line")
-            elif short and _PROMPT.search(par):
+            elif len(par.split()) <= PROMPT_MAX_WORDS and _PROMPT.search(par):
                 self.drop(i, "prompt")
-            elif credit := _CREDIT.match(par):
+            elif len(par.split()) <= CREDIT_MAX_WORDS and (credit := _CREDIT.match(par)):
                 self.credit = self.credit or credit.group("credit").strip("() ")
                 self.drop(i, "credit")
             elif len(par.split()) <= 60 and _CAPTION.search(par):
@@ -256,8 +273,8 @@ class _ParagraphCleaner:
                 self.drop(i - 1 if prev != par else i, "repeat")
 
 
-def _vocabulary(paragraphs: list[str]) -> set[str]:
-    return {w for p in paragraphs for w in _WORD.findall(p)}
+def _vocabulary(paragraphs: list[str]) -> Counter[str]:
+    return Counter(w for p in paragraphs for w in _WORD.findall(p))
 
 
 def clean_paragraphs(paragraphs: list[str], *, title: str | None = None, take_title: bool = False) -> Cleaned:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pytest
 
@@ -144,10 +145,66 @@ def test_headline_repeated_in_body_is_dropped():
     ],
 )
 def test_run_together_repair(glued, repaired):
-    assert repair_run_together(glued, vocabulary=set()) == repaired
+    assert repair_run_together(glued, vocabulary=Counter()) == repaired
 
 
 def test_run_together_uses_the_articles_own_words():
     # "Beijing" and "Officials" both stand alone elsewhere in the article, so the join is a break.
-    assert repair_run_together("met in BeijingOfficials said", {"Beijing", "Officials"}) == "met in Beijing. Officials said"
-    assert repair_run_together("met in BeijingOfficials said", set()) == "met in BeijingOfficials said"
+    seen = Counter({"Beijing": 2, "Officials": 1, "Alibaba": 3})
+    assert repair_run_together("met in BeijingOfficials said", seen) == "met in Beijing. Officials said"
+    assert repair_run_together("met in BeijingOfficials said", Counter()) == "met in BeijingOfficials said"
+    assert repair_run_together("the Chinese marketAlibaba, with", seen) == "the Chinese market. Alibaba, with"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["LinkedIn", "easyJet", "iHeartMedia", "@realDonaldTrump", "JetBlue", "FedEx", "BlackRock", "YouGov"],
+)
+def test_run_together_leaves_names_alone(name):
+    seen = Counter({"Linked": 1, "In": 5, "Jet": 1, "Blue": 1, "Fed": 2, "Ex": 1, "Black": 1, "Rock": 1,
+                    "You": 3, "Gov": 1, "Donald": 2, "Trump": 4, "Media": 2, "Heart": 1})
+    assert repair_run_together(f"Shares of {name} rose.", seen) == f"Shares of {name} rose."
+
+
+def test_a_word_that_recurs_is_a_name_not_a_join():
+    seen = Counter({"CoreWeave": 2, "Core": 1, "Weave": 1})
+    assert repair_run_together("CoreWeave said", seen) == "CoreWeave said"
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "By noon, 40 people had died in the floods.",
+        "By contrast, Samsung rose 3% in Seoul.",
+        "Scammers are filling your inbox with fake invoices, police warned on Monday.",
+        "The emails told recipients to click here to reset their passwords.",
+        "Copyright lawsuits against AI companies have multiplied this year.",
+        "The big picture: The Fed is expected to cut rates in September.",
+        "The brand's new image: younger, cheaper.",
+        "Reporting by the newspaper prompted an investigation into the ministry.",
+        "The minister called it “unacceptable.”",
+    ],
+)
+def test_review_false_positives_are_kept(paragraph):
+    body = ["The opening paragraph of a real story, with enough words in it.", "Related:", paragraph,
+            "And the closing paragraph of the story, which is also real text."]
+    assert paragraph in clean_paragraphs(body).text
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Evan Gershkovich was a reporter for The Wall Street Journal when he was detained in Russia.",
+        "Donald Trump has been posting on Twitter about the tariffs all week.",
+        "The Federal Reserve has been raising rates to fight inflation, its chair said.",
+    ],
+)
+def test_news_about_people_is_not_an_author_bio(paragraph):
+    body = ["The opening paragraph of a real story, with enough words in it.", "A middle paragraph.", paragraph]
+    cleaned = clean_paragraphs(body)
+    assert paragraph in cleaned.text and cleaned.author is None
+
+
+def test_quoted_sentence_first_line_is_not_a_title():
+    cleaned = clean_text("The White House called the strike “a grave escalation.”\nMore text follows here.")
+    assert cleaned.title is None and cleaned.text.startswith("The White House called")

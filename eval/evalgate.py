@@ -1,0 +1,47 @@
+"""Floors for the evals, pinned in eval/baseline.json with the SHA-256 of their datasets.
+
+An eval passes when every metric is at or above its floor, and refuses to compare when the
+dataset changed: a new dataset needs a new floor, written on purpose with --write-floor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BASELINE = HERE / "baseline.json"
+sys.path.insert(0, str(HERE.parent))  # the evals import the library from the checkout
+
+
+def file_sha256(*paths: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def check_or_pin(name: str, metrics: dict[str, float], meta: dict, *, write: bool) -> int:
+    """Exit status: 0 when every metric meets its floor (or was just pinned), 1 otherwise."""
+    baseline = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
+    if write:
+        # Rounded down, so that the run that pins a floor also passes it.
+        baseline[name] = {k: math.floor(v * 10_000) / 10_000 for k, v in metrics.items()} | meta
+        BASELINE.write_text(json.dumps(baseline, indent=2) + "\n")
+        print(f"pinned {name} in {BASELINE.name}")
+        return 0
+    pinned = baseline.get(name)
+    if pinned is None:
+        print(f"no floor for {name} in {BASELINE.name}; pin one with --write-floor", file=sys.stderr)
+        return 1
+    if "dataset_sha256" in meta and pinned.get("dataset_sha256") != meta["dataset_sha256"]:
+        print(f"FAIL: the {name} dataset changed since its floor was pinned; re-pin with --write-floor",
+              file=sys.stderr)
+        return 1
+    failures = [f"{k} {v:.4f} < floor {pinned[k]}" for k, v in metrics.items() if k in pinned and v < pinned[k]]
+    for failure in failures:
+        print(f"FAIL: {name} {failure}", file=sys.stderr)
+    return 1 if failures else 0
