@@ -5,6 +5,11 @@ class NewsbriefError(Exception):
     """Base class for errors newsbrief reports to the user."""
 
 
+def unexpected(exc: Exception) -> str:
+    """The one-line reason for an error newsbrief did not foresee: a bug to report."""
+    return f"unexpected error, please report it: {type(exc).__name__}: {exc}"
+
+
 class InputError(NewsbriefError):
     """One input cannot be used. The batch reports it and goes on with the rest."""
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from pipeline.clean import clean_text
-from pipeline.errors import InputError
+from pipeline.errors import InputError, unexpected
 from pipeline.extract import extract_html, outlet_from_url
 from pipeline.models import Article, IngestFailure, RawDocument
 from pipeline.settings import Settings
@@ -140,7 +140,7 @@ def _article_or_failure(item: RawDocument | IngestFailure, settings: Settings) -
     except InputError as exc:
         return IngestFailure(source=item.source, reason=str(exc))
     except Exception as exc:  # noqa: BLE001 - an extractor bug on one page is reported, the batch goes on
-        return IngestFailure(source=item.source, reason=f"unexpected error, please report it: {type(exc).__name__}: {exc}")
+        return IngestFailure(source=item.source, reason=unexpected(exc))
 
 
 def ingest(

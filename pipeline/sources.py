@@ -6,6 +6,7 @@ so that one broken file, line, feed entry or URL is reported and the batch goes 
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from pydantic import ConfigDict, ValidationError
 
-from pipeline.errors import InputError
+from pipeline.errors import InputError, unexpected
 from pipeline.fetch import Fetched, fetch_url
 from pipeline.models import IngestFailure, RawDocument, SourceHints
 from pipeline.settings import Settings
@@ -42,20 +43,25 @@ def is_url(source: str) -> bool:
 def expand_sources(args: list[str]) -> list[str]:
     """Turn command-line sources into input units: URLs, and files (folders are walked).
 
-    Missing paths stay in the list; reading them reports the error, so it shows in the summary.
+    Missing paths and folders with nothing to read stay in the list; reading them reports the
+    error, so that it shows in the summary.
     """
     units: list[str] = []
     for arg in args:
         path = Path(arg)
-        if not is_url(arg) and path.is_dir():
-            units.extend(str(p) for p in sorted(path.rglob("*")) if _is_input_file(p))
-        else:
-            units.append(arg)
+        found = [str(p) for p in sorted(path.rglob("*")) if _is_input_file(p)] if path.is_dir() and not is_url(arg) else []
+        units.extend(found or [arg])
     return units
 
 
 def _is_input_file(path: Path) -> bool:
-    return path.is_file() and path.suffix.lower() in KNOWN_SUFFIXES and not path.name.endswith(SIDECAR_SUFFIX)
+    if not path.is_file() or path.name.endswith(SIDECAR_SUFFIX):
+        return False
+    suffix = path.suffix.lower()
+    if suffix == ".xml":  # in a folder, .xml is often a sitemap or page asset: only feeds count
+        with path.open("rb") as handle:
+            return _looks_like_feed(handle.read(2048))
+    return suffix in KNOWN_SUFFIXES
 
 
 # --- decoding ----------------------------------------------------------------------------------
@@ -65,12 +71,16 @@ def decode(data: bytes, source: str, *, declared: str | None = None, html: bool 
     """Bytes to text, with a clear reason when they are not usable text."""
     if not data.strip():
         raise InputError("empty input")
-    if b"\x00" in data[:8192]:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        declared = "utf-16"  # Notepad's "Unicode" is UTF-16 with a byte-order mark, not binary
+    elif b"\x00" in data[:8192]:
         raise InputError("binary data, not text or HTML")
     if html and not declared:
         found = _META_CHARSET.search(data[:4096])
         declared = found.group(1).decode("ascii") if found else None
     encoding = declared or "utf-8-sig"
+    if declared and declared.lower().replace("_", "-") in ("utf-8", "utf8"):
+        encoding = "utf-8-sig"
     try:
         return data.decode(encoding)
     except LookupError:
@@ -103,12 +113,14 @@ def read_source(unit: str, settings: Settings) -> Iterator[Item]:
     except OSError as exc:
         yield IngestFailure(source=unit, reason=exc.strerror or str(exc))
     except Exception as exc:  # noqa: BLE001 - one input's bug must not end the batch; it is reported
-        yield IngestFailure(source=unit, reason=f"unexpected error, please report it: {type(exc).__name__}: {exc}")
+        yield IngestFailure(source=unit, reason=unexpected(exc))
 
 
 def _read_file(path: Path, settings: Settings) -> Iterator[Item]:
     if not path.exists():
         raise InputError("no such file or folder")
+    if path.is_dir():
+        raise InputError(f"folder has no files to read ({', '.join(sorted(KNOWN_SUFFIXES))})")
     suffix = path.suffix.lower()
     if suffix not in KNOWN_SUFFIXES:
         raise InputError(f"unsupported file type {suffix or '(none)'!r}; expected one of {', '.join(sorted(KNOWN_SUFFIXES))}")
@@ -196,6 +208,8 @@ def _follow_link(url: str, hints: SourceHints, where: str, settings: Settings, a
         yield from _read_url(url, hints, settings, allow_feed)
     except InputError as exc:
         yield IngestFailure(source=where, reason=str(exc))
+    except Exception as exc:  # noqa: BLE001 - the rest of the file or feed must still be read
+        yield IngestFailure(source=where, reason=unexpected(exc))
 
 
 def _fetched_document(fetched: Fetched, hints: SourceHints) -> RawDocument:
@@ -229,8 +243,9 @@ def _feed_entry_documents(entry, where: str, outlet: str | None, settings: Setti
         outlet=outlet,
         published=_feed_date(entry),
     )
-    body = _entry_html(entry)
-    # Most feeds carry only a teaser; then the linked page is the article.
+    body = _entry_content(entry)
+    # A summary is a teaser ("... [...] The post appeared first on ..."): the linked page is the
+    # article. Only full content (content:encoded, Atom content) stands in for the page.
     if len(re.sub(r"<[^>]+>", "", body)) >= settings.limits.min_article_chars:
         yield RawDocument(source=where, kind="html", content=body, hints=hints)
     elif hints.url:
@@ -240,10 +255,9 @@ def _feed_entry_documents(entry, where: str, outlet: str | None, settings: Setti
         yield IngestFailure(source=where, reason="feed entry has no full text and no link")
 
 
-def _entry_html(entry) -> str:
+def _entry_content(entry) -> str:
     contents = entry.get("content") or []
-    best = max((c.get("value", "") for c in contents), key=len, default="")
-    return best or entry.get("summary", "")
+    return max((c.get("value", "") for c in contents), key=len, default="")
 
 
 def _feed_date(entry) -> datetime | None:

@@ -65,21 +65,28 @@ def data_dir(tmp_path, monkeypatch) -> Path:
 
 
 class Routes(dict):
-    """path -> (status, headers, body, delay_seconds)."""
+    """path -> (status, headers, body, delay_seconds); the delay comes before the body, or
+    between its chunks when the body is a list."""
 
 
 def _handler(routes: Routes):
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 (http.server's naming)
             status, headers, body, delay = routes.get(self.path, (404, {}, b"not found", 0))
-            time.sleep(delay)
+            if not isinstance(body, list):
+                time.sleep(delay)
             self.send_response(status)
             for key, value in headers.items():
                 self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
+            chunks = body if isinstance(body, list) else [body]  # a list drips, `delay` apart
+            self.send_header("Content-Length", str(sum(map(len, chunks))))
             self.end_headers()
             try:
-                self.wfile.write(body)
+                for index, chunk in enumerate(chunks):
+                    if index:
+                        time.sleep(delay)
+                    self.wfile.write(chunk)
+                    self.wfile.flush()
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (timeout tests)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.errors import FetchError
-from pipeline.fetch import check_public, fetch_url
+from pipeline.fetch import check_public, fetch_url, resolve
 from pipeline.settings import FetchSettings
 
 OPEN = FetchSettings(allow_private_hosts=True, timeout_s=0.5, max_bytes=10_000)
@@ -65,15 +65,35 @@ def test_redirect_into_private_network_is_refused(http_server, monkeypatch):
     http_server.routes["/hop"] = (302, {"Location": "http://10.0.0.7/admin"}, b"", 0)
     checked = []
 
-    def allow_only_the_test_server(url, settings):
+    def test_server_counts_as_public(url, settings):
         checked.append(url)
-        if "10.0.0.7" in url:
-            check_public(url, FetchSettings())
+        return resolve(url, OPEN if url.startswith(http_server.base) else settings)
 
-    monkeypatch.setattr("pipeline.fetch.check_public", allow_only_the_test_server)
+    monkeypatch.setattr("pipeline.fetch.resolve", test_server_counts_as_public)
     with pytest.raises(FetchError, match="10.0.0.7"):
         fetch_url(http_server.base + "/hop", FetchSettings(timeout_s=0.5))
     assert checked == [http_server.base + "/hop", "http://10.0.0.7/admin"]
+
+
+def test_connection_goes_to_the_checked_address(monkeypatch):
+    """The address that passed the check is the one connected to (no second DNS answer)."""
+    answers = iter(["93.184.216.34", "127.0.0.1"])  # a rebinding DNS server's two answers
+    monkeypatch.setattr("socket.getaddrinfo", lambda host, port, **kw: [(2, 1, 6, "", (next(answers), port))])
+    target = resolve("https://news.example:8443/story?id=1", FetchSettings())
+    assert target.pinned_url() == "https://93.184.216.34:8443/story?id=1"
+    assert target.host_header() == "news.example:8443" and target.host == "news.example"
+
+
+def test_a_dripping_server_hits_the_total_time_limit(http_server):
+    http_server.routes["/drip"] = (200, {}, [b"x"] * 20, 0.1)  # 2 s of 0.1 s gaps, each under the timeout
+    with pytest.raises(FetchError, match="timed out after 0.5s"):
+        fetch_url(http_server.base + "/drip", OPEN)
+
+
+@pytest.mark.parametrize("url", ["http://example.com:99999/x", "http://[::1/x"])
+def test_malformed_urls_are_fetch_errors(url):
+    with pytest.raises(FetchError):
+        resolve(url, FetchSettings())
 
 
 @pytest.mark.parametrize("url", ["ftp://example.com/file", "file:///etc/passwd", "http:///nohost"])
