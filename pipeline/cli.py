@@ -59,9 +59,16 @@ def settings() -> Settings:
 
 
 def open_store(config: Settings):
+    import sqlite3
+
     from store.articles import ArticleStore
 
-    return ArticleStore(config.db_path)
+    try:
+        return ArticleStore(config.db_path)
+    except (OSError, sqlite3.Error) as exc:
+        err.print(f"[red]error:[/] cannot open the article store at {config.db_path}: {exc}; "
+                  "set NEWSBRIEF_DATA_DIR (or --data-dir) to a writable folder")
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 def print_json(value) -> None:
@@ -146,20 +153,25 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id, or a unique
         except AmbiguousId as exc:
             err.print(f"[red]error:[/] {exc}")
             raise typer.Exit(EXIT_USAGE) from None
+        sightings = store.sightings(article.id) if article else []
+    if len(article_id) < 4:
+        err.print(f"[red]error:[/] give at least 4 characters of the id, not {article_id!r}")
+        raise typer.Exit(EXIT_USAGE)
     if article is None:
         err.print(f"[red]error:[/] no article with id {article_id!r}; list them with `newsbrief articles`")
         raise typer.Exit(EXIT_PARTIAL)
     if as_json:
-        print_json(article.model_dump(mode="json"))
+        print_json(article.model_dump(mode="json") | {"sightings": sightings})
     else:
-        _print_article(article)
+        _print_article(article, also_from=[s["source"] for s in sightings[1:]])
 
 
-def _print_article(article: Article) -> None:
+def _print_article(article: Article, also_from: list[str] = ()) -> None:
     from rich.panel import Panel
 
     fields = ["id", "outlet", "author", "published", "language", "url", "source", "credit"]
     lines = [f"[bold]{f}[/]: {getattr(article, f)}" for f in fields if getattr(article, f)]
+    lines += [f"[bold]same text also in[/]: {source}" for source in also_from]
     out.print(Panel("\n".join(lines), title=article.title or "(untitled)", title_align="left"))
     out.print(article.text, highlight=False, markup=False)
 
@@ -184,7 +196,7 @@ def _print_extracted(result, as_json: bool) -> None:
 
     if isinstance(result, IngestFailure):
         if as_json:
-            print_json({"source": result.source, "error": result.reason})
+            print_json({"source": result.source, "status": "failed", "reason": result.reason})
         err.print(f"[red]skipped[/] {result.source}: {result.reason}")
         return
     if as_json:

@@ -8,18 +8,18 @@ is finished by running it again, with no duplicates and no gaps.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import re
-import signal
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 from pipeline.clean import clean_text
 from pipeline.errors import InputError, unexpected
 from pipeline.extract import extract_html, outlet_from_url
 from pipeline.models import Article, IngestFailure, RawDocument
 from pipeline.settings import Settings
+from pipeline.workers import ordered_map
 from pipeline.sources import expand_sources, read_source
 from store.articles import ArticleStore
 
@@ -110,20 +110,18 @@ def extract_results(units: list[str], settings: Settings) -> Iterator[tuple[str,
             yield unit, _article_or_failure(item, settings)
         return
     _warm_up()  # forked workers inherit loaded modules instead of importing them each
-    with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts) as pool:
-        jobs = ((unit, item, settings) for unit, item in pairs)
-        yield from pool.imap(_extract_job, jobs, chunksize=2)
+    results = ordered_map(partial(_extract_pair, settings=settings), pairs, workers, on_crash=_crashed)
+    for (unit, _item), result in results:
+        yield unit, result
 
 
-def _extract_job(job: tuple[str, RawDocument | IngestFailure, Settings]) -> tuple[str, Article | IngestFailure]:
-    unit, item, settings = job
-    return unit, _article_or_failure(item, settings)
+def _extract_pair(pair: tuple[str, RawDocument | IngestFailure], settings: Settings) -> Article | IngestFailure:
+    return _article_or_failure(pair[1], settings)
 
 
-def _ignore_interrupts() -> None:
-    """Ctrl-C goes to the parent alone, which then stops the pool; workers that also caught
-    it would leave the pool waiting for them forever."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _crashed(pair: tuple[str, RawDocument | IngestFailure]) -> IngestFailure:
+    return IngestFailure(source=pair[1].source,
+                         reason="the extraction process died on this input (out of memory, or a crash in a parser)")
 
 
 def _warm_up() -> None:
@@ -169,6 +167,8 @@ def ingest(
 def _store(result: Article | IngestFailure, store: ArticleStore) -> Outcome:
     if isinstance(result, IngestFailure):
         return Outcome(result.source, "failed", reason=result.reason)
-    added = store.add(result)
-    return Outcome(result.source, "added" if added else "unchanged", article=result,
-                   reason=None if added else "already stored")
+    if store.add(result):
+        return Outcome(result.source, "added", article=result)
+    stored = store.get(result.id)
+    where = f" from {stored.outlet}" if stored.outlet else ""
+    return Outcome(result.source, "unchanged", article=stored, reason=f"already stored: same text as {stored.id}{where}")

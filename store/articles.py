@@ -25,6 +25,17 @@ CREATE TABLE IF NOT EXISTS articles (
     text        TEXT NOT NULL,
     ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
+-- Every input an article's text was read from: an exact reprint by another outlet is the same
+-- article, but the brief can still name who ran it.
+CREATE TABLE IF NOT EXISTS sightings (
+    article_id TEXT NOT NULL REFERENCES articles (id),
+    source     TEXT NOT NULL,
+    url        TEXT,
+    outlet     TEXT,
+    title      TEXT,
+    seen_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    PRIMARY KEY (article_id, source)
+);
 """
 FIELDS = list(Article.model_fields)
 
@@ -59,7 +70,16 @@ class ArticleStore:
         marks = ", ".join(f":{f}" for f in FIELDS)
         with self.db:
             cursor = self.db.execute(f"INSERT OR IGNORE INTO articles ({columns}) VALUES ({marks})", row)
+            self.db.execute(
+                "INSERT OR IGNORE INTO sightings (article_id, source, url, outlet, title)"
+                " VALUES (:id, :source, :url, :outlet, :title)", row)
         return cursor.rowcount == 1
+
+    def sightings(self, article_id: str) -> list[dict]:
+        """Every input this article's text came from, first seen first."""
+        rows = self.db.execute("SELECT source, url, outlet, title, seen_at FROM sightings WHERE article_id = ?"
+                               " ORDER BY seen_at, rowid", (article_id,))
+        return [dict(r) for r in rows]
 
     def get(self, id_or_prefix: str) -> Article | None:
         """An article by id, or by a unique prefix of at least 4 characters, as git allows."""

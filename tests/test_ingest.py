@@ -152,7 +152,7 @@ def test_extract_jsonl_prints_one_line_per_input_and_stores_nothing(tmp_path):
     assert result.exit_code == 1
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [sorted(line) for line in lines[:2]] == [["outlet", "published", "source", "text", "title"]] * 2
-    assert lines[2]["error"] == "empty input"
+    assert lines[2] == {"source": str(tmp_path / "empty.txt"), "status": "failed", "reason": "empty input"}
     assert not Settings().db_path.exists()
 
 
@@ -200,3 +200,56 @@ def test_parallel_extraction_gives_the_same_results_in_the_same_order(monkeypatc
     monkeypatch.setenv("NEWSBRIEF_WORKERS", "2")
     parallel = cli("extract", "--jsonl", *inputs).stdout
     assert parallel == serial and len(serial.splitlines()) == 6
+
+
+def test_a_worker_that_dies_is_reported_and_the_batch_goes_on(monkeypatch):
+    """A parser that kills its process (out of memory, a segfault) costs one input, not the batch."""
+    import os
+
+    real = ingest_module.to_article
+
+    def dies_on_europa(raw, settings):
+        if "Europa" in raw.content[:3000]:
+            os._exit(9)
+        return real(raw, settings)
+
+    monkeypatch.setattr(ingest_module, "to_article", dies_on_europa)
+    monkeypatch.setenv("NEWSBRIEF_WORKERS", "2")
+    result = cli("ingest", "--json", *map(str, PAGES), *map(str, SEED_FILES))
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.exit_code == 1
+    assert [r["status"] for r in rows].count("added") == len(PAGES) + len(SEED_FILES) - 1
+    [failed] = [r for r in rows if r["status"] == "failed"]
+    assert "sciencealert-europa" in failed["source"] and "extraction process died" in failed["reason"]
+
+
+def test_an_exact_reprint_by_another_outlet_is_one_article_seen_twice(tmp_path):
+    text = SEED_FILES[1].read_text()
+    batch = tmp_path / "reprints.jsonl"
+    batch.write_text("\n".join(json.dumps({"text": text, "outlet": o, "url": f"https://{o}.example/a"})
+                               for o in ["wire", "portal"]))
+    rows = [json.loads(line) for line in cli("ingest", "--json", str(batch)).stdout.splitlines()]
+    assert [r["status"] for r in rows] == ["added", "unchanged"]
+    assert rows[1]["outlet"] == "wire" and "same text as" in rows[1]["reason"]
+    shown = json.loads(cli("show", rows[0]["id"], "--json").stdout)
+    assert [s["outlet"] for s in shown["sightings"]] == ["wire", "portal"]
+
+
+def test_unwritable_data_dir_is_a_usage_error(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = runner.invoke(app, ["--data-dir", str(blocker / "sub"), "articles"])
+    assert result.exit_code == 2 and "NEWSBRIEF_DATA_DIR" in result.stderr
+
+
+def test_show_needs_four_characters():
+    result = cli("show", "abc")
+    assert result.exit_code == 2 and "at least 4 characters" in result.stderr
+
+
+def test_folder_with_nothing_to_read_is_reported(tmp_path):
+    (tmp_path / "notes.md").write_text("# notes")
+    (tmp_path / "sitemap.xml").write_text("<urlset></urlset>")
+    result = cli("ingest", "--json", str(tmp_path))
+    assert result.exit_code == 1
+    assert "folder has no files to read" in json.loads(result.stdout)["reason"]

@@ -1,0 +1,75 @@
+"""An ordered parallel map over forked processes that survives a worker dying.
+
+``multiprocessing.Pool.imap`` waits forever when a worker is killed (out of memory, a crash in
+a C extension). Here a dead worker breaks the pool, the item that was running is retried alone
+in a fresh process, and only if that crashes too is it reported as failed; the rest go on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C goes to the parent alone, which then shuts the workers down."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupts)
+
+
+def ordered_map(
+    fn: Callable[[T], R], items: Iterable[T], workers: int, on_crash: Callable[[T], R]
+) -> Iterator[tuple[T, R]]:
+    """Yield (item, fn(item)) in input order, computed in ``workers`` processes.
+
+    At most 2 x workers items are in flight, so a long input is read as it is consumed.
+    ``on_crash(item)`` gives the result for an item whose process died twice.
+    """
+    pool = _new_pool(workers)
+    pending: deque[tuple[T, Future]] = deque()
+    try:
+        for item in items:
+            pending.append((item, pool.submit(fn, item)))
+            while len(pending) > 2 * workers:
+                item_done, result, pool = _next(fn, pending, pool, workers, on_crash)
+                yield item_done, result
+        while pending:
+            item_done, result, pool = _next(fn, pending, pool, workers, on_crash)
+            yield item_done, result
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _next(fn, pending: deque, pool: ProcessPoolExecutor, workers: int, on_crash):
+    item, future = pending.popleft()
+    try:
+        return item, future.result(), pool
+    except BrokenProcessPool:
+        pool.shutdown(wait=False, cancel_futures=True)
+        result = _run_alone(fn, item, on_crash)
+        pool = _new_pool(workers)
+        for index, (waiting, _) in enumerate(pending):
+            pending[index] = (waiting, pool.submit(fn, waiting))
+        return item, result, pool
+
+
+def _run_alone(fn, item, on_crash):
+    """The pool broke while ``item`` was running: it may be innocent, so try it once alone."""
+    solo = _new_pool(1)
+    try:
+        return solo.submit(fn, item).result()
+    except BrokenProcessPool:
+        return on_crash(item)
+    finally:
+        solo.shutdown(wait=False, cancel_futures=True)
