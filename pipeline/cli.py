@@ -95,16 +95,30 @@ def ingest(sources: Sources, as_json: JsonFlag = False) -> None:
     total = len(expand_sources(sources))
     progress, task = progress_bar(total, "Ingesting")
     stream = print_json if as_json else None
-    with open_store(config) as store, progress:
-        report = run_ingest(
-            sources, store, config,
-            on_unit_done=lambda _unit: progress.advance(task),
-            on_outcome=(lambda o: stream(o.as_json())) if stream else None,
-        )
+    with open_store(config) as store:
+        with progress:
+            report = run_ingest(
+                sources, store, config,
+                on_unit_done=lambda _unit: progress.advance(task),
+                on_outcome=(lambda o: stream(o.as_json())) if stream else None,
+            )
+        grouping = _group(store, config)
     if not as_json:
         _print_ingest_summary(report.outcomes, config)
+        if grouping.grouped:
+            out.print(f"grouped {grouping.grouped} new articles: {grouping.duplicates} duplicates, "
+                      f"{grouping.new_stories} new stories, {grouping.stories_joined} existing stories joined "
+                      "(see `newsbrief stories`)")
     if report.failures:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def _group(store, config: Settings):
+    """Duplicates, families and stories for every article not grouped yet."""
+    from pipeline.grouping import group_pending
+
+    with err.status("Grouping into families and stories…"):
+        return group_pending(store, config)
 
 
 def _print_ingest_summary(outcomes: list[Outcome], config: Settings) -> None:
@@ -140,6 +154,48 @@ def articles(
         published = a.published.date().isoformat() if a.published else ""
         table.add_row(a.id[:10], a.outlet or "", a.title or "", published, a.language or "", str(len(a.text.split())))
     out.print(table)
+
+
+@app.command()
+def stories(as_json: JsonFlag = False) -> None:
+    """List stories with their articles, outlets and source families."""
+    from pipeline.grouping import list_stories
+
+    config = settings()
+    with open_store(config) as store:
+        _group(store, config)  # finishes any run that was interrupted
+        found = list_stories(store)
+    if as_json:
+        print_json([_story_json(s) for s in found])
+        return
+    for story in found:
+        _print_story(story)
+    out.print(f"{len(found)} stories")
+
+
+def _story_json(story) -> dict:
+    return {
+        "id": story.id, "title": story.title, "outlets": story.outlets,
+        "families": [
+            {"id": f.id, "origin": f.origin, "origin_basis": f.origin_basis, "outlets": f.outlets,
+             "articles": [{"id": a.id, "outlet": a.outlet, "title": a.title,
+                           "published": a.published.isoformat() if a.published else None} for a in f.articles]}
+            for f in story.families
+        ],
+    }
+
+
+def _print_story(story) -> None:
+    from rich.tree import Tree
+
+    tree = Tree(f"[bold]{story.title or '(untitled)'}[/]  story {story.id[:10]} · {len(story.articles)} articles · "
+                f"{len(story.families)} independent sources")
+    for family in story.families:
+        origin = f"{family.origin or 'unknown outlet'} ({family.origin_basis})"
+        branch = tree.add(f"family {family.id[:10]} · from {origin}")
+        for article in family.articles:
+            branch.add(f"{article.id[:10]}  {article.outlet or '—'}  {article.title or ''}")
+    out.print(tree)
 
 
 @app.command()

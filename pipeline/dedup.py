@@ -139,6 +139,17 @@ class Deduper:
         self._index(article_id, sketch, lines, pars, fingerprints)
         return Decision(article_id, article_id, shared)
 
+    def restore(self, article_id: str, text: str, original_id: str, family_id: str, order_key: Any = 0) -> None:
+        """Bring back an article grouped in an earlier run, trusting its stored links."""
+        self.order[article_id] = order_key
+        self.link(original_id, article_id, "duplicate")
+        self.link(family_id, article_id, "shared")
+        root = self.duplicates.find(article_id)
+        if original_id == article_id or self.indexed_count[root] < INDEXED_PER_GROUP:
+            pars = paragraphs(text) if original_id == article_id else []
+            self._index(article_id, _sketch(text), _coverage_lines(text), pars,
+                        [paragraph_fingerprints(p.text) for p in pars])
+
     def link(self, a: str, b: str, kind: str) -> None:
         """Record a link; also how stored links are restored without re-checking them."""
         self.families.union(a, b)

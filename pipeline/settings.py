@@ -44,6 +44,15 @@ class LimitSettings(BaseModel):
     max_feed_entries: int = Field(200, gt=0, description="Entries taken from one RSS/Atom feed.")
 
 
+class GroupingSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    window_days: int = Field(
+        30, gt=0, description="Articles ingested this many days back are compared with new ones for "
+        "duplicates, families and stories; older ones are left as they are.")
+    embedder: str = Field("wordllama", description="Embedder for the story veto: 'wordllama', or 'none' to skip it.")
+
+
 class Settings(BaseSettings):
     """Everything configurable, with a description on every field."""
 
@@ -54,6 +63,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=default_data_dir, description="Where the article store lives.")
     fetch: FetchSettings = Field(default_factory=FetchSettings, description="Fetching URLs and feeds.")
     limits: LimitSettings = Field(default_factory=LimitSettings, description="Input limits.")
+    grouping: GroupingSettings = Field(default_factory=GroupingSettings, description="Duplicates, families, stories.")
     workers: int = Field(
         0, ge=0, description="Processes that extract and clean in parallel; 0 means one per CPU core, 1 means none."
     )

@@ -91,6 +91,16 @@ class ArticleStore:
             raise AmbiguousId(f"{id_or_prefix!r} matches more than one article; give more characters")
         return _article(rows[0]) if rows else None
 
+    def get_many(self, ids: list[str]) -> list[Article]:
+        """Articles by exact id, in the order asked (batched: SQLite caps a query's parameters)."""
+        found: dict[str, Article] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(f"SELECT * FROM articles WHERE id IN ({marks})", chunk):
+                found[row["id"]] = _article(row)
+        return [found[i] for i in ids if i in found]
+
     def list(self, limit: int | None = None) -> list[Article]:
         sql = "SELECT * FROM articles ORDER BY rowid"  # insertion order
         rows = self.db.execute(sql + (" LIMIT ?" if limit else ""), (limit,) if limit else ()).fetchall()

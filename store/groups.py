@@ -1,0 +1,73 @@
+"""Families and stories, kept beside the articles in the same SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS groups (
+    article_id  TEXT PRIMARY KEY REFERENCES articles (id),
+    original_id TEXT NOT NULL,   -- earliest article of its duplicate group (itself if original)
+    family_id   TEXT NOT NULL,   -- earliest article of its source family
+    story_id    TEXT NOT NULL    -- earliest article of its story
+);
+CREATE INDEX IF NOT EXISTS groups_by_story ON groups (story_id);
+CREATE TABLE IF NOT EXISTS shared_spans (
+    article_id  TEXT NOT NULL,
+    start       INTEGER NOT NULL,
+    end         INTEGER NOT NULL,
+    other_id    TEXT NOT NULL,
+    other_start INTEGER NOT NULL,
+    other_end   INTEGER NOT NULL,
+    score       REAL NOT NULL,
+    PRIMARY KEY (article_id, start, other_id, other_start)
+);
+"""
+
+
+@dataclass
+class GroupRow:
+    article_id: str
+    original_id: str
+    family_id: str
+    story_id: str
+
+
+class GroupStore:
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+        self.db.executescript(SCHEMA)
+
+    def ungrouped_ids(self) -> list[str]:
+        rows = self.db.execute(
+            "SELECT a.id FROM articles a LEFT JOIN groups g ON g.article_id = a.id WHERE g.article_id IS NULL"
+            " ORDER BY a.rowid")
+        return [r[0] for r in rows]
+
+    def rows(self, since: str | None = None) -> list[GroupRow]:
+        """Grouped articles, in ingestion order; ``since`` limits them to ingestions after it."""
+        sql = "SELECT g.* FROM groups g JOIN articles a ON a.id = g.article_id"
+        sql += " WHERE a.ingested_at >= ? ORDER BY a.rowid" if since else " ORDER BY a.rowid"
+        return [GroupRow(*r) for r in self.db.execute(sql, (since,) if since else ())]
+
+    def save(self, rows: list[GroupRow], spans: list[tuple]) -> None:
+        """Write rows and shared spans in one transaction: a crash leaves all or nothing."""
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO groups VALUES (?, ?, ?, ?)",
+                                [(r.article_id, r.original_id, r.family_id, r.story_id) for r in rows])
+            self.db.executemany("INSERT OR IGNORE INTO shared_spans VALUES (?, ?, ?, ?, ?, ?, ?)", spans)
+
+    def story_rows(self, story_id: str) -> list[GroupRow]:
+        rows = self.db.execute("SELECT g.* FROM groups g JOIN articles a ON a.id = g.article_id"
+                               " WHERE g.story_id = ? ORDER BY a.rowid", (story_id,))
+        return [GroupRow(*r) for r in rows]
+
+    def story_ids(self) -> list[str]:
+        rows = self.db.execute("SELECT g.story_id FROM groups g JOIN articles a ON a.id = g.article_id"
+                               " GROUP BY g.story_id ORDER BY MIN(a.rowid)")
+        return [r[0] for r in rows]
+
+    def shared_spans(self, article_ids: list[str]) -> list[tuple]:
+        marks = ",".join("?" * len(article_ids))
+        return self.db.execute(f"SELECT * FROM shared_spans WHERE article_id IN ({marks})", article_ids).fetchall()
