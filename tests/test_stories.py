@@ -1,0 +1,92 @@
+"""Story clustering and source lineage."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+
+from conftest import ROOT
+from pipeline.lineage import describe_family, stated_origin
+from pipeline.models import Article
+from pipeline.stories import StoryClusterer, StoryInput, story_terms, within_window
+
+ECB = [json.loads(line) for line in (ROOT / "eval/data/clustering/ecbplus_dev.jsonl").read_text().splitlines()]
+
+
+def inputs(topic: int | None = None) -> tuple[list[StoryInput], list[str]]:
+    rows = [r for r in ECB if topic is None or r["topic"] == topic]
+    return [StoryInput(r["id"], None, r["text"]) for r in rows], [r["story"] for r in rows]
+
+
+def purity(assigned: dict[str, str], articles: list[StoryInput], truth: list[str]) -> float:
+    """Share of articles whose story's majority true label is their own."""
+    members: dict[str, list[str]] = {}
+    for article, label in zip(articles, truth):
+        members.setdefault(assigned[article.id], []).append(label)
+    return sum(max(labels.count(x) for x in labels) for labels in members.values()) / len(articles)
+
+
+def test_two_events_of_the_same_kind_are_told_apart():
+    """Each ECB+ topic holds two real events of one kind (two rehab check-ins, two earthquakes):
+    the stories found must not mix them."""
+    articles, truth = inputs()
+    assigned = StoryClusterer().assign({}, articles)
+    assert purity(assigned, articles, truth) > 0.9
+    assert len(set(truth)) <= len(set(assigned.values())) <= 2 * len(set(truth))
+
+
+def test_new_articles_join_existing_stories_without_reclustering():
+    articles, truth = inputs(1)
+    first, later = articles[:20], articles[20:]
+    clusterer = StoryClusterer()
+    existing = clusterer.assign({}, first)
+    joined = clusterer.assign(existing, first + later)
+    assert set(joined) == {a.id for a in later}  # the earlier assignments are left as they were
+    assert set(joined.values()) & set(existing.values())  # some joined the stories already there
+    assert purity(existing | joined, articles, truth) > 0.9
+
+
+def test_story_id_is_its_earliest_article():
+    articles, _ = inputs(1)
+    assigned = StoryClusterer().assign({}, articles)
+    assert assigned[articles[0].id] == articles[0].id
+
+
+def test_time_window_keeps_months_apart_events_apart():
+    now = datetime(2025, 2, 11)
+    text = "Apple and Alibaba agreed an AI deal in Hangzhou, Apple said on Tuesday. Alibaba shares rose 3%."
+    a = StoryInput("a", "Apple taps Alibaba", text, now)
+    b = StoryInput("b", "Apple taps Alibaba", text, now + timedelta(days=90))
+    assigned = StoryClusterer().assign({}, [a, b])
+    assert assigned["a"] != assigned["b"]
+    assert within_window(now, None) and not within_window(now, now + timedelta(days=15))
+
+
+def test_terms_are_names_years_and_figures():
+    terms = story_terms("Baidu falls", "Baidu fell 4.7% in 2025 while Tim Cook visited Beijing.")
+    assert {"baidu", "tim cook", "tim", "cook", "beijing", "2025", "#4.7"} <= set(terms)
+    assert "falls" not in terms and "fell" not in terms
+    assert terms.count("baidu") == 3  # twice from the title, once from the text
+
+
+@pytest.mark.parametrize(
+    ("text", "credit", "origin"),
+    [
+        ("BEIJING (Reuters) - Apple is ...", None, ("Reuters", "dateline")),
+        ("WASHINGTON (AP) — The Senate ...", None, ("AP", "dateline")),
+        ("Story text.", "Reuters, with additional editing and inputs from Vishakha Saxena", ("Reuters", "credit line")),
+        ("Apple (AAPL) - shares rose.", None, None),
+    ],
+)
+def test_stated_origin(text, credit, origin):
+    assert stated_origin(Article(id="x", source="s", text=text, credit=credit)) == origin
+
+
+def test_family_origin_prefers_the_stated_wire_over_the_earliest_outlet():
+    early = Article(id="e", source="s", text="Text.", outlet="Portal")
+    wire = Article(id="w", source="s", text="Text.", outlet="Asia Financial", credit="Reuters, with additional editing")
+    family = describe_family("e", [early, wire])
+    assert (family.origin, family.origin_basis, family.outlets) == ("Reuters", "credit line", ["Portal", "Asia Financial"])
+    assert describe_family("e", [early]).origin == "Portal"
