@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 import threading
 import time
@@ -51,6 +52,12 @@ def block_network(monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
     monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_default_data_dir(tmp_path_factory):
+    """Even a test that loses NEWSBRIEF_DATA_DIR never writes into the user's own data folder."""
+    os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("xdg"))
 
 
 @pytest.fixture(autouse=True)
