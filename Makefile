@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test eval eval-extraction bench-ingest install clean
+.PHONY: demo test eval eval-extraction eval-dedup eval-clustering bench bench-ingest bench-scale install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,10 +28,22 @@ test: $(STAMP)
 eval-extraction: $(STAMP)
 	$(BIN)/python eval/extraction.py
 
-eval: eval-extraction
+eval-dedup: $(STAMP)
+	$(BIN)/python eval/dedup.py
+
+eval-clustering: $(STAMP)
+	$(BIN)/python eval/clustering.py
+
+# Every eval against the floors pinned in eval/baseline.json; fails below any of them.
+eval: eval-extraction eval-dedup eval-clustering
 
 bench-ingest: $(STAMP)
 	$(BIN)/python eval/bench_ingest.py
+
+bench-scale: $(STAMP)
+	$(BIN)/python eval/bench_scale.py
+
+bench: bench-ingest bench-scale
 
 clean:
 	rm -rf $(VENV) .demo-data .pytest_cache

@@ -164,12 +164,12 @@ class Deduper:
         return self.families.earliest(article_id)
 
     def _find_duplicate(self, sketch, lines: list[str]) -> str | None:
-        best, best_coverage = None, DUPLICATE_COVERAGE
-        for candidate in self.lsh.query(sketch):
-            coverage = line_coverage(lines, self.indexed[candidate].lines)
-            if coverage >= best_coverage:
-                best, best_coverage = candidate, coverage
-        return best
+        """The candidate covering the most lines; ties go to the earliest (sets have no order)."""
+        scored = [(line_coverage(lines, self.indexed[c].lines), c) for c in self.lsh.query(sketch)]
+        passing = [(coverage, c) for coverage, c in scored if coverage >= DUPLICATE_COVERAGE]
+        if not passing:
+            return None
+        return min(passing, key=lambda pc: (-pc[0], self.order[pc[1]], pc[1]))[1]
 
     def _find_shared(self, article_id: str, pars: list[Paragraph], fingerprints: list[set[int]]) -> list[SharedSpan]:
         from rapidfuzz import fuzz
@@ -203,10 +203,10 @@ def _shared_words(spans: list[SharedSpan], pars: list[Paragraph]) -> int:
 
 
 def _sketch(text: str):
-    from datasketch import MinHash
+    from datasketch import LeanMinHash  # a plain MinHash draws its permutations anew each time
 
     signature = minhash(shingle_hashes(token_hashes(tokens(text))))
-    return MinHash(num_perm=NUM_PERM, hashvalues=signature, scheme="affine64")
+    return LeanMinHash(seed=1, hashvalues=signature, scheme="affine64")
 
 
 def _coverage_lines(text: str) -> list[str]:

@@ -3,6 +3,9 @@
 Hashing is done with numpy over whole documents at once: datasketch's own ``update`` hashes
 each shingle with SHA-1 in Python, which is about 50x slower and would not reach 100,000
 articles a minute. The signatures are ordinary MinHash values that datasketch's LSH indexes.
+
+Words are hashed with BLAKE2b (Python's ``hash`` would change between runs, and so would the
+results), each distinct word once per process.
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -30,14 +32,20 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.casefold())
 
 
+_word_hashes: dict[str, int] = {}
+_WORD_CACHE_LIMIT = 2_000_000
+
+
 def token_hashes(words: list[str]) -> np.ndarray:
-    """A stable 64-bit hash per word (Python's hash() changes between runs)."""
-    return np.fromiter(map(_word_hash, words), dtype=np.uint64, count=len(words))
-
-
-@lru_cache(maxsize=1 << 20)  # news vocabulary repeats: most words are hashed once per process
-def _word_hash(word: str) -> int:
-    return int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
+    """A stable 64-bit hash per word."""
+    cache = _word_hashes
+    missing = [w for w in set(words) if w not in cache]
+    if len(cache) + len(missing) > _WORD_CACHE_LIMIT:
+        cache.clear()
+        missing = list(set(words))
+    for word in missing:
+        cache[word] = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
+    return np.fromiter(map(cache.__getitem__, words), dtype=np.uint64, count=len(words))
 
 
 def shingle_hashes(word_hashes: np.ndarray, n: int = SHINGLE_WORDS) -> np.ndarray:
@@ -48,10 +56,9 @@ def shingle_hashes(word_hashes: np.ndarray, n: int = SHINGLE_WORDS) -> np.ndarra
         return np.zeros(0, dtype=np.uint64)
     count = len(word_hashes) - n + 1
     combined = np.zeros(count, dtype=np.uint64)
-    with np.errstate(over="ignore"):  # wrap-around multiplication is the hash
-        for offset in range(n):
-            combined ^= word_hashes[offset : offset + count] * _MIX[offset % len(_MIX)]
-            combined = (combined << np.uint64(7)) | (combined >> np.uint64(57))
+    for offset in range(n):  # uint64 arrays wrap around silently: the wrap is the hash
+        combined ^= word_hashes[offset : offset + count] * _MIX[offset % len(_MIX)]
+        combined = (combined << np.uint64(7)) | (combined >> np.uint64(57))
     return np.unique(combined)
 
 
@@ -59,8 +66,7 @@ def minhash(shingles: np.ndarray) -> np.ndarray:
     """A MinHash signature of NUM_PERM values from a set of shingle hashes."""
     if len(shingles) == 0:
         return np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        permuted = (_PERM_A[:, None] * shingles[None, :] + _PERM_B[:, None]) >> np.uint64(3)
+    permuted = (_PERM_A[:, None] * shingles[None, :] + _PERM_B[:, None]) >> np.uint64(3)
     return permuted.min(axis=1)
 
 

@@ -29,6 +29,8 @@ SIMILARITY_THRESHOLD = 0.2   # average-link cut; stable across cross-validation 
 EMBEDDING_VETO = 0.15
 WINDOW_DAYS = 14
 BATCH_LIMIT = 3000           # above this, average-link's n x n matrix is too big: assign one by one
+CANDIDATE_TERMS = 8          # one by one: stories sharing one of an article's 8 most distinctive terms
+POSTINGS_KEPT = 64           # ... among the latest 64 stories that used the term
 
 _NAME = re.compile(r"\b[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -174,23 +176,37 @@ class StoryClusterer:
         """Each article joins the story it is most similar to on average, or starts one.
 
         x . (sum of a story's vectors) / its size is the average-link similarity, so this is the
-        same criterion as the batch method, in one pass. (No veto or window here: for batches
-        this large those would cost a pass of their own.)
+        same criterion as the batch method, in one pass. Candidate stories come from an inverted
+        index over each story's most distinctive terms, so the cost grows with the articles, not
+        with articles x stories. (No veto or window here: for batches this large those would
+        cost a pass of their own.)
         """
-        sums = np.zeros((16, vectors.shape[1]), dtype=np.float32)
+        sums: list[dict[int, float]] = []
         counts: list[int] = []
+        postings: dict[int, list[int]] = {}
         labels = []
         for row in rows:
-            vector = vectors[row]
-            scores = np.asarray(vector @ sums[: len(counts)].T).ravel() / np.maximum(counts, 1) if counts else []
-            best = int(np.argmax(scores)) if len(scores) else -1
-            if best < 0 or scores[best] < self.threshold:
-                if len(counts) == len(sums):
-                    sums = np.vstack([sums, np.zeros_like(sums)])
+            start, end = vectors.indptr[row], vectors.indptr[row + 1]
+            terms, weights = vectors.indices[start:end], vectors.data[start:end]
+            top = terms[np.argsort(weights)[-CANDIDATE_TERMS:]]
+            candidates = {story for term in top for story in postings.get(int(term), ())}
+            best, best_score = -1, self.threshold
+            for story in sorted(candidates):  # sorted: ties go to the earliest story, every run
+                centroid = sums[story]
+                score = sum(w * centroid.get(int(t), 0.0) for t, w in zip(terms, weights)) / counts[story]
+                if score >= best_score:
+                    best, best_score = story, score
+            if best < 0:
                 best = len(counts)
+                sums.append({})
                 counts.append(0)
-            sums[best] += vector.toarray().ravel()
+            for term, weight in zip(terms, weights):
+                sums[best][int(term)] = sums[best].get(int(term), 0.0) + float(weight)
             counts[best] += 1
+            for term in top:
+                listed = postings.setdefault(int(term), [])
+                if best not in listed[-POSTINGS_KEPT:]:
+                    listed.append(best)
             labels.append(best)
         return labels
 
