@@ -18,7 +18,8 @@ install: $(STAMP)
 demo: $(STAMP)
 	@export NEWSBRIEF_DATA_DIR=$${NEWSBRIEF_DATA_DIR:-$$PWD/.demo-data}; \
 	$(BIN)/newsbrief ingest examples/apple-alibaba && \
-	$(BIN)/newsbrief articles
+	$(BIN)/newsbrief articles && \
+	$(BIN)/newsbrief stories
 
 # pytest exits 5 when it collects no tests: a broken suite, so it fails loudly here.
 test: $(STAMP)
