@@ -86,8 +86,12 @@ def progress_bar(total: int, label: str):
 
 
 @app.command()
-def ingest(sources: Sources, as_json: JsonFlag = False) -> None:
-    """Read, clean and store articles. Running it twice changes nothing."""
+def ingest(
+    sources: Sources,
+    as_json: JsonFlag = False,
+    index: Annotated[bool, typer.Option("--index/--no-index", help="Index into the vector store as it goes.")] = True,
+) -> None:
+    """Read, clean, store, group and index articles. Running it twice changes nothing."""
     from pipeline.ingest import ingest as run_ingest
     from pipeline.sources import expand_sources
 
@@ -103,12 +107,15 @@ def ingest(sources: Sources, as_json: JsonFlag = False) -> None:
                 on_outcome=(lambda o: stream(o.as_json())) if stream else None,
             )
         grouping = _group(store, config)
+        chunks = _index(store, config, grouping.rows) if index else 0
     if not as_json:
         _print_ingest_summary(report.outcomes, config)
         if grouping.grouped:
             out.print(f"grouped {grouping.grouped} new articles: {grouping.duplicates} duplicates, "
                       f"{grouping.new_stories} new stories, {grouping.stories_joined} existing stories joined "
                       "(see `newsbrief stories`)")
+        if chunks:
+            out.print(f"indexed {chunks} chunks (search them with `newsbrief search`)")
     if report.failures:
         raise typer.Exit(EXIT_PARTIAL)
 
@@ -153,6 +160,71 @@ def articles(
     for a in rows:
         published = a.published.date().isoformat() if a.published else ""
         table.add_row(a.id[:10], a.outlet or "", a.title or "", published, a.language or "", str(len(a.text.split())))
+    out.print(table)
+
+
+def _index(store, config: Settings, changed_rows=(), rebuild: bool = False) -> int:
+    from pipeline.errors import NewsbriefError
+    from pipeline.grouping import index_pending
+    from pipeline.index import VectorIndex
+
+    try:
+        with err.status("Indexing chunks…"):
+            vector_index = VectorIndex(config)
+            if rebuild:
+                vector_index.client.delete_collection(vector_index.name)
+                vector_index = VectorIndex(config, vector_index.embedder, vector_index.client)
+            return index_pending(store, config, vector_index, changed_rows)
+    except NewsbriefError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+@app.command()
+def index(rebuild: Annotated[bool, typer.Option(help="Drop the collection and index everything again.")] = False) -> None:
+    """Index stored articles into the vector store (only those not indexed yet, unless --rebuild)."""
+    config = settings()
+    with open_store(config) as store:
+        _group(store, config)
+        chunks = _index(store, config, rebuild=rebuild)
+    out.print(f"indexed {chunks} chunks")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    story: Annotated[Optional[str], typer.Option(help="Only this story's articles (a story id or prefix).")] = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many passages.")] = 5,
+    as_json: JsonFlag = False,
+) -> None:
+    """The passages nearest a query, with article, outlet, span and score."""
+    from pipeline.index import VectorIndex
+    from store.groups import GroupStore
+
+    config = settings()
+    with open_store(config) as store:
+        article_ids = None
+        if story:
+            rows = [r for r in GroupStore(store.db).rows() if r.story_id.startswith(story)]
+            if not rows:
+                err.print(f"[red]error:[/] no story {story!r}; list them with `newsbrief stories`")
+                raise typer.Exit(EXIT_PARTIAL)
+            article_ids = [r.article_id for r in rows]
+        hits = VectorIndex(config).search(query, k, article_ids)
+    if as_json:
+        print_json([{"chunk_id": h.chunk_id, "article_id": h.article_id, "outlet": h.metadata.get("outlet"),
+                     "start": h.start, "end": h.end, "score": h.score, "text": h.text} for h in hits])
+        return
+    _print_hits(hits)
+
+
+def _print_hits(hits) -> None:
+    from rich.table import Table
+
+    table = Table("score", "article", "outlet", "span", "passage", title=f"{len(hits)} passages")
+    for hit in hits:
+        table.add_row(f"{hit.score:.3f}", hit.article_id[:10], hit.metadata.get("outlet", "—"),
+                      f"{hit.start}-{hit.end}", hit.text)
     out.print(table)
 
 

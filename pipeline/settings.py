@@ -50,7 +50,21 @@ class GroupingSettings(BaseModel):
     window_days: int = Field(
         30, gt=0, description="Articles ingested this many days back are compared with new ones for "
         "duplicates, families and stories; older ones are left as they are.")
-    embedder: str = Field("wordllama", description="Embedder for the story veto: 'wordllama', or 'none' to skip it.")
+    embedding_veto: bool = Field(True, description="Let the embedder veto story merges of unrelated articles.")
+
+
+class ChunkSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_chars: int = Field(500, ge=50, description="Sentences are packed into chunks of at most this many characters.")
+    overlap_sentences: int = Field(1, ge=0, description="Sentences a chunk repeats from the one before.")
+
+
+class OpenAISettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    base_url: str | None = Field(None, description="An OpenAI-compatible endpoint; None for OpenAI itself.")
+    embedding_model: str = Field("text-embedding-3-small", description="Model for the 'openai' embedder.")
 
 
 class Settings(BaseSettings):
@@ -64,6 +78,12 @@ class Settings(BaseSettings):
     fetch: FetchSettings = Field(default_factory=FetchSettings, description="Fetching URLs and feeds.")
     limits: LimitSettings = Field(default_factory=LimitSettings, description="Input limits.")
     grouping: GroupingSettings = Field(default_factory=GroupingSettings, description="Duplicates, families, stories.")
+    chunking: ChunkSettings = Field(default_factory=ChunkSettings, description="How articles are cut for the index.")
+    embedder: str = Field("wordllama", description="Embedder: 'wordllama' (default, offline), 'minilm' (the "
+                          "[minilm] extra) or 'openai' (needs OPENAI_API_KEY).")
+    chroma_url: str | None = Field(None, description="A `chroma run` server, e.g. http://127.0.0.1:8000; "
+                                   "unset, an embedded store under the data directory is used.")
+    openai: OpenAISettings = Field(default_factory=OpenAISettings, description="OpenAI-compatible endpoint.")
     workers: int = Field(
         0, ge=0, description="Processes that extract and clean in parallel; 0 means one per CPU core, 1 means none."
     )
@@ -76,7 +96,11 @@ class Settings(BaseSettings):
     def db_path(self) -> Path:
         return self.data_dir / "articles.sqlite3"
 
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
     def config_hash(self) -> str:
         """Short hash of the configuration, for output metadata and index names."""
-        payload = self.model_dump_json(exclude={"data_dir", "workers"})
+        payload = self.model_dump_json(exclude={"data_dir", "workers", "chroma_url"})
         return hashlib.md5(payload.encode()).hexdigest()[:12]

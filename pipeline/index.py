@@ -1,0 +1,134 @@
+"""The vector index: article chunks and their embeddings in Chroma.
+
+- Embedded ``PersistentClient`` under the data directory by default; ``NEWSBRIEF_CHROMA_URL``
+  points at a ``chroma run`` server instead (embedded Chroma is not safe across processes).
+- The collection name carries the embedder and a hash of the chunking settings, so changing
+  either starts a new collection instead of mixing vectors of different shapes or cuts.
+- Embeddings are always computed here and passed in. Chroma's default embedding function
+  downloads a model at run time (even ``query_texts`` on a collection created without one tries
+  to), so texts are never handed to Chroma to embed.
+- Re-indexing an article deletes its chunks and writes them again: never duplicates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from pipeline.chunk import chunk_text, chunking_hash
+from pipeline.embed import Embedder, get_embedder
+from pipeline.errors import NewsbriefError
+from pipeline.models import Article
+from pipeline.settings import Settings
+
+EMBED_BATCH = 256
+
+
+@dataclass
+class Hit:
+    """One chunk found by a search, with where it stands in its article."""
+
+    chunk_id: str
+    article_id: str
+    start: int
+    end: int
+    text: str
+    score: float
+    metadata: dict
+
+
+def collection_name(embedder_name: str, settings: Settings) -> str:
+    """3-512 characters of [a-zA-Z0-9._-], naming the embedder and the chunking."""
+    chunking = chunking_hash(settings.chunking.max_chars, settings.chunking.overlap_sentences)
+    return re.sub(r"[^a-zA-Z0-9._-]", "-", f"newsbrief-{embedder_name}-{chunking}")[:512]
+
+
+def open_client(settings: Settings):
+    import chromadb  # heavy: only the commands that index or search import it
+
+    options = chromadb.Settings(anonymized_telemetry=False)  # no telemetry calls home
+    if settings.chroma_url:
+        parts = urlsplit(settings.chroma_url)
+        if not parts.hostname:
+            raise NewsbriefError(f"NEWSBRIEF_CHROMA_URL is not a URL: {settings.chroma_url!r}")
+        try:
+            return chromadb.HttpClient(host=parts.hostname, port=parts.port or 8000,
+                                       ssl=parts.scheme == "https", settings=options)
+        except Exception as exc:  # noqa: BLE001 - chromadb raises bare exceptions for a dead server
+            raise NewsbriefError(f"cannot reach the Chroma server at {settings.chroma_url}: {exc}; "
+                                 "start it with `chroma run --path DIR --port PORT`, or unset "
+                                 "NEWSBRIEF_CHROMA_URL to use the embedded store") from None
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=options)
+
+
+class VectorIndex:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, client=None):
+        self.settings = settings
+        self.embedder = embedder or get_embedder(settings.embedder, settings)
+        self.client = client or open_client(settings)
+        self.name = collection_name(self.embedder.name, settings)
+        self.collection = self.client.get_or_create_collection(
+            self.name, embedding_function=None,
+            metadata={"hnsw:space": "cosine", "embedder": self.embedder.name,
+                      "max_chars": settings.chunking.max_chars,
+                      "overlap_sentences": settings.chunking.overlap_sentences},
+        )
+
+    def add(self, articles: list[Article], groups: dict[str, dict] | None = None) -> int:
+        """(Re)index articles; ``groups`` gives each article's story and family ids. Returns chunks written."""
+        ids, texts, metadatas = [], [], []
+        for article in articles:
+            for chunk in chunk_text(article.text, self.settings.chunking.max_chars,
+                                    self.settings.chunking.overlap_sentences):
+                ids.append(f"{article.id}:{chunk.index}")
+                texts.append(chunk.text)
+                metadatas.append(_metadata(article, chunk.start, chunk.end, (groups or {}).get(article.id, {})))
+        if articles:
+            self.collection.delete(where={"article_id": {"$in": [a.id for a in articles]}})
+        for start in range(0, len(ids), EMBED_BATCH):
+            batch = slice(start, start + EMBED_BATCH)
+            self.collection.add(ids=ids[batch], documents=texts[batch], metadatas=metadatas[batch],
+                                embeddings=self.embedder.embed(texts[batch]))
+        return len(ids)
+
+    def remove(self, article_ids: list[str]) -> None:
+        if article_ids:
+            self.collection.delete(where={"article_id": {"$in": article_ids}})
+
+    def update_groups(self, groups: dict[str, dict]) -> None:
+        """Story and family ids change when families merge or stories grow: refresh them."""
+        if not groups:
+            return
+        found = self.collection.get(where={"article_id": {"$in": list(groups)}}, include=["metadatas"])
+        metadatas = [m | groups[m["article_id"]] for m in found["metadatas"]]
+        if found["ids"]:
+            self.collection.update(ids=found["ids"], metadatas=metadatas)
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def indexed_article_ids(self) -> set[str]:
+        found = self.collection.get(include=["metadatas"])
+        return {m["article_id"] for m in found["metadatas"]}
+
+    def search(self, query: str, k: int = 5, article_ids: list[str] | None = None) -> list[Hit]:
+        """The k chunks nearest the query, optionally among some articles only."""
+        if article_ids is not None and not article_ids:
+            return []
+        where = {"article_id": {"$in": list(article_ids)}} if article_ids else None
+        result = self.collection.query(query_embeddings=self.embedder.embed([query]), n_results=k, where=where,
+                                       include=["documents", "metadatas", "distances"])
+        return [
+            Hit(chunk_id, meta["article_id"], meta["start"], meta["end"], text, round(1.0 - distance, 4), meta)
+            for chunk_id, text, meta, distance in zip(result["ids"][0], result["documents"][0],
+                                                      result["metadatas"][0], result["distances"][0])
+        ]
+
+
+def _metadata(article: Article, start: int, end: int, group: dict) -> dict:
+    """Chroma metadata values cannot be None: absent fields are left out."""
+    meta = {"article_id": article.id, "start": start, "end": end, "outlet": article.outlet,
+            "published": article.published.isoformat() if article.published else None} | group
+    return {k: v for k, v in meta.items() if v is not None}
