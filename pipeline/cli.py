@@ -163,21 +163,28 @@ def articles(
     out.print(table)
 
 
-def _index(store, config: Settings, changed_rows=(), rebuild: bool = False) -> int:
+def open_index(config: Settings):
+    """The vector index, or a one-line error (exit 2) saying how to fix the setting."""
     from pipeline.errors import NewsbriefError
-    from pipeline.grouping import index_pending
     from pipeline.index import VectorIndex
 
     try:
-        with err.status("Indexing chunks…"):
-            vector_index = VectorIndex(config)
-            if rebuild:
-                vector_index.client.delete_collection(vector_index.name)
-                vector_index = VectorIndex(config, vector_index.embedder, vector_index.client)
-            return index_pending(store, config, vector_index, changed_rows)
+        return VectorIndex(config)
     except NewsbriefError as exc:
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(EXIT_USAGE) from None
+
+
+def _index(store, config: Settings, changed_rows=(), rebuild: bool = False) -> int:
+    from pipeline.grouping import index_pending
+    from pipeline.index import VectorIndex
+
+    with err.status("Indexing chunks…"):
+        vector_index = open_index(config)
+        if rebuild:
+            vector_index.client.delete_collection(vector_index.name)
+            vector_index = VectorIndex(config, vector_index.embedder, vector_index.client)
+        return index_pending(store, config, vector_index, changed_rows)
 
 
 @app.command()
@@ -198,7 +205,6 @@ def search(
     as_json: JsonFlag = False,
 ) -> None:
     """The passages nearest a query, with article, outlet, span and score."""
-    from pipeline.index import VectorIndex
     from store.groups import GroupStore
 
     config = settings()
@@ -210,7 +216,7 @@ def search(
                 err.print(f"[red]error:[/] no story {story!r}; list them with `newsbrief stories`")
                 raise typer.Exit(EXIT_PARTIAL)
             article_ids = [r.article_id for r in rows]
-        hits = VectorIndex(config).search(query, k, article_ids)
+        hits = open_index(config).search(query, k, article_ids)
     if as_json:
         print_json([{"chunk_id": h.chunk_id, "article_id": h.article_id, "outlet": h.metadata.get("outlet"),
                      "start": h.start, "end": h.end, "score": h.score, "text": h.text} for h in hits])

@@ -1,0 +1,142 @@
+"""The Chroma index, against the embedded client and a real `chroma run` server."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SEED_FILES
+from pipeline.chunk import chunk_text
+from pipeline.clean import clean_text
+from pipeline.index import VectorIndex, collection_name, open_client
+from pipeline.ingest import article_id
+from pipeline.models import Article
+from pipeline.sentences import split_sentences
+from pipeline.settings import Settings
+
+
+def seed_articles() -> list[Article]:
+    articles = []
+    for path, outlet in zip(SEED_FILES, [None, "Asia Financial"]):
+        cleaned = clean_text(path.read_text())
+        articles.append(Article(id=article_id(cleaned.text), source=str(path), outlet=outlet,
+                                title=cleaned.title, text=cleaned.text))
+    return articles
+
+
+@pytest.fixture(params=["embedded", "server"])
+def settings(request, monkeypatch):
+    """Each test runs against the embedded store and against the session's `chroma run` server,
+    which starts every test empty."""
+    if request.param == "server":
+        monkeypatch.setenv("NEWSBRIEF_CHROMA_URL", request.getfixturevalue("chroma_server"))
+        client = open_client(Settings())
+        for collection in client.list_collections():
+            client.delete_collection(collection.name)
+    return Settings()
+
+
+def test_index_and_search_the_example_story(settings):
+    index = VectorIndex(settings)
+    articles = seed_articles()
+    groups = {a.id: {"story_id": articles[0].id, "family_id": a.id} for a in articles}
+    written = index.add(articles, groups)
+    assert written == index.count() > 20
+    [hit, *_] = index.search("Baidu shares sank at the close", k=3)
+    source = next(a for a in articles if a.id == hit.article_id)
+    assert source.text[hit.start:hit.end] == hit.text and "Baidu sinking 4.7%" in hit.text
+    assert hit.metadata["story_id"] == articles[0].id and 0 < hit.score <= 1
+
+
+def test_reindexing_replaces_chunks_and_removing_deletes_them(settings):
+    index = VectorIndex(settings)
+    articles = seed_articles()
+    first = index.add(articles)
+    assert index.add(articles) == first and index.count() == first
+    index.remove([articles[0].id])
+    assert index.indexed_article_ids() == {articles[1].id}
+
+
+def test_search_within_some_articles(settings):
+    index = VectorIndex(settings)
+    articles = seed_articles()
+    index.add(articles)
+    hits = index.search("Baidu", k=5, article_ids=[articles[1].id])
+    assert hits and {h.article_id for h in hits} == {articles[1].id}
+    assert index.search("Baidu", k=5, article_ids=[]) == []
+
+
+def test_group_ids_are_refreshed(settings):
+    index = VectorIndex(settings)
+    articles = seed_articles()
+    index.add(articles, {a.id: {"story_id": a.id, "family_id": a.id} for a in articles})
+    index.update_groups({articles[1].id: {"story_id": articles[0].id, "family_id": articles[1].id}})
+    hits = index.search("Reuters Alibaba", k=3, article_ids=[articles[1].id])
+    assert {h.metadata["story_id"] for h in hits} == {articles[0].id}
+
+
+def test_changing_embedder_or_chunking_makes_a_new_collection(monkeypatch):
+    base = collection_name("wordllama", Settings())
+    assert base.startswith("newsbrief-wordllama-")
+    assert collection_name("minilm", Settings()) != base
+    monkeypatch.setenv("NEWSBRIEF_CHUNKING__MAX_CHARS", "800")
+    assert collection_name("wordllama", Settings()) != base
+
+
+def test_a_new_chunk_size_never_mixes_with_the_old_collection():
+    articles = seed_articles()
+    small = VectorIndex(Settings(chunking={"max_chars": 300}))
+    small.add(articles)
+    large = VectorIndex(Settings(chunking={"max_chars": 900}), client=small.client)
+    large.add(articles)
+    assert small.name != large.name and small.count() > large.count() > 0
+
+
+def test_chunks_are_whole_sentences_with_exact_spans():
+    text = seed_articles()[0].text
+    chunks = chunk_text(text, max_chars=300, overlap_sentences=1)
+    sentence_bounds = {(s.start, s.end) for s in split_sentences(text)}
+    starts = {s for s, _ in sentence_bounds}
+    ends = {e for _, e in sentence_bounds}
+    for chunk in chunks:
+        assert text[chunk.start:chunk.end] == chunk.text
+        assert chunk.start in starts and chunk.end in ends
+    assert chunks[0].start == 0 and chunks[-1].end == len(text.rstrip())
+
+
+def test_sentences_respect_abbreviations_and_decimals():
+    text = 'Mr. Cook met U.S. officials on Jan. 5. Apple rose 2.5% at the close. "It is great," he said.\nNext line'
+    assert [s.text for s in split_sentences(text)] == [
+        "Mr. Cook met U.S. officials on Jan. 5.", "Apple rose 2.5% at the close.", '"It is great," he said.', "Next line"]
+
+
+def test_cli_ingest_indexes_and_search_finds_exact_passages():
+    import json
+
+    from typer.testing import CliRunner
+
+    from conftest import EXAMPLE_STORY, FIXTURES
+    from pipeline.cli import app
+
+    runner = CliRunner()
+    ingested = runner.invoke(app, ["ingest", str(EXAMPLE_STORY), str(FIXTURES / "html")])
+    assert "indexed" in ingested.stdout
+    [story] = [s for s in json.loads(runner.invoke(app, ["stories", "--json"]).stdout) if s["title"].startswith("Apple")]
+    hits = json.loads(runner.invoke(app, ["search", "Baidu fell", "--story", story["id"][:8], "--k", "4", "--json"]).stdout)
+    texts = {a["id"]: json.loads(runner.invoke(app, ["show", a["id"], "--json"]).stdout)["text"]
+             for f in story["families"] for a in f["articles"]}
+    assert len(hits) == 4 and {h["article_id"] for h in hits} <= set(texts)
+    assert all(texts[h["article_id"]][h["start"]:h["end"]] == h["text"] for h in hits)
+    before = runner.invoke(app, ["index"]).stdout
+    assert "indexed 0 chunks" in before  # nothing new to index
+    rebuilt = runner.invoke(app, ["index", "--rebuild"]).stdout
+    assert int(rebuilt.split()[1]) > 50
+
+
+def test_a_dead_chroma_server_is_a_clear_error(monkeypatch):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    monkeypatch.setenv("NEWSBRIEF_CHROMA_URL", "http://127.0.0.1:9")
+    result = CliRunner().invoke(app, ["search", "anything"])
+    assert result.exit_code == 2 and "chroma run" in result.stderr
