@@ -34,8 +34,13 @@ def start_ingest(folder: Path, data_dir: Path) -> subprocess.Popen:
 
 
 def stored(data_dir: Path) -> list[str]:
-    db = sqlite3.connect(data_dir / "articles.sqlite3")
-    return [row[0] for row in db.execute("SELECT id FROM articles")]
+    db = sqlite3.connect(data_dir / "articles.sqlite3", timeout=10)
+    try:
+        return [row[0] for row in db.execute("SELECT id FROM articles")]
+    except sqlite3.OperationalError:  # the file exists, its schema not yet: the process just started
+        return []
+    finally:
+        db.close()
 
 
 def wait_for_some_rows(process: subprocess.Popen, data_dir: Path, at_least: int = 5) -> None:
