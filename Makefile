@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test eval eval-extraction eval-dedup eval-clustering eval-retrieval bench bench-ingest bench-scale bench-index install clean
+.PHONY: demo test eval bench install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,29 +26,15 @@ test: $(STAMP)
 	@$(BIN)/python -m pytest -q; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$status
 
-eval-extraction: $(STAMP)
-	$(BIN)/python eval/extraction.py
+# eval-NAME runs eval/NAME.py; bench-NAME runs eval/bench_NAME.py.
+eval-%: $(STAMP)
+	$(BIN)/python eval/$*.py
 
-eval-dedup: $(STAMP)
-	$(BIN)/python eval/dedup.py
-
-eval-clustering: $(STAMP)
-	$(BIN)/python eval/clustering.py
-
-eval-retrieval: $(STAMP)
-	$(BIN)/python eval/retrieval.py
+bench-%: $(STAMP)
+	$(BIN)/python eval/bench_$*.py
 
 # Every eval against the floors pinned in eval/baseline.json; fails below any of them.
 eval: eval-extraction eval-dedup eval-clustering eval-retrieval
-
-bench-ingest: $(STAMP)
-	$(BIN)/python eval/bench_ingest.py
-
-bench-scale: $(STAMP)
-	$(BIN)/python eval/bench_scale.py
-
-bench-index: $(STAMP)
-	$(BIN)/python eval/bench_index.py
 
 bench: bench-ingest bench-scale bench-index
 
