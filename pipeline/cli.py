@@ -277,6 +277,59 @@ def _print_story(story) -> None:
 
 
 @app.command()
+def figures(
+    story: Annotated[str, typer.Argument(help="A story id, or a unique prefix of it (see `newsbrief stories`).")],
+    as_json: JsonFlag = False,
+) -> None:
+    """The story's figures, each checked against the other independent sources; conflicts first."""
+    from pipeline.figure_check import check_story_figures
+    from pipeline.grouping import load_story
+    from store.groups import GroupStore
+
+    config = settings()
+    with open_store(config) as store:
+        _group(store, config)
+        matches = [s for s in GroupStore(store.db).story_ids() if s.startswith(story)]
+        found = load_story(store, matches[0]) if len(matches) == 1 else None
+    if found is None:
+        err.print(f"[red]error:[/] {'no' if not matches else 'more than one'} story matches {story!r}; "
+                  "list them with `newsbrief stories`")
+        raise typer.Exit(EXIT_PARTIAL if not matches else EXIT_USAGE)
+    verdicts = sorted(check_story_figures(found.families), key=lambda v: VERDICT_ORDER.index(v.verdict))
+    if as_json:
+        print_json([_figure_json(v) for v in verdicts])
+    else:
+        _print_figures(found, verdicts)
+
+
+VERDICT_ORDER = ["conflicting", "different_basis", "confirmed", "single_source"]
+
+
+def _figure_json(verdict) -> dict:
+    figure = verdict.figure
+    return {
+        "entity": figure.entity, "metric": figure.metric, "value": figure.value, "unit": figure.unit,
+        "direction": figure.direction, "approximator": figure.approximator, "basis": figure.basis,
+        "quote": figure.quote, "sentence": figure.sentence, "article_id": verdict.article_id,
+        "start": figure.start, "end": figure.end, "family_id": verdict.family_id, "outlet": verdict.outlet,
+        "verdict": verdict.verdict, "confirming_families": verdict.confirming_families, "reasons": verdict.reasons,
+    }
+
+
+def _print_figures(story, verdicts) -> None:
+    from rich.table import Table
+
+    from pipeline.figure_check import describe
+
+    colours = {"conflicting": "red", "different_basis": "yellow", "confirmed": "green", "single_source": "dim"}
+    table = Table("verdict", "figure", "basis", "outlet", "family", title=f"Figures: {story.title}")
+    for v in verdicts:
+        table.add_row(f"[{colours[v.verdict]}]{v.verdict}[/]", describe(v.figure, with_basis=False), v.figure.basis or "",
+                      v.outlet or "—", v.family_id[:10])
+    out.print(table)
+
+
+@app.command()
 def show(article_id: Annotated[str, typer.Argument(help="Article id, or a unique prefix of it.")], as_json: JsonFlag = False) -> None:
     """Show one article: metadata and canonical text."""
     from store.articles import AmbiguousId

@@ -1,0 +1,215 @@
+"""Figures: the numbers a story turns on, with what they belong to and on what basis.
+
+"By the closing bell, Apple had gained more than 2%, while Alibaba's shares rose by 1.3%, with
+Baidu sinking 4.7%" is three figures for three entities, all at the close. A sentence is cut
+into clauses (", while", ", with", ";"); in each, a figure takes the nearest entity before it,
+the nearest direction word, an approximator just before it, and a basis from its clause or, failing
+that, its sentence. "During the same period" takes the basis of the figure before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from pipeline.sentences import split_sentences
+
+_NUMBER = r"\d+(?:[.,]\d+)*"
+_SCALE = r"(?:trillion|tn|billion|bn|million|mn|m|thousand|k)\b"
+_FIGURE = re.compile(
+    rf"(?P<currency>US\$|\$|€|£|¥|RMB\s?|CNY\s?|USD\s?|EUR\s?)?(?P<number>{_NUMBER})\s?"
+    rf"(?:(?P<percent>%|percent\b|per cent\b)|(?P<points>percentage points?\b|pp\b|basis points?\b|bps\b)"
+    rf"|(?P<scale>{_SCALE}))?",
+    re.IGNORECASE,
+)
+SCALES = {"trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6,
+          "thousand": 1e3, "k": 1e3}
+CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "¥": "CNY",
+              "rmb": "CNY", "cny": "CNY"}
+
+UP = r"ros[e|en]|rise[sn]?|rising|gain(?:ed|s|ing)?|jump(?:ed|s|ing)?|climb(?:ed|s|ing)?|up|increas(?:e|ed|es|ing)|boost(?:ed|ing|s)?|surg(?:e|ed|ing)|soar(?:ed|ing)?|grew|grow(?:th|ing)?|higher|advanc(?:e|ed|ing)|rall(?:y|ied)"
+DOWN = r"fell|fall(?:s|en|ing)?|sank|sink(?:s|ing)?|sunk|declin(?:e|ed|es|ing)|dropp?(?:ed|s|ing)?|decrease[sd]?|downturn|los[st]|los(?:ing|es)|lower|slump(?:ed|s)?|plung(?:e|ed|ing)|tumbl(?:e|ed|ing)|slid|slip(?:ped|s)?|down|shed|dip(?:ped|s)?"
+_UP = re.compile(rf"\b(?:{UP})\b", re.IGNORECASE)
+_DOWN = re.compile(rf"\b(?:{DOWN})\b", re.IGNORECASE)
+_APPROXIMATOR = re.compile(
+    r"\b(more than|over|nearly|almost|about|around|roughly|approximately|at least|up to|less than|under|some)\s+$",
+    re.IGNORECASE)
+
+_BASES = [
+    (re.compile(r"\bpre-?market\b|\bbefore the (?:opening )?bell\b", re.I), "pre-market"),
+    (re.compile(r"\bafter-?hours\b|\bafter the bell\b", re.I), "after-hours"),
+    (re.compile(r"\bintraday\b|\bearlier in the session\b", re.I), "intraday"),
+    (re.compile(r"\b(?:at|by) the clos(?:e|ing bell)\b|\bclos(?:ed|ing)\b", re.I), "close"),
+    (re.compile(r"\bquarter ending [A-Z]?\w+(?: \w+)?\b", re.I), None),
+    (re.compile(r"\bfiscal (?:year )?\d{4}\b|\bFY\s?\d{2,4}\b", re.I), None),
+    (re.compile(r"\b(?:Q[1-4]|(?:first|second|third|fourth) quarter)(?: of)?(?: \d{4})?\b", re.I), None),
+    (re.compile(r"\b(?:last|this|next) (?:year|quarter|month|week)\b", re.I), None),
+]
+BASIS_AFTER_CHARS = 60
+_SAME_PERIOD = re.compile(r"\b(?:during|in|over) the same (?:period|time|session)\b", re.I)
+_CLAUSES = re.compile(r",\s+(?=(?:while|with|whereas|but)\b)|;\s+")
+_ENTITY = re.compile(r"\b[A-Z][\w&.\-’']*(?:\s+(?:[A-Z][\w&.\-’']*|of|de|and\s+[A-Z][\w&.\-’']*(?=\s+(?:Group|Co|Inc))))*")
+_NOT_ENTITIES = frozenset(
+    """The A An In On At By As But And Or However He She They We It I This That These Those His Her Their Its
+    For With From After Before When While If According Also Last Just Initially Ultimately Analysts Yet
+    Conversely Though Although During Meanwhile Improvements Shares Stocks Revenue Sales Monday Tuesday
+    Wednesday Thursday Friday Saturday Sunday January February March April May June July August September
+    October November December Q1 Q2 Q3 Q4 CEO""".split()
+)
+_METRICS = [
+    (re.compile(r"\bshares?\b|\bstocks?\b|\bshare price\b", re.I), "share price"),
+    (re.compile(r"\bmarket share\b", re.I), "market share"),
+    (re.compile(r"\bof (?:its |total )?sales\b", re.I), "share of sales"),
+    (re.compile(r"\brevenues?\b", re.I), "revenue"),
+    (re.compile(r"\bsales\b", re.I), "sales"),
+    (re.compile(r"\bprofits?\b|\bearnings\b|\bnet income\b", re.I), "profit"),
+    (re.compile(r"\bshipments?\b", re.I), "shipments"),
+    (re.compile(r"\bdividends?\b", re.I), "dividend"),
+]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure in canonical text; ``text[start:end] == quote`` (the number as written)."""
+
+    entity: str | None
+    metric: str | None
+    value: float
+    unit: str
+    direction: str | None
+    approximator: str | None
+    basis: str | None
+    start: int
+    end: int
+    quote: str
+    sentence: str
+
+
+def extract_figures(text: str) -> list[Figure]:
+    figures: list[Figure] = []
+    for sentence in split_sentences(text):
+        for figure in _sentence_figures(text, sentence.start, sentence.end):
+            figures.append(_with_context(figure, figures))
+    return figures
+
+
+def _with_context(figure: Figure, before: list[Figure]) -> Figure:
+    """'During the same period' and a missing metric come from the figure before, if it is
+    of the same unit and close by."""
+    previous = next((f for f in reversed(before) if f.unit == figure.unit), None)
+    if previous is None or figure.start - previous.end > 600:
+        return replace(figure, basis=None) if figure.basis == "same period" else figure
+    if figure.basis == "same period":
+        figure = replace(figure, basis=previous.basis)
+    if figure.metric is None:
+        figure = replace(figure, metric=previous.metric)
+    return figure
+
+
+def _sentence_figures(text: str, start: int, end: int) -> list[Figure]:
+    sentence = text[start:end]
+    sentence_basis = _basis(sentence)
+    found = []
+    cursor = 0
+    for clause in _CLAUSES.split(sentence):
+        offset = sentence.index(clause, cursor)
+        cursor = offset + len(clause)
+        found.extend(_clause_figures(text, start + offset, clause, sentence, sentence_basis))
+    return found
+
+
+def _clause_figures(text: str, offset: int, clause: str, sentence: str, sentence_basis: str | None) -> list[Figure]:
+    figures = []
+    for match in _FIGURE.finditer(clause):
+        unit = _unit(match)
+        if unit is None:
+            continue
+        value = float(match.group("number").replace(",", "")) * SCALES.get((match.group("scale") or "").lower(), 1)
+        before = clause[: match.start()]
+        approximator = _APPROXIMATOR.search(before)
+        basis = _basis_near(clause, match.start(), match.end()) or sentence_basis
+        sentence_before = sentence[: sentence.find(clause) + match.start()] if clause in sentence else before
+        metric = _metric_near(sentence_before, clause[match.end():])
+        for entity in _entities_for(before, clause, sentence):
+            figures.append(Figure(
+                entity=entity, metric=metric, value=value, unit=unit,
+                direction=_direction(clause, match.start()),
+                approximator=approximator.group(1).lower() if approximator else None,
+                basis=basis, start=offset + match.start(), end=offset + match.end(),
+                quote=text[offset + match.start(): offset + match.end()], sentence=sentence,
+            ))
+    return figures
+
+
+def _unit(match: re.Match) -> str | None:
+    """Percentages, points and money are figures; a bare number (a year, a date) is not."""
+    if match.group("percent"):
+        return "%"
+    if match.group("points"):
+        return "bp" if match.group("points").lower().startswith(("basis", "bp")) else "pp"
+    if match.group("currency"):
+        return CURRENCIES.get(match.group("currency").strip().lower(), "USD")
+    return None
+
+
+def _basis(text: str) -> str | None:
+    if _SAME_PERIOD.search(text):
+        return "same period"
+    for pattern, name in _BASES:
+        if found := pattern.search(text):
+            return name or found.group(0).lower()
+    return None
+
+
+def _basis_near(clause: str, start: int, end: int) -> str | None:
+    """'7.7% in fiscal year 2024 and 2.2% in fiscal year 2023': the phrase right after a figure
+    is its own; else the nearest one before it in the clause."""
+    after = _basis(clause[end : end + BASIS_AFTER_CHARS].split(" and ")[0])
+    if after:
+        return after
+    found = [(m.end(), name or m.group(0).lower()) for pattern, name in _BASES for m in pattern.finditer(clause[:start])]
+    if _SAME_PERIOD.search(clause):
+        return "same period"
+    return max(found)[1] if found else _basis(clause)
+
+
+def _direction(clause: str, at: int) -> str | None:
+    """The direction word nearest the figure in its clause."""
+    nearest, distance = None, len(clause)
+    for pattern, name in ((_UP, "up"), (_DOWN, "down")):
+        for found in pattern.finditer(clause):
+            gap = abs(found.start() - at)
+            if gap < distance:
+                nearest, distance = name, gap
+    return nearest
+
+
+def _metric_near(before: str, after: str) -> str | None:
+    """'15% of sales' names its metric right after; else the nearest one before, in the sentence."""
+    for pattern, name in _METRICS:
+        if pattern.match(after.lstrip()) or (name == "share of sales" and pattern.match(" " + after.lstrip())):
+            return name
+    found = [(m.end(), name) for pattern, name in _METRICS for m in pattern.finditer(before)]
+    return max(found)[1] if found else None
+
+
+def _entities_for(before: str, clause: str, sentence: str) -> list[str | None]:
+    """The entity nearest before the figure; 'both Apple and Alibaba, which ...' gives both."""
+    names = _names(before)
+    if not names:
+        names = _names(sentence[: sentence.find(clause)]) if clause in sentence else []
+    if not names:
+        return [None]
+    pair = re.search(r"\b(?:both\s+)?([A-Z][\w’']+)\s+and\s+([A-Z][\w’']+),?\s+(?:which|that|who)\b", before)
+    if pair and pair.group(1) in names and pair.group(2) in names:
+        return [pair.group(1), pair.group(2)]
+    return [names[-1]]
+
+
+def _names(text: str) -> list[str]:
+    names = []
+    for match in _ENTITY.finditer(text):
+        words = [w for w in match.group(0).split() if w not in _NOT_ENTITIES]
+        if words:
+            names.append(re.sub(r"['’]s$", "", " ".join(words)))
+    return names
