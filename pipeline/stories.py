@@ -161,8 +161,8 @@ class StoryClusterer:
         return joined
 
     def _average_link(self, rows: list[int], articles, vectors, meaning) -> list[int]:
-        if len(rows) == 1:
-            return [0]
+        if len(rows) <= 1:  # nothing left (all joined existing stories), or one story of one
+            return [0] * len(rows)
         from scipy.cluster.hierarchy import fcluster, linkage
         from scipy.spatial.distance import squareform
 

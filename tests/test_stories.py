@@ -48,6 +48,14 @@ def test_new_articles_join_existing_stories_without_reclustering():
     assert purity(existing | joined, articles, truth) > 0.9
 
 
+def test_when_every_new_article_joins_an_existing_story_none_is_left_over():
+    articles, _ = inputs(1)
+    clusterer = StoryClusterer()
+    existing = clusterer.assign({}, articles[:-1])
+    joined = clusterer.assign(existing, articles[:-1] + [StoryInput("copy", None, articles[0].text)])
+    assert joined == {"copy": existing[articles[0].id]}
+
+
 def test_story_id_is_its_earliest_article():
     articles, _ = inputs(1)
     assigned = StoryClusterer().assign({}, articles)

@@ -1,0 +1,119 @@
+"""Figures: extraction from the seeds, comparison rules, and the conflict fixture."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import EXAMPLE_STORY, SEED_FILES
+from pipeline.clean import clean_text
+from pipeline.cli import app
+from pipeline.figure_check import compare, interval, same_entity
+from pipeline.figures import extract_figures
+
+SEED = clean_text(SEED_FILES[0].read_text()).text
+
+# The invented third outlet of the conflict fixture: Apple down at the close, Baidu as seed 000 pre-market.
+THIRD_OUTLET = ("Apple and Alibaba are working together on AI features for iPhones sold in China, The Information "
+                "reported on Tuesday. Apple shares fell 1.5% by the close on Tuesday, while Baidu fell 4.5% in "
+                "pre-market trading after the report said Apple had passed over its models.")
+
+
+def stock_figures(text: str) -> set[tuple]:
+    return {(f.entity, f.direction, f.approximator, f.quote, f.basis)
+            for f in extract_figures(text) if f.metric == "share price"}
+
+
+def test_seed_stock_moves_have_entity_direction_and_basis():
+    assert stock_figures(SEED) == {
+        ("Apple", "up", "over", "1%", "pre-market"),
+        ("Alibaba", "up", "over", "1%", "pre-market"),
+        ("Baidu", "down", None, "4.5%", "pre-market"),  # "during the same period"
+        ("Apple", "up", "more than", "2%", "close"),
+        ("Alibaba", "up", None, "1.3%", "close"),
+        ("Baidu", "down", None, "4.7%", "close"),
+    }
+
+
+def test_quotes_are_exact_spans():
+    for figure in extract_figures(SEED):
+        assert SEED[figure.start:figure.end] == figure.quote
+
+
+def test_each_figure_gets_the_period_written_after_it():
+    periods = {f.quote: f.basis for f in extract_figures(SEED) if f.metric == "revenue"}
+    assert periods == {"11%": "quarter ending last december", "7.7%": "fiscal year 2024", "2.2%": "fiscal year 2023"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ByteDance will spend $22 billion on tech in 2025.", ("ByteDance", 22e9, "USD")),
+        ("Tencent's profit rose to ¥1.2tn last year.", ("Tencent", 1.2e12, "CNY")),
+        ("The central bank raised rates by 50 basis points.", (None, 50, "bp")),
+    ],
+)
+def test_money_and_points(text, expected):
+    [figure] = extract_figures(text)
+    assert (figure.entity, figure.value, figure.unit) == expected
+
+
+def first(text: str):
+    return extract_figures(text)[0]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "relation"),
+    [
+        ("Apple shares gained more than 2% at the close.", "Apple shares rose 2.3% at the close.", "confirmed"),
+        ("Apple shares rose 2% at the close.", "Apple shares rose 4% at the close.", "conflicting"),
+        ("Apple shares rose 2% at the close.", "Apple shares fell 2% at the close.", "conflicting"),
+        ("Baidu fell 4.5% pre-market.", "Baidu closed down 4.7% at the close.", "different_basis"),
+        ("Apple's market share rose 2% last year.", "Apple's market share rose 2 percentage points last year.",
+         "different_basis"),
+        ("Alibaba shares rose 1.3% at the close.", "Alibaba Group shares gained 1.3% at the close.", "confirmed"),
+        ("Apple shares rose 2% at the close.", "Tencent shares rose 2% at the close.", None),
+        ("Apple shares rose about 2% at the close.", "Apple shares rose 2.15% at the close.", "confirmed"),
+    ],
+)
+def test_compare(a, b, relation):
+    assert compare(first(a), first(b)) == relation
+
+
+def test_entity_names_match_fuzzily():
+    assert same_entity("Deepseek", "DeepSeek") and same_entity("Alibaba", "Alibaba Group")
+    assert not same_entity("Apple", "Alibaba") and not same_entity(None, "Apple")
+
+
+def test_intervals():
+    assert interval(first("Apple rose 2% at the close.")) == (1.5, 2.5)
+    assert interval(first("Apple rose more than 2% at the close."))[0] == 2
+    assert interval(first("ByteDance will spend $22 billion.")) == (21.5e9, 22.5e9)
+
+
+def test_conflict_fixture_through_the_cli(tmp_path):
+    """A third outlet reports Apple down by the close (a conflict) and Baidu's pre-market fall
+    (a confirmation); a fourth, a lightly edited copy of seed 000, confirms nothing: same family."""
+    paragraphs = SEED_FILES[0].read_text().split("\n\n")
+    edited = [p.replace("tight-lipped", "silent") for p in paragraphs[1:] if not p.startswith("Analysts believe")]
+    copy = "\n\n".join(["Apple teams up with Alibaba on AI, report says", "Advertisement", *edited])
+    (tmp_path / "more.jsonl").write_text("\n".join([
+        json.dumps({"text": THIRD_OUTLET, "outlet": "Invented Daily", "title": "Apple, Alibaba in AI deal"}),
+        json.dumps({"text": copy, "outlet": "Copycat Post"}),
+    ]))
+    runner = CliRunner()
+    runner.invoke(app, ["ingest", "--no-index", str(EXAMPLE_STORY)])
+    runner.invoke(app, ["ingest", "--no-index", str(tmp_path / "more.jsonl")])
+    [story] = json.loads(runner.invoke(app, ["stories", "--json"]).stdout)
+    assert len(story["families"]) == 3
+    rows = json.loads(runner.invoke(app, ["figures", story["id"], "--json"]).stdout)
+    verdict = {(r["entity"], r["quote"], r["basis"], r["outlet"]): r for r in rows if r["metric"] == "share price"}
+    assert verdict[("Apple", "2%", "close", None)]["verdict"] == "conflicting"
+    assert verdict[("Apple", "1.5%", "close", "Invented Daily")]["verdict"] == "conflicting"
+    baidu = verdict[("Baidu", "4.5%", "pre-market", None)]
+    assert baidu["verdict"] == "confirmed" and len(baidu["confirming_families"]) == 1
+    copied = verdict[("Alibaba", "1.3%", "close", "Copycat Post")]
+    assert copied["verdict"] == "single_source"  # its only other source is its own original
+    assert rows[0]["verdict"] == "conflicting"  # conflicts come first
