@@ -34,7 +34,7 @@ bench-%: $(STAMP)
 	$(BIN)/python eval/bench_$*.py
 
 # Every eval against the floors pinned in eval/baseline.json; fails below any of them.
-eval: eval-extraction eval-dedup eval-clustering eval-retrieval
+eval: eval-extraction eval-dedup eval-clustering eval-retrieval eval-verification
 
 bench: bench-ingest bench-scale bench-index
 

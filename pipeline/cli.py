@@ -330,6 +330,66 @@ def _print_figures(story, verdicts) -> None:
 
 
 @app.command()
+def verify(
+    sources: Annotated[Optional[list[str]], typer.Argument(help="Articles to check the claim against.")] = None,
+    claim: Annotated[Optional[str], typer.Option(help="The statement to check.")] = None,
+    pairs: Annotated[Optional[Path], typer.Option(help="JSONL of {id, doc, claim}: each claim against its doc.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Check a claim against independent sources, or a JSONL file of (doc, claim) pairs."""
+    if pairs is not None:
+        _verify_pairs(pairs)
+        return
+    if not claim or not sources:
+        err.print("[red]error:[/] give --claim TEXT and one or more SOURCES, or --pairs FILE.jsonl")
+        raise typer.Exit(EXIT_USAGE)
+    from pipeline.embed import get_embedder
+    from pipeline.ingest import extract_results
+    from pipeline.models import Article
+    from pipeline.sources import expand_sources
+    from pipeline.verify import verify_against_sources
+
+    config = settings()
+    results = [r for _, r in extract_results(expand_sources(sources), config)]
+    articles = [r for r in results if isinstance(r, Article)]
+    for failed in (r for r in results if not isinstance(r, Article)):
+        err.print(f"[red]skipped[/] {failed.source}: {failed.reason}")
+    verdict = verify_against_sources(claim, articles, get_embedder(config.embedder, config))
+    if as_json:
+        print_json({"claim": claim, "verdict": verdict.verdict, "supported": verdict.supported, "score": verdict.score,
+                    "reasons": verdict.reasons, "evidence": [e.__dict__ for e in verdict.evidence[:5]]})
+    else:
+        out.print(f"[bold]{verdict.verdict}[/] (score {verdict.score:.2f}): " + "; ".join(verdict.reasons))
+        for evidence in verdict.evidence[:3]:
+            out.print(f"  {evidence.outlet or evidence.article_id[:10]} [{evidence.start}-{evidence.end}]: {evidence.quote}")
+    if len(articles) < len(results):
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def _verify_pairs(path: Path) -> None:
+    """One JSON line out per row in: {id, verdict, supported, score}."""
+    from pipeline.embed import get_embedder
+    from pipeline.verify import verify_pair
+
+    embedder = get_embedder(settings().embedder)
+    failed = 0
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            result = verify_pair(row["claim"], row["doc"], embedder)
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            failed += 1
+            err.print(f"[red]skipped[/] {path}:{number}: needs JSON with id, doc and claim ({exc})")
+            continue
+        print_json({"id": row.get("id", number), "verdict": result.verdict, "supported": result.supported,
+                    "score": result.score})
+    if failed:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command()
 def show(article_id: Annotated[str, typer.Argument(help="Article id, or a unique prefix of it.")], as_json: JsonFlag = False) -> None:
     """Show one article: metadata and canonical text."""
     from store.articles import AmbiguousId

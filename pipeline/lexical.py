@@ -15,7 +15,8 @@ STOPWORDS = frozenset(
     """a an the and or but of to in on at by for with from as is are was were be been being it its this that
     these those he she they we you i his her their our your has have had do does did not no so than then
     there here which who whom what when where why how also after before over under into about up down out
-    said says will would could should may might can""".split()
+    said says will would could should may might can because however while although though since until
+    unless whether both each other such very just only even still yet into onto upon""".split()
 )
 
 
