@@ -36,7 +36,7 @@ bench-%: $(STAMP)
 # Every eval against the floors pinned in eval/baseline.json; fails below any of them.
 eval: eval-extraction eval-dedup eval-clustering eval-retrieval eval-verification
 
-bench: bench-ingest bench-scale bench-index
+bench: bench-ingest bench-scale bench-index bench-verify
 
 clean:
 	rm -rf $(VENV) .demo-data .pytest_cache

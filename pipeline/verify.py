@@ -33,6 +33,16 @@ ANTONYMS = [
     ("allow", "ban"), ("allowed", "banned"), ("strong", "weak"), ("growth", "decline"), ("profit", "loss"),
     ("buy", "sell"), ("bought", "sold"), ("chose", "rejected"), ("selected", "rejected"),
     ("included", "excluded"), ("confirmed", "denied"), ("guilty", "innocent"), ("increasing", "decreasing"),
+    ("positive", "negative"), ("improve", "worsen"), ("improved", "worsened"), ("expand", "shrink"),
+    ("expanded", "shrank"), ("expansion", "contraction"), ("success", "failure"), ("successful", "unsuccessful"),
+    ("support", "oppose"), ("supported", "opposed"), ("agree", "disagree"), ("agreed", "refused"),
+    ("high", "low"), ("largest", "smallest"), ("biggest", "smallest"), ("best", "worst"), ("better", "worse"),
+    ("early", "late"), ("earlier", "later"), ("start", "end"), ("started", "ended"), ("begin", "end"),
+    ("arrived", "left"), ("entered", "left"), ("married", "divorced"), ("alive", "dead"), ("survived", "died"),
+    ("legal", "illegal"), ("safe", "dangerous"), ("easy", "difficult"), ("full", "empty"), ("rich", "poor"),
+    ("hire", "fire"), ("hired", "fired"), ("raise", "cut"), ("raised", "cut"), ("add", "remove"),
+    ("added", "removed"), ("maximum", "minimum"), ("majority", "minority"), ("internal", "external"),
+    ("domestic", "foreign"), ("public", "private"), ("inside", "outside"), ("north", "south"), ("east", "west"),
 ]  # not "first/last" or "before/after": "since last year" says nothing against "first partner"
 _OPPOSITE = {a: b for a, b in ANTONYMS} | {b: a for a, b in ANTONYMS}
 
@@ -168,9 +178,9 @@ def novel_words(claim: str, articles) -> list[str]:
     return novel
 
 
-def verify_against_sources(claim: str, articles, embedder) -> ClaimVerdict:
-    """A claim from outside (an editor's, a model's) against a set of articles: grouped into
-    source families first, so that reprints count once; figures are checked as figures."""
+def families_of(articles) -> list:
+    """Articles grouped into source families (duplicates and shared wire copy), so that a
+    reprint never counts as a second source."""
     from pipeline.dedup import Deduper
     from pipeline.lineage import describe_family
 
@@ -180,9 +190,45 @@ def verify_against_sources(claim: str, articles, embedder) -> ClaimVerdict:
     members: dict[str, list] = {}
     for article in articles:
         members.setdefault(deduper.family_of(article.id), []).append(article)
-    families = [describe_family(family_id, group) for family_id, group in members.items()]
-    result = verify_claim(claim, families, None, embedder)
+    return [describe_family(family_id, group) for family_id, group in members.items()]
+
+
+def verify_against_sources(claim: str, articles, embedder, families=None) -> ClaimVerdict:
+    """A claim from outside (an editor's, a model's) against a set of articles; figures are
+    checked as figures."""
+    result = verify_claim(claim, families or families_of(articles), None, embedder)
     return _with_figures(result, articles)
+
+
+def verify(claims_or_text: str | list[str], sources, embedder=None) -> list[ClaimVerdict]:
+    """Check claims (a list, or a text cut into claims) against source articles. Claims that
+    are opinions or speculation come back ``not_checked``."""
+    from pipeline.claims import extract_claims
+    from pipeline.embed import get_embedder
+
+    embedder = embedder or get_embedder()
+    if isinstance(claims_or_text, str):
+        claims = extract_claims(claims_or_text)
+        texts = [(c.text, c.why_not) for c in claims]
+    else:
+        texts = [(c, None) for c in claims_or_text]
+    families = families_of(sources)
+    return [ClaimVerdict(text, "not_checked", False, 0.0, reasons=[why]) if why
+            else verify_against_sources(text, sources, embedder, families) for text, why in texts]
+
+
+def verify_story(families, embedder, index=None) -> list[tuple[str, object, ClaimVerdict]]:
+    """Every check-worthy claim of every article, against the story's other families:
+    (article id, claim, verdict)."""
+    from pipeline.claims import extract_claims
+
+    results = []
+    for family in families:
+        for article in family.articles:
+            for claim in extract_claims(article.text):
+                if claim.check_worthy:
+                    results.append((article.id, claim, verify_claim(claim.text, families, family.id, embedder, index)))
+    return results
 
 
 def _with_figures(result: ClaimVerdict, articles) -> ClaimVerdict:

@@ -92,3 +92,36 @@ def test_cli_claim_and_pairs(tmp_path):
     assert result.exit_code == 1 and [r["id"] for r in rows] == ["a", "b"]
     assert rows[0]["supported"] and not rows[1]["supported"] and set(rows[0]) == {"id", "verdict", "supported", "score"}
     assert runner.invoke(app, ["verify"]).exit_code == 2
+
+
+def test_claims_are_spans_and_opinions_are_marked():
+    from pipeline.claims import extract_claims
+
+    text = ("Initially, Baidu was selected as a key partner; however, setbacks in developing models led to a "
+            "reevaluation. Analysts believe this initiative is strategic for Apple. Will Apple turn to AI?")
+    claims = extract_claims(text)
+    assert [c.text for c in claims] == [
+        "Initially, Baidu was selected as a key partner", "however, setbacks in developing models led to a reevaluation.",
+        "Analysts believe this initiative is strategic for Apple.", "Will Apple turn to AI?"]
+    assert [c.check_worthy for c in claims] == [True, True, False, False]
+    assert all(text[c.start:c.end] == c.text for c in claims)
+
+
+def test_verify_api_on_text_and_lists():
+    from pipeline.verify import verify
+
+    articles = seed_articles()
+    verdicts = verify("Baidu was initially chosen as Apple's partner. Analysts think the deal could help Apple.", articles)
+    assert [v.verdict for v in verdicts] == ["confirmed", "not_checked"]
+    [figure] = verify(["Apple shares fell 1.5% by the close."], articles)
+    assert figure.verdict == "conflicting" and "figure conflicts" in figure.reasons[0]
+
+
+def test_verify_story_checks_each_claim_against_the_other_family(story):
+    from pipeline.verify import verify_story
+
+    own, families = story
+    results = verify_story(families, EMBEDDER)
+    verdicts = {claim.text: verdict.verdict for article_id, claim, verdict in results if article_id == own.id}
+    assert verdicts["Initially, Baidu was selected as a key partner"] == "confirmed"
+    assert verdicts["Baidu, however, experienced a contrasting decline of 4.5% during the same period."] == "single_source"
