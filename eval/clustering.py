@@ -128,7 +128,8 @@ def incremental(inputs, embed, batches: int = 5) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--write-floor", action="store_true")
+    parser.add_argument("--write-floor", action="store_true", help="pin this run's figures as the floors")
+    parser.add_argument("--allow-regression", action="store_true", help="with --write-floor: allow lowering a floor")
     args = parser.parse_args()
     result = run()
     full, alone = result["full_method"], result["wordllama_alone_cv"]

@@ -85,6 +85,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="benchmark folder (ground-truth.json, html/)")
     parser.add_argument("--write-floor", action="store_true", help="pin this score as the floor in baseline.json")
+    parser.add_argument("--allow-regression", action="store_true", help="with --write-floor: allow lowering a floor")
     args = parser.parse_args()
 
     result = run(args.data)
