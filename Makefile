@@ -17,9 +17,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	@export NEWSBRIEF_DATA_DIR=$${NEWSBRIEF_DATA_DIR:-$$PWD/.demo-data}; \
-	$(BIN)/newsbrief ingest examples/apple-alibaba && \
-	$(BIN)/newsbrief articles && \
-	$(BIN)/newsbrief stories
+	$(BIN)/newsbrief brief examples/apple-alibaba
 
 # pytest exits 5 when it collects no tests: a broken suite, so it fails loudly here.
 test: $(STAMP)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pipeline.sentences import split_sentences
 
 MIN_PART_WORDS = 5
+HEADING_MAX_WORDS = 10
 _JOINS = re.compile(r";\s+")
 _OPINION = re.compile(
     r"\b(?:believes?|thinks?|feels?|appears?|seems?|could|might|may|should|speculation|skepticism|"
@@ -33,8 +34,9 @@ class Claim:
 def extract_claims(text: str) -> list[Claim]:
     claims = []
     for sentence in split_sentences(text):
-        for start, end in _parts(text, sentence.start, sentence.end):
-            claims.append(_claim(text, start, end))
+        parts = _parts(text, sentence.start, sentence.end)
+        for start, end in parts:
+            claims.append(_claim(text, start, end, whole_line=len(parts) == 1))
     return claims
 
 
@@ -53,7 +55,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _claim(text: str, start: int, end: int) -> Claim:
+def _claim(text: str, start: int, end: int, whole_line: bool) -> Claim:
     sentence = text[start:end]
     if sentence.rstrip().endswith("?"):
         return Claim(sentence, start, end, False, "a question")
@@ -61,4 +63,7 @@ def _claim(text: str, start: int, end: int) -> Claim:
         return Claim(sentence, start, end, False, f"opinion or speculation ({opinion.group(0).lower()})")
     if len(sentence.split()) < 4:
         return Claim(sentence, start, end, False, "too short to state a fact")
+    unpunctuated = not sentence.rstrip("\"'”’)").endswith((".", "!"))
+    if whole_line and unpunctuated and len(sentence.split()) <= HEADING_MAX_WORDS:
+        return Claim(sentence, start, end, False, "a heading")
     return Claim(sentence, start, end, True)

@@ -390,6 +390,61 @@ def _verify_pairs(path: Path) -> None:
 
 
 @app.command()
+def brief(
+    inputs: Annotated[list[str], typer.Argument(help="A story id (or prefix), or sources to ingest and brief.")],
+    format: Annotated[str, typer.Option("--format", help="md or json.")] = "md",
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="Write the brief here instead of printing it.")] = None,
+) -> None:
+    """Write the brief of a story: key points with citations and verdicts, figures, sources."""
+    from pipeline.brief import extractive_brief
+    from pipeline.embed import get_embedder
+    from pipeline.grouping import load_story
+    from pipeline.render import to_json, to_markdown
+
+    if format not in ("md", "json"):
+        err.print(f"[red]error:[/] --format must be md or json, not {format!r}")
+        raise typer.Exit(EXIT_USAGE)
+    config = settings()
+    with open_store(config) as store:
+        story_id = _story_for(store, config, inputs)
+        story = load_story(store, story_id)
+        result = extractive_brief(story, get_embedder(config.embedder, config), config.config_hash(),
+                                  open_index(config))
+    text = to_json(result) if format == "json" else to_markdown(result)
+    if out_file:
+        out_file.write_text(text)
+        err.print(f"brief written to {out_file}")
+    else:
+        print(text)
+
+
+def _story_for(store, config: Settings, inputs: list[str]) -> str:
+    """A story id prefix as it is; sources are ingested first, and their largest story is briefed."""
+    from collections import Counter
+
+    from pipeline.ingest import ingest as run_ingest
+    from store.groups import GroupStore
+
+    groups = GroupStore(store.db)
+    matches = [s for s in groups.story_ids() if len(inputs) == 1 and s.startswith(inputs[0])] if len(inputs[0]) >= 4 else []
+    if len(matches) == 1:
+        return matches[0]
+    report = run_ingest(inputs, store, config)
+    for failed in report.failures:
+        err.print(f"[red]skipped[/] {failed.source}: {failed.reason}")
+    changed = _group(store, config)
+    _index(store, config, changed.rows)
+    ids = {o.article.id for o in report.outcomes if o.article}
+    if not ids:
+        err.print("[red]error:[/] no article could be read from the inputs, and no story has that id")
+        raise typer.Exit(EXIT_USAGE)
+    stories = Counter(r.story_id for r in groups.rows() if r.article_id in ids)
+    if len(stories) > 1:
+        err.print(f"note: the inputs make {len(stories)} stories; briefing the largest (see `newsbrief stories`)")
+    return stories.most_common(1)[0][0]
+
+
+@app.command()
 def show(article_id: Annotated[str, typer.Argument(help="Article id, or a unique prefix of it.")], as_json: JsonFlag = False) -> None:
     """Show one article: metadata and canonical text."""
     from store.articles import AmbiguousId

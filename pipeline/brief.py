@@ -1,0 +1,216 @@
+"""The brief: what a story's sources say, each claim cited and checked.
+
+This module holds the Brief model and the offline extractive engine, which writes a brief with
+no LLM: sentences that several independent source families state are grouped into facts; facts
+are ranked by how many families report them, how central they are to the story, and how much
+they add (MMR); each point is the clearest sentence of its fact, citing every family that
+reports it. Whatever engine wrote it, every claim then goes through the verifier.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from pipeline.claims import extract_claims
+from pipeline.figure_check import check_story_figures, describe
+from pipeline.verify import align, verify_claim
+
+MAX_POINTS = 6
+MIN_POINTS = 3
+SAME_FACT_COSINE = 0.8     # embedding cosine from which two sentences may be one fact ...
+SAME_FACT_ALIGNMENT = 0.6  # ... when one also states the other (pipeline.verify.align)
+MMR_LAMBDA = 0.7
+
+
+class Citation(BaseModel):
+    article_id: str
+    outlet: str | None
+    family_id: str
+    start: int
+    end: int
+    quote: str = Field(description="article.text[start:end], exactly")
+
+
+class BriefClaim(BaseModel):
+    text: str
+    verdict: str
+    confirming_families: int
+    reasons: list[str]
+    citations: list[Citation]
+
+
+class KeyPoint(BaseModel):
+    text: str
+    families: int = Field(description="Independent source families that report it")
+    single_source: bool
+    claims: list[BriefClaim]
+
+
+class FigureRow(BaseModel):
+    entity: str | None
+    metric: str | None
+    figure: str
+    basis: str | None
+    outlet: str | None
+    family_id: str
+    verdict: str
+    reasons: list[str]
+    citation: Citation
+
+
+class FamilyOut(BaseModel):
+    id: str
+    origin: str | None
+    origin_basis: str
+    outlets: list[str]
+    articles: list[dict]
+
+
+class BriefMeta(BaseModel):
+    engine: str
+    model: str | None = None
+    prompt_versions: dict[str, str] = Field(default_factory=dict)
+    config_hash: str
+    seconds: float
+    tokens: int | None = None
+    note: str | None = None
+
+
+class Brief(BaseModel):
+    story_id: str
+    headline: str
+    conflicts: list[str]
+    points: list[KeyPoint]
+    figures: list[FigureRow]
+    sources: list[FamilyOut]
+    meta: BriefMeta
+
+
+@dataclass
+class _Sentence:
+    text: str
+    start: int
+    end: int
+    article: object
+    family_id: str
+
+
+def extractive_brief(story, embedder, config_hash: str, index=None) -> Brief:
+    """The offline brief of a story (see ``pipeline.grouping.load_story``)."""
+    started = time.perf_counter()
+    sentences = [_Sentence(c.text, c.start, c.end, a, f.id) for f in story.families for a in f.articles
+                 for c in extract_claims(a.text) if c.check_worthy]
+    vectors = embedder.embed([s.text for s in sentences]) if sentences else np.zeros((0, 1))
+    facts = _facts(sentences, vectors)
+    chosen = _rank(facts, sentences, vectors)
+    points = [_point(facts[i], sentences, vectors, story, embedder, index) for i in chosen]
+    figures = [_figure_row(v) for v in check_story_figures(story.families)]
+    conflicts = _conflicts(points, figures)
+    meta = BriefMeta(engine="extractive", config_hash=config_hash, seconds=round(time.perf_counter() - started, 3))
+    return Brief(story_id=story.id, headline=story.title or "(untitled story)", conflicts=conflicts, points=points,
+                 figures=sorted(figures, key=lambda r: _VERDICT_ORDER.index(r.verdict)),
+                 sources=[_family_out(f) for f in story.families], meta=meta)
+
+
+_VERDICT_ORDER = ["conflicting", "different_basis", "confirmed", "single_source"]
+
+
+def _facts(sentences: list[_Sentence], vectors: np.ndarray) -> list[list[int]]:
+    """Greedy grouping: a sentence joins the fact whose lead it is closest to, if it is close
+    enough and one states the other; else it starts a fact of its own."""
+    facts: list[list[int]] = []
+    for i, sentence in enumerate(sentences):
+        best, best_score = None, 0.0
+        for fact in facts:
+            lead = sentences[fact[0]]
+            if lead.family_id == sentence.family_id:
+                continue  # one family's repetition is not another source
+            cosine = float(vectors[i] @ vectors[fact[0]])
+            score = max(cosine, _alignment(sentence.text, lead.text))
+            if score > best_score and (cosine >= SAME_FACT_COSINE or _states(sentence.text, lead.text)):
+                best, best_score = fact, score
+        if best is None:
+            facts.append([i])
+        else:
+            best.append(i)
+    return facts
+
+
+def _alignment(a: str, b: str) -> float:
+    return max(align(a, b).score, align(b, a).score)
+
+
+def _states(a: str, b: str) -> bool:
+    return _alignment(a, b) >= SAME_FACT_ALIGNMENT and not align(a, b).turns
+
+
+def _rank(facts: list[list[int]], sentences: list[_Sentence], vectors: np.ndarray) -> list[int]:
+    """MMR over facts: families first, then centrality, minus redundancy with facts chosen."""
+    if not facts:
+        return []
+    leads = np.vstack([vectors[f].mean(axis=0) for f in facts])
+    leads /= np.linalg.norm(leads, axis=1, keepdims=True) + 1e-9
+    centre = vectors.mean(axis=0)
+    centrality = leads @ (centre / (np.linalg.norm(centre) + 1e-9))
+    families = np.array([len({sentences[i].family_id for i in f}) for f in facts], dtype=float)
+    relevance = families + 0.5 * centrality
+    chosen: list[int] = []
+    shared = families >= 2
+    while len(chosen) < min(MAX_POINTS, len(facts)):
+        # Facts several families report come first; single-source ones only fill up to MIN_POINTS.
+        pool = shared if shared[[i for i in range(len(facts)) if i not in chosen]].any() else ~shared
+        if not shared[pool].all() and len(chosen) >= MIN_POINTS:
+            break
+        redundancy = (leads @ leads[chosen].T).max(axis=1) if chosen else np.zeros(len(facts))
+        scores = MMR_LAMBDA * relevance - (1 - MMR_LAMBDA) * redundancy * relevance.max()
+        scores[chosen] = -np.inf
+        scores[~pool] = -np.inf
+        chosen.append(int(np.argmax(scores)))
+    return chosen
+
+
+def _point(fact: list[int], sentences, vectors, story, embedder, index) -> KeyPoint:
+    members = [sentences[i] for i in fact]
+    if len(fact) > 1:
+        sims = vectors[fact] @ vectors[fact].T
+        lead = members[int(np.argmax(sims.mean(axis=1) - 0.001 * np.array([len(m.text) for m in members])))]
+    else:
+        lead = members[0]
+    verdict = verify_claim(lead.text, story.families, lead.family_id, embedder, index)
+    by_family = {}
+    for member in members:
+        by_family.setdefault(member.family_id, member)
+    citations = [_citation(m) for m in by_family.values()]
+    claim = BriefClaim(text=lead.text, verdict=verdict.verdict, confirming_families=len(verdict.confirming_families),
+                       reasons=verdict.reasons, citations=citations)
+    return KeyPoint(text=lead.text, families=len(by_family), single_source=len(by_family) == 1, claims=[claim])
+
+
+def _citation(sentence: _Sentence) -> Citation:
+    return Citation(article_id=sentence.article.id, outlet=sentence.article.outlet, family_id=sentence.family_id,
+                    start=sentence.start, end=sentence.end, quote=sentence.text)
+
+
+def _figure_row(verdict) -> FigureRow:
+    figure = verdict.figure
+    citation = Citation(article_id=verdict.article_id, outlet=verdict.outlet, family_id=verdict.family_id,
+                        start=figure.start, end=figure.end, quote=figure.quote)
+    return FigureRow(entity=figure.entity, metric=figure.metric, figure=describe(figure, with_basis=False),
+                     basis=figure.basis, outlet=verdict.outlet, family_id=verdict.family_id,
+                     verdict=verdict.verdict, reasons=verdict.reasons, citation=citation)
+
+
+def _conflicts(points: list[KeyPoint], figures: list[FigureRow]) -> list[str]:
+    found = [f"{f.figure} ({f.basis or 'basis unknown'}, {f.outlet or f.family_id[:10]}): {f.reasons[0]}"
+             for f in figures if f.verdict == "conflicting"]
+    found += [f"{c.text}: {c.reasons[0]}" for p in points for c in p.claims if c.verdict == "conflicting"]
+    return list(dict.fromkeys(found))
+
+
+def _family_out(family) -> FamilyOut:
+    return FamilyOut(id=family.id, origin=family.origin, origin_basis=family.origin_basis, outlets=family.outlets,
+                     articles=[{"id": a.id, "title": a.title, "outlet": a.outlet, "url": a.url} for a in family.articles])

@@ -1,0 +1,70 @@
+"""The offline extractive brief of the example story, its rendering and its schema."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import EXAMPLE_STORY, ROOT
+from pipeline.cli import app
+from pipeline.render import json_schema
+from test_figures import THIRD_OUTLET
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def demo_brief(tmp_path_factory):
+    """One brief for the module's tests, in a data directory of its own."""
+    result = runner.invoke(app, ["brief", str(EXAMPLE_STORY), "--format", "json"],
+                           env={"NEWSBRIEF_DATA_DIR": str(tmp_path_factory.mktemp("brief-data"))})
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_shared_claims_are_confirmed_and_cite_both_outlets(demo_brief):
+    families = {f["id"] for f in demo_brief["sources"]}
+    assert len(families) == 2 and 3 <= len(demo_brief["points"]) <= 8
+    confirmed = [p for p in demo_brief["points"] if p["claims"][0]["verdict"] == "confirmed"]
+    assert len(confirmed) >= 3
+    for point in confirmed:
+        assert {c["family_id"] for c in point["claims"][0]["citations"]} == families
+    assert any("Baidu was selected" in p["text"] for p in confirmed)
+
+
+def test_stock_figures_are_in_the_table_as_single_source(demo_brief):
+    rows = {(r["entity"], r["citation"]["quote"], r["basis"]): r["verdict"] for r in demo_brief["figures"]}
+    for key in [("Apple", "2%", "close"), ("Alibaba", "1.3%", "close"), ("Baidu", "4.7%", "close"),
+                ("Baidu", "4.5%", "pre-market"), ("Apple", "1%", "pre-market"), ("Alibaba", "1%", "pre-market")]:
+        assert rows[key] == "single_source", key
+    assert demo_brief["conflicts"] == []
+
+
+def test_metadata_says_no_llm_ran(demo_brief):
+    assert demo_brief["meta"]["engine"] == "extractive" and demo_brief["meta"]["model"] is None
+    assert demo_brief["meta"]["config_hash"]
+
+
+def test_markdown_lists_points_figures_and_sources(tmp_path):
+    out = tmp_path / "brief.md"
+    assert runner.invoke(app, ["brief", str(EXAMPLE_STORY), "--out", str(out)]).exit_code == 0
+    text = out.read_text()
+    assert text.startswith("# Apple Taps Alibaba for AI in China")
+    for heading in ("## Key points", "## Figures", "## Sources"):
+        assert heading in text
+    assert "from Reuters (credit line)" in text and "no LLM" in text
+
+
+def test_conflicts_come_first(tmp_path):
+    (tmp_path / "third.jsonl").write_text(json.dumps({"text": THIRD_OUTLET, "outlet": "Invented Daily"}))
+    runner.invoke(app, ["ingest", "--no-index", str(EXAMPLE_STORY), str(tmp_path / "third.jsonl")])
+    [story] = json.loads(runner.invoke(app, ["stories", "--json"]).stdout)
+    text = runner.invoke(app, ["brief", story["id"][:8]]).stdout
+    assert text.index("## ⚠️ Conflicts") < text.index("## Key points")
+    assert "Apple share price more than +2%" in text.split("## Key points")[0]
+
+
+def test_the_schema_in_the_repo_is_the_models():
+    assert json.loads((ROOT / "schemas" / "brief.schema.json").read_text()) == json.loads(json_schema())
