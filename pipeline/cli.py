@@ -392,17 +392,19 @@ def _verify_pairs(path: Path) -> None:
 @app.command()
 def brief(
     inputs: Annotated[list[str], typer.Argument(help="A story id (or prefix), or sources to ingest and brief.")],
-    format: Annotated[str, typer.Option("--format", help="md or json.")] = "md",
+    format: Annotated[str, typer.Option("--format", help="md, html, json or slack (Block Kit messages).")] = "md",
     out_file: Annotated[Optional[Path], typer.Option("--out", help="Write the brief here instead of printing it.")] = None,
 ) -> None:
     """Write the brief of a story: key points with citations and verdicts, figures, sources."""
     from pipeline.brief import extractive_brief
     from pipeline.embed import get_embedder
     from pipeline.grouping import load_story
-    from pipeline.render import to_json, to_markdown
+    from pipeline.render import to_html, to_json, to_markdown, to_slack_messages
 
-    if format not in ("md", "json"):
-        err.print(f"[red]error:[/] --format must be md or json, not {format!r}")
+    renderers = {"md": to_markdown, "html": to_html, "json": to_json,
+                 "slack": lambda b: json.dumps(to_slack_messages(b), ensure_ascii=False, indent=2)}
+    if format not in renderers:
+        err.print(f"[red]error:[/] --format must be one of {', '.join(renderers)}, not {format!r}")
         raise typer.Exit(EXIT_USAGE)
     config = settings()
     with open_store(config) as store:
@@ -410,7 +412,7 @@ def brief(
         story = load_story(store, story_id)
         result = extractive_brief(story, get_embedder(config.embedder, config), config.config_hash(),
                                   open_index(config))
-    text = to_json(result) if format == "json" else to_markdown(result)
+    text = renderers[format](result)
     if out_file:
         out_file.write_text(text)
         err.print(f"brief written to {out_file}")

@@ -43,3 +43,113 @@ def to_markdown(brief: Brief) -> str:
     lines += ["", f"_Engine: {meta.engine}{f', model {meta.model}' if meta.model else ', no LLM'}; "
               f"config {meta.config_hash}; {meta.seconds:.2f} s._"]
     return "\n".join(lines) + "\n"
+
+
+# --- HTML: one self-contained page, readable on screen and on paper ---------------------------
+
+_CSS = """
+body{font:16px/1.5 Georgia,serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}
+h1{font-size:1.6rem;line-height:1.25}h2{font-size:1.15rem;border-bottom:1px solid #ddd;margin-top:2rem}
+.conflicts{border-left:4px solid #c0392b;background:#fdf0ee;padding:.5rem 1rem}
+.badge{font:12px/1 sans-serif;padding:2px 6px;border-radius:3px;white-space:nowrap}
+.confirmed{background:#e3f4e8}.conflicting{background:#fbe3e1}.different_basis{background:#fdf3d9}
+.single_source{background:#eee}.unsupported{background:#f4d7f0}
+table{border-collapse:collapse;width:100%;font:14px/1.4 sans-serif}td,th{border:1px solid #ddd;padding:4px 6px}
+footer{color:#777;font-size:13px;margin-top:2rem}
+@media print{body{margin:0;max-width:none}a{color:inherit;text-decoration:none}}
+"""
+
+
+def to_html(brief: Brief) -> str:
+    from html import escape
+
+    families = {f.id: n for n, f in enumerate(brief.sources, start=1)}
+
+    def badge(verdict: str) -> str:
+        return f'<span class="badge {escape(verdict)}">{escape(verdict.replace("_", " "))}</span>'
+
+    parts = [f"<!doctype html><html lang=en><meta charset=utf-8><title>{escape(brief.headline)}</title>",
+             f"<style>{_CSS}</style><h1>{escape(brief.headline)}</h1>"]
+    if brief.conflicts:
+        items = "".join(f"<li>{escape(c)}</li>" for c in brief.conflicts)
+        parts.append(f'<section class=conflicts><h2>Conflicts</h2><ul>{items}</ul></section>')
+    points = "".join(
+        f"<li>{escape(p.text[:1].upper() + p.text[1:])} "
+        + "".join(f'<sup><a href="#source-{families[c.family_id]}">[{families[c.family_id]}]</a></sup>'
+                  for c in p.claims[0].citations)
+        + f" {badge(p.claims[0].verdict)}</li>" for p in brief.points)
+    parts.append(f"<h2>Key points</h2><ul>{points}</ul>")
+    if brief.figures:
+        rows = "".join(f"<tr><td>{escape(r.entity or '')}</td><td>{escape(r.metric or '')}</td><td>{escape(r.figure)}</td>"
+                       f"<td>{escape(r.basis or '')}</td><td>{escape(r.outlet or str(families[r.family_id]))}</td>"
+                       f"<td>{badge(r.verdict)}</td></tr>" for r in brief.figures)
+        parts.append("<h2>Figures</h2><table><tr><th>entity</th><th>metric</th><th>figure</th><th>basis</th>"
+                     f"<th>outlet</th><th>verdict</th></tr>{rows}</table>")
+    sources = "".join(f'<li id="source-{families[f.id]}">{escape(_origin(f))}: '
+                      + "; ".join(_article_html(a) for a in f.articles) + "</li>" for f in brief.sources)
+    parts.append(f"<h2>Sources</h2><ol>{sources}</ol>")
+    meta = brief.meta
+    parts.append(f"<footer>Engine: {escape(meta.engine)}{', model ' + escape(meta.model) if meta.model else ', no LLM'}"
+                 f" · config {escape(meta.config_hash)} · {meta.seconds:.2f} s</footer></html>")
+    return "\n".join(parts)
+
+
+def _origin(family) -> str:
+    return f"from {family.origin} ({family.origin_basis})" if family.origin else "origin not stated"
+
+
+def _article_html(article: dict) -> str:
+    from html import escape
+
+    label = escape(f"{article['outlet'] or 'unknown outlet'}: {article['title'] or article['id'][:10]}")
+    url = article.get("url") or ""
+    if url.startswith(("http://", "https://")):  # never a javascript: link from an article's metadata
+        return f'<a href="{escape(url, quote=True)}">{label}</a>'
+    return label
+
+
+# --- Slack Block Kit: within Slack's limits, split into several messages when needed -----------
+
+SLACK_MAX_BLOCKS = 50
+SLACK_MAX_SECTION = 3000
+SLACK_MAX_HEADER = 150
+
+
+def to_slack_messages(brief: Brief) -> list[list[dict]]:
+    """Lists of blocks, each list one message: at most 50 blocks, 3,000 characters a section."""
+    families = {f.id: n for n, f in enumerate(brief.sources, start=1)}
+    blocks = [{"type": "header", "text": {"type": "plain_text", "text": brief.headline[:SLACK_MAX_HEADER]}}]
+    if brief.conflicts:
+        blocks += _sections("*⚠️ Conflicts*\n" + "\n".join(f"• {_slack(c)}" for c in brief.conflicts))
+    for point in brief.points:
+        claim = point.claims[0]
+        cites = " ".join(f"[{families[c.family_id]}]" for c in claim.citations)
+        blocks += _sections(f"• {_slack(point.text)} {cites} — {BADGES.get(claim.verdict, claim.verdict)}")
+    if brief.figures:
+        blocks += _sections("*Figures*\n" + "\n".join(
+            f"• {_slack(r.figure)} ({_slack(r.basis or 'basis unknown')}) — {BADGES.get(r.verdict, r.verdict)}"
+            for r in brief.figures))
+    blocks += _sections("*Sources*\n" + "\n".join(
+        f"{families[f.id]}. {_slack(_origin(f))}: {_slack(', '.join(f.outlets) or 'unknown outlet')}" for f in brief.sources))
+    return [blocks[i : i + SLACK_MAX_BLOCKS] for i in range(0, len(blocks), SLACK_MAX_BLOCKS)]
+
+
+def _sections(text: str) -> list[dict]:
+    """One section per 3,000 characters, cut at line ends where it can be."""
+    chunks, current = [], ""
+    for line in text.split("\n"):
+        if current and len(current) + len(line) + 1 > SLACK_MAX_SECTION:
+            chunks.append(current)  # in order: what came before goes out first
+            current = ""
+        while len(current) + len(line) > SLACK_MAX_SECTION:  # a line longer than a section is cut
+            room = SLACK_MAX_SECTION - len(current) - (1 if current else 0)
+            chunks.append(f"{current}\n{line[:room]}" if current else line[:room])
+            current, line = "", line[room:]
+        current = f"{current}\n{line}" if current else line
+    chunks.append(current)
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in chunks if chunk]
+
+
+def _slack(text: str) -> str:
+    """Slack's mrkdwn needs only these three escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

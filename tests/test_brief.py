@@ -68,3 +68,36 @@ def test_conflicts_come_first(tmp_path):
 
 def test_the_schema_in_the_repo_is_the_models():
     assert json.loads((ROOT / "schemas" / "brief.schema.json").read_text()) == json.loads(json_schema())
+
+
+def brief_model(tmp_path):
+    from pipeline.brief import Brief
+
+    out = tmp_path / "b.json"
+    runner.invoke(app, ["brief", str(EXAMPLE_STORY), "--format", "json", "--out", str(out)])
+    return Brief.model_validate_json(out.read_text())
+
+
+def test_html_is_self_contained_and_escapes_article_text(tmp_path):
+    from pipeline.render import to_html
+
+    brief = brief_model(tmp_path)
+    brief.points[0].text = '<script>alert("x")</script> Apple'
+    brief.sources[0].articles[0]["url"] = "javascript:alert(1)"
+    page = to_html(brief)
+    assert "<script>" not in page and "&lt;script&gt;" in page and "javascript:" not in page
+    assert "<style>" in page and "@media print" in page and "http" not in page.split("<style>")[0]
+
+
+def test_slack_messages_stay_within_limits(tmp_path):
+    from pipeline.render import SLACK_MAX_BLOCKS, SLACK_MAX_SECTION, to_slack_messages
+
+    brief = brief_model(tmp_path)
+    brief.points = brief.points * 40  # far more than one message holds
+    brief.conflicts = ["x" * 5000]
+    messages = to_slack_messages(brief)
+    assert len(messages) > 1
+    for blocks in messages:
+        assert len(blocks) <= SLACK_MAX_BLOCKS
+        assert all(len(b["text"]["text"]) <= SLACK_MAX_SECTION for b in blocks if b["type"] == "section")
+    assert messages[0][0]["type"] == "header" and "Conflicts" in messages[0][1]["text"]["text"]
