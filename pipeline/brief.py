@@ -71,12 +71,15 @@ class FamilyOut(BaseModel):
 
 
 class BriefMeta(BaseModel):
-    engine: str
-    model: str | None = None
+    engine: str = Field(description="'llm' or 'extractive': which engine wrote the points")
+    model: str | None = Field(None, description="The LLM that wrote the points; None when none did")
     prompt_versions: dict[str, str] = Field(default_factory=dict)
     config_hash: str
     seconds: float
-    tokens: int | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    cost_usd: float | None = None
+    raw_replies: list[str] = Field(default_factory=list, description="The LLM's replies, as they came")
     note: str | None = None
 
 
@@ -214,3 +217,60 @@ def _conflicts(points: list[KeyPoint], figures: list[FigureRow]) -> list[str]:
 def _family_out(family) -> FamilyOut:
     return FamilyOut(id=family.id, origin=family.origin, origin_basis=family.origin_basis, outlets=family.outlets,
                      articles=[{"id": a.id, "title": a.title, "outlet": a.outlet, "url": a.url} for a in family.articles])
+
+
+# --- the LLM engine's brief -------------------------------------------------------------------
+
+
+def write_brief(story, settings, embedder, index=None, chat_model=None) -> Brief:
+    """The LLM engine when one is configured (or given), else the extractive one."""
+    if chat_model is None and not settings.llm.model:
+        return extractive_brief(story, embedder, settings.config_hash(), index)
+    from pipeline.llm import PROMPT_VERSIONS, brief_messages, build_chat_model, run_llm
+
+    from store.llm_cache import SQLiteLLMCache
+
+    started = time.perf_counter()
+    chat_model = chat_model or build_chat_model(settings, cache=SQLiteLLMCache(settings.data_dir / "llm_cache.sqlite3"))
+    articles = [a for f in story.families for a in f.articles]
+    run = run_llm(chat_model, brief_messages(story.title or "", articles, settings), settings)
+    cost = (run.input_tokens * settings.llm.usd_per_1k_input_tokens
+            + run.output_tokens * settings.llm.usd_per_1k_output_tokens) / 1000
+    usage = {"input_tokens": run.input_tokens, "output_tokens": run.output_tokens, "cost_usd": round(cost, 6),
+             "raw_replies": run.raw_replies}
+    model = getattr(chat_model, "model_name", None) or type(chat_model).__name__
+    if run.brief is None:
+        brief = extractive_brief(story, embedder, settings.config_hash(), index)
+        brief.meta = brief.meta.model_copy(update=usage | {"note": (
+            f"the LLM ({model}) gave no usable brief after {len(run.raw_replies)} replies ({run.error}); "
+            "the extractive engine wrote this one")})
+        return brief
+    points = [_llm_point(p, story, embedder, index) for p in run.brief.points]
+    figures = [_figure_row(v) for v in check_story_figures(story.families)]
+    meta = BriefMeta(engine="llm", model=model, prompt_versions=PROMPT_VERSIONS, config_hash=settings.config_hash(),
+                     seconds=round(time.perf_counter() - started, 3), **usage)
+    return Brief(story_id=story.id, headline=run.brief.headline, conflicts=_conflicts(points, figures), points=points,
+                 figures=sorted(figures, key=lambda r: _VERDICT_ORDER.index(r.verdict)),
+                 sources=[_family_out(f) for f in story.families], meta=meta)
+
+
+def _llm_point(point, story, embedder, index) -> KeyPoint:
+    """Quotes are looked up in their articles; one an article does not contain is dropped."""
+    from pipeline.verify import verify_generated
+
+    family_of = {a.id: f.id for f in story.families for a in f.articles}
+    articles = {a.id: a for f in story.families for a in f.articles}
+    citations, problems = [], []
+    for source in point.sources:
+        article = articles.get(source.article_id)
+        start = article.text.find(source.quote) if article and source.quote else -1
+        if start < 0:
+            problems.append(f"quote not found in article {source.article_id}: {source.quote[:60]!r}")
+            continue
+        citations.append(Citation(article_id=article.id, outlet=article.outlet, family_id=family_of[article.id],
+                                  start=start, end=start + len(source.quote), quote=source.quote))
+    verdict = verify_generated(point.text, story.families, embedder, index)
+    claim = BriefClaim(text=point.text, verdict=verdict.verdict, confirming_families=len(verdict.confirming_families),
+                       reasons=problems + verdict.reasons, citations=citations)
+    families = len({c.family_id for c in citations} | set(verdict.confirming_families))
+    return KeyPoint(text=point.text, families=families, single_source=families <= 1, claims=[claim])

@@ -396,8 +396,9 @@ def brief(
     out_file: Annotated[Optional[Path], typer.Option("--out", help="Write the brief here instead of printing it.")] = None,
 ) -> None:
     """Write the brief of a story: key points with citations and verdicts, figures, sources."""
-    from pipeline.brief import extractive_brief
+    from pipeline.brief import write_brief
     from pipeline.embed import get_embedder
+    from pipeline.errors import NewsbriefError
     from pipeline.grouping import load_story
     from pipeline.render import to_html, to_json, to_markdown, to_slack_messages
 
@@ -410,8 +411,11 @@ def brief(
     with open_store(config) as store:
         story_id = _story_for(store, config, inputs)
         story = load_story(store, story_id)
-        result = extractive_brief(story, get_embedder(config.embedder, config), config.config_hash(),
-                                  open_index(config))
+        try:
+            result = write_brief(story, config, get_embedder(config.embedder, config), open_index(config))
+        except NewsbriefError as exc:
+            err.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(EXIT_USAGE) from None
     text = renderers[format](result)
     if out_file:
         out_file.write_text(text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -67,6 +68,23 @@ class OpenAISettings(BaseModel):
     embedding_model: str = Field("text-embedding-3-small", description="Model for the 'openai' embedder.")
 
 
+class LLMSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    model: str | None = Field(None, description="Chat model name; unset, the offline extractive engine writes briefs.")
+    base_url: str | None = Field(None, description="Any OpenAI-compatible endpoint (vLLM, llama.cpp, Ollama...); "
+                                 "unset, OpenAI. The key comes from NEWSBRIEF_LLM_API_KEY or OPENAI_API_KEY.")
+    structured_output: Literal["json_schema", "function_calling", "json_mode"] = Field(
+        "json_mode", description="How the reply's JSON is asked for; servers differ in what they accept.")
+    temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
+    timeout_s: float = Field(120.0, gt=0, description="Time allowed for one LLM call, seconds.")
+    max_retries: int = Field(2, ge=0, description="Retries of a failed HTTP call.")
+    repair_attempts: int = Field(1, ge=0, description="Times a reply that is not valid JSON is sent back to be fixed.")
+    max_article_chars: int = Field(6000, gt=0, description="Characters of each article put in the prompt.")
+    usd_per_1k_input_tokens: float = Field(0.0, ge=0, description="For the cost estimate in the brief's metadata.")
+    usd_per_1k_output_tokens: float = Field(0.0, ge=0, description="For the cost estimate in the brief's metadata.")
+
+
 class Settings(BaseSettings):
     """Everything configurable, with a description on every field."""
 
@@ -84,6 +102,7 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="A `chroma run` server, e.g. http://127.0.0.1:8000; "
                                    "unset, an embedded store under the data directory is used.")
     openai: OpenAISettings = Field(default_factory=OpenAISettings, description="OpenAI-compatible endpoint.")
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="The LLM that writes briefs, if any.")
     workers: int = Field(
         0, ge=0, description="Processes that extract and clean in parallel; 0 means one per CPU core, 1 means none."
     )

@@ -217,6 +217,43 @@ def verify(claims_or_text: str | list[str], sources, embedder=None) -> list[Clai
             else verify_against_sources(text, sources, embedder, families) for text, why in texts]
 
 
+def verify_generated(claim: str, families, embedder, index=None) -> ClaimVerdict:
+    """A claim the brief's writer made (not taken from an article): confirmed by two families or
+    more, single_source by one, unsupported by none; conflicting when a family contradicts it."""
+    supporting, conflicting, used, reasons = [], [], [], []
+    articles = [a for f in families for a in f.articles]
+    for family in families:
+        found = with_next_sentences(evidence_for(claim, family.articles, embedder, index, k=5), family.articles)
+        verdict, _score, why, evidence = judge(claim, found)
+        if verdict in ("confirmed", "conflicting"):
+            (supporting if verdict == "confirmed" else conflicting).append(family.id)
+            used += evidence
+            reasons += why
+    reported = [_without_instructions(a) for a in articles]
+    novel = novel_words(claim, reported) + sorted(numbers(claim) - {n for a in reported for n in numbers(a.text)})
+    if novel:
+        return ClaimVerdict(claim, "unsupported", False, 0.0, [], [], [f"no source says {', '.join(novel)}"])
+    if conflicting:
+        verdict = "conflicting"
+    else:
+        verdict = {0: "unsupported", 1: "single_source"}.get(len(supporting), "confirmed")
+    return ClaimVerdict(claim, verdict, verdict == "confirmed", float(len(supporting)), used, sorted(supporting),
+                        reasons or ["no source states it"])
+
+
+# Text addressed to a model, not reporting: it never supports a claim.
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget)\b[^.]{0,40}\b(?:instructions?|prompts?|rules)\b|\bsystem prompt\b|"
+    r"\byou are now\b|\bas an ai\b", re.IGNORECASE)
+
+
+def _without_instructions(article):
+    from pipeline.sentences import split_sentences
+
+    kept = " ".join(s.text for s in split_sentences(article.text) if not _INSTRUCTION.search(s.text))
+    return article.model_copy(update={"text": kept})
+
+
 def verify_story(families, embedder, index=None) -> list[tuple[str, object, ClaimVerdict]]:
     """Every check-worthy claim of every article, against the story's other families:
     (article id, claim, verdict)."""

@@ -1,0 +1,192 @@
+"""The LLM engine: a brief written by any OpenAI-compatible chat model, through LangChain.
+
+The model's reply is parsed defensively (code fences, ``<think>`` blocks, chatter around the
+JSON, a truncated object), sent back for repair a bounded number of times, and kept raw. Every
+quote it gives is looked up in its article: a quote the article does not contain is dropped and
+said so. If no valid brief comes back, the extractive engine writes it and the brief says why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel, Field, ValidationError
+
+import prompts
+from pipeline.errors import NewsbriefError
+from pipeline.settings import Settings
+
+PROMPT_VERSIONS = {"system": "brief.v1.system", "user": "brief.v1.user"}
+MIN_POINTS, MAX_POINTS = 3, 8
+
+
+class LLMSource(BaseModel):
+    article_id: str
+    quote: str = ""  # a truncated reply may lose it; an empty quote is reported as not found
+
+
+class LLMPoint(BaseModel):
+    text: str
+    sources: list[LLMSource] = Field(default_factory=list)
+
+
+class LLMBrief(BaseModel):
+    headline: str
+    points: list[LLMPoint] = Field(min_length=1, max_length=MAX_POINTS)
+
+
+class ReplyError(NewsbriefError):
+    """A reply that is not a valid brief; ``retryable`` when asking again may help."""
+
+    def __init__(self, message: str, retryable: bool = True):
+        super().__init__(message)
+        self.retryable = retryable
+
+
+@dataclass
+class LLMRun:
+    brief: LLMBrief | None
+    raw_replies: list[str] = field(default_factory=list)
+    input_tokens: int = 0
+    output_tokens: int = 0
+    error: str | None = None
+
+
+def api_key() -> str | None:
+    return os.environ.get("NEWSBRIEF_LLM_API_KEY") or os.environ.get("OPENAI_API_KEY")
+
+
+def build_chat_model(settings: Settings, http_client=None, cache=None):
+    """ChatOpenAI from settings; works with any OpenAI-compatible server."""
+    from langchain_openai import ChatOpenAI
+
+    if not settings.llm.model:
+        raise NewsbriefError("no LLM configured: set NEWSBRIEF_LLM__MODEL (and NEWSBRIEF_LLM__BASE_URL for a "
+                             "server other than OpenAI)")
+    key = api_key()
+    if not key and not settings.llm.base_url:
+        raise NewsbriefError("OpenAI needs an API key: set OPENAI_API_KEY (or NEWSBRIEF_LLM_API_KEY)")
+    return ChatOpenAI(model=settings.llm.model, base_url=settings.llm.base_url, api_key=key or "not-needed",
+                      temperature=settings.llm.temperature, timeout=settings.llm.timeout_s,
+                      max_retries=settings.llm.max_retries, http_client=http_client, cache=cache)
+
+
+# --- prompts -------------------------------------------------------------------------------------
+
+
+def render_articles(articles, max_chars: int) -> str:
+    """Each article inside its own tags; a closing tag inside an article cannot end it early."""
+    blocks = []
+    for article in articles:
+        text = article.text[:max_chars].replace("</article>", "</ article>")
+        outlet = (article.outlet or "unknown").replace('"', "'")
+        blocks.append(f'<article id="{article.id}" outlet="{outlet}">\n{text}\n</article>')
+    return "\n\n".join(blocks)
+
+
+def brief_messages(title: str, articles, settings: Settings) -> list[tuple[str, str]]:
+    system = prompts.render(PROMPT_VERSIONS["system"], min_points=MIN_POINTS, max_points=MAX_POINTS)
+    user = prompts.render(PROMPT_VERSIONS["user"], title=title,
+                          articles=render_articles(articles, settings.llm.max_article_chars))
+    return [("system", system), ("user", user)]
+
+
+# --- parsing -------------------------------------------------------------------------------------
+
+_THINK = re.compile(r"<think>.*?(</think>|$)", re.DOTALL | re.IGNORECASE)
+_FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
+
+
+def parse_reply(reply: str) -> LLMBrief:
+    """The brief in a model's reply, however it is wrapped. Raises ReplyError."""
+    text = _THINK.sub("", reply).strip()
+    if fenced := _FENCE.search(text):
+        text = fenced.group(1)
+    start = text.find("{")
+    if start < 0:
+        raise ReplyError("the reply holds no JSON object")
+    data = _loads_lenient(text[start:])
+    try:
+        return LLMBrief.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise ReplyError(f"the JSON is not a brief: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+
+
+def _loads_lenient(text: str):
+    """json.loads of the first object in text, closing what a truncated reply left open."""
+    decoder = json.JSONDecoder()
+    try:
+        return decoder.raw_decode(text)[0]
+    except json.JSONDecodeError:
+        pass
+    try:
+        return json.loads(_close_truncated(text))
+    except json.JSONDecodeError as exc:
+        raise ReplyError(f"the JSON does not parse: {exc.msg} at character {exc.pos}") from None
+
+
+def _close_truncated(text: str) -> str:
+    """Close an unterminated string and the brackets still open, dropping a dangling key."""
+    stack, in_string, escaped = [], False, False
+    for char in text:
+        if in_string:
+            escaped = not escaped and char == "\\"
+            if char == '"' and not escaped:
+                in_string = False
+            continue
+        if char == '"':
+            in_string = True
+        elif char in "[{":
+            stack.append("]" if char == "[" else "}")
+        elif char in "]}" and stack:
+            stack.pop()
+    text = text + ('"' if in_string else "")
+    text = re.sub(r',\s*"[^"]*"\s*:?\s*"?$|,\s*$', "", text)
+    return text + "".join(reversed(stack))
+
+
+# --- the call loop -------------------------------------------------------------------------------
+
+
+def run_llm(chat_model, messages: list[tuple[str, str]], settings: Settings) -> LLMRun:
+    """Ask, parse, and send a bad reply back for repair, within the settings' budget."""
+    run = LLMRun(brief=None)
+    conversation = list(messages)
+    for attempt in range(settings.llm.repair_attempts + 1):
+        reply = _invoke(chat_model, conversation, settings)
+        run.raw_replies.append(reply.content if isinstance(reply.content, str) else json.dumps(reply.content))
+        usage = getattr(reply, "usage_metadata", None) or {}
+        run.input_tokens += usage.get("input_tokens", 0)
+        run.output_tokens += usage.get("output_tokens", 0)
+        try:
+            run.brief = parse_reply(_reply_text(reply))
+            return run
+        except ReplyError as exc:
+            run.error = str(exc)
+            if not exc.retryable:
+                break
+            conversation += [("assistant", run.raw_replies[-1]),
+                             ("user", f"That reply could not be used: {exc}. Reply again with the JSON object only.")]
+    return run
+
+
+def _invoke(chat_model, conversation, settings: Settings):
+    method = settings.llm.structured_output
+    if method == "json_mode":
+        return chat_model.invoke(conversation, response_format={"type": "json_object"})
+    if method == "json_schema":
+        schema = {"name": "brief", "schema": LLMBrief.model_json_schema()}
+        return chat_model.invoke(conversation, response_format={"type": "json_schema", "json_schema": schema})
+    return chat_model.bind_tools([LLMBrief], tool_choice="LLMBrief").invoke(conversation)
+
+
+def _reply_text(reply) -> str:
+    """Tool-call arguments when the model answered with a tool call, else its text."""
+    calls = getattr(reply, "tool_calls", None)
+    if calls:
+        return json.dumps(calls[0]["args"])
+    return reply.content if isinstance(reply.content, str) else json.dumps(reply.content)
