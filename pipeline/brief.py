@@ -242,7 +242,7 @@ def write_brief(story, settings, embedder, index=None, chat_model=None) -> Brief
     if run.brief is None:
         brief = extractive_brief(story, embedder, settings.config_hash(), index)
         brief.meta = brief.meta.model_copy(update=usage | {"note": (
-            f"the LLM ({model}) gave no usable brief after {len(run.raw_replies)} replies ({run.error}); "
+            f"the LLM ({model}) gave no usable brief after {len(run.raw_replies)} replies: {run.error}; "
             "the extractive engine wrote this one")})
         return brief
     points = [_llm_point(p, story, embedder, index) for p in run.brief.points]

@@ -154,10 +154,17 @@ def _close_truncated(text: str) -> str:
 
 def run_llm(chat_model, messages: list[tuple[str, str]], settings: Settings) -> LLMRun:
     """Ask, parse, and send a bad reply back for repair, within the settings' budget."""
+    from openai import OpenAIError
+
     run = LLMRun(brief=None)
     conversation = list(messages)
-    for attempt in range(settings.llm.repair_attempts + 1):
-        reply = _invoke(chat_model, conversation, settings)
+    for _attempt in range(settings.llm.repair_attempts + 1):
+        try:
+            reply = _invoke(chat_model, conversation, settings)
+        except OpenAIError as exc:  # the server said no (llama.cpp rejects json_schema): fall back, say why
+            run.error = (f"the LLM call failed: {str(exc)[:300]}; if the server rejects the structured-output "
+                         f"method, try NEWSBRIEF_LLM__STRUCTURED_OUTPUT=json_mode")
+            break
         run.raw_replies.append(reply.content if isinstance(reply.content, str) else json.dumps(reply.content))
         usage = getattr(reply, "usage_metadata", None) or {}
         run.input_tokens += usage.get("input_tokens", 0)
