@@ -14,13 +14,12 @@ as ingest does (so the headline becomes the title). Reported:
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import sys
 
 import numpy as np
-from evalgate import check_or_pin, file_sha256
+from evalgate import eval_arguments, check_or_pin, file_sha256
 from syndication import ECB
 
 THRESHOLDS = np.round(np.arange(0.05, 0.8, 0.025), 3)
@@ -127,10 +126,7 @@ def incremental(inputs, embed, batches: int = 5) -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--write-floor", action="store_true", help="pin this run's figures as the floors")
-    parser.add_argument("--allow-regression", action="store_true", help="with --write-floor: allow lowering a floor")
-    args = parser.parse_args()
+    args = eval_arguments(__doc__).parse_args()
     result = run()
     full, alone = result["full_method"], result["wordllama_alone_cv"]
     print(f"clustering over {ECB.name}: full method ARI {full['ari']:.4f}  V {full['v_measure']:.4f}  "

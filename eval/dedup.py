@@ -9,13 +9,12 @@ Every document goes through the text cleaner first, as ingest does.
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import sys
 import time
 from collections import Counter, defaultdict
 
-from evalgate import check_or_pin, file_sha256
+from evalgate import eval_arguments, check_or_pin, file_sha256
 from syndication import ECB, build, load_originals
 
 
@@ -61,10 +60,7 @@ def run() -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--write-floor", action="store_true", help="pin this run's figures as the floors")
-    parser.add_argument("--allow-regression", action="store_true", help="with --write-floor: allow lowering a floor")
-    args = parser.parse_args()
+    args = eval_arguments(__doc__).parse_args()
     result = run()
     print(f"dedup over {result['docs']} docs ({result['originals']} originals, {result['true_pairs']} true pairs): "
           f"precision {result['precision']:.4f}  recall {result['recall']:.4f}  ({result['seconds']}s)")

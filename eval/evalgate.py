@@ -17,6 +17,16 @@ BASELINE = HERE / "baseline.json"
 sys.path.insert(0, str(HERE.parent))  # the evals import the library from the checkout
 
 
+def eval_arguments(doc: str):
+    """The arguments every eval takes: --write-floor, and --allow-regression to lower one."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--write-floor", action="store_true", help="pin this run's figures as the floors")
+    parser.add_argument("--allow-regression", action="store_true", help="with --write-floor: allow lowering a floor")
+    return parser
+
+
 def file_sha256(*paths: Path) -> str:
     digest = hashlib.sha256()
     for path in paths:

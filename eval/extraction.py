@@ -9,7 +9,6 @@ normalised by their sum, precision and recall averaged over pages, F1 from the m
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
 import re
@@ -18,7 +17,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from evalgate import HERE, check_or_pin, file_sha256
+from evalgate import HERE, check_or_pin, eval_arguments, file_sha256
 
 DEFAULT_DATA = HERE / "data" / "extraction"
 _TOKEN = re.compile(r"\w+")
@@ -82,10 +81,8 @@ def run(data: Path) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = eval_arguments(__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="benchmark folder (ground-truth.json, html/)")
-    parser.add_argument("--write-floor", action="store_true", help="pin this score as the floor in baseline.json")
-    parser.add_argument("--allow-regression", action="store_true", help="with --write-floor: allow lowering a floor")
     args = parser.parse_args()
 
     result = run(args.data)

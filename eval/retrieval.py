@@ -14,14 +14,13 @@ each file:
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
-from evalgate import HERE, check_or_pin, file_sha256
+from evalgate import eval_arguments, HERE, check_or_pin, file_sha256
 
 FILES = [HERE / "data" / "verification" / f"summedits_{name}_dev.jsonl" for name in ("news", "ectsum")]
 
@@ -116,10 +115,7 @@ def run() -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--write-floor", action="store_true", help="pin this run's figures as the floors")
-    parser.add_argument("--allow-regression", action="store_true", help="with --write-floor: allow lowering a floor")
-    args = parser.parse_args()
+    args = eval_arguments(__doc__).parse_args()
     results = run()
     for name, row in results.items():
         parts = [f"{method} r@1 {row[method]['r@1']:.3f} r@5 {row[method]['r@5']:.3f}"

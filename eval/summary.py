@@ -11,13 +11,12 @@ more families, the brief's length (points, words), and its coverage (families ci
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import sys
 from collections import defaultdict
 
-from evalgate import check_or_pin, file_sha256
+from evalgate import eval_arguments, check_or_pin, file_sha256
 from syndication import ECB
 
 
@@ -63,10 +62,7 @@ def run() -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--write-floor", action="store_true", help="pin this run's figures as the floors")
-    parser.add_argument("--allow-regression", action="store_true", help="with --write-floor: allow lowering a floor")
-    args = parser.parse_args()
+    args = eval_arguments(__doc__).parse_args()
     r = run()
     print(f"summary over {r['stories']} stories: {r['confirmed_by_2_families']:.1%} of {r['points']} brief points "
           f"confirmed by 2+ families (lead-sentence baseline {r['lead_baseline_confirmed_by_2_families']:.1%}); "

@@ -12,13 +12,12 @@ The confusion is broken down by edit type, which the data gives.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections import Counter, defaultdict
 
 import numpy as np
-from evalgate import HERE, check_or_pin, file_sha256
+from evalgate import eval_arguments, HERE, check_or_pin, file_sha256
 
 FILES = [HERE / "data" / "verification" / f"summedits_{name}_dev.jsonl" for name in ("news", "ectsum")]
 
@@ -64,10 +63,7 @@ def run_file(path) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--write-floor", action="store_true", help="pin this run's figures as the floors")
-    parser.add_argument("--allow-regression", action="store_true", help="with --write-floor: allow lowering a floor")
-    args = parser.parse_args()
+    args = eval_arguments(__doc__).parse_args()
     floors = {}
     for path in FILES:
         name = path.stem.removeprefix("summedits_").removesuffix("_dev")

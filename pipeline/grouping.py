@@ -135,13 +135,19 @@ def group_metadata(rows: list[GroupRow]) -> dict[str, dict]:
 
 
 def index_pending(store: ArticleStore, settings: Settings, index, changed: list[GroupRow] = ()) -> int:
-    """Index every stored article the collection does not hold yet; refresh changed groups.
-    Returns the number of chunks written."""
+    """Index every original the collection does not hold yet, and refresh changed groups.
+
+    Duplicates are not indexed: their original stands for them (a reprint is no new evidence, and
+    the index stays the size of the distinct news). One that turns out a duplicate later is
+    removed. Returns the number of chunks written."""
     groups = GroupStore(store.db)
+    rows = groups.rows()
     indexed = index.indexed_article_ids()
+    index.remove([r.article_id for r in rows if r.original_id != r.article_id and r.article_id in indexed])
     index.update_groups({a: g for a, g in group_metadata(list(changed)).items() if a in indexed})
-    missing = [a for a in store.ids() if a not in indexed]
-    metadata = group_metadata(groups.rows())
+    originals = {r.article_id for r in rows if r.original_id == r.article_id}
+    missing = [a for a in store.ids() if a not in indexed and a in originals]
+    metadata = group_metadata(rows)
     written = 0
     for start in range(0, len(missing), 200):  # bounded batches: memory stays flat on a big store
         written += index.add(store.get_many(missing[start : start + 200]), metadata)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import socket
@@ -135,26 +136,35 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory):
     """`chroma run` on a free loopback port, for the whole session; stopped at the end."""
-    import subprocess
     import sys
-    import urllib.request
-
     port = _free_port()
     path = tmp_path_factory.mktemp("chroma-server")
     chroma = Path(sys.executable).parent / "chroma"
-    process = subprocess.Popen([str(chroma), "run", "--path", str(path), "--port", str(port), "--host", "127.0.0.1"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [str(chroma), "run", "--path", str(path), "--port", str(port), "--host", "127.0.0.1"]
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    with running_server(command, f"{url}/api/v2/heartbeat", "chroma run", seconds=60):
+        yield url
+
+
+@contextlib.contextmanager
+def running_server(command: list[str], ready_url: str, name: str, seconds: float):
+    """Start a real server process, wait until ``ready_url`` answers, stop it afterwards."""
+    import subprocess
+    import urllib.request
+
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + seconds
     while True:
         try:
-            with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1):
+            with urllib.request.urlopen(ready_url, timeout=2):
                 break
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                pytest.fail("chroma run did not answer its heartbeat within 60 s")
+                pytest.fail(f"{name} did not answer at {ready_url} within {seconds:g} s")
             time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

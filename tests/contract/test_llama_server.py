@@ -8,15 +8,13 @@ it invents caught (unsupported claims, dropped quotes) or a fallback that says s
 from __future__ import annotations
 
 import importlib.util
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_STORY, _free_port
+from conftest import EXAMPLE_STORY, _free_port, running_server
 
 pytestmark = pytest.mark.llm
 
@@ -31,22 +29,10 @@ def gguf_path() -> Path:
 @pytest.fixture(scope="module")
 def llama_server():
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path()),
-                                "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "8192"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("llama_cpp.server did not start within 120 s")
-            time.sleep(0.5)
-    yield f"http://127.0.0.1:{port}/v1"
-    process.terminate()
-    process.wait(timeout=30)
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path()),
+               "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "8192"]
+    with running_server(command, f"http://127.0.0.1:{port}/v1/models", "llama_cpp.server", seconds=120):
+        yield f"http://127.0.0.1:{port}/v1"
 
 
 @pytest.mark.parametrize("method", ["json_mode", "json_schema"])

@@ -1,0 +1,239 @@
+"""newsbrief against a plain LangChain pipeline, in one run, on the same inputs.
+
+The baseline is what the LangChain docs lead to: trafilatura loading, RecursiveCharacterTextSplitter
+(chunk_size=1000, chunk_overlap=200), Chroma.from_documents with the same wordllama embedder,
+no dedup. newsbrief is `newsbrief ingest` (clean, store, dedup, group, index). Each pipeline runs
+in its own process, so its peak memory is its own. Ratios are newsbrief / baseline.
+
+Writes bench/report.json, and docs/scaling.png: newsbrief's throughput and query latency at 100,
+1,000 and 10,000 articles.
+
+    python eval/bench_pipeline.py [--sizes 100 1000 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from evalgate import HERE
+
+REPO = HERE.parent
+QUERIES = 50
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+# --- inputs --------------------------------------------------------------------------------------
+
+
+def html_pages(folder: Path) -> Path:
+    for path in sorted((HERE / "data" / "extraction" / "html").glob("*.html.gz")):
+        (folder / path.name.removesuffix(".gz")).write_bytes(gzip.decompress(path.read_bytes()))
+    return folder
+
+
+def synthetic_jsonl(path: Path, n: int, copies: float = 0.3, seed: int = 3) -> Path:
+    """n articles from the ECB+ dev texts: 70% distinct (real texts, then mixes of their lines),
+    30% syndicated copies of those."""
+    from syndication import build, load_originals, make_copy
+
+    rng = random.Random(seed)
+    originals = [{"id": d.id, "text": d.text, "topic": d.topic, "story": d.story} for d in build(load_originals(), (0, 0))]
+    lines = [line for o in originals for line in o["text"].splitlines()[1:] if len(line.split()) >= 6]
+    distinct = originals[: int(n * (1 - copies))]
+    while len(distinct) < int(n * (1 - copies)):
+        distinct.append({"id": f"mix{len(distinct)}", "text": "\n".join(
+            [f"Digest {len(distinct)}", *rng.sample(lines, rng.randint(6, 12))]), "topic": 0, "story": ""})
+    docs = [d["text"] for d in distinct]
+    while len(docs) < n:
+        docs.append(make_copy(rng.choice(distinct), rng, len(docs)).text)
+    rng.shuffle(docs)
+    path.write_text("\n".join(json.dumps({"text": t, "outlet": f"outlet{i % 7}"}) for i, t in enumerate(docs)))
+    return path
+
+
+# --- the two pipelines, each run in a child process ---------------------------------------------
+
+
+def run_newsbrief(source: Path, data_dir: Path) -> dict:
+    from pipeline.embed import get_embedder
+    from pipeline.grouping import group_pending, index_pending
+    from pipeline.index import VectorIndex
+    from pipeline.ingest import ingest
+    from pipeline.settings import Settings
+    from store.articles import ArticleStore
+
+    settings = Settings(data_dir=data_dir)
+    embedder = get_embedder()
+    started = time.perf_counter()
+    with ArticleStore(settings.db_path) as store:
+        report = ingest([str(source)], store, settings)
+        group_pending(store, settings)
+        index = VectorIndex(settings, embedder)
+        chunks = index_pending(store, settings, index)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "inputs": len(report.outcomes), "chunks": chunks,
+            "index_bytes": folder_size(settings.chroma_path), "query_ms": _query_ms(lambda q: index.search(q, 5))}
+
+
+def run_langchain(source: Path, data_dir: Path) -> dict:
+    import trafilatura
+    from langchain_chroma import Chroma
+    from langchain_core.documents import Document
+    from langchain_core.embeddings import Embeddings
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    from pipeline.embed import get_embedder
+
+    class WordLlama(Embeddings):  # the same embedder as newsbrief's
+        def __init__(self):
+            self.model = get_embedder()
+
+        def embed_documents(self, texts):
+            return self.model.embed(texts).tolist()
+
+        def embed_query(self, text):
+            return self.model.embed([text])[0].tolist()
+
+    embedding = WordLlama()
+    started = time.perf_counter()
+    if source.is_dir():
+        docs = [Document(page_content=text, metadata={"source": p.name}) for p in sorted(source.glob("*.html"))
+                if (text := trafilatura.extract(p.read_bytes()))]
+    else:
+        docs = [Document(page_content=json.loads(line)["text"]) for line in source.read_text().splitlines()]
+    chunks = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(docs)
+    store = Chroma.from_documents(chunks, embedding, persist_directory=str(data_dir / "chroma"), collection_name="baseline")
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "inputs": len(docs), "chunks": len(chunks),
+            "index_bytes": folder_size(data_dir / "chroma"), "query_ms": _query_ms(lambda q: store.similarity_search(q, 5))}
+
+
+def _query_ms(search) -> float:
+    queries = ["Apple shares rose", "earthquake death toll", "police arrested a suspect", "the company said on Tuesday",
+               "rehab center", "election results"] * (QUERIES // 6)
+    times = []
+    for query in queries:
+        started = time.perf_counter()
+        search(query)
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 2)
+
+
+def child(mode: str, source: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        result = (run_newsbrief if mode == "newsbrief" else run_langchain)(Path(source), Path(tmp))
+    result["peak_rss_mb"] = peak_rss_mb()
+    print(json.dumps(result))
+
+
+def measure(mode: str, source: Path) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", mode, str(source)], capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(f"{mode} on {source.name} failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+def compare(name: str, source: Path, articles: int) -> dict:
+    ours, base = measure("newsbrief", source), measure("langchain", source)
+    row = {"input": name, "articles": articles, "newsbrief": ours, "langchain": base}
+    row["ratios"] = {
+        "throughput": round(base["seconds"] / ours["seconds"], 2),  # newsbrief's articles/s over the baseline's
+        "peak_rss": round(ours["peak_rss_mb"] / base["peak_rss_mb"], 2),
+        "index_size": round(ours["index_bytes"] / base["index_bytes"], 2),
+        "query_ms": round(ours["query_ms"] / base["query_ms"], 2),
+    }
+    return row
+
+
+def help_cold_start() -> float:
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        subprocess.run([str(Path(sys.executable).parent / "newsbrief"), "--help"], capture_output=True, check=True)
+        times.append(time.perf_counter() - started)
+    return round(statistics.median(times), 3)
+
+
+def scaling(sizes: list[int], tmp: Path) -> list[dict]:
+    points = []
+    for size in sizes:
+        result = measure("newsbrief", synthetic_jsonl(tmp / f"scale-{size}.jsonl", size))
+        points.append({"articles": size, "articles_per_s": round(size / result["seconds"], 1),
+                       "seconds": round(result["seconds"], 2), "query_ms": result["query_ms"],
+                       "peak_rss_mb": result["peak_rss_mb"]})
+        print(f"  scaling {size:>6,} articles: {points[-1]['articles_per_s']} articles/s, "
+              f"query p50 {points[-1]['query_ms']} ms, peak RSS {points[-1]['peak_rss_mb']} MB", flush=True)
+    return points
+
+
+def plot(points: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = [p["articles"] for p in points]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    left.plot(sizes, [p["articles_per_s"] for p in points], marker="o")
+    left.set(xscale="log", xlabel="articles", ylabel="articles per second", title="newsbrief ingest throughput")
+    right.plot(sizes, [p["query_ms"] for p in points], marker="o", color="tab:orange")
+    right.set(xscale="log", xlabel="articles", ylabel="ms (median)", title="search latency")
+    for axis in (left, right):
+        axis.grid(True, alpha=0.3)
+        axis.set_ylim(bottom=0)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1_000, 10_000])
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        (tmp / "pages").mkdir()
+        rows = [compare("181 extraction pages", html_pages(tmp / "pages"), 181),
+                compare("2,000 synthetic, 30% copies", synthetic_jsonl(tmp / "synthetic.jsonl", 2000), 2000)]
+        for row in rows:
+            r, n, b = row["ratios"], row["newsbrief"], row["langchain"]
+            print(f"{row['input']}: newsbrief {row['articles'] / n['seconds']:.1f} articles/s, {n['chunks']} chunks, "
+                  f"{n['index_bytes'] / 1e6:.1f} MB, {n['peak_rss_mb']} MB RSS | LangChain "
+                  f"{row['articles'] / b['seconds']:.1f} articles/s, {b['chunks']} chunks, {b['index_bytes'] / 1e6:.1f} MB, "
+                  f"{b['peak_rss_mb']} MB RSS | ratios {r}", flush=True)
+        points = scaling(args.sizes, tmp)
+    report = {"machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}", "comparisons": rows,
+              "help_cold_start_s": help_cold_start(), "scaling": points}
+    (REPO / "bench").mkdir(exist_ok=True)
+    (REPO / "bench" / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+    plot(points, REPO / "docs" / "scaling.png")
+    print(f"newsbrief --help cold start: {report['help_cold_start_s']} s; wrote bench/report.json and docs/scaling.png")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
