@@ -75,3 +75,15 @@ def test_ingesting_again_changes_no_group():
     again = cli("ingest", str(EXAMPLE_STORY), str(FIXTURES / "html"))
     assert "grouped" not in again.stdout
     assert stories() == before
+
+
+def test_duplicates_are_not_indexed_their_original_stands_for_them(tmp_path):
+    from pipeline.index import VectorIndex
+
+    cli("ingest", str(EXAMPLE_STORY))
+    paragraphs = SEED_FILES[0].read_text().split("\n\n")
+    copy = "\n\n".join(["Apple and Alibaba team up on AI, report says", *paragraphs[1:-4]])
+    (tmp_path / "copy.jsonl").write_text(json.dumps({"text": copy, "outlet": "Copycat Daily"}))
+    copy_id = json.loads(cli("ingest", "--json", str(tmp_path / "copy.jsonl")).stdout)["id"]
+    indexed = VectorIndex(Settings()).indexed_article_ids()
+    assert copy_id not in indexed and len(indexed) == 2
