@@ -7,25 +7,32 @@ in a fresh process, and only if that crashes too is it reported as failed; the r
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 T = TypeVar("T")
 R = TypeVar("R")
 
 
-def _ignore_interrupts() -> None:
-    """Ctrl-C goes to the parent alone, which then shuts the workers down."""
+def _worker_setup() -> None:
+    """Ctrl-C goes to the parent alone, which then shuts the workers down; and a worker dies with
+    its parent (a parent killed with SIGKILL cannot shut anything down: its workers would stay)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _new_pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupts)
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_setup)
 
 
 def ordered_map(

@@ -62,9 +62,28 @@ def test_interrupted_batch_resumes(page_folder, data_dir, how):
     partial = len(stored(data_dir))
     assert 5 <= partial < len(PAGES)
 
+    assert not _orphans()  # its workers died with it, SIGKILL or not
+
     rerun = start_ingest(page_folder, data_dir)
     out, _ = rerun.communicate(timeout=120)
     ids = stored(data_dir)
     assert len(ids) == len(set(ids))
     assert out.count('"status": "unchanged"') >= partial
     assert len(ids) == out.count('"status": "added"') + out.count('"status": "unchanged"')
+
+
+def _orphans(wait: float = 5.0) -> list[int]:
+    """Worker processes still alive from a parent that is gone (they are re-parented)."""
+    deadline = time.monotonic() + wait
+    while True:
+        pids = [int(proc.name) for proc in Path("/proc").iterdir() if proc.name.isdigit() and _is_ingest(proc)]
+        if not pids or time.monotonic() > deadline:
+            return pids
+        time.sleep(0.2)
+
+
+def _is_ingest(proc: Path) -> bool:
+    try:
+        return b"pipeline.cli\x00ingest\x00--json" in (proc / "cmdline").read_bytes()
+    except OSError:  # the process ended while we looked
+        return False
