@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-llm eval bench install clean
+.PHONY: demo test test-llm eval bench bench-pipeline install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,7 +41,12 @@ bench-%: $(STAMP)
 # Every eval against the floors pinned in eval/baseline.json; fails below any of them.
 eval: eval-extraction eval-dedup eval-clustering eval-retrieval eval-verification eval-summary
 
-bench: bench-ingest bench-scale bench-index bench-verify bench-brief
+# The comparison with a plain LangChain pipeline needs the [bench] extra (langchain-chroma, matplotlib).
+bench-pipeline: $(STAMP)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[dev,bench]'
+	$(BIN)/python eval/bench_pipeline.py
+
+bench: bench-ingest bench-scale bench-index bench-verify bench-brief bench-pipeline
 
 clean:
 	rm -rf $(VENV) .demo-data .pytest_cache
