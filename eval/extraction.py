@@ -64,8 +64,11 @@ def load_pages(data: Path) -> dict[str, tuple[str, str, bytes]]:
     }
 
 
-def run(data: Path) -> dict:
-    """Score newsbrief's extraction (exactly what `newsbrief extract` does) over every page."""
+def run(data: Path, plain: bool = False) -> dict:
+    """Score newsbrief's extraction (exactly what `newsbrief extract` does) over every page,
+    or, with ``plain``, trafilatura.extract() with its defaults, for reference."""
+    import trafilatura
+
     from pipeline.extract import extract_html
     from pipeline.sources import decode
 
@@ -73,8 +76,8 @@ def run(data: Path) -> dict:
     started = time.perf_counter()
     pairs = []
     for sha, (truth, url, raw) in pages.items():
-        cleaned, _ = extract_html(decode(raw, sha, html=True), url)
-        pairs.append((truth, cleaned.text))
+        text = (trafilatura.extract(raw) or "") if plain else extract_html(decode(raw, sha, html=True), url)[0].text
+        pairs.append((truth, text))
     result = score(pairs)
     result["seconds"] = round(time.perf_counter() - started, 2)
     return result
@@ -83,9 +86,14 @@ def run(data: Path) -> dict:
 def main() -> int:
     parser = eval_arguments(__doc__)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="benchmark folder (ground-truth.json, html/)")
+    parser.add_argument("--plain", action="store_true", help="score plain trafilatura.extract() instead, for reference")
     args = parser.parse_args()
 
-    result = run(args.data)
+    result = run(args.data, plain=args.plain)
+    if args.plain:
+        print(f"plain trafilatura.extract() over {result['pages']} pages: F1 {result['f1']:.4f}  "
+              f"P {result['precision']:.4f}  R {result['recall']:.4f}")
+        return 0
     print(f"extraction over {result['pages']} pages: F1 {result['f1']:.4f}  "
           f"P {result['precision']:.4f}  R {result['recall']:.4f}  ({result['seconds']}s)")
     paths = [args.data / "ground-truth.json", *sorted((args.data / "html").glob("*.html.gz"))]
