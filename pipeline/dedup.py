@@ -92,7 +92,11 @@ class UnionFind:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[rb] = ra
-            self.first[ra] = min(self.first[ra], self.first[rb], key=lambda m: (self.order.get(m, 0), m))
+            self.first[ra] = min(self.first[ra], self.first[rb], key=self._when)
+
+    def _when(self, member: str) -> tuple:
+        """Time order, then id; an article of unknown time sorts last rather than failing."""
+        return (self.order.get(member, (float("inf"), float("inf"))), member)
 
     def earliest(self, x: str) -> str:
         return self.first[self.find(x)]

@@ -27,7 +27,8 @@ SCALES = {"trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e
 CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "¥": "CNY",
               "rmb": "CNY", "cny": "CNY"}
 
-UP = r"ros[e|en]|rise[sn]?|rising|gain(?:ed|s|ing)?|jump(?:ed|s|ing)?|climb(?:ed|s|ing)?|up|increas(?:e|ed|es|ing)|boost(?:ed|ing|s)?|surg(?:e|ed|ing)|soar(?:ed|ing)?|grew|grow(?:th|ing)?|higher|advanc(?:e|ed|ing)|rall(?:y|ied)"
+UP = r"rose|risen|rise[sn]?|rising|gain(?:ed|s|ing)?|jump(?:ed|s|ing)?|climb(?:ed|s|ing)?|up(?!\s+to\b)|increas(?:e|ed|es|ing)|boost(?:ed|ing|s)?|surg(?:e|ed|ing)|soar(?:ed|ing)?|grew|grow(?:th|ing)?|higher|advanc(?:e|ed|ing)|rall(?:y|ied)"
+# "up to 5%" is an approximator, not a rise: see _APPROXIMATOR
 DOWN = r"fell|fall(?:s|en|ing)?|sank|sink(?:s|ing)?|sunk|declin(?:e|ed|es|ing)|dropp?(?:ed|s|ing)?|decrease[sd]?|downturn|los[st]|los(?:ing|es)|lower|slump(?:ed|s)?|plung(?:e|ed|ing)|tumbl(?:e|ed|ing)|slid|slip(?:ped|s)?|down|shed|dip(?:ped|s)?"
 _UP = re.compile(rf"\b(?:{UP})\b", re.IGNORECASE)
 _DOWN = re.compile(rf"\b(?:{DOWN})\b", re.IGNORECASE)

@@ -49,12 +49,17 @@ def group_pending(store: ArticleStore, settings: Settings) -> GroupingReport:
     if not pending_ids:
         return GroupingReport()
     since = (datetime.now(timezone.utc) - timedelta(days=settings.grouping.window_days)).strftime("%Y-%m-%dT%H:%M:%S")
-    context = {row.article_id: row for row in groups.rows(since)}
+    window = groups.rows(since)
+    # An article in the window may point at an original, family or story from before it: those
+    # rows come too (in ingestion order with the rest), or the links would point at nothing.
+    referenced = {i for r in window for i in (r.article_id, r.original_id, r.family_id, r.story_id)}
+    context = {row.article_id: row for row in groups.rows_for(referenced)}
     articles = {a.id: a for a in store.get_many([*context, *pending_ids])}
     positions = {article_id: i for i, article_id in enumerate([*context, *pending_ids])}
     key = {a: order_key(articles[a], positions[a]) for a in articles}
 
     deduper = Deduper()
+    deduper.order.update(key)  # every article's place in time is known before any link is restored
     for article_id in sorted(context, key=key.__getitem__):
         row = context[article_id]
         deduper.restore(article_id, articles[article_id].text, row.original_id, row.family_id, key[article_id])

@@ -81,7 +81,7 @@ def render_articles(articles, max_chars: int) -> str:
     """Each article inside its own tags; a closing tag inside an article cannot end it early."""
     blocks = []
     for article in articles:
-        text = article.text[:max_chars].replace("</article>", "</ article>")
+        text = re.sub(r"</(article)", r"</ \1", article.text[:max_chars], flags=re.IGNORECASE)
         outlet = (article.outlet or "unknown").replace('"', "'")
         blocks.append(f'<article id="{article.id}" outlet="{outlet}">\n{text}\n</article>')
     return "\n\n".join(blocks)
@@ -134,8 +134,11 @@ def _close_truncated(text: str) -> str:
     stack, in_string, escaped = [], False, False
     for char in text:
         if in_string:
-            escaped = not escaped and char == "\\"
-            if char == '"' and not escaped:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
                 in_string = False
             continue
         if char == '"':

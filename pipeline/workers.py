@@ -47,7 +47,16 @@ def ordered_map(
     pending: deque[tuple[T, Future]] = deque()
     try:
         for item in items:
-            pending.append((item, pool.submit(fn, item)))
+            try:
+                future = pool.submit(fn, item)
+            except BrokenProcessPool:  # a worker died since the last result: settle what is pending
+                while pending:
+                    item_done, result, pool = _next(fn, pending, pool, workers, on_crash)
+                    yield item_done, result
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = _new_pool(workers)
+                future = pool.submit(fn, item)
+            pending.append((item, future))
             while len(pending) > 2 * workers:
                 item_done, result, pool = _next(fn, pending, pool, workers, on_crash)
                 yield item_done, result

@@ -51,6 +51,17 @@ class GroupStore:
         sql += " WHERE a.ingested_at >= ? ORDER BY a.rowid" if since else " ORDER BY a.rowid"
         return [GroupRow(*r) for r in self.db.execute(sql, (since,) if since else ())]
 
+    def rows_for(self, article_ids: set[str]) -> list[GroupRow]:
+        """The rows of these articles, in ingestion order."""
+        ids = sorted(article_ids)
+        found = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found += self.db.execute(f"SELECT g.*, a.rowid FROM groups g JOIN articles a ON a.id = g.article_id"
+                                     f" WHERE g.article_id IN ({marks})", chunk).fetchall()
+        return [GroupRow(*r[:4]) for r in sorted(found, key=lambda r: r[4])]
+
     def save(self, rows: list[GroupRow], spans: list[tuple]) -> None:
         """Write rows and shared spans in one transaction: a crash leaves all or nothing."""
         with self.db:

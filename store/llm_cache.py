@@ -47,11 +47,13 @@ def _record(generation: Generation) -> dict:
     if message is None:
         return {"text": generation.text}
     return {"content": message.content, "usage": getattr(message, "usage_metadata", None),
-            "metadata": message.response_metadata}
+            "metadata": message.response_metadata, "tool_calls": getattr(message, "tool_calls", []),
+            "additional_kwargs": message.additional_kwargs}
 
 
 def _generation(item: dict) -> Generation:
     if "content" not in item:
         return Generation(text=item["text"])
-    return ChatGeneration(message=AIMessage(content=item["content"], usage_metadata=item["usage"],
-                                            response_metadata=item["metadata"] or {}))
+    return ChatGeneration(message=AIMessage(
+        content=item["content"], usage_metadata=item["usage"], response_metadata=item["metadata"] or {},
+        tool_calls=item.get("tool_calls") or [], additional_kwargs=item.get("additional_kwargs") or {}))

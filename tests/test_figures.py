@@ -117,3 +117,10 @@ def test_conflict_fixture_through_the_cli(tmp_path):
     copied = verdict[("Alibaba", "1.3%", "close", "Copycat Post")]
     assert copied["verdict"] == "single_source"  # its only other source is its own original
     assert rows[0]["verdict"] == "conflicting"  # conflicts come first
+
+
+def test_up_to_is_an_approximator_not_a_rise():
+    capped = first("Apple said revenue could decline by up to 5% next year.")
+    assert (capped.direction, capped.approximator) == ("down", "up to")
+    assert compare(capped, first("Apple said revenue could decline by as much as 5% next year.")) != "conflicting"
+    assert first("Revenue rose to $5 billion last year.").direction == "up"

@@ -87,3 +87,25 @@ def test_duplicates_are_not_indexed_their_original_stands_for_them(tmp_path):
     copy_id = json.loads(cli("ingest", "--json", str(tmp_path / "copy.jsonl")).stdout)["id"]
     indexed = VectorIndex(Settings()).indexed_article_ids()
     assert copy_id not in indexed and len(indexed) == 2
+
+
+def test_an_original_older_than_the_window_still_anchors_its_copies(monkeypatch):
+    """A copy inside the window points at an original ingested before it; grouping goes on."""
+    from pipeline.grouping import group_pending
+    from pipeline.models import Article
+
+    monkeypatch.setenv("NEWSBRIEF_GROUPING__EMBEDDING_VETO", "false")
+    settings = Settings()
+    body = "\n".join(f"Paragraph {i} says the company reported strong quarterly results in many markets today."
+                     for i in range(8))
+    with ArticleStore(settings.db_path) as store:
+        store.add(Article(id="orig", source="x", text=body))
+        store.add(Article(id="copy", source="y", text=body + "\nAn extra line here for the copy of it all."))
+        group_pending(store, settings)
+        store.db.execute("UPDATE articles SET ingested_at = '2000-01-01T00:00:00.000Z' WHERE id = 'orig'")
+        store.db.commit()
+        store.add(Article(id="new", source="z", text="Something else entirely: rain falls on Oslo all week long."))
+        report = group_pending(store, settings)
+        rows = {r.article_id: r for r in GroupStore(store.db).rows()}
+    assert report.grouped == 1
+    assert rows["copy"].original_id == "orig" and rows["new"].story_id == "new"

@@ -253,3 +253,23 @@ def test_folder_with_nothing_to_read_is_reported(tmp_path):
     result = cli("ingest", "--json", str(tmp_path))
     assert result.exit_code == 1
     assert "folder has no files to read" in json.loads(result.stdout)["reason"]
+
+
+def _dies_on_one(n: int) -> int:
+    import os
+
+    if n == 1:
+        os._exit(1)
+    return n * 10
+
+
+def test_ordered_map_survives_a_worker_dying_between_results():
+    import time as clock
+
+    from pipeline.workers import ordered_map
+
+    results = []
+    for item, result in ordered_map(_dies_on_one, range(12), workers=2, on_crash=lambda n: "crashed"):
+        clock.sleep(0.05)  # a slow consumer: the pool breaks while items are still being fed
+        results.append((item, result))
+    assert results == [(n, "crashed" if n == 1 else n * 10) for n in range(12)]

@@ -178,3 +178,19 @@ def test_sqlite_cache_answers_the_same_prompt_once(tmp_path):
     assert model.invoke("same prompt").content == "first"
     assert model.invoke("same prompt").content == "first"  # from the cache, not the next response
     assert cache.db.execute("SELECT COUNT(*) FROM llm_cache").fetchone()[0] == 1
+
+
+def test_truncated_reply_with_escaped_quotes_parses():
+    brief = parse_reply('{"headline": "He said \\"hi\\" there", "points": [{"text": "a b c')
+    assert brief.headline == 'He said "hi" there' and brief.points[0].text == "a b c"
+
+
+def test_cache_keeps_tool_calls(tmp_path):
+    from langchain_core.messages import AIMessage
+    from langchain_core.outputs import ChatGeneration
+
+    cache = SQLiteLLMCache(tmp_path / "llm.sqlite3")
+    call = {"name": "LLMBrief", "args": {"headline": "H"}, "id": "call-1", "type": "tool_call"}
+    cache.update("prompt", "model", [ChatGeneration(message=AIMessage(content="", tool_calls=[call]))])
+    [cached] = cache.lookup("prompt", "model")
+    assert cached.message.tool_calls[0]["args"] == {"headline": "H"}
