@@ -19,7 +19,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
 from evalgate import eval_arguments, HERE, check_or_pin, file_sha256
 
 FILES = [HERE / "data" / "verification" / f"summedits_{name}_dev.jsonl" for name in ("news", "ectsum")]
@@ -49,19 +48,15 @@ def contains(span, sentence) -> bool:
 
 def chunk_ranks(index, claims, hybrid: bool) -> list[int]:
     """1-based rank of the first chunk holding the gold sentence (0 when absent)."""
-    from pipeline.lexical import BM25, number_agreement
-    from pipeline.retrieve import WEIGHTS
+    from pipeline.retrieve import fuse
 
     ranks = []
     for claim, article in claims:
         gold = gold_sentence(claim, article)
         hits = index.search(claim, k=100, article_ids=[article.id])
         if hybrid:
-            lexical = np.array(BM25([h.text for h in hits]).scores(claim))
-            lexical = lexical / lexical.max() if lexical.max() > 0 else lexical
-            fused = [WEIGHTS["vector"] * h.score + WEIGHTS["lexical"] * lx + WEIGHTS["figures"] * number_agreement(claim, h.text)
-                     for h, lx in zip(hits, lexical)]
-            hits = [h for _, h in sorted(zip(fused, hits), key=lambda pair: -pair[0])]
+            fused = fuse(claim, [h.text for h in hits], [h.score for h in hits])
+            hits = [h for (score, *_), h in sorted(zip(fused, hits), key=lambda pair: -pair[0][0])]
         ranks.append(next((i + 1 for i, h in enumerate(hits) if contains((h.start, h.end), gold)), 0))
     return ranks
 

@@ -89,18 +89,25 @@ def _vector_candidates(text: str, articles: list[Article], index) -> dict:
     return found
 
 
+def fuse(text: str, passages: list[str], cosine) -> list[tuple[float, float, float, float]]:
+    """(score, vector, lexical, figures) per passage: the one scoring of evidence, used by the
+    retrieval eval too, so that it measures what the product does."""
+    lexical = np.array(BM25(passages).scores(text))
+    lexical = lexical / lexical.max() if lexical.max() > 0 else lexical
+    fused = []
+    for passage, vector_score, lexical_score in zip(passages, cosine, lexical):
+        figures = number_agreement(text, passage)
+        score = WEIGHTS["vector"] * vector_score + WEIGHTS["lexical"] * lexical_score + WEIGHTS["figures"] * figures
+        fused.append((float(score), float(vector_score), float(lexical_score), figures))
+    return fused
+
+
 def _rank(text: str, candidates: list[_Candidate], embedder) -> list[Evidence]:
     if not candidates:
         return []
     vectors = embedder.embed([text] + [c.quote for c in candidates])
-    cosine = vectors[1:] @ vectors[0]
-    lexical = np.array(BM25([c.quote for c in candidates]).scores(text))
-    lexical = lexical / lexical.max() if lexical.max() > 0 else lexical
-    ranked = []
-    for candidate, vector_score, lexical_score in zip(candidates, cosine, lexical):
-        figures = number_agreement(text, candidate.quote)
-        score = WEIGHTS["vector"] * vector_score + WEIGHTS["lexical"] * lexical_score + WEIGHTS["figures"] * figures
-        ranked.append(Evidence(candidate.article.id, candidate.article.outlet, candidate.start, candidate.end,
-                               candidate.quote, round(float(score), 4), round(float(vector_score), 4),
-                               round(float(lexical_score), 4), round(figures, 4)))
+    scored = fuse(text, [c.quote for c in candidates], vectors[1:] @ vectors[0])
+    ranked = [Evidence(c.article.id, c.article.outlet, c.start, c.end, c.quote, round(score, 4), round(vector, 4),
+                       round(lexical, 4), round(figures, 4))
+              for c, (score, vector, lexical, figures) in zip(candidates, scored)]
     return sorted(ranked, key=lambda e: (-e.score, e.article_id, e.start))
