@@ -146,12 +146,16 @@ def with_next_sentences(evidence: list[Evidence], articles) -> list[Evidence]:
     return windows
 
 
+def judge_against(claim: str, articles, embedder, index=None, k: int = 8):
+    """judge() over the best evidence sentences of ``articles``, each also with the one after it."""
+    return judge(claim, with_next_sentences(evidence_for(claim, articles, embedder, index, k=k), articles))
+
+
 def verify_claim(claim: str, families, own_family: str | None, embedder, index=None) -> ClaimVerdict:
     """Check a claim against every source family but its own."""
     others = [a for f in families if f.id != own_family for a in f.articles]
     family_of = {a.id: f.id for f in families for a in f.articles}
-    found = with_next_sentences(evidence_for(claim, others, embedder, index, k=8), others)
-    verdict, score, reasons, used = judge(claim, found)
+    verdict, score, reasons, used = judge_against(claim, others, embedder, index)
     novel = novel_words(claim, [a for f in families for a in f.articles])
     if verdict == "confirmed" and novel:
         verdict, used = "unsupported", []
@@ -223,8 +227,7 @@ def verify_generated(claim: str, families, embedder, index=None) -> ClaimVerdict
     supporting, conflicting, used, reasons = [], [], [], []
     articles = [a for f in families for a in f.articles]
     for family in families:
-        found = with_next_sentences(evidence_for(claim, family.articles, embedder, index, k=5), family.articles)
-        verdict, _score, why, evidence = judge(claim, found)
+        verdict, _score, why, evidence = judge_against(claim, family.articles, embedder, index, k=5)
         if verdict in ("confirmed", "conflicting"):
             (supporting if verdict == "confirmed" else conflicting).append(family.id)
             used += evidence
@@ -291,8 +294,7 @@ def verify_pair(claim: str, doc: str, embedder) -> ClaimVerdict:
     from pipeline.models import Article
 
     article = Article(id="doc", source="pairs", text=doc)
-    found = with_next_sentences(evidence_for(claim, [article], embedder, k=8), [article])
-    verdict, score, reasons, used = judge(claim, found)
+    verdict, score, reasons, used = judge_against(claim, [article], embedder)
     specific = [w for w in novel_words(claim, [article]) if w[0].isupper() or w[0].isdigit()]
     if verdict == "confirmed" and specific:
         verdict, used, reasons = "unsupported", [], [f"the source does not name {', '.join(specific)}"]
