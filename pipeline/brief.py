@@ -16,7 +16,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from pipeline.claims import extract_claims
-from pipeline.figure_check import check_story_figures, describe
+from pipeline.figure_check import VERDICT_ORDER, check_story_figures, describe
 from pipeline.verify import align, verify_claim
 
 MAX_POINTS = 6
@@ -115,11 +115,8 @@ def extractive_brief(story, embedder, config_hash: str, index=None) -> Brief:
     conflicts = _conflicts(points, figures)
     meta = BriefMeta(engine="extractive", config_hash=config_hash, seconds=round(time.perf_counter() - started, 3))
     return Brief(story_id=story.id, headline=story.title or "(untitled story)", conflicts=conflicts, points=points,
-                 figures=sorted(figures, key=lambda r: _VERDICT_ORDER.index(r.verdict)),
+                 figures=sorted(figures, key=lambda r: VERDICT_ORDER.index(r.verdict)),
                  sources=[_family_out(f) for f in story.families], meta=meta)
-
-
-_VERDICT_ORDER = ["conflicting", "different_basis", "confirmed", "single_source"]
 
 
 def _facts(sentences: list[_Sentence], vectors: np.ndarray) -> list[list[int]]:
@@ -250,7 +247,7 @@ def write_brief(story, settings, embedder, index=None, chat_model=None) -> Brief
     meta = BriefMeta(engine="llm", model=model, prompt_versions=PROMPT_VERSIONS, config_hash=settings.config_hash(),
                      seconds=round(time.perf_counter() - started, 3), **usage)
     return Brief(story_id=story.id, headline=run.brief.headline, conflicts=_conflicts(points, figures), points=points,
-                 figures=sorted(figures, key=lambda r: _VERDICT_ORDER.index(r.verdict)),
+                 figures=sorted(figures, key=lambda r: VERDICT_ORDER.index(r.verdict)),
                  sources=[_family_out(f) for f in story.families], meta=meta)
 
 

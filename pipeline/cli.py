@@ -282,7 +282,7 @@ def figures(
     as_json: JsonFlag = False,
 ) -> None:
     """The story's figures, each checked against the other independent sources; conflicts first."""
-    from pipeline.figure_check import check_story_figures
+    from pipeline.figure_check import VERDICT_ORDER, check_story_figures
     from pipeline.grouping import load_story
     from store.groups import GroupStore
 
@@ -300,9 +300,6 @@ def figures(
         print_json([_figure_json(v) for v in verdicts])
     else:
         _print_figures(found, verdicts)
-
-
-VERDICT_ORDER = ["conflicting", "different_basis", "confirmed", "single_source"]
 
 
 def _figure_json(verdict) -> dict:

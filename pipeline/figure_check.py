@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pipeline.figures import Figure, extract_figures
 
 ENTITY_MATCH = 85  # rapidfuzz token_set_ratio
+# How figure verdicts are listed to an editor: conflicts first.
+VERDICT_ORDER = ["conflicting", "different_basis", "confirmed", "single_source"]
 
 _LOW, _HIGH = -math.inf, math.inf
 APPROXIMATE = {"about", "around", "roughly", "approximately", "some"}
