@@ -111,12 +111,18 @@ def extractive_brief(story, embedder, config_hash: str, index=None) -> Brief:
     facts = _facts(sentences, vectors)
     chosen = _rank(facts, sentences, vectors)
     points = [_point(facts[i], sentences, vectors, story, embedder, index) for i in chosen]
-    figures = [_figure_row(v) for v in check_story_figures(story.families)]
-    conflicts = _conflicts(points, figures)
-    meta = BriefMeta(engine="extractive", config_hash=config_hash, seconds=round(time.perf_counter() - started, 3))
-    return Brief(story_id=story.id, headline=story.title or "(untitled story)", conflicts=conflicts, points=points,
-                 figures=sorted(figures, key=lambda r: VERDICT_ORDER.index(r.verdict)),
-                 sources=[_family_out(f) for f in story.families], meta=meta)
+    return _assemble(story, story.title or "(untitled story)", points, started,
+                     engine="extractive", config_hash=config_hash)
+
+
+def _assemble(story, headline: str, points: list[KeyPoint], started: float, **meta) -> Brief:
+    """What every brief has whatever engine wrote its points: figures (conflicts first), the
+    conflicts section, the sources by family, and the metadata with the time taken."""
+    figures = sorted((_figure_row(v) for v in check_story_figures(story.families)),
+                     key=lambda r: VERDICT_ORDER.index(r.verdict))
+    return Brief(story_id=story.id, headline=headline, conflicts=_conflicts(points, figures), points=points,
+                 figures=figures, sources=[_family_out(f) for f in story.families],
+                 meta=BriefMeta(seconds=round(time.perf_counter() - started, 3), **meta))
 
 
 def _facts(sentences: list[_Sentence], vectors: np.ndarray) -> list[list[int]]:
@@ -243,12 +249,8 @@ def write_brief(story, settings, embedder, index=None, chat_model=None) -> Brief
             "the extractive engine wrote this one")})
         return brief
     points = [_llm_point(p, story, embedder, index) for p in run.brief.points]
-    figures = [_figure_row(v) for v in check_story_figures(story.families)]
-    meta = BriefMeta(engine="llm", model=model, prompt_versions=PROMPT_VERSIONS, config_hash=settings.config_hash(),
-                     seconds=round(time.perf_counter() - started, 3), **usage)
-    return Brief(story_id=story.id, headline=run.brief.headline, conflicts=_conflicts(points, figures), points=points,
-                 figures=sorted(figures, key=lambda r: VERDICT_ORDER.index(r.verdict)),
-                 sources=[_family_out(f) for f in story.families], meta=meta)
+    return _assemble(story, run.brief.headline, points, started, engine="llm", model=model,
+                     prompt_versions=PROMPT_VERSIONS, config_hash=settings.config_hash(), **usage)
 
 
 def _llm_point(point, story, embedder, index) -> KeyPoint:
