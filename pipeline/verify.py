@@ -15,6 +15,7 @@ figure; ``single_source`` when only its own family says it; ``unsupported`` when
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.lexical import STOPWORDS, numbers
@@ -116,7 +117,8 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
 
 
 def judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, list[str], list[Evidence]]:
-    """(verdict among confirmed/conflicting/unsupported, score, reasons, the evidence used)."""
+    """(verdict among confirmed/conflicting/unsupported, score, reasons, the evidence used).
+    This is the deterministic judge; an LLM judge (pipeline.judge) has the same signature."""
     scored = sorted(((align(claim, e.quote), e) for e in evidence), key=lambda pair: -pair[0].score)
     supporting = [(a, e) for a, e in scored if a.score >= SUPPORTED and not a.turns]
     if supporting:
@@ -146,16 +148,21 @@ def with_next_sentences(evidence: list[Evidence], articles) -> list[Evidence]:
     return windows
 
 
-def judge_against(claim: str, articles, embedder, index=None, k: int = 8):
-    """judge() over the best evidence sentences of ``articles``, each also with the one after it."""
+# (claim, evidence windows) -> (verdict, score, reasons, evidence used): judge() or an LLM judge.
+Judge = Callable[[str, list[Evidence]], tuple[str, float, list[str], list[Evidence]]]
+
+
+def judge_against(claim: str, articles, embedder, index=None, k: int = 8, judge: Judge = judge):
+    """``judge`` over the best evidence sentences of ``articles``, each also with the one after it."""
     return judge(claim, with_next_sentences(evidence_for(claim, articles, embedder, index, k=k), articles))
 
 
-def verify_claim(claim: str, families, own_family: str | None, embedder, index=None) -> ClaimVerdict:
+def verify_claim(claim: str, families, own_family: str | None, embedder, index=None,
+                 judge: Judge = judge) -> ClaimVerdict:
     """Check a claim against every source family but its own."""
     others = [a for f in families if f.id != own_family for a in f.articles]
     family_of = {a.id: f.id for f in families for a in f.articles}
-    verdict, score, reasons, used = judge_against(claim, others, embedder, index)
+    verdict, score, reasons, used = judge_against(claim, others, embedder, index, judge=judge)
     novel = novel_words(claim, [a for f in families for a in f.articles])
     if verdict == "confirmed" and novel:
         verdict, used = "unsupported", []
@@ -197,14 +204,14 @@ def families_of(articles) -> list:
     return [describe_family(family_id, group) for family_id, group in members.items()]
 
 
-def verify_against_sources(claim: str, articles, embedder, families=None) -> ClaimVerdict:
+def verify_against_sources(claim: str, articles, embedder, families=None, judge: Judge = judge) -> ClaimVerdict:
     """A claim from outside (an editor's, a model's) against a set of articles; figures are
     checked as figures."""
-    result = verify_claim(claim, families or families_of(articles), None, embedder)
+    result = verify_claim(claim, families or families_of(articles), None, embedder, judge=judge)
     return _with_figures(result, articles)
 
 
-def verify(claims_or_text: str | list[str], sources, embedder=None) -> list[ClaimVerdict]:
+def verify(claims_or_text: str | list[str], sources, embedder=None, judge: Judge = judge) -> list[ClaimVerdict]:
     """Check claims (a list, or a text cut into claims) against source articles. Claims that
     are opinions or speculation come back ``not_checked``."""
     from pipeline.claims import extract_claims
@@ -218,7 +225,7 @@ def verify(claims_or_text: str | list[str], sources, embedder=None) -> list[Clai
         texts = [(c, None) for c in claims_or_text]
     families = families_of(sources)
     return [ClaimVerdict(text, "not_checked", False, 0.0, reasons=[why]) if why
-            else verify_against_sources(text, sources, embedder, families) for text, why in texts]
+            else verify_against_sources(text, sources, embedder, families, judge) for text, why in texts]
 
 
 def verify_generated(claim: str, families, embedder, index=None) -> ClaimVerdict:
@@ -289,12 +296,12 @@ def _with_figures(result: ClaimVerdict, articles) -> ClaimVerdict:
     return result
 
 
-def verify_pair(claim: str, doc: str, embedder) -> ClaimVerdict:
+def verify_pair(claim: str, doc: str, embedder, judge: Judge = judge) -> ClaimVerdict:
     """Batch mode: is ``claim`` supported by ``doc``, the other source?"""
     from pipeline.models import Article
 
     article = Article(id="doc", source="pairs", text=doc)
-    verdict, score, reasons, used = judge_against(claim, [article], embedder)
+    verdict, score, reasons, used = judge_against(claim, [article], embedder, judge=judge)
     specific = [w for w in novel_words(claim, [article]) if w[0].isupper() or w[0].isdigit()]
     if verdict == "confirmed" and specific:
         verdict, used, reasons = "unsupported", [], [f"the source does not name {', '.join(specific)}"]
