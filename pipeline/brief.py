@@ -229,27 +229,25 @@ def write_brief(story, settings, embedder, index=None, chat_model=None) -> Brief
     """The LLM engine when one is configured (or given), else the extractive one."""
     if chat_model is None and not settings.llm.model:
         return extractive_brief(story, embedder, settings.config_hash(), index)
-    from pipeline.llm import PROMPT_VERSIONS, brief_messages, build_chat_model, run_llm
-
-    from store.llm_cache import SQLiteLLMCache
+    from pipeline.llm import PROMPT_VERSIONS, brief_messages, cached_chat_model, model_name, run_llm
 
     started = time.perf_counter()
-    chat_model = chat_model or build_chat_model(settings, cache=SQLiteLLMCache(settings.data_dir / "llm_cache.sqlite3"))
+    chat_model = chat_model or cached_chat_model(settings)
     articles = [a for f in story.families for a in f.articles]
     run = run_llm(chat_model, brief_messages(story.title or "", articles, settings), settings)
     cost = (run.input_tokens * settings.llm.usd_per_1k_input_tokens
             + run.output_tokens * settings.llm.usd_per_1k_output_tokens) / 1000
     usage = {"input_tokens": run.input_tokens, "output_tokens": run.output_tokens, "cost_usd": round(cost, 6),
              "raw_replies": run.raw_replies}
-    model = getattr(chat_model, "model_name", None) or type(chat_model).__name__
-    if run.brief is None:
+    model = model_name(chat_model)
+    if run.parsed is None:
         brief = extractive_brief(story, embedder, settings.config_hash(), index)
         brief.meta = brief.meta.model_copy(update=usage | {"note": (
             f"the LLM ({model}) gave no usable brief after {len(run.raw_replies)} replies: {run.error}; "
             "the extractive engine wrote this one")})
         return brief
-    points = [_llm_point(p, story, embedder, index) for p in run.brief.points]
-    return _assemble(story, run.brief.headline, points, started, engine="llm", model=model,
+    points = [_llm_point(p, story, embedder, index) for p in run.parsed.points]
+    return _assemble(story, run.parsed.headline, points, started, engine="llm", model=model,
                      prompt_versions=PROMPT_VERSIONS, config_hash=settings.config_hash(), **usage)
 
 

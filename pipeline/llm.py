@@ -4,6 +4,9 @@ The model's reply is parsed defensively (code fences, ``<think>`` blocks, chatte
 JSON, a truncated object), sent back for repair a bounded number of times, and kept raw. Every
 quote it gives is looked up in its article: a quote the article does not contain is dropped and
 said so. If no valid brief comes back, the extractive engine writes it and the brief says why.
+
+The call loop (``run_llm``) parses into any pydantic model, so the LLM judge (``pipeline.judge``)
+and claim extraction (``pipeline.claims``) share it with the brief.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from pydantic import BaseModel, Field, ValidationError
 
@@ -34,12 +38,14 @@ class LLMPoint(BaseModel):
 
 
 class LLMBrief(BaseModel):
+    what: ClassVar[str] = "a brief"  # how parse errors, which go back to the model, name it
+
     headline: str
     points: list[LLMPoint] = Field(min_length=1, max_length=MAX_POINTS)
 
 
 class ReplyError(NewsbriefError):
-    """A reply that is not a valid brief; ``retryable`` when asking again may help."""
+    """A reply that is not a valid object; ``retryable`` when asking again may help."""
 
     def __init__(self, message: str, retryable: bool = True):
         super().__init__(message)
@@ -48,7 +54,7 @@ class ReplyError(NewsbriefError):
 
 @dataclass
 class LLMRun:
-    brief: LLMBrief | None
+    parsed: BaseModel | None  # the reply as the pydantic model asked for; None when none was usable
     raw_replies: list[str] = field(default_factory=list)
     input_tokens: int = 0
     output_tokens: int = 0
@@ -74,17 +80,31 @@ def build_chat_model(settings: Settings, http_client=None, cache=None):
                       max_retries=settings.llm.max_retries, http_client=http_client, cache=cache)
 
 
+def cached_chat_model(settings: Settings):
+    """The configured chat model, answering a prompt it has seen from the LLM response cache."""
+    from store.llm_cache import SQLiteLLMCache
+
+    return build_chat_model(settings, cache=SQLiteLLMCache(settings.data_dir / "llm_cache.sqlite3"))
+
+
+def model_name(chat_model) -> str:
+    return getattr(chat_model, "model_name", None) or type(chat_model).__name__
+
+
 # --- prompts -------------------------------------------------------------------------------------
 
 
+def tagged(tag: str, text: str, **attributes) -> str:
+    """``text`` inside ``<tag ...>`` tags, as data: a closing tag inside it cannot end it early."""
+    text = re.sub(rf"</({tag})", r"</ \1", text, flags=re.IGNORECASE)
+    attrs = "".join(f' {name}="{str(value).replace(chr(34), chr(39))}"' for name, value in attributes.items())
+    return f"<{tag}{attrs}>\n{text}\n</{tag}>"
+
+
 def render_articles(articles, max_chars: int) -> str:
-    """Each article inside its own tags; a closing tag inside an article cannot end it early."""
-    blocks = []
-    for article in articles:
-        text = re.sub(r"</(article)", r"</ \1", article.text[:max_chars], flags=re.IGNORECASE)
-        outlet = (article.outlet or "unknown").replace('"', "'")
-        blocks.append(f'<article id="{article.id}" outlet="{outlet}">\n{text}\n</article>')
-    return "\n\n".join(blocks)
+    """Each article inside its own tags."""
+    return "\n\n".join(tagged("article", a.text[:max_chars], id=a.id, outlet=a.outlet or "unknown")
+                       for a in articles)
 
 
 def brief_messages(title: str, articles, settings: Settings) -> list[tuple[str, str]]:
@@ -94,14 +114,24 @@ def brief_messages(title: str, articles, settings: Settings) -> list[tuple[str, 
     return [("system", system), ("user", user)]
 
 
+def locate_quote(text: str, quote: str, start: int = 0) -> tuple[int, int] | None:
+    """The span of ``quote`` in ``text`` from ``start``, letting only whitespace differ (models
+    copy a line break as a space); None when the text does not contain it."""
+    words = quote.split()
+    if not words:
+        return None
+    found = re.compile(r"\s+".join(map(re.escape, words))).search(text, start)
+    return found.span() if found else None
+
+
 # --- parsing -------------------------------------------------------------------------------------
 
 _THINK = re.compile(r"<think>.*?(</think>|$)", re.DOTALL | re.IGNORECASE)
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
 
 
-def parse_reply(reply: str) -> LLMBrief:
-    """The brief in a model's reply, however it is wrapped. Raises ReplyError."""
+def parse_reply(reply: str, model: type[BaseModel] = LLMBrief) -> BaseModel:
+    """The ``model`` object in a model's reply, however it is wrapped. Raises ReplyError."""
     text = _THINK.sub("", reply).strip()
     if fenced := _FENCE.search(text):
         text = fenced.group(1)
@@ -110,10 +140,11 @@ def parse_reply(reply: str) -> LLMBrief:
         raise ReplyError("the reply holds no JSON object")
     data = _loads_lenient(text[start:])
     try:
-        return LLMBrief.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        raise ReplyError(f"the JSON is not a brief: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+        what = getattr(model, "what", model.__name__)
+        raise ReplyError(f"the JSON is not {what}: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
 
 
 def _loads_lenient(text: str):
@@ -155,15 +186,17 @@ def _close_truncated(text: str) -> str:
 # --- the call loop -------------------------------------------------------------------------------
 
 
-def run_llm(chat_model, messages: list[tuple[str, str]], settings: Settings) -> LLMRun:
-    """Ask, parse, and send a bad reply back for repair, within the settings' budget."""
+def run_llm(chat_model, messages: list[tuple[str, str]], settings: Settings,
+            model: type[BaseModel] = LLMBrief) -> LLMRun:
+    """Ask for a ``model`` object, parse it, and send a bad reply back for repair, within the
+    settings' budget."""
     from openai import OpenAIError
 
-    run = LLMRun(brief=None)
+    run = LLMRun(parsed=None)
     conversation = list(messages)
     for _attempt in range(settings.llm.repair_attempts + 1):
         try:
-            reply = _invoke(chat_model, conversation, settings)
+            reply = _invoke(chat_model, conversation, settings, model)
         except OpenAIError as exc:  # the server said no (llama.cpp rejects json_schema): fall back, say why
             run.error = (f"the LLM call failed: {str(exc)[:300]}; if the server rejects the structured-output "
                          f"method, try NEWSBRIEF_LLM__STRUCTURED_OUTPUT=json_mode")
@@ -173,7 +206,7 @@ def run_llm(chat_model, messages: list[tuple[str, str]], settings: Settings) -> 
         run.input_tokens += usage.get("input_tokens", 0)
         run.output_tokens += usage.get("output_tokens", 0)
         try:
-            run.brief = parse_reply(_reply_text(reply))
+            run.parsed = parse_reply(_reply_text(reply), model)
             return run
         except ReplyError as exc:
             run.error = str(exc)
@@ -184,14 +217,14 @@ def run_llm(chat_model, messages: list[tuple[str, str]], settings: Settings) -> 
     return run
 
 
-def _invoke(chat_model, conversation, settings: Settings):
+def _invoke(chat_model, conversation, settings: Settings, model: type[BaseModel]):
     method = settings.llm.structured_output
     if method == "json_mode":
         return chat_model.invoke(conversation, response_format={"type": "json_object"})
     if method == "json_schema":
-        schema = {"name": "brief", "schema": LLMBrief.model_json_schema()}
+        schema = {"name": model.__name__, "schema": model.model_json_schema()}
         return chat_model.invoke(conversation, response_format={"type": "json_schema", "json_schema": schema})
-    return chat_model.bind_tools([LLMBrief], tool_choice="LLMBrief").invoke(conversation)
+    return chat_model.bind_tools([model], tool_choice=model.__name__).invoke(conversation)
 
 
 def _reply_text(reply) -> str:

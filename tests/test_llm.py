@@ -167,7 +167,7 @@ def test_json_schema_method_sends_the_schema(story):
         "model": "m", "base_url": "http://llm.test/v1", "structured_output": "json_schema", "max_retries": 0})})
     chat = build_chat_model(settings, http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
     run = run_llm(chat, [("user", "hi")], settings)
-    assert run.brief is None and "the LLM call failed" in run.error and "json_mode" in run.error
+    assert run.parsed is None and "the LLM call failed" in run.error and "json_mode" in run.error
     assert seen["body"]["response_format"]["type"] == "json_schema"
     assert "points" in json.dumps(seen["body"]["response_format"]["json_schema"]["schema"])
 
