@@ -19,33 +19,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.lexical import STOPWORDS, numbers
+from pipeline.lexicon import CONTRAST_OF, OPPOSITES, direction, key, stem
 from pipeline.retrieve import Evidence, evidence_for
 
 SUPPORTED = 0.6      # alignment score from which a sentence states the claim
 RELATED = 0.45       # from which a contradiction in it is a conflict, not noise
 FUZZY_WORD = 88      # rapidfuzz ratio for two spellings of one word
 
-_WORD = re.compile(r"[A-Za-z][\w'’-]*|\d+(?:[.,]\d+)*%?")
+_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z][\w'’-]*|\d+(?:[.,]\d+)*%?")  # U.S. is one word
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without|n't|cannot|neither)\b|n't\b", re.IGNORECASE)
-ANTONYMS = [
-    ("rose", "fell"), ("rise", "fall"), ("gain", "lose"), ("gained", "lost"), ("increase", "decrease"),
-    ("increased", "decreased"), ("up", "down"), ("higher", "lower"), ("more", "less"), ("above", "below"),
-    ("win", "lose"), ("won", "lost"), ("accept", "reject"), ("accepted", "rejected"), ("approved", "rejected"),
-    ("allow", "ban"), ("allowed", "banned"), ("strong", "weak"), ("growth", "decline"), ("profit", "loss"),
-    ("buy", "sell"), ("bought", "sold"), ("chose", "rejected"), ("selected", "rejected"),
-    ("included", "excluded"), ("confirmed", "denied"), ("guilty", "innocent"), ("increasing", "decreasing"),
-    ("positive", "negative"), ("improve", "worsen"), ("improved", "worsened"), ("expand", "shrink"),
-    ("expanded", "shrank"), ("expansion", "contraction"), ("success", "failure"), ("successful", "unsuccessful"),
-    ("support", "oppose"), ("supported", "opposed"), ("agree", "disagree"), ("agreed", "refused"),
-    ("high", "low"), ("largest", "smallest"), ("biggest", "smallest"), ("best", "worst"), ("better", "worse"),
-    ("early", "late"), ("earlier", "later"), ("start", "end"), ("started", "ended"), ("begin", "end"),
-    ("arrived", "left"), ("entered", "left"), ("married", "divorced"), ("alive", "dead"), ("survived", "died"),
-    ("legal", "illegal"), ("safe", "dangerous"), ("easy", "difficult"), ("full", "empty"), ("rich", "poor"),
-    ("hire", "fire"), ("hired", "fired"), ("raise", "cut"), ("raised", "cut"), ("add", "remove"),
-    ("added", "removed"), ("maximum", "minimum"), ("majority", "minority"), ("internal", "external"),
-    ("domestic", "foreign"), ("public", "private"), ("inside", "outside"), ("north", "south"), ("east", "west"),
-]  # not "first/last" or "before/after": "since last year" says nothing against "first partner"
-_OPPOSITE = {a: b for a, b in ANTONYMS} | {b: a for a, b in ANTONYMS}
+_CLAUSE = re.compile(r",\s+|;\s+|\s+(?:and|but|while|whereas)\s+")
+MIN_CLAUSE_WORDS = 3
+DIRECTION_REACH = 4  # content words after a direction word that it may move ("cut its net debt")
 
 
 @dataclass
@@ -66,14 +51,6 @@ class ClaimVerdict:
     evidence: list[Evidence] = field(default_factory=list)
     confirming_families: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
-
-
-def stem(word: str) -> str:
-    word = word.lower().replace("’", "'").removesuffix("'s")
-    for suffix in ("ing", "ed", "es", "s", "ly"):
-        if len(word) > 4 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
 
 
 def content_words(text: str) -> list[str]:
@@ -106,30 +83,93 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
     turns = []
     if bool(_NEGATION.search(claim)) != bool(_NEGATION.search(sentence)):
         turns.append("one negates what the other states")
-    claim_words = {w.lower() for w in _WORD.findall(claim)}
-    sentence_words = {w.lower() for w in _WORD.findall(sentence)}
-    flipped = sorted(w for w in claim_words if _OPPOSITE.get(w) in sentence_words and w not in sentence_words)
+    claim_stems = {key(w) for w in _WORD.findall(claim)}
+    sentence_stems = {key(w) for w in _WORD.findall(sentence)}
+    flipped = sorted(f"{w}/{o}" for w in claim_stems - sentence_stems for o in OPPOSITES.get(w, set()) & sentence_stems)
     if flipped:
-        turns.append(f"opposite words: {', '.join(f'{w}/{_OPPOSITE[w]}' for w in flipped)}")
+        turns.append(f"opposite words: {', '.join(flipped)}")
+    swapped = sorted(f"{w}/{o}" for w in _parts(claim_stems) - _parts(sentence_stems)
+                     for o in CONTRAST_OF.get(w, frozenset()) & _parts(sentence_stems))
+    if swapped:
+        turns.append(f"one word for another: {', '.join(swapped)}")
     if claim_numbers and sentence_numbers and not claim_numbers & sentence_numbers:
         turns.append(f"other figures: {', '.join(sorted(claim_numbers))} against {', '.join(sorted(sentence_numbers))}")
-    return turns
+    return turns + _direction_turns(claim, sentence)
+
+
+def _parts(stems: set[str]) -> set[str]:
+    """Stems and the parts of hyphenated ones: "one-month" also counts as "month"."""
+    return stems | {key(part) for word in stems for part in word.split("-") if part}
+
+
+def _direction_turns(claim: str, sentence: str) -> list[str]:
+    """A quantity the claim moves one way ("increasing net debt") that the sentence moves the
+    other way ("net debt to fall"), and never the claim's way. Two moves are of the same thing
+    when they share two content words ("net debt", "dividend ... $0.13"): one ("shares") is
+    too little to tell "shares rose" from "losing market share"."""
+    theirs = _moves(sentence)
+    turned = []
+    for way, things in _moves(claim):
+        same = [their_way for their_way, their_things in theirs if len(things & their_things) >= 2]
+        if same and way not in same:
+            turned.append(" ".join(sorted(things)))
+    return [f"moves the other way: {'; '.join(turned)}"] if turned else []
+
+
+def _moves(text: str) -> list[tuple[str, set[str]]]:
+    """Each direction word with what it moves: the content words around it (two before, for
+    "net income fell"; a few after, for "cut its net debt")."""
+    words = [w for w in _WORD.findall(text) if w.lower() not in STOPWORDS]
+    moves = []
+    for i, word in enumerate(words):
+        way = direction(word)
+        if way is not None:
+            near = words[max(0, i - 2):i] + words[i + 1:i + 1 + DIRECTION_REACH]
+            moves.append((way, {stem(w) for w in near if direction(w) is None}))
+    return moves
+
+
+def clauses(text: str) -> list[str]:
+    """The parts of a sentence joined by commas, "and", "but": each states its own fact. Parts too
+    short to state one are kept with the part before."""
+    parts: list[str] = []
+    for piece in _CLAUSE.split(text):
+        if parts and len(content_words(piece)) < MIN_CLAUSE_WORDS:
+            parts[-1] += " " + piece
+        else:
+            parts.append(piece)
+    return parts
 
 
 def judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, list[str], list[Evidence]]:
     """(verdict among confirmed/conflicting/unsupported, score, reasons, the evidence used).
     This is the deterministic judge; an LLM judge (pipeline.judge) has the same signature."""
     scored = sorted(((align(claim, e.quote), e) for e in evidence), key=lambda pair: -pair[0].score)
+    turned_parts = _clause_turns(claim, evidence)
     supporting = [(a, e) for a, e in scored if a.score >= SUPPORTED and not a.turns]
-    if supporting:
+    if supporting and not turned_parts:
         best, _ = supporting[0]
         return "confirmed", best.score, [f"states it (alignment {best.score:.2f})"], [e for _, e in supporting]
-    turning = [(a, e) for a, e in scored if a.score >= RELATED and a.turns]
+    turning = [(a, e) for a, e in scored if a.score >= RELATED and a.turns] + turned_parts
     if turning:
         best, _ = turning[0]
         return "conflicting", best.score, [f"{t} (alignment {best.score:.2f})" for t in best.turns], [e for _, e in turning]
     top = scored[0][0].score if scored else 0.0
     return "unsupported", top, [f"no sentence states it (best alignment {top:.2f})"], []
+
+
+def _clause_turns(claim: str, evidence: list[Evidence]) -> list[tuple[Alignment, Evidence]]:
+    """Each part of a claim that joins several facts, against the window that states that part
+    best: "raising the dividend and cutting net debt" can be right on one and turned on the other."""
+    parts = clauses(claim)
+    if len(parts) < 2 or not evidence:
+        return []
+    turned = []
+    for part in parts:
+        alignment, window = max(((align(part, e.quote), e) for e in evidence), key=lambda pair: pair[0].score)
+        if alignment.score >= RELATED and alignment.turns:
+            turned.append((alignment, window))
+    return turned
 
 
 def with_next_sentences(evidence: list[Evidence], articles) -> list[Evidence]:
@@ -297,15 +337,28 @@ def _with_figures(result: ClaimVerdict, articles) -> ClaimVerdict:
 
 
 def verify_pair(claim: str, doc: str, embedder, judge: Judge = judge) -> ClaimVerdict:
-    """Batch mode: is ``claim`` supported by ``doc``, the other source?"""
+    """Batch mode: is ``claim`` supported by ``doc``, the other source? A claim of several
+    sentences (a summary) is supported when each of its sentences is."""
     from pipeline.models import Article
+    from pipeline.sentences import split_sentences
 
     article = Article(id="doc", source="pairs", text=doc)
-    verdict, score, reasons, used = judge_against(claim, [article], embedder, judge=judge)
-    specific = [w for w in novel_words(claim, [article]) if w[0].isupper() or w[0].isdigit()]
+    verdicts = [_pair_sentence(s.text, article, embedder, judge) for s in split_sentences(claim) if s.text.strip()]
+    worst = min(verdicts, key=lambda v: (_PAIR_ORDER[v.verdict], v.score))
+    reasons = [reason for v in verdicts if v.verdict == worst.verdict for reason in v.reasons]
+    evidence = [e for v in verdicts for e in v.evidence] if worst.verdict == "confirmed" else worst.evidence
+    return ClaimVerdict(claim, worst.verdict, worst.verdict == "confirmed", worst.score, evidence, [], reasons)
+
+
+_PAIR_ORDER = {"conflicting": 0, "unsupported": 1, "confirmed": 2}
+
+
+def _pair_sentence(sentence: str, article, embedder, judge: Judge) -> ClaimVerdict:
+    verdict, score, reasons, used = judge_against(sentence, [article], embedder, judge=judge)
+    specific = [w for w in novel_words(sentence, [article]) if w[0].isupper() or w[0].isdigit()]
     if verdict == "confirmed" and specific:
         verdict, used, reasons = "unsupported", [], [f"the source does not name {', '.join(specific)}"]
-    figures = sorted(numbers(claim) - numbers(doc))
+    figures = sorted(numbers(sentence) - numbers(article.text))
     if verdict == "confirmed" and figures:
         verdict, used, reasons = "unsupported", [], [f"the source does not state {', '.join(figures)}"]
-    return ClaimVerdict(claim, verdict, verdict == "confirmed", round(score, 4), used, [], reasons)
+    return ClaimVerdict(sentence, verdict, verdict == "confirmed", round(score, 4), used, [], reasons)

@@ -1,0 +1,107 @@
+"""Word knowledge the deterministic verifier turns on: opposites, directions and contrast sets.
+
+These are general English lists, written by hand: no thesaurus ships in a wheel we can use
+offline. Each entry says something a fact check needs:
+- an *opposite* turns a statement around ("acquitted" for "arrested", "excluding" for "including");
+- a *direction* says which way a quantity moved ("cutting net debt" against "net debt to rise");
+- a *contrast set* holds words that replace each other without meaning the same ("second" for
+  "third quarter", "pink" for "yellow", "murder" for "manslaughter"): a summary that swaps one
+  for another changes the fact, where a synonym ("detained" for "arrested") would not.
+Words are compared by ``key``, so one entry covers its inflections.
+"""
+
+from __future__ import annotations
+
+import re
+
+ANTONYMS = [
+    ("rise", "fall"), ("rose", "fell"), ("gain", "lose"), ("gained", "lost"), ("increase", "decrease"),
+    ("up", "down"), ("higher", "lower"), ("more", "less"), ("above", "below"), ("over", "under"),
+    ("win", "lose"), ("won", "lost"), ("accept", "reject"), ("approve", "reject"), ("allow", "ban"),
+    ("strong", "weak"), ("stronger", "weaker"), ("growth", "decline"), ("profit", "loss"), ("earnings", "loss"),
+    ("earned", "lost"), ("buy", "sell"), ("bought", "sold"), ("include", "exclude"), ("including", "excluding"),
+    ("confirm", "deny"), ("guilty", "innocent"), ("convicted", "acquitted"), ("arrested", "acquitted"),
+    ("arrested", "released"), ("charged", "cleared"), ("positive", "negative"), ("improve", "worsen"),
+    ("expand", "shrink"), ("expansion", "contraction"), ("success", "failure"), ("successful", "unsuccessful"),
+    ("support", "oppose"), ("agree", "disagree"), ("agreed", "refused"), ("high", "low"), ("largest", "smallest"),
+    ("biggest", "smallest"), ("best", "worst"), ("better", "worse"), ("early", "late"), ("earlier", "later"),
+    ("start", "end"), ("begin", "end"), ("arrive", "leave"), ("married", "divorced"), ("alive", "dead"),
+    ("survived", "died"), ("legal", "illegal"), ("safe", "dangerous"), ("easy", "difficult"), ("full", "empty"),
+    ("rich", "poor"), ("hire", "fire"), ("raise", "cut"), ("add", "remove"), ("maximum", "minimum"),
+    ("majority", "minority"), ("internal", "external"), ("domestic", "foreign"), ("public", "private"),
+    ("inside", "outside"), ("forward", "backward"), ("forwards", "backwards"), ("ahead", "behind"),
+    ("next", "last"), ("future", "past"), ("troubled", "thriving"), ("troubled", "triumphant"),
+    ("struggling", "thriving"), ("struggling", "flourishing"), ("struggling", "prospering"), ("weak", "robust"),
+    ("save", "sink"), ("rescue", "sink"), ("prop", "sink"), ("open", "close"), ("opened", "closed"),
+    ("invasion", "withdrawal"), ("attack", "defend"), ("war", "peace"), ("victory", "defeat"), ("ally", "enemy"),
+    ("import", "export"), ("borrow", "lend"), ("surplus", "deficit"), ("asset", "liability"),
+    ("overvalued", "undervalued"), ("bullish", "bearish"), ("optimistic", "pessimistic"), ("beat", "miss"),
+    ("exceed", "miss"), ("upgrade", "downgrade"), ("launch", "cancel"), ("hired", "laid"), ("join", "quit"),
+    ("join", "leave"), ("resign", "appoint"), ("praise", "criticize"), ("celebrate", "protest"),
+    ("celebrate", "mourn"), ("for", "against"), ("pro", "anti"), ("before", "after"),
+]  # "first/last" stay out: "since last year" says nothing against "first partner"
+
+UP = ("increas", "rais", "rise", "rose", "risen", "rising", "grow", "grew", "grown", "gain", "boost", "expand",
+      "climb", "jump", "surg", "soar", "higher", "upp", "augment", "enhanc", "escalat", "hike", "uptick", "improv",
+      "strengthen", "widen", "accelerat", "rall", "advanc", "above")
+DOWN = ("decreas", "reduc", "lower", "cut", "fall", "fell", "fallen", "declin", "drop", "shrink", "shrank", "sink",
+        "sank", "los", "lost", "slash", "trim", "downturn", "plung", "tumbl", "slump", "weaken", "narrow", "slow",
+        "below", "dip", "shed", "diminish")  # not "contract": a noun
+
+CONTRAST_SETS = [
+    "first second third fourth fifth sixth seventh eighth ninth tenth".split(),
+    "one two three four five six seven eight nine ten eleven twelve dozen hundred".split(),
+    "thousand million billion trillion".split(),
+    "red orange yellow green blue purple pink white black brown grey gray violet gold silver".split(),
+    "january february april june july august september october november december".split(),  # not may, march
+    "monday tuesday wednesday thursday friday saturday sunday".split(),
+    "minute hour day week month year decade century".split(),
+    "man woman boy girl men women husband wife son daughter father mother brother sister he she his her".split(),
+    "founder co-founder ceo chairman chairwoman president director cfo coo cto chief executive owner".split(),
+    "murder manslaughter homicide fraud theft robbery assault rape kidnapping bribery embezzlement "
+    "perjury deception terrorism treason".split(),
+    "north south east west northern southern eastern western".split(),
+    "gay lesbian bisexual transgender".split(),
+    "morning afternoon evening night".split(),
+    "sales/revenue/revenues/turnover profit/profits/earnings/income".split(),
+]  # "a/b" are one meaning: a summary may say either
+
+_SUFFIXES = ("ing", "ed", "es", "s", "ly")
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough to match inflections: includes, including -> includ."""
+    word = word.lower().replace("’", "'").removesuffix("'s")
+    for suffix in _SUFFIXES:
+        if len(word) > 4 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def key(word: str) -> str:
+    """The stem without a final e, so that "include" meets "including" in the word lists. Not
+    used for coverage, where "chose" must stay a near spelling of "chosen"."""
+    word = stem(word)
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
+
+
+OPPOSITES: dict[str, set[str]] = {}
+for _a, _b in ANTONYMS:
+    OPPOSITES.setdefault(key(_a), set()).add(key(_b))
+    OPPOSITES.setdefault(key(_b), set()).add(key(_a))
+
+# each word's stem -> the stems of the words it contrasts with (not its own synonyms)
+CONTRAST_OF: dict[str, frozenset[str]] = {
+    key(synonym): frozenset(key(w) for other in words if other != meaning for w in other.split("/"))
+    for words in CONTRAST_SETS for meaning in words for synonym in meaning.split("/")}
+
+_DIRECTIONS = [(re.compile(rf"^(?:{'|'.join(stems)})"), name) for stems, name in ((UP, "up"), (DOWN, "down"))]
+
+
+def direction(word: str) -> str | None:
+    """'up' or 'down' for a word that says which way something moved."""
+    word = word.lower()
+    for pattern, name in _DIRECTIONS:
+        if pattern.match(word):
+            return name
+    return None
