@@ -62,9 +62,18 @@ CONTRAST_SETS = [
     "perjury deception terrorism treason".split(),
     "north south east west northern southern eastern western".split(),
     "gay lesbian bisexual transgender".split(),
-    "morning afternoon evening night".split(),
     "sales/revenue/revenues/turnover profit/profits/earnings/income".split(),
 ]  # "a/b" are one meaning: a summary may say either
+
+# One place, named two ways: a summary says "U.K. activists" for "British activists".
+SAME_PLACE = [
+    "uk/britain/british/england/english", "us/usa/america/american/americans", "russia/russian/russians",
+    "ukraine/ukrainian/ukrainians", "china/chinese", "japan/japanese", "germany/german/germans",
+    "france/french", "india/indian/indians", "canada/canadian/canadians", "australia/australian/australians",
+    "italy/italian/italians", "spain/spanish", "israel/israeli/israelis", "iran/iranian/iranians",
+    "mexico/mexican/mexicans", "brazil/brazilian/brazilians", "turkey/turkish", "korea/korean/koreans",
+    "eu/europe/european/europeans", "un/united nations",
+]
 
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
 
@@ -72,6 +81,8 @@ _SUFFIXES = ("ing", "ed", "es", "s", "ly")
 def stem(word: str) -> str:
     """A crude stem, enough to match inflections: includes, including -> includ."""
     word = word.lower().replace("’", "'").removesuffix("'s")
+    if "." in word and not word[0].isdigit():
+        word = word.replace(".", "")  # U.K. is UK
     for suffix in _SUFFIXES:
         if len(word) > 4 and word.endswith(suffix):
             return word[: -len(suffix)]
@@ -94,6 +105,9 @@ for _a, _b in ANTONYMS:
 CONTRAST_OF: dict[str, frozenset[str]] = {
     key(synonym): frozenset(key(w) for other in words if other != meaning for w in other.split("/"))
     for words in CONTRAST_SETS for meaning in words for synonym in meaning.split("/")}
+
+SAME_AS: dict[str, frozenset[str]] = {
+    stem(name): frozenset(stem(n) for n in names.split("/")) for names in SAME_PLACE for name in names.split("/")}
 
 _DIRECTIONS = [(re.compile(rf"^(?:{'|'.join(stems)})"), name) for stems, name in ((UP, "up"), (DOWN, "down"))]
 

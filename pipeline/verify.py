@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.lexical import STOPWORDS, numbers
-from pipeline.lexicon import CONTRAST_OF, OPPOSITES, direction, key, stem
+from pipeline.lexicon import CONTRAST_OF, OPPOSITES, SAME_AS, direction, key, stem
 from pipeline.retrieve import Evidence, evidence_for
 
 SUPPORTED = 0.6      # alignment score from which a sentence states the claim
@@ -85,11 +85,15 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
         turns.append("one negates what the other states")
     claim_stems = {key(w) for w in _WORD.findall(claim)}
     sentence_stems = {key(w) for w in _WORD.findall(sentence)}
-    flipped = sorted(f"{w}/{o}" for w in claim_stems - sentence_stems for o in OPPOSITES.get(w, set()) & sentence_stems)
+    # Direction words (rose/fell) are left to _direction_turns, which checks they move the same
+    # thing: "cutting net debt" is not turned by "raising the dividend" in the same sentence.
+    flipped = sorted(f"{w}/{o}" for w in claim_stems - sentence_stems if direction(w) is None
+                     for o in OPPOSITES.get(w, set()) & sentence_stems - claim_stems)
     if flipped:
         turns.append(f"opposite words: {', '.join(flipped)}")
-    swapped = sorted(f"{w}/{o}" for w in _parts(claim_stems) - _parts(sentence_stems)
-                     for o in CONTRAST_OF.get(w, frozenset()) & _parts(sentence_stems))
+    claim_parts, sentence_parts = _parts(claim_stems), _parts(sentence_stems)
+    swapped = sorted(f"{w}/{o}" for w in claim_parts - sentence_parts
+                     for o in CONTRAST_OF.get(w, frozenset()) & sentence_parts - claim_parts)
     if swapped:
         turns.append(f"one word for another: {', '.join(swapped)}")
     if claim_numbers and sentence_numbers and not claim_numbers & sentence_numbers:
@@ -109,23 +113,24 @@ def _direction_turns(claim: str, sentence: str) -> list[str]:
     too little to tell "shares rose" from "losing market share"."""
     theirs = _moves(sentence)
     turned = []
-    for way, things in _moves(claim):
-        same = [their_way for their_way, their_things in theirs if len(things & their_things) >= 2]
-        if same and way not in same:
-            turned.append(" ".join(sorted(things)))
-    return [f"moves the other way: {'; '.join(turned)}"] if turned else []
+    for way, word, things in _moves(claim):
+        same = [(their_way, their_word) for their_way, their_word, their_things in theirs
+                if len(things & their_things) >= 2]
+        if same and way not in {their_way for their_way, _ in same}:
+            turned.append(f"{word}/{same[0][1]}")
+    return [f"moves the other way: {', '.join(turned)}"] if turned else []
 
 
-def _moves(text: str) -> list[tuple[str, set[str]]]:
-    """Each direction word with what it moves: the content words around it (two before, for
-    "net income fell"; a few after, for "cut its net debt")."""
+def _moves(text: str) -> list[tuple[str, str, set[str]]]:
+    """Each direction word, its direction and what it moves: the content words around it (two
+    before, for "net income fell"; a few after, for "cut its net debt")."""
     words = [w for w in _WORD.findall(text) if w.lower() not in STOPWORDS]
     moves = []
     for i, word in enumerate(words):
         way = direction(word)
         if way is not None:
             near = words[max(0, i - 2):i] + words[i + 1:i + 1 + DIRECTION_REACH]
-            moves.append((way, {stem(w) for w in near if direction(w) is None}))
+            moves.append((way, word, {stem(w) for w in near if direction(w) is None}))
     return moves
 
 
@@ -221,10 +226,11 @@ def novel_words(claim: str, articles) -> list[str]:
     vocabulary = {stem(w) for a in articles for w in content_words(a.text)}
     novel = []
     for word in content_words(claim):
-        key = stem(word)
-        if len(word) < 4 or key in vocabulary or key.replace(".", "").replace(",", "").isdigit():
+        word_stem = stem(word)
+        if (len(word) < 4 and not word.isupper()) or word_stem in vocabulary or SAME_AS.get(word_stem, set()) & vocabulary \
+                or word_stem.replace(".", "").replace(",", "").isdigit():
             continue
-        if process.extractOne(key, vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD) is None:
+        if process.extractOne(word_stem, vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD) is None:
             novel.append(word)
     return novel
 

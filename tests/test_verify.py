@@ -67,8 +67,7 @@ def test_injected_instructions_are_just_an_unsupported_claim(story):
 
 
 def test_alignment_turns():
-    assert align("Shares rose sharply", "Shares fell sharply").turns == [
-        "opposite words: rose/fell", "moves the other way: shar sharp"]
+    assert align("Shares rose sharply", "Shares fell sharply").turns == ["moves the other way: rose/fell"]
     assert align("Revenue was $5 billion", "Revenue was $7 billion").turns[0].startswith("other figures")
     assert align("Baidu was chosen", "Baidu was chosen").turns == []
 
