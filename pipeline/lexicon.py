@@ -50,6 +50,7 @@ DOWN = ("decreas", "reduc", "lower", "cut", "fall", "fell", "fallen", "declin", 
 
 CONTRAST_SETS = [
     "first second third fourth fifth sixth seventh eighth ninth tenth".split(),
+    "q1 q2 q3 q4 h1 h2".split(),
     "one two three four five six seven eight nine ten eleven twelve dozen hundred".split(),
     "thousand million billion trillion".split(),
     "red orange yellow green blue purple pink white black brown grey gray violet gold silver".split(),
@@ -101,10 +102,11 @@ for _a, _b in ANTONYMS:
     OPPOSITES.setdefault(key(_a), set()).add(key(_b))
     OPPOSITES.setdefault(key(_b), set()).add(key(_a))
 
-# each word's stem -> the stems of the words it contrasts with (not its own synonyms)
-CONTRAST_OF: dict[str, frozenset[str]] = {
-    key(synonym): frozenset(key(w) for other in words if other != meaning for w in other.split("/"))
-    for words in CONTRAST_SETS for meaning in words for synonym in meaning.split("/")}
+# each word's key -> its meaning (synonyms share one), and the meanings it contrasts with
+MEANING: dict[str, str] = {key(word): meaning for words in CONTRAST_SETS for meaning in words
+                           for word in meaning.split("/")}
+CONTRASTS: dict[str, frozenset[str]] = {meaning: frozenset(words) - {meaning}
+                                        for words in CONTRAST_SETS for meaning in words}
 
 SAME_AS: dict[str, frozenset[str]] = {
     stem(name): frozenset(stem(n) for n in names.split("/")) for names in SAME_PLACE for name in names.split("/")}

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipeline.lexical import STOPWORDS, numbers
-from pipeline.lexicon import CONTRAST_OF, OPPOSITES, SAME_AS, direction, key, stem
+from pipeline.lexicon import CONTRASTS, MEANING, OPPOSITES, SAME_AS, direction, key, stem
 from pipeline.retrieve import Evidence, evidence_for
 
 SUPPORTED = 0.6      # alignment score from which a sentence states the claim
@@ -27,7 +27,8 @@ RELATED = 0.45       # from which a contradiction in it is a conflict, not noise
 FUZZY_WORD = 88      # rapidfuzz ratio for two spellings of one word
 
 _WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z][\w'’-]*|\d+(?:[.,]\d+)*%?")  # U.S. is one word
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without|n't|cannot|neither)\b|n't\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without|n't|cannot|neither|excluding|except)\b|n't\b",
+                       re.IGNORECASE)
 _CLAUSE = re.compile(r",\s+|;\s+|\s+(?:and|but|while|whereas)\s+")
 MIN_CLAUSE_WORDS = 3
 DIRECTION_REACH = 4  # content words after a direction word that it may move ("cut its net debt")
@@ -57,8 +58,10 @@ def content_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text) if w.lower() not in STOPWORDS]
 
 
-def align(claim: str, sentence: str) -> Alignment:
-    """How well ``sentence`` states ``claim``, and what in it turns against the claim."""
+def align(claim: str, sentence: str, whole_claim: str | None = None) -> Alignment:
+    """How well ``sentence`` states ``claim``, and what in it turns against the claim.
+    ``whole_claim`` is the sentence a claim part comes from: a word the sentence uses is no
+    swap for another word of the same claim."""
     from rapidfuzz import fuzz, process
 
     wanted = {stem(w) for w in content_words(claim)}
@@ -76,24 +79,27 @@ def align(claim: str, sentence: str) -> Alignment:
     claim_numbers, sentence_numbers = numbers(claim), numbers(sentence)
     figures = len(claim_numbers & sentence_numbers) / len(claim_numbers) if claim_numbers else 1.0
     score = 0.6 * coverage + 0.25 * name_cover + 0.15 * figures
-    return Alignment(round(score, 4), coverage, name_cover, figures, _turns(claim, sentence, claim_numbers, sentence_numbers))
+    return Alignment(round(score, 4), coverage, name_cover, figures, _turns(claim, sentence, claim_numbers, sentence_numbers,
+                                                                     whole_claim or claim))
 
 
-def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers: set[str]) -> list[str]:
+def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers: set[str],
+           whole_claim: str) -> list[str]:
     turns = []
     if bool(_NEGATION.search(claim)) != bool(_NEGATION.search(sentence)):
         turns.append("one negates what the other states")
-    claim_stems = {key(w) for w in _WORD.findall(claim)}
+    claim_stems, whole_stems = {key(w) for w in _WORD.findall(claim)}, {key(w) for w in _WORD.findall(whole_claim)}
     sentence_stems = {key(w) for w in _WORD.findall(sentence)}
     # Direction words (rose/fell) are left to _direction_turns, which checks they move the same
     # thing: "cutting net debt" is not turned by "raising the dividend" in the same sentence.
-    flipped = sorted(f"{w}/{o}" for w in claim_stems - sentence_stems if direction(w) is None
-                     for o in OPPOSITES.get(w, set()) & sentence_stems - claim_stems)
+    flipped = sorted(f"{w}/{o}" for w in claim_stems - sentence_stems
+                     for o in OPPOSITES.get(w, set()) & sentence_stems - whole_stems
+                     if not (direction(w) and direction(o)))
     if flipped:
         turns.append(f"opposite words: {', '.join(flipped)}")
-    claim_parts, sentence_parts = _parts(claim_stems), _parts(sentence_stems)
-    swapped = sorted(f"{w}/{o}" for w in claim_parts - sentence_parts
-                     for o in CONTRAST_OF.get(w, frozenset()) & sentence_parts - claim_parts)
+    claim_meanings, sentence_meanings = _meanings(claim_stems), _meanings(sentence_stems)
+    swapped = sorted(f"{_word(m)}/{_word(o)}" for m in claim_meanings - sentence_meanings
+                     for o in CONTRASTS[m] & sentence_meanings - _meanings(whole_stems))
     if swapped:
         turns.append(f"one word for another: {', '.join(swapped)}")
     if claim_numbers and sentence_numbers and not claim_numbers & sentence_numbers:
@@ -101,9 +107,15 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
     return turns + _direction_turns(claim, sentence)
 
 
-def _parts(stems: set[str]) -> set[str]:
-    """Stems and the parts of hyphenated ones: "one-month" also counts as "month"."""
-    return stems | {key(part) for word in stems for part in word.split("-") if part}
+def _word(meaning: str) -> str:
+    return meaning.split("/")[0]
+
+
+def _meanings(stems: set[str]) -> set[str]:
+    """The contrast-set meanings of these words and of the parts of hyphenated ones
+    ("one-month" says "month")."""
+    parts = stems | {key(part) for word in stems for part in word.split("-") if part}
+    return {MEANING[p] for p in parts if p in MEANING}
 
 
 def _direction_turns(claim: str, sentence: str) -> list[str]:
@@ -171,7 +183,7 @@ def _clause_turns(claim: str, evidence: list[Evidence]) -> list[tuple[Alignment,
         return []
     turned = []
     for part in parts:
-        alignment, window = max(((align(part, e.quote), e) for e in evidence), key=lambda pair: pair[0].score)
+        alignment, window = max(((align(part, e.quote, claim), e) for e in evidence), key=lambda pair: pair[0].score)
         if alignment.score >= RELATED and alignment.turns:
             turned.append((alignment, window))
     return turned
