@@ -135,7 +135,8 @@ def _direction_turns(claim: str, sentence: str) -> list[str]:
 
 def _moves(text: str) -> list[tuple[str, str, set[str]]]:
     """Each direction word, its direction and what it moves: the content words around it (two
-    before, for "net income fell"; a few after, for "cut its net debt")."""
+    before, for "net income fell"; a few after, for "cut its net debt"). Then the moves that a
+    comparison of two figures implies ("$94.8 million, that compares to $106.6 million")."""
     words = [w for w in _WORD.findall(text) if w.lower() not in STOPWORDS]
     moves = []
     for i, word in enumerate(words):
@@ -143,6 +144,31 @@ def _moves(text: str) -> list[tuple[str, str, set[str]]]:
         if way is not None:
             near = words[max(0, i - 2):i] + words[i + 1:i + 1 + DIRECTION_REACH]
             moves.append((way, word, {stem(w) for w in near if direction(w) is None}))
+    return moves + _compared_moves(text)
+
+
+_COMPARED = re.compile(r"\b(?:compares? to|compared (?:to|with)|versus|vs\.?|up from|down from)\s", re.IGNORECASE)
+_FIGURE = re.compile(r"(?<![\w.])\$?(\d[\d,]*(?:\.\d+)?)")
+COMPARED_SUBJECT_WORDS = 8  # content words before the first figure that say what it measures
+
+
+def _compared_moves(text: str) -> list[tuple[str, str, set[str]]]:
+    """"Net income was $94.8 million, compared to $106.6 million a year ago" says net income fell,
+    without a direction word: the sentence's first figure against the one after "compared to"."""
+    from pipeline.sentences import split_sentences
+
+    moves = []
+    for sentence in split_sentences(text):
+        for keyword in _COMPARED.finditer(sentence.text):
+            before, after = sentence.text[:keyword.start()], sentence.text[keyword.end():]
+            now, then = _FIGURE.search(before), _FIGURE.match(after.lstrip())
+            if not (now and then):
+                continue
+            now_value, then_value = (float(m.group(1).replace(",", "")) for m in (now, then))
+            subject = [w for w in _WORD.findall(before[:now.start()]) if w.lower() not in STOPWORDS]
+            if now_value != then_value and subject:
+                moves.append(("up" if now_value > then_value else "down", f"{now.group(0)} against {then.group(0)}",
+                              {stem(w) for w in subject[-COMPARED_SUBJECT_WORDS:] if direction(w) is None}))
     return moves
 
 
