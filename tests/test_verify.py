@@ -79,6 +79,52 @@ def test_pairs_mode_names_and_figures_must_be_in_the_source():
     assert not verify_pair("Acme's revenue rose 12%, helped by demand in Asia.", doc, EMBEDDER).supported
 
 
+DOC = ("We expect net debt to fall below $25 billion by the end of the first quarter, and we are raising the "
+       "quarterly dividend to $0.13 per share, including a larger share repurchase program. British activists "
+       "poured yellow paint outside the embassy. Net income in the second quarter was $94.8 million, that "
+       "compares to $106.6 million in Q2 of last year.")
+
+
+@pytest.mark.parametrize(
+    "claim, turn",
+    [
+        ("The company is cutting net debt below $25 billion and raising its dividend to $0.13 per share.", None),
+        ("The company is increasing net debt below $25 billion and raising its dividend to $0.13 per share.",
+         "moves the other way: increasing/fall"),
+        ("The company is cutting net debt below $25 billion and raising its dividend to $0.13 per share, "
+         "excluding a share repurchase program.", "one negates what the other states"),
+        ("U.K. activists poured yellow paint outside the embassy.", None),
+        ("U.K. activists poured pink paint outside the embassy.", "one word for another: pink/yellow"),
+        ("Net income fell in the second quarter from Q2 of last year.", None),
+        ("Net income rose in the second quarter from Q2 of last year.", "moves the other way: rose/$94.8 against $106.6"),
+        ("Net income in the third quarter was $94.8 million.", "one word for another: third/second"),
+    ],
+    ids=["paraphrase", "direction of one of two things", "exclusion", "place named two ways", "colour swapped",
+         "direction implied by a comparison", "against a comparison", "ordinal swapped"],
+)
+def test_pairs_turns_from_the_word_lists(claim, turn):
+    result = verify_pair(claim, DOC, EMBEDDER)
+    if turn is None:
+        assert result.verdict == "confirmed", result.reasons
+    else:
+        assert result.verdict == "conflicting" and any(r.startswith(turn) for r in result.reasons), result.reasons
+
+
+def test_a_summary_is_supported_only_when_each_sentence_is():
+    first = "The company is cutting net debt below $25 billion and raising its dividend to $0.13 per share."
+    assert verify_pair(f"{first} U.K. activists poured yellow paint outside the embassy.", DOC, EMBEDDER).supported
+    result = verify_pair(f"{first} Activists poured yellow paint outside the embassy in Paris.", DOC, EMBEDDER)
+    assert result.verdict == "unsupported" and "Paris" in result.reasons[0]
+
+
+def test_a_word_the_claim_uses_itself_is_no_swap():
+    from pipeline.verify import align
+
+    sentence = "Quarterly revenue was $290 million and net income was $94.8 million."
+    assert align("net income and revenue were up", sentence).turns == []
+    assert align("revenue was $94.8 million", "net income was $94.8 million").turns == ["one word for another: sales/profit"]
+
+
 def test_cli_claim_and_pairs(tmp_path):
     runner = CliRunner()
     result = runner.invoke(app, ["verify", "--claim", "Apple shares fell 1.5% by the close", str(EXAMPLE_STORY), "--json"])
