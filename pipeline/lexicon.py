@@ -51,13 +51,14 @@ DOWN = ("decreas", "reduc", "lower", "cut", "fall", "fell", "fallen", "declin", 
 CONTRAST_SETS = [
     "first second third fourth fifth sixth seventh eighth ninth tenth".split(),
     "q1 q2 q3 q4 h1 h2".split(),
-    "one two three four five six seven eight nine ten eleven twelve dozen hundred".split(),
+    "two three four five six seven eight nine ten eleven twelve dozen hundred".split(),  # not "no one"
     "thousand million billion trillion".split(),
     "red orange yellow green blue purple pink white black brown grey gray violet gold silver".split(),
     "january february april june july august september october november december".split(),  # not may, march
     "monday tuesday wednesday thursday friday saturday sunday".split(),
     "minute hour day week month year decade century".split(),
-    "man woman boy girl men women husband wife son daughter father mother brother sister he she his her".split(),
+    "man woman boy girl men women husband wife son daughter father mother brother sister".split(),  # not pronouns:
+    # "she" often stands for a name the other sentence spells out
     "founder co-founder ceo chairman chairwoman president director cfo coo cto chief executive owner".split(),
     "murder manslaughter homicide fraud theft robbery assault rape kidnapping bribery embezzlement "
     "perjury deception terrorism treason".split(),

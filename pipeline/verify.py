@@ -30,6 +30,8 @@ _WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z][\w'’-]*|\d+(?:[.,]\d+)*%?")  # U
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without|n't|cannot|neither|excluding|except)\b|n't\b",
                        re.IGNORECASE)
 _CLAUSE = re.compile(r",\s+|;\s+|\s+(?:and|but|while|whereas)\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])|\n+")
+NEGATED = "one negates what the other states"
 MIN_CLAUSE_WORDS = 3
 DIRECTION_REACH = 4  # content words after a direction word that it may move ("cut its net debt")
 
@@ -79,15 +81,17 @@ def align(claim: str, sentence: str, whole_claim: str | None = None) -> Alignmen
     claim_numbers, sentence_numbers = numbers(claim), numbers(sentence)
     figures = len(claim_numbers & sentence_numbers) / len(claim_numbers) if claim_numbers else 1.0
     score = 0.6 * coverage + 0.25 * name_cover + 0.15 * figures
-    return Alignment(round(score, 4), coverage, name_cover, figures, _turns(claim, sentence, claim_numbers, sentence_numbers,
-                                                                     whole_claim or claim))
+    turns = _turns(claim, sentence, claim_numbers, sentence_numbers, whole_claim or claim)
+    if score < SUPPORTED:  # a "no one was hurt" only turns a sentence that states the claim otherwise
+        turns = [t for t in turns if t != NEGATED]
+    return Alignment(round(score, 4), coverage, name_cover, figures, turns)
 
 
 def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers: set[str],
            whole_claim: str) -> list[str]:
     turns = []
-    if bool(_NEGATION.search(claim)) != bool(_NEGATION.search(sentence)):
-        turns.append("one negates what the other states")
+    if _negation_turns(claim, sentence):
+        turns.append(NEGATED)
     claim_stems, whole_stems = {key(w) for w in _WORD.findall(claim)}, {key(w) for w in _WORD.findall(whole_claim)}
     sentence_stems = {key(w) for w in _WORD.findall(sentence)}
     # Direction words (rose/fell) are left to _direction_turns, which checks they move the same
@@ -105,6 +109,20 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
     if claim_numbers and sentence_numbers and not claim_numbers & sentence_numbers:
         turns.append(f"other figures: {', '.join(sorted(claim_numbers))} against {', '.join(sorted(sentence_numbers))}")
     return turns + _direction_turns(claim, sentence)
+
+
+def _negation_turns(claim: str, window: str) -> bool:
+    """Whether the clauses of claim and window that share the most words disagree on negation:
+    "although no one was hurt" negates nothing a claim says about the building the fire broke
+    out in, and "No one was injured, but people were inside" agrees with "No one was injured"."""
+    def clause_words(text):
+        return [(part, {stem(w) for w in content_words(part)})
+                for sentence in _SENTENCE_END.split(text) for part in clauses(sentence)]
+
+    mine, theirs = clause_words(claim), clause_words(window)
+    (my_clause, _), (their_clause, _) = max(((m, t) for m in mine for t in theirs),
+                                            key=lambda pair: len(pair[0][1] & pair[1][1]))
+    return bool(_NEGATION.search(my_clause)) != bool(_NEGATION.search(their_clause))
 
 
 def _word(meaning: str) -> str:
@@ -210,7 +228,7 @@ def _clause_turns(claim: str, evidence: list[Evidence]) -> list[tuple[Alignment,
     turned = []
     for part in parts:
         alignment, window = max(((align(part, e.quote, claim), e) for e in evidence), key=lambda pair: pair[0].score)
-        if alignment.score >= RELATED and alignment.turns:
+        if alignment.score >= SUPPORTED and alignment.turns:  # the part is stated, but turned
             turned.append((alignment, window))
     return turned
 
