@@ -92,14 +92,15 @@ DOC = ("We expect net debt to fall below $25 billion by the end of the first qua
         ("The company is increasing net debt below $25 billion and raising its dividend to $0.13 per share.",
          "moves the other way: increasing/fall"),
         ("The company is cutting net debt below $25 billion and raising its dividend to $0.13 per share, "
-         "excluding a share repurchase program.", "one negates what the other states"),
+         "excluding a share repurchase program.", "opposite words: exclud/includ"),
+        ("The company is not raising its quarterly dividend to $0.13 per share.", "one negates what the other states"),
         ("U.K. activists poured yellow paint outside the embassy.", None),
         ("U.K. activists poured pink paint outside the embassy.", "one word for another: pink/yellow"),
         ("Net income fell in the second quarter from Q2 of last year.", None),
         ("Net income rose in the second quarter from Q2 of last year.", "moves the other way: rose/$94.8 against $106.6"),
         ("Net income in the third quarter was $94.8 million.", "one word for another: third/second"),
     ],
-    ids=["paraphrase", "direction of one of two things", "exclusion", "place named two ways", "colour swapped",
+    ids=["paraphrase", "direction of one of two things", "exclusion", "negation", "place named two ways", "colour swapped",
          "direction implied by a comparison", "against a comparison", "ordinal swapped"],
 )
 def test_pairs_turns_from_the_word_lists(claim, turn):
