@@ -13,10 +13,11 @@ Words are compared by ``key``, so one entry covers its inflections.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 ANTONYMS = [
     ("rise", "fall"), ("rose", "fell"), ("gain", "lose"), ("gained", "lost"), ("increase", "decrease"),
-    ("up", "down"), ("higher", "lower"), ("more", "less"), ("above", "below"), ("over", "under"),
+    ("higher", "lower"), ("more", "less"), ("above", "below"), ("over", "under"),
     ("win", "lose"), ("won", "lost"), ("accept", "reject"), ("approve", "reject"), ("allow", "ban"),
     ("strong", "weak"), ("stronger", "weaker"), ("growth", "decline"), ("profit", "loss"), ("earnings", "loss"),
     ("earned", "lost"), ("buy", "sell"), ("bought", "sold"), ("include", "exclude"), ("including", "excluding"),
@@ -39,12 +40,13 @@ ANTONYMS = [
     ("exceed", "miss"), ("upgrade", "downgrade"), ("launch", "cancel"), ("hired", "laid"), ("join", "quit"),
     ("join", "leave"), ("resign", "appoint"), ("praise", "criticize"), ("celebrate", "protest"),
     ("celebrate", "mourn"), ("for", "against"), ("pro", "anti"), ("before", "after"),
-]  # "first/last" stay out: "since last year" says nothing against "first partner"
+]  # not "first/last" ("since last year" says nothing against "first partner"), nor "up/down"
+# ("gave himself up" against "shot down"): they are directions, checked with what they move
 
-UP = ("increas", "rais", "rise", "rose", "risen", "rising", "grow", "grew", "grown", "gain", "boost", "expand",
+UP = ("up$", "increas", "rais", "rise", "rose", "risen", "rising", "grow", "grew", "grown", "gain", "boost", "expand",
       "climb", "jump", "surg", "soar", "higher", "upp", "augment", "enhanc", "escalat", "hike", "uptick", "improv",
       "strengthen", "widen", "accelerat", "rall", "advanc", "above")
-DOWN = ("decreas", "reduc", "lower", "cut", "fall", "fell", "fallen", "declin", "drop", "shrink", "shrank", "sink",
+DOWN = ("down$", "decreas", "reduc", "lower", "cut", "fall", "fell", "fallen", "declin", "drop", "shrink", "shrank", "sink",
         "sank", "los", "lost", "slash", "trim", "downturn", "plung", "tumbl", "slump", "weaken", "narrow", "slow",
         "below", "dip", "shed", "diminish")  # not "contract": a noun
 
@@ -80,6 +82,7 @@ SAME_PLACE = [
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
 
 
+@lru_cache(maxsize=1 << 16)  # called for every word of every claim against every window
 def stem(word: str) -> str:
     """A crude stem, enough to match inflections: includes, including -> includ."""
     word = word.lower().replace("’", "'").removesuffix("'s")
@@ -91,6 +94,7 @@ def stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 16)
 def key(word: str) -> str:
     """The stem without a final e, so that "include" meets "including" in the word lists. Not
     used for coverage, where "chose" must stay a near spelling of "chosen"."""

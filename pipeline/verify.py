@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from pipeline.lexical import STOPWORDS, numbers
@@ -66,8 +67,7 @@ def align(claim: str, sentence: str, whole_claim: str | None = None) -> Alignmen
     swap for another word of the same claim."""
     from rapidfuzz import fuzz, process
 
-    wanted = {stem(w) for w in content_words(claim)}
-    present = {stem(w) for w in content_words(sentence)}
+    wanted, present = _content_stems(claim), _content_stems(sentence)
     if not wanted:
         return Alignment(0.0, 0.0, 0.0, 1.0)
 
@@ -92,8 +92,7 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
     turns = []
     if _negation_turns(claim, sentence):
         turns.append(NEGATED)
-    claim_stems, whole_stems = {key(w) for w in _WORD.findall(claim)}, {key(w) for w in _WORD.findall(whole_claim)}
-    sentence_stems = {key(w) for w in _WORD.findall(sentence)}
+    claim_stems, whole_stems, sentence_stems = _keys(claim), _keys(whole_claim), _keys(sentence)
     # Direction words (rose/fell) are left to _direction_turns, which checks they move the same
     # thing: "cutting net debt" is not turned by "raising the dividend" in the same sentence.
     flipped = sorted(f"{w}/{o}" for w in claim_stems - sentence_stems
@@ -112,28 +111,49 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
 
 
 def _negation_turns(claim: str, window: str) -> bool:
-    """Whether the clauses of claim and window that share the most words disagree on negation:
-    "although no one was hurt" negates nothing a claim says about the building the fire broke
-    out in, and "No one was injured, but people were inside" agrees with "No one was injured"."""
-    def clause_words(text):
-        return [(part, {stem(w) for w in content_words(part)})
-                for sentence in _SENTENCE_END.split(text) for part in clauses(sentence)]
+    """Whether the clauses of claim and window that share the most words (two at least) disagree
+    on negation: "although no one was hurt" negates
+    nothing a claim says about the building the fire broke out in, and "No one was injured, but
+    people were inside" agrees with "No one was injured"."""
+    (mine, my_words), (theirs, their_words) = max(
+        ((m, t) for m in _clause_stems(claim) for t in _clause_stems(window)),
+        key=lambda pair: len(pair[0][1] & pair[1][1]))
+    return bool(_NEGATION.search(mine)) != bool(_NEGATION.search(theirs)) and len(my_words & their_words) >= 2
 
-    mine, theirs = clause_words(claim), clause_words(window)
-    (my_clause, _), (their_clause, _) = max(((m, t) for m in mine for t in theirs),
-                                            key=lambda pair: len(pair[0][1] & pair[1][1]))
-    return bool(_NEGATION.search(my_clause)) != bool(_NEGATION.search(their_clause))
+
+# Claims meet the same evidence sentences again and again: their word sets are worked out once.
+@lru_cache(maxsize=1 << 14)
+def _content_stems(text: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in content_words(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _keys(text: str) -> frozenset[str]:
+    return frozenset(key(w) for w in _WORD.findall(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _clause_stems(text: str, merge: bool = True) -> tuple[tuple[str, frozenset[str]], ...]:
+    return tuple((part, _content_stems(part)) for sentence in _SENTENCE_END.split(text)
+                 for part in (clauses(sentence) if merge else _CLAUSE.split(sentence)))
+
+
+def forget_word_sets() -> None:
+    """Empty the caches, after a change to the word lists (the eval's --ablate makes them)."""
+    for cached in (_content_stems, _keys, _clause_stems, _meanings, _moves):
+        cached.cache_clear()
 
 
 def _word(meaning: str) -> str:
     return meaning.split("/")[0]
 
 
-def _meanings(stems: set[str]) -> set[str]:
+@lru_cache(maxsize=1 << 14)
+def _meanings(stems: frozenset[str]) -> frozenset[str]:
     """The contrast-set meanings of these words and of the parts of hyphenated ones
     ("one-month" says "month")."""
     parts = stems | {key(part) for word in stems for part in word.split("-") if part}
-    return {MEANING[p] for p in parts if p in MEANING}
+    return frozenset(MEANING[p] for p in parts if p in MEANING)
 
 
 def _direction_turns(claim: str, sentence: str) -> list[str]:
@@ -151,11 +171,12 @@ def _direction_turns(claim: str, sentence: str) -> list[str]:
     return [f"moves the other way: {', '.join(turned)}"] if turned else []
 
 
+@lru_cache(maxsize=1 << 14)
 def _moves(text: str) -> list[tuple[str, str, set[str]]]:
     """Each direction word, its direction and what it moves: the content words around it (two
     before, for "net income fell"; a few after, for "cut its net debt"). Then the moves that a
     comparison of two figures implies ("$94.8 million, that compares to $106.6 million")."""
-    words = [w for w in _WORD.findall(text) if w.lower() not in STOPWORDS]
+    words = [w for w in _WORD.findall(text) if w.lower() not in STOPWORDS or direction(w)]  # "up" is a stopword
     moves = []
     for i, word in enumerate(words):
         way = direction(word)
@@ -208,7 +229,8 @@ def judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, list[str], 
     scored = sorted(((align(claim, e.quote), e) for e in evidence), key=lambda pair: -pair[0].score)
     turned_parts = _clause_turns(claim, evidence)
     supporting = [(a, e) for a, e in scored if a.score >= SUPPORTED and not a.turns]
-    if supporting and not turned_parts:
+    outdone = bool(supporting) and scored[0][0].turns and scored[0][0].score > supporting[0][0].score
+    if supporting and not turned_parts and not outdone:  # the sentence that states it best turns it
         best, _ = supporting[0]
         return "confirmed", best.score, [f"states it (alignment {best.score:.2f})"], [e for _, e in supporting]
     turning = [(a, e) for a, e in scored if a.score >= RELATED and a.turns] + turned_parts
