@@ -116,9 +116,18 @@ def _negation_turns(claim: str, window: str) -> bool:
     nothing a claim says about the building the fire broke out in, and "No one was injured, but
     people were inside" agrees with "No one was injured"."""
     (mine, my_words), (theirs, their_words) = max(
-        ((m, t) for m in _clause_stems(claim) for t in _clause_stems(window)),
+        ((m, t) for m in _clause_stems(claim, merge=False) for t in _clause_stems(window, merge=False)),
         key=lambda pair: len(pair[0][1] & pair[1][1]))
-    return bool(_NEGATION.search(mine)) != bool(_NEGATION.search(theirs)) and len(my_words & their_words) >= 2
+    return _negated(mine) != _negated(theirs) and len(my_words & their_words) >= 2
+
+
+# Negation words that negate nothing: "not only X but Y" states X.
+_NOT_NEGATING = re.compile(r"\b(?:not only|not just|no doubt|none more so|nothing but|no matter|no less than)\b",
+                           re.IGNORECASE)
+
+
+def _negated(clause: str) -> bool:
+    return bool(_NEGATION.search(_NOT_NEGATING.sub(" ", clause)))
 
 
 # Claims meet the same evidence sentences again and again: their word sets are worked out once.

@@ -118,6 +118,17 @@ def test_a_summary_is_supported_only_when_each_sentence_is():
     assert result.verdict == "unsupported" and "Paris" in result.reasons[0]
 
 
+def test_negation_is_read_in_the_clauses_that_share_the_claim():
+    from pipeline.verify import NEGATED, align
+
+    claim = "A craft group was in the church building when the fire broke out."
+    assert NEGATED not in align(claim, "A craft group was in the church building when the fire broke out, "
+                                       "although no one was hurt.").turns
+    assert NEGATED not in align(claim, "Not only was a craft group in the church building when the fire broke out, "
+                                       "the pastor was there too.").turns
+    assert NEGATED in align(claim, "No craft group was in the church building when the fire broke out.").turns
+
+
 def test_a_word_the_claim_uses_itself_is_no_swap():
     from pipeline.verify import align
 
