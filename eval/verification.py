@@ -77,37 +77,38 @@ def all_rows() -> list[dict]:
 def held_out_lists(rows: list[dict], embedder) -> float:
     """Balanced accuracy on ``rows`` with each document scored by the list entries that the
     other documents of both files use (see the module's doc)."""
-    import pipeline.verify as verify
+    from pipeline import align, lexicon
     from pipeline.lexicon import key, stem
+    from pipeline.verify import verify_pair
 
     def words(text):  # in both spellings the lists use, with the parts of hyphenated words
-        parts = [part for word in verify._WORD.findall(text) for part in [word, *word.split("-")] if part]
+        parts = [part for word in align._WORD.findall(text) for part in [word, *word.split("-")] if part]
         return {key(p) for p in parts} | {stem(p) for p in parts}
 
     vocabulary: dict[str, set[str]] = defaultdict(set)
     for row in all_rows():
         vocabulary[row["doc"]] |= words(row["doc"] + " " + row["claim"])
-    kept = {name: getattr(verify, name) for name in ("OPPOSITES", "MEANING", "SAME_AS")}
+    kept = {name: getattr(lexicon, name) for name in ("OPPOSITES", "MEANING", "SAME_AS")}
     predicted = {}
     try:
         for doc in {r["doc"] for r in rows}:
             others = [v for d, v in vocabulary.items() if d != doc]
-            verify.OPPOSITES = {w: {o for o in opposites if any({w, o} <= v for v in others)}
+            lexicon.OPPOSITES = {w: {o for o in opposites if any({w, o} <= v for v in others)}
                                 for w, opposites in kept["OPPOSITES"].items()}
-            verify.MEANING = {w: m for w, m in kept["MEANING"].items() if any(w in v for v in others)}
-            verify.SAME_AS = {w: same for w, same in kept["SAME_AS"].items() if any(w in v for v in others)}
-            verify.forget_word_sets()
+            lexicon.MEANING = {w: m for w, m in kept["MEANING"].items() if any(w in v for v in others)}
+            lexicon.SAME_AS = {w: same for w, same in kept["SAME_AS"].items() if any(w in v for v in others)}
+            align.forget_word_sets()
             for i, row in enumerate(rows):
                 if row["doc"] == doc:
-                    predicted[i] = verify.verify_pair(row["claim"], row["doc"], embedder).supported
+                    predicted[i] = verify_pair(row["claim"], row["doc"], embedder).supported
     finally:
         for name, value in kept.items():
-            setattr(verify, name, value)
-        verify.forget_word_sets()
+            setattr(lexicon, name, value)
+        align.forget_word_sets()
     return balanced_accuracy([r["label"] for r in rows], [predicted[i] for i in range(len(rows))])
 
 
-# Each word list of pipeline.lexicon, as pipeline.verify sees it, and what emptying it means.
+# Each word list of pipeline.lexicon, and what emptying it means.
 ABLATIONS = {
     "opposites": ("OPPOSITES", {}),
     "contrast sets": ("MEANING", {}),
@@ -118,17 +119,17 @@ ABLATIONS = {
 
 def ablate() -> None:
     """Balanced accuracy with each word list emptied in turn."""
-    import pipeline.verify as verify
+    from pipeline import align, lexicon
 
     for name, (attribute, empty) in ABLATIONS.items():
-        kept = getattr(verify, attribute)
-        setattr(verify, attribute, empty)
-        verify.forget_word_sets()
+        kept = getattr(lexicon, attribute)
+        setattr(lexicon, attribute, empty)
+        align.forget_word_sets()
         try:
             figures = [run_file(path)["balanced_accuracy"] for path in FILES]
         finally:
-            setattr(verify, attribute, kept)
-            verify.forget_word_sets()
+            setattr(lexicon, attribute, kept)
+            align.forget_word_sets()
         print(f"without {name:24s} news {figures[0]:.4f}  ectsum {figures[1]:.4f}")
 
 

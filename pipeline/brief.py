@@ -17,7 +17,8 @@ from pydantic import BaseModel, Field
 
 from pipeline.claims import extract_claims
 from pipeline.figure_check import VERDICT_ORDER, check_story_figures, describe
-from pipeline.verify import align, verify_claim
+from pipeline.align import align
+from pipeline.verify import verify_claim
 
 MAX_POINTS = 6
 MIN_POINTS = 3

@@ -46,7 +46,8 @@ ANTONYMS = [
 UP = ("up$", "increas", "rais", "rise", "rose", "risen", "rising", "grow", "grew", "grown", "gain", "boost", "expand",
       "climb", "jump", "surg", "soar", "higher", "upp", "augment", "enhanc", "escalat", "hike", "uptick", "improv",
       "strengthen", "widen", "accelerat", "rall", "advanc", "above")
-DOWN = ("down$", "decreas", "reduc", "lower", "cut", "fall", "fell", "fallen", "declin", "drop", "shrink", "shrank", "sink",
+DOWN = ("down$", "decreas", "reduc", "lower", "cut", "fall", "fell", "fallen", "declin", "drop", "shrink", "shrank",
+        "sink",
         "sank", "los", "lost", "slash", "trim", "downturn", "plung", "tumbl", "slump", "weaken", "narrow", "slow",
         "below", "dip", "shed", "diminish")  # not "contract": a noun
 

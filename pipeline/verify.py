@@ -1,11 +1,9 @@
-"""The deterministic verifier: does an evidence sentence state what a claim says?
+"""The verifier: verdicts for claims against the other source families.
 
-It aligns the claim with each evidence sentence on what a fact check turns on:
-- how many of the claim's content words the sentence covers (stems, and near spellings:
-  "Deepseek" is "DeepSeek");
-- whether the claim's names are there;
-- whether the figures agree;
-- whether a negation or an antonym turns the sentence against the claim.
+The deterministic judge aligns a claim with each evidence window (pipeline.align: coverage,
+names, figures, and what turns a window against the claim); an LLM judge (pipeline.judge) can
+take its place. A claim that joins several facts is also checked part by part, and a summary in
+pairs mode sentence by sentence.
 
 A claim is ``confirmed`` when a sentence of another source family covers it and nothing turns;
 ``conflicting`` when a sentence covers it but negates it, flips its direction, or states another
@@ -16,34 +14,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache
 from dataclasses import dataclass, field
 
-from pipeline.lexical import STOPWORDS, numbers
-from pipeline.lexicon import CONTRASTS, MEANING, OPPOSITES, SAME_AS, direction, key, stem
+from pipeline import lexicon
+from pipeline.align import FUZZY_WORD, RELATED, SUPPORTED, Alignment, align, clauses, content_words
+from pipeline.lexical import numbers
+from pipeline.lexicon import stem
 from pipeline.retrieve import Evidence, evidence_for
-
-SUPPORTED = 0.6      # alignment score from which a sentence states the claim
-RELATED = 0.45       # from which a contradiction in it is a conflict, not noise
-FUZZY_WORD = 88      # rapidfuzz ratio for two spellings of one word
-
-_WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z][\w'’-]*|\d+(?:[.,]\d+)*%?")  # U.S. is one word
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without|n't|cannot|neither|excluding|except)\b|n't\b",
-                       re.IGNORECASE)
-_CLAUSE = re.compile(r",\s+|;\s+|\s+(?:and|but|while|whereas)\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])|\n+")
-NEGATED = "one negates what the other states"
-MIN_CLAUSE_WORDS = 3
-DIRECTION_REACH = 4  # content words after a direction word that it may move ("cut its net debt")
-
-
-@dataclass
-class Alignment:
-    score: float
-    coverage: float
-    names: float
-    figures: float
-    turns: list[str] = field(default_factory=list)  # what turns the sentence against the claim
 
 
 @dataclass
@@ -55,181 +32,6 @@ class ClaimVerdict:
     evidence: list[Evidence] = field(default_factory=list)
     confirming_families: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
-
-
-def content_words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text) if w.lower() not in STOPWORDS]
-
-
-def align(claim: str, sentence: str, whole_claim: str | None = None) -> Alignment:
-    """How well ``sentence`` states ``claim``, and what in it turns against the claim.
-    ``whole_claim`` is the sentence a claim part comes from: a word the sentence uses is no
-    swap for another word of the same claim."""
-    from rapidfuzz import fuzz, process
-
-    wanted, present = _content_stems(claim), _content_stems(sentence)
-    if not wanted:
-        return Alignment(0.0, 0.0, 0.0, 1.0)
-
-    def found(word: str) -> bool:
-        return word in present or (len(word) >= 5 and process.extractOne(
-            word, present, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD) is not None)
-
-    coverage = sum(map(found, wanted)) / len(wanted)
-    names = {stem(w) for w in content_words(claim)[1:] if w[0].isupper()}  # not the capital of a sentence start
-    name_cover = sum(map(found, names)) / len(names) if names else 1.0
-    claim_numbers, sentence_numbers = numbers(claim), numbers(sentence)
-    figures = len(claim_numbers & sentence_numbers) / len(claim_numbers) if claim_numbers else 1.0
-    score = 0.6 * coverage + 0.25 * name_cover + 0.15 * figures
-    turns = _turns(claim, sentence, claim_numbers, sentence_numbers, whole_claim or claim)
-    if score < SUPPORTED:  # a "no one was hurt" only turns a sentence that states the claim otherwise
-        turns = [t for t in turns if t != NEGATED]
-    return Alignment(round(score, 4), coverage, name_cover, figures, turns)
-
-
-def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers: set[str],
-           whole_claim: str) -> list[str]:
-    turns = []
-    if _negation_turns(claim, sentence):
-        turns.append(NEGATED)
-    claim_stems, whole_stems, sentence_stems = _keys(claim), _keys(whole_claim), _keys(sentence)
-    # Direction words (rose/fell) are left to _direction_turns, which checks they move the same
-    # thing: "cutting net debt" is not turned by "raising the dividend" in the same sentence.
-    flipped = sorted(f"{w}/{o}" for w in claim_stems - sentence_stems
-                     for o in OPPOSITES.get(w, set()) & sentence_stems - whole_stems
-                     if not (direction(w) and direction(o)))
-    if flipped:
-        turns.append(f"opposite words: {', '.join(flipped)}")
-    claim_meanings, sentence_meanings = _meanings(claim_stems), _meanings(sentence_stems)
-    swapped = sorted(f"{_word(m)}/{_word(o)}" for m in claim_meanings - sentence_meanings
-                     for o in CONTRASTS[m] & sentence_meanings - _meanings(whole_stems))
-    if swapped:
-        turns.append(f"one word for another: {', '.join(swapped)}")
-    if claim_numbers and sentence_numbers and not claim_numbers & sentence_numbers:
-        turns.append(f"other figures: {', '.join(sorted(claim_numbers))} against {', '.join(sorted(sentence_numbers))}")
-    return turns + _direction_turns(claim, sentence)
-
-
-def _negation_turns(claim: str, window: str) -> bool:
-    """Whether the clauses of claim and window that share the most words (two at least) disagree
-    on negation: "although no one was hurt" negates
-    nothing a claim says about the building the fire broke out in, and "No one was injured, but
-    people were inside" agrees with "No one was injured"."""
-    (mine, my_words), (theirs, their_words) = max(
-        ((m, t) for m in _clause_stems(claim, merge=False) for t in _clause_stems(window, merge=False)),
-        key=lambda pair: len(pair[0][1] & pair[1][1]))
-    return _negated(mine) != _negated(theirs) and len(my_words & their_words) >= 2
-
-
-# Negation words that negate nothing: "not only X but Y" states X.
-_NOT_NEGATING = re.compile(r"\b(?:not only|not just|no doubt|none more so|nothing but|no matter|no less than)\b",
-                           re.IGNORECASE)
-
-
-def _negated(clause: str) -> bool:
-    return bool(_NEGATION.search(_NOT_NEGATING.sub(" ", clause)))
-
-
-# Claims meet the same evidence sentences again and again: their word sets are worked out once.
-@lru_cache(maxsize=1 << 14)
-def _content_stems(text: str) -> frozenset[str]:
-    return frozenset(stem(w) for w in content_words(text))
-
-
-@lru_cache(maxsize=1 << 14)
-def _keys(text: str) -> frozenset[str]:
-    return frozenset(key(w) for w in _WORD.findall(text))
-
-
-@lru_cache(maxsize=1 << 14)
-def _clause_stems(text: str, merge: bool = True) -> tuple[tuple[str, frozenset[str]], ...]:
-    return tuple((part, _content_stems(part)) for sentence in _SENTENCE_END.split(text)
-                 for part in (clauses(sentence) if merge else _CLAUSE.split(sentence)))
-
-
-def forget_word_sets() -> None:
-    """Empty the caches, after a change to the word lists (the eval's --ablate makes them)."""
-    for cached in (_content_stems, _keys, _clause_stems, _meanings, _moves):
-        cached.cache_clear()
-
-
-def _word(meaning: str) -> str:
-    return meaning.split("/")[0]
-
-
-@lru_cache(maxsize=1 << 14)
-def _meanings(stems: frozenset[str]) -> frozenset[str]:
-    """The contrast-set meanings of these words and of the parts of hyphenated ones
-    ("one-month" says "month")."""
-    parts = stems | {key(part) for word in stems for part in word.split("-") if part}
-    return frozenset(MEANING[p] for p in parts if p in MEANING)
-
-
-def _direction_turns(claim: str, sentence: str) -> list[str]:
-    """A quantity the claim moves one way ("increasing net debt") that the sentence moves the
-    other way ("net debt to fall"), and never the claim's way. Two moves are of the same thing
-    when they share two content words ("net debt", "dividend ... $0.13"): one ("shares") is
-    too little to tell "shares rose" from "losing market share"."""
-    theirs = _moves(sentence)
-    turned = []
-    for way, word, things in _moves(claim):
-        same = [(their_way, their_word) for their_way, their_word, their_things in theirs
-                if len(things & their_things) >= 2]
-        if same and way not in {their_way for their_way, _ in same}:
-            turned.append(f"{word}/{same[0][1]}")
-    return [f"moves the other way: {', '.join(turned)}"] if turned else []
-
-
-@lru_cache(maxsize=1 << 14)
-def _moves(text: str) -> list[tuple[str, str, set[str]]]:
-    """Each direction word, its direction and what it moves: the content words around it (two
-    before, for "net income fell"; a few after, for "cut its net debt"). Then the moves that a
-    comparison of two figures implies ("$94.8 million, that compares to $106.6 million")."""
-    words = [w for w in _WORD.findall(text) if w.lower() not in STOPWORDS or direction(w)]  # "up" is a stopword
-    moves = []
-    for i, word in enumerate(words):
-        way = direction(word)
-        if way is not None:
-            near = words[max(0, i - 2):i] + words[i + 1:i + 1 + DIRECTION_REACH]
-            moves.append((way, word, {stem(w) for w in near if direction(w) is None}))
-    return moves + _compared_moves(text)
-
-
-_COMPARED = re.compile(r"\b(?:compares? to|compared (?:to|with)|versus|vs\.?|up from|down from)\s", re.IGNORECASE)
-_FIGURE = re.compile(r"(?<![\w.])\$?(\d[\d,]*(?:\.\d+)?)")
-COMPARED_SUBJECT_WORDS = 8  # content words before the first figure that say what it measures
-
-
-def _compared_moves(text: str) -> list[tuple[str, str, set[str]]]:
-    """"Net income was $94.8 million, compared to $106.6 million a year ago" says net income fell,
-    without a direction word: the sentence's first figure against the one after "compared to"."""
-    from pipeline.sentences import split_sentences
-
-    moves = []
-    for sentence in split_sentences(text):
-        for keyword in _COMPARED.finditer(sentence.text):
-            before, after = sentence.text[:keyword.start()], sentence.text[keyword.end():]
-            now, then = _FIGURE.search(before), _FIGURE.match(after.lstrip())
-            if not (now and then):
-                continue
-            now_value, then_value = (float(m.group(1).replace(",", "")) for m in (now, then))
-            subject = [w for w in _WORD.findall(before[:now.start()]) if w.lower() not in STOPWORDS]
-            if now_value != then_value and subject:
-                moves.append(("up" if now_value > then_value else "down", f"{now.group(0)} against {then.group(0)}",
-                              {stem(w) for w in subject[-COMPARED_SUBJECT_WORDS:] if direction(w) is None}))
-    return moves
-
-
-def clauses(text: str) -> list[str]:
-    """The parts of a sentence joined by commas, "and", "but": each states its own fact. Parts too
-    short to state one are kept with the part before."""
-    parts: list[str] = []
-    for piece in _CLAUSE.split(text):
-        if parts and len(content_words(piece)) < MIN_CLAUSE_WORDS:
-            parts[-1] += " " + piece
-        else:
-            parts.append(piece)
-    return parts
 
 
 def judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, list[str], list[Evidence]]:
@@ -314,12 +116,17 @@ def novel_words(claim: str, articles) -> list[str]:
     novel = []
     for word in content_words(claim):
         word_stem = stem(word)
-        if (len(word) < 4 and not word.isupper()) or word_stem in vocabulary or SAME_AS.get(word_stem, set()) & vocabulary \
+        if _too_short(word) or word_stem in vocabulary or lexicon.SAME_AS.get(word_stem, set()) & vocabulary \
                 or word_stem.replace(".", "").replace(",", "").isdigit():
             continue
         if process.extractOne(word_stem, vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD) is None:
             novel.append(word)
     return novel
+
+
+def _too_short(word: str) -> bool:
+    """Short words say little ("top", "set"), but short acronyms name things (UFO, U.S.)."""
+    return len(word) < 4 and not word.isupper()
 
 
 def families_of(articles) -> list:

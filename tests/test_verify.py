@@ -11,7 +11,8 @@ from conftest import EXAMPLE_STORY
 from pipeline.cli import app
 from pipeline.embed import get_embedder
 from pipeline.lineage import describe_family
-from pipeline.verify import align, verify_claim, verify_pair
+from pipeline.align import align
+from pipeline.verify import verify_claim, verify_pair
 from test_index import seed_articles
 
 EMBEDDER = get_embedder()
@@ -119,7 +120,7 @@ def test_a_summary_is_supported_only_when_each_sentence_is():
 
 
 def test_negation_is_read_in_the_clauses_that_share_the_claim():
-    from pipeline.verify import NEGATED, align
+    from pipeline.align import NEGATED
 
     claim = "A craft group was in the church building when the fire broke out."
     assert NEGATED not in align(claim, "A craft group was in the church building when the fire broke out, "
@@ -130,7 +131,6 @@ def test_negation_is_read_in_the_clauses_that_share_the_claim():
 
 
 def test_a_word_the_claim_uses_itself_is_no_swap():
-    from pipeline.verify import align
 
     sentence = "Quarterly revenue was $290 million and net income was $94.8 million."
     assert align("net income and revenue were up", sentence).turns == []
