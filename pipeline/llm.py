@@ -77,6 +77,7 @@ def build_chat_model(settings: Settings, http_client=None, cache=None):
         raise NewsbriefError("OpenAI needs an API key: set OPENAI_API_KEY (or NEWSBRIEF_LLM_API_KEY)")
     return ChatOpenAI(model=settings.llm.model, base_url=settings.llm.base_url, api_key=key or "not-needed",
                       temperature=settings.llm.temperature, timeout=settings.llm.timeout_s,
+                      max_tokens=settings.llm.max_output_tokens,
                       max_retries=settings.llm.max_retries, http_client=http_client, cache=cache)
 
 

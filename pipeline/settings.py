@@ -78,6 +78,8 @@ class LLMSettings(BaseModel):
         "json_mode", description="How the reply's JSON is asked for; servers differ in what they accept.")
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
     timeout_s: float = Field(120.0, gt=0, description="Time allowed for one LLM call, seconds.")
+    max_output_tokens: int = Field(2048, gt=0, description="Tokens one reply may have: a model that rambles or loops "
+                                   "is cut off (and its reply repaired) instead of running to the timeout.")
     max_retries: int = Field(2, ge=0, description="Retries of a failed HTTP call.")
     repair_attempts: int = Field(1, ge=0, description="Times a reply that is not valid JSON is sent back to be fixed.")
     max_article_chars: int = Field(6000, gt=0, description="Characters of each article put in the prompt.")
