@@ -75,9 +75,13 @@ def build_chat_model(settings: Settings, http_client=None, cache=None):
     key = api_key()
     if not key and not settings.llm.base_url:
         raise NewsbriefError("OpenAI needs an API key: set OPENAI_API_KEY (or NEWSBRIEF_LLM_API_KEY)")
+    # ChatOpenAI sends the cap as max_completion_tokens, OpenAI's name for it, which llama-cpp-python's
+    # server ignores (a looping model then runs to the end of its context); other servers read max_tokens.
+    # OpenAI's reasoning models refuse max_tokens, so it goes only to a server other than OpenAI.
+    other_server = {"max_tokens": settings.llm.max_output_tokens} if settings.llm.base_url else None
     return ChatOpenAI(model=settings.llm.model, base_url=settings.llm.base_url, api_key=key or "not-needed",
                       temperature=settings.llm.temperature, timeout=settings.llm.timeout_s,
-                      max_tokens=settings.llm.max_output_tokens,
+                      max_tokens=settings.llm.max_output_tokens, extra_body=other_server,
                       max_retries=settings.llm.max_retries, http_client=http_client, cache=cache)
 
 

@@ -150,6 +150,7 @@ def test_transport_request_carries_model_delimited_articles_and_response_format(
     brief = write_brief(found, settings, get_embedder(), chat_model=chat)
     body = seen["body"]
     assert body["model"] == "brief-model" and body["response_format"] == {"type": "json_object"}
+    assert body["max_tokens"] == body["max_completion_tokens"] == 2048  # llama-cpp-python reads only max_tokens
     assert body["messages"][0]["role"] == "system" and f'<article id="{SEED_003.id}"' in body["messages"][1]["content"]
     assert brief.meta.model == "brief-model" and brief.meta.input_tokens == 1200 and brief.meta.output_tokens == 300
     assert brief.meta.cost_usd == pytest.approx(0.6) and brief.meta.prompt_versions["system"] == "brief.v1.system"
