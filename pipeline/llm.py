@@ -201,7 +201,7 @@ def run_llm(chat_model, messages: list[tuple[str, str]], settings: Settings,
     conversation = list(messages)
     for _attempt in range(settings.llm.repair_attempts + 1):
         try:
-            reply = _invoke(chat_model, conversation, settings, model)
+            reply = _ask(chat_model, conversation, settings, model)
         except OpenAIError as exc:  # the server said no (llama.cpp rejects json_schema): fall back, say why
             run.error = (f"the LLM call failed: {str(exc)[:300]}; if the server rejects the structured-output "
                          f"method, try NEWSBRIEF_LLM__STRUCTURED_OUTPUT=json_mode")
@@ -220,6 +220,21 @@ def run_llm(chat_model, messages: list[tuple[str, str]], settings: Settings,
             conversation += [("assistant", run.raw_replies[-1]),
                              ("user", f"That reply could not be used: {exc}. Reply again with the JSON object only.")]
     return run
+
+
+def _ask(chat_model, conversation, settings: Settings, model: type[BaseModel]):
+    """The model's reply. One cut off at max_output_tokens comes back as it is, for the lenient
+    parser to close: the OpenAI client raises on it when a response_format was asked for."""
+    from langchain_core.messages import AIMessage
+    from openai import LengthFinishReasonError
+
+    try:
+        return _invoke(chat_model, conversation, settings, model)
+    except LengthFinishReasonError as exc:
+        usage = exc.completion.usage
+        counts = {"input_tokens": usage.prompt_tokens, "output_tokens": usage.completion_tokens,
+                  "total_tokens": usage.total_tokens} if usage else None
+        return AIMessage(content=exc.completion.choices[0].message.content or "", usage_metadata=counts)
 
 
 def _invoke(chat_model, conversation, settings: Settings, model: type[BaseModel]):

@@ -173,6 +173,22 @@ def test_json_schema_method_sends_the_schema(story):
     assert "points" in json.dumps(seen["body"]["response_format"]["json_schema"]["schema"])
 
 
+def test_a_reply_cut_off_at_the_token_cap_is_closed_and_parsed():
+    truncated = json.dumps(GOOD)[:-40]
+
+    def handler(request):
+        return httpx2.Response(200, json={
+            "id": "x", "object": "chat.completion", "created": 0, "model": "m",
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": truncated}, "finish_reason": "length"}],
+            "usage": {"prompt_tokens": 900, "completion_tokens": 300, "total_tokens": 1200}})
+
+    settings = Settings(llm={"model": "m", "base_url": "http://llm.test/v1", "max_output_tokens": 300})
+    run = run_llm(build_chat_model(settings, http_client=httpx2.Client(transport=httpx2.MockTransport(handler))),
+                  [("user", "hi")], settings)
+    assert run.parsed.headline == GOOD["headline"] and run.error is None
+    assert run.raw_replies == [truncated] and (run.input_tokens, run.output_tokens) == (900, 300)
+
+
 def test_sqlite_cache_answers_the_same_prompt_once(tmp_path):
     cache = SQLiteLLMCache(tmp_path / "llm.sqlite3")
     model = FakeListChatModel(responses=["first", "second"], cache=cache)
