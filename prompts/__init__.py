@@ -13,6 +13,10 @@ HERE = Path(__file__).resolve().parent
 VARIABLES = {
     "brief.v1.system": {"min_points", "max_points"},
     "brief.v1.user": {"title", "articles"},
+    "judge.v1.system": set(),
+    "judge.v1.user": {"claim", "passages"},
+    "claims.v1.system": set(),
+    "claims.v1.user": {"article"},
 }
 
 
