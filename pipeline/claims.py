@@ -4,12 +4,18 @@ Offline, a claim is a sentence, or one side of a sentence that joins two facts w
 sides long enough to stand alone). Not at ", while": "By the closing bell, Apple gained 2%,
 while Alibaba rose 1.3%" would leave the second half without its time. Opinions, speculation and questions are kept
 but marked not check-worthy: they are reported, not verified as facts.
+
+With an LLM (``extract_claims_llm``), the model picks the claims and their check-worthiness
+through the claims.v1 prompt; each claim's span is still exact source text.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from pydantic import BaseModel
 
 from pipeline.sentences import split_sentences
 
@@ -67,3 +73,69 @@ def _claim(text: str, start: int, end: int, whole_line: bool) -> Claim:
     if whole_line and unpunctuated and len(sentence.split()) <= HEADING_MAX_WORDS:
         return Claim(sentence, start, end, False, "a heading")
     return Claim(sentence, start, end, True)
+
+
+# --- with an LLM ---------------------------------------------------------------------------------
+
+
+class LLMClaim(BaseModel):
+    quote: str = ""  # a truncated reply may lose it; an empty quote is reported as not found
+    check_worthy: bool = True
+    why_not: str | None = None
+
+
+class LLMClaimList(BaseModel):
+    what: ClassVar[str] = "a list of claims"
+
+    claims: list[LLMClaim]
+
+
+@dataclass
+class ClaimExtraction:
+    claims: list[Claim]
+    engine: str  # "llm" (prompt claims.v1) or "offline"
+    notes: list[str] = field(default_factory=list)  # quotes the text does not hold; why the LLM was not used
+
+
+def claims_messages(text: str) -> list[tuple[str, str]]:
+    import prompts
+    from pipeline.llm import tagged
+
+    user = prompts.render("claims.v1.user", article=tagged("article", text))
+    return [("system", prompts.render("claims.v1.system")), ("user", user)]
+
+
+def extract_claims_llm(text: str, chat_model, settings) -> ClaimExtraction:
+    """The claims a chat model finds through the claims.v1 prompt, each located in ``text`` so
+    that its span is exact source text; a quote the text does not hold is dropped and noted. With
+    no usable reply, the offline extraction, noted."""
+    from pipeline.llm import model_name, run_llm
+
+    readable = text[:settings.llm.max_article_chars]
+    run = run_llm(chat_model, claims_messages(readable), settings, LLMClaimList)
+    if run.parsed is None:
+        return ClaimExtraction(extract_claims(text), "offline", [
+            f"the LLM ({model_name(chat_model)}) gave no usable claims: {run.error}; the offline extraction was used"])
+    claims, notes = _located(readable, run.parsed.claims)
+    if len(readable) < len(text):
+        notes.append(f"the LLM read the first {len(readable)} of {len(text)} characters")
+    return ClaimExtraction(claims, "llm", notes)
+
+
+def _located(text: str, found: list[LLMClaim]) -> tuple[list[Claim], list[str]]:
+    """Each quote's span in the text, looked for after the one before first (claims come in the
+    text's order, and a sentence may be repeated); one claim a span."""
+    from pipeline.llm import locate_quote
+
+    claims: dict[tuple[int, int], Claim] = {}
+    notes, position = [], 0
+    for item in found:
+        span = locate_quote(text, item.quote, position) or locate_quote(text, item.quote)
+        if span is None:
+            notes.append(f"quote not found in the text: {item.quote[:100]!r}")
+            continue
+        position = span[1]
+        # verify() checks a claim exactly when why_not is None: keep the two in step
+        why_not = None if item.check_worthy else (item.why_not or "not a checkable fact, the LLM says")
+        claims.setdefault(span, Claim(text[span[0]:span[1]], *span, item.check_worthy, why_not))
+    return sorted(claims.values(), key=lambda claim: claim.start), notes

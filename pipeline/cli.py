@@ -333,57 +333,111 @@ def verify(
     pairs: Annotated[Optional[Path], typer.Option(help="JSONL of {id, doc, claim}: each claim against its doc.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Check a claim against independent sources, or a JSONL file of (doc, claim) pairs."""
-    if pairs is not None:
-        _verify_pairs(pairs)
-        return
-    if not claim or not sources:
+    """Check a claim against independent sources, or a JSONL file of (doc, claim) pairs. With an
+    LLM configured (NEWSBRIEF_LLM__MODEL), an LLM judges; else the deterministic verifier."""
+    if pairs is None and not (claim and sources):
         err.print("[red]error:[/] give --claim TEXT and one or more SOURCES, or --pairs FILE.jsonl")
         raise typer.Exit(EXIT_USAGE)
+    config = settings()
+    judge = _judge(config)
+    if pairs is not None:
+        failed = _verify_pairs(pairs, config, judge)
+    else:
+        failed = _verify_claim(claim, sources, config, judge, as_json)
+    _print_judge_summary(judge)
+    if failed:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def _judge(config: Settings):
+    """The LLM judge when an LLM is configured, else the deterministic one; says which on stderr."""
+    from pipeline.verify import judge
+
+    if not config.llm.model:
+        err.print("judge: the deterministic verifier (set NEWSBRIEF_LLM__MODEL for the LLM judge)")
+        return judge
+    from pipeline.errors import NewsbriefError
+    from pipeline.judge import make_llm_judge
+    from pipeline.llm import cached_chat_model
+
+    try:
+        llm_judge = make_llm_judge(cached_chat_model(config), config)
+    except NewsbriefError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    err.print(f"judge: {llm_judge.engine}; the deterministic verifier where it gives no usable reply")
+    return llm_judge
+
+
+def _engine(judge) -> dict:
+    """Which engine judged: the LLM only when its reply decided, never when the deterministic judge stood in."""
+    from pipeline.judge import PROMPT
+
+    if getattr(judge, "decided", {}).get("llm"):
+        return {"engine": "llm", "model": judge.model, "prompt_version": PROMPT}
+    return {"engine": "deterministic", "model": None, "prompt_version": None}
+
+
+def _print_judge_summary(judge) -> None:
+    if not hasattr(judge, "decided"):
+        return
+    calls, quotes = sum(judge.decided.values()), judge.quotes
+    line = (f"judge: the LLM decided {judge.decided['llm']} of {calls} claims; {quotes['hallucinated']} of its "
+            f"{quotes.total()} quotes were not in the sources")
+    if quotes["too short"]:
+        line += f" and {quotes['too short']} too short to show anything"
+    if judge.failures:
+        line += f"; no usable reply for {len(judge.failures)} (first: {judge.failures[0][:200]})"
+    err.print(line, markup=False)
+
+
+def _verify_claim(claim: str, sources: list[str], config: Settings, judge, as_json: bool) -> int:
+    """One claim against the sources; returns how many sources could not be read."""
     from pipeline.embed import get_embedder
     from pipeline.ingest import extract_results
     from pipeline.models import Article
     from pipeline.sources import expand_sources
     from pipeline.verify import verify_against_sources
 
-    config = settings()
     results = [r for _, r in extract_results(expand_sources(sources), config)]
     articles = [r for r in results if isinstance(r, Article)]
     for failed in (r for r in results if not isinstance(r, Article)):
         err.print(f"[red]skipped[/] {failed.source}: {failed.reason}")
-    verdict = verify_against_sources(claim, articles, get_embedder(config.embedder, config))
+    verdict = verify_against_sources(claim, articles, get_embedder(config.embedder, config), judge=judge)
     if as_json:
         print_json({"claim": claim, "verdict": verdict.verdict, "supported": verdict.supported, "score": verdict.score,
-                    "reasons": verdict.reasons, "evidence": [e.__dict__ for e in verdict.evidence[:5]]})
+                    "reasons": verdict.reasons, "evidence": [e.__dict__ for e in verdict.evidence[:5]]} | _engine(judge))
     else:
-        out.print(f"[bold]{verdict.verdict}[/] (score {verdict.score:.2f}): " + "; ".join(verdict.reasons))
+        from rich.markup import escape
+
+        # reasons quote the model and the sources: a "[1]" in them is text, not markup
+        out.print(f"[bold]{verdict.verdict}[/] (score {verdict.score:.2f}): " + escape("; ".join(verdict.reasons)))
         for evidence in verdict.evidence[:3]:
-            out.print(f"  {evidence.outlet or evidence.article_id[:10]} [{evidence.start}-{evidence.end}]: {evidence.quote}")
-    if len(articles) < len(results):
-        raise typer.Exit(EXIT_PARTIAL)
+            where = escape(f"{evidence.outlet or evidence.article_id[:10]} [{evidence.start}-{evidence.end}]")
+            out.print(f"  {where}: {escape(evidence.quote)}")
+    return len(results) - len(articles)
 
 
-def _verify_pairs(path: Path) -> None:
-    """One JSON line out per row in: {id, verdict, supported, score}."""
+def _verify_pairs(path: Path, config: Settings, judge) -> int:
+    """One JSON line out per row in: {id, verdict, supported, score}; returns how many rows failed."""
     from pipeline.embed import get_embedder
     from pipeline.verify import verify_pair
 
-    embedder = get_embedder(settings().embedder)
+    embedder = get_embedder(config.embedder)
     failed = 0
     for number, line in enumerate(path.read_text().splitlines(), start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
-            result = verify_pair(row["claim"], row["doc"], embedder)
+            result = verify_pair(row["claim"], row["doc"], embedder, judge=judge)
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             failed += 1
             err.print(f"[red]skipped[/] {path}:{number}: needs JSON with id, doc and claim ({exc})")
             continue
         print_json({"id": row.get("id", number), "verdict": result.verdict, "supported": result.supported,
                     "score": result.score})
-    if failed:
-        raise typer.Exit(EXIT_PARTIAL)
+    return failed
 
 
 @app.command()
