@@ -43,10 +43,10 @@ ANTONYMS = [
 ]  # not "first/last" ("since last year" says nothing against "first partner"), nor "up/down"
 # ("gave himself up" against "shot down"): they are directions, checked with what they move
 
-UP = ("up$", "increas", "rais", "rise", "rose", "risen", "rising", "grow", "grew", "grown", "gain", "boost", "expand",
+UP = ("up$", "doubl", "tripl", "increas", "rais", "rise", "rose", "risen", "rising", "grow", "grew", "grown", "gain", "boost", "expand",
       "climb", "jump", "surg", "soar", "higher", "upp", "augment", "enhanc", "escalat", "hike", "uptick", "improv",
       "strengthen", "widen", "accelerat", "rall", "advanc", "above")
-DOWN = ("down$", "decreas", "reduc", "lower", "cut", "fall", "fell", "fallen", "declin", "drop", "shrink", "shrank",
+DOWN = ("down$", "halv", "decreas", "reduc", "lower", "cut", "fall", "fell", "fallen", "declin", "drop", "shrink", "shrank",
         "sink",
         "sank", "los", "lost", "slash", "trim", "downturn", "plung", "tumbl", "slump", "weaken", "narrow", "slow",
         "below", "dip", "shed", "diminish")  # not "contract": a noun

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from pipeline import lexicon
 from pipeline.align import FUZZY_WORD, RELATED, SUPPORTED, Alignment, align, clauses, content_words
+from pipeline.injection import addressed_to_a_model, without_instructions
 from pipeline.lexical import numbers
 from pipeline.lexicon import stem
 from pipeline.retrieve import Evidence, evidence_for
@@ -87,8 +88,10 @@ Judge = Callable[[str, list[Evidence]], tuple[str, float, list[str], list[Eviden
 
 
 def judge_against(claim: str, articles, embedder, index=None, k: int = 8, judge: Judge = judge):
-    """``judge`` over the best evidence sentences of ``articles``, each also with the one after it."""
-    return judge(claim, with_next_sentences(evidence_for(claim, articles, embedder, index, k=k), articles))
+    """``judge`` over the best evidence sentences of ``articles``, each also with the one after it.
+    A window with text addressed to a model is no evidence (pipeline.injection)."""
+    windows = with_next_sentences(evidence_for(claim, articles, embedder, index, k=k), articles)
+    return judge(claim, [w for w in windows if not addressed_to_a_model(w.quote)])
 
 
 def verify_claim(claim: str, families, own_family: str | None, embedder, index=None,
@@ -179,7 +182,7 @@ def verify_generated(claim: str, families, embedder, index=None) -> ClaimVerdict
             (supporting if verdict == "confirmed" else conflicting).append(family.id)
             used += evidence
             reasons += why
-    reported = [_without_instructions(a) for a in articles]
+    reported = [without_instructions(a) for a in articles]
     novel = novel_words(claim, reported) + sorted(numbers(claim) - {n for a in reported for n in numbers(a.text)})
     if novel:
         return ClaimVerdict(claim, "unsupported", False, 0.0, [], [], [f"no source says {', '.join(novel)}"])
@@ -189,19 +192,6 @@ def verify_generated(claim: str, families, embedder, index=None) -> ClaimVerdict
         verdict = {0: "unsupported", 1: "single_source"}.get(len(supporting), "confirmed")
     return ClaimVerdict(claim, verdict, verdict == "confirmed", float(len(supporting)), used, sorted(supporting),
                         reasons or ["no source states it"])
-
-
-# Text addressed to a model, not reporting: it never supports a claim.
-_INSTRUCTION = re.compile(
-    r"\b(?:ignore|disregard|forget)\b[^.]{0,40}\b(?:instructions?|prompts?|rules)\b|\bsystem prompt\b|"
-    r"\byou are now\b|\bas an ai\b", re.IGNORECASE)
-
-
-def _without_instructions(article):
-    from pipeline.sentences import split_sentences
-
-    kept = " ".join(s.text for s in split_sentences(article.text) if not _INSTRUCTION.search(s.text))
-    return article.model_copy(update={"text": kept})
 
 
 def verify_story(families, embedder, index=None) -> list[tuple[str, object, ClaimVerdict]]:
