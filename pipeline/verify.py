@@ -154,16 +154,17 @@ def verify_against_sources(claim: str, articles, embedder, families=None, judge:
     return _with_figures(result, articles)
 
 
-def verify(claims_or_text: str | list[str], sources, embedder=None, judge: Judge = judge) -> list[ClaimVerdict]:
+def verify(claims_or_text: str | list[str], sources, embedder=None, judge: Judge = judge,
+           extract: Callable[[str], list] | None = None) -> list[ClaimVerdict]:
     """Check claims (a list, or a text cut into claims) against source articles. Claims that
-    are opinions or speculation come back ``not_checked``."""
+    are opinions or speculation come back ``not_checked``. ``extract`` cuts a text into claims
+    (pipeline.claims.extract_claims by default; an LLM's, see claims.extract_claims_llm)."""
     from pipeline.claims import extract_claims
     from pipeline.embed import get_embedder
 
     embedder = embedder or get_embedder()
     if isinstance(claims_or_text, str):
-        claims = extract_claims(claims_or_text)
-        texts = [(c.text, c.why_not) for c in claims]
+        texts = [(c.text, c.why_not) for c in (extract or extract_claims)(claims_or_text)]
     else:
         texts = [(c, None) for c in claims_or_text]
     families = families_of(sources)

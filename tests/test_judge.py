@@ -317,3 +317,20 @@ def test_a_batch_stops_asking_a_server_that_keeps_failing():
     assert len(calls) == MAX_FAILED_CALLS and judge.decided == {"deterministic": MAX_FAILED_CALLS + 2}
     assert f"not asked after {MAX_FAILED_CALLS} failed calls in a row" in results[-1][2][0]
     assert judge.failures[0].startswith("the LLM call failed: Error code: 400")
+
+
+def test_verify_cuts_a_text_with_the_llm_extraction_when_asked():
+    from pipeline.models import Article
+    from pipeline.verify import verify
+
+    reply = {"claims": [
+        {"quote": "Acme Corp said quarterly revenue rose 12% to $3.4 billion.", "check_worthy": True},
+        {"quote": "Analysts believe the stock could double.", "check_worthy": False, "why_not": "speculation"},
+    ]}
+    source = Article(id="src", source="test", text="Acme Corp's quarterly revenue rose 12% to $3.4 billion, it said.")
+    extract = lambda text: extract_claims_llm(text, replying(reply), SETTINGS).claims  # noqa: E731
+    verdicts = verify(TEXT, [source], extract=extract)
+    assert [(v.claim, v.verdict) for v in verdicts] == [
+        ("Acme Corp said quarterly revenue rose 12% to $3.4 billion.", "confirmed"),
+        ("Analysts believe the stock could double.", "not_checked")]
+    assert verdicts[1].reasons == ["speculation"]
