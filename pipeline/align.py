@@ -40,6 +40,7 @@ class Alignment:
     names: float
     figures: float
     turns: list[str] = field(default_factory=list)  # what turns the sentence against the claim
+    unstated: list[str] = field(default_factory=list)  # the claim's direction words the sentence lacks
 
 
 def content_words(text: str) -> list[str]:
@@ -69,7 +70,16 @@ def align(claim: str, sentence: str, whole_claim: str | None = None) -> Alignmen
     turns = _turns(claim, sentence, claim_numbers, sentence_numbers, whole_claim or claim)
     if score < SUPPORTED:  # a "no one was hurt" only turns a sentence that states the claim otherwise
         turns = [t for t in turns if t != NEGATED]
-    return Alignment(round(score, 4), coverage, name_cover, figures, turns)
+    return Alignment(round(score, 4), coverage, name_cover, figures, turns, _unstated(claim, sentence, present))
+
+
+def _unstated(claim: str, sentence: str, present: frozenset[str]) -> list[str]:
+    """The claim's direction words that the sentence neither uses nor says another way: "Acme's
+    sales doubled" is not stated by "Acme reported flat sales", though it has two words of three.
+    ("Upping the dividend" is stated by "an increase in the dividend".)"""
+    ways = {way for way, _, _ in _moves(sentence)}
+    return [w for w in _WORD.findall(claim)
+            if lexicon.direction(w) and stem(w) not in present and lexicon.direction(w) not in ways]
 
 
 def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers: set[str],

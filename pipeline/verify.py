@@ -40,7 +40,7 @@ def judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, list[str], 
     This is the deterministic judge; an LLM judge (pipeline.judge) has the same signature."""
     scored = sorted(((align(claim, e.quote), e) for e in evidence), key=lambda pair: -pair[0].score)
     turned_parts = _clause_turns(claim, evidence)
-    supporting = [(a, e) for a, e in scored if a.score >= SUPPORTED and not a.turns]
+    supporting = [(a, e) for a, e in scored if a.score >= SUPPORTED and not a.turns and not a.unstated]
     outdone = bool(supporting) and scored[0][0].turns and scored[0][0].score > supporting[0][0].score
     if supporting and not turned_parts and not outdone:  # the sentence that states it best turns it
         best, _ = supporting[0]

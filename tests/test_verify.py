@@ -139,6 +139,13 @@ def test_text_addressed_to_a_model_is_no_evidence():
     assert not result.supported and not result.evidence
 
 
+def test_a_direction_the_sentence_does_not_state_is_not_confirmed():
+    doc = "Acme Corp reported flat sales for the quarter."
+    assert not verify_pair("Acme's sales doubled.", doc, EMBEDDER).supported
+    assert verify_pair("Acme's sales were flat.", doc, EMBEDDER).supported
+    assert verify_pair("Acme is upping its dividend.", "Acme announced an increase in its dividend.", EMBEDDER).supported
+
+
 def test_a_word_the_claim_uses_itself_is_no_swap():
 
     sentence = "Quarterly revenue was $290 million and net income was $94.8 million."
