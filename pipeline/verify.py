@@ -127,6 +127,24 @@ def novel_words(claim: str, articles) -> list[str]:
     return novel
 
 
+def unstated_figures(claim: str, articles) -> list[str]:
+    """The claim's numbers that no article states: as numbers ("Tier 2"), and as quantities with
+    their scale and unit ("$10bn" where the articles say "$5 billion" and, elsewhere, "10")."""
+    from pipeline.figures import extract_figures
+
+    stated = {n for a in articles for n in numbers(a.text)}
+    quantities = [(f.unit, f.value) for a in articles for f in extract_figures(a.text)]
+    unstated = sorted(numbers(claim) - stated)
+    for figure in extract_figures(claim):
+        if not any(unit == figure.unit and abs(value - figure.value) <= FIGURE_TOLERANCE * abs(figure.value)
+                   for unit, value in quantities):
+            unstated.append(figure.quote.strip())
+    return list(dict.fromkeys(unstated))
+
+
+FIGURE_TOLERANCE = 0.01  # "$5bn" states "$4.96 billion"; "$10bn" does not state "$5 billion"
+
+
 def _too_short(word: str) -> bool:
     """Short words say little ("top", "set"), but short acronyms name things (UFO, U.S.)."""
     return len(word) < 4 and not word.isupper()
@@ -184,7 +202,7 @@ def verify_generated(claim: str, families, embedder, index=None) -> ClaimVerdict
             used += evidence
             reasons += why
     reported = [without_instructions(a) for a in articles]
-    novel = novel_words(claim, reported) + sorted(numbers(claim) - {n for a in reported for n in numbers(a.text)})
+    novel = novel_words(claim, reported) + unstated_figures(claim, reported)
     if novel:
         return ClaimVerdict(claim, "unsupported", False, 0.0, [], [], [f"no source says {', '.join(novel)}"])
     if conflicting:
@@ -249,7 +267,7 @@ def _pair_sentence(sentence: str, article, embedder, judge: Judge) -> ClaimVerdi
     specific = [w for w in novel_words(sentence, [article]) if w[0].isupper() or w[0].isdigit()]
     if verdict == "confirmed" and specific:
         verdict, used, reasons = "unsupported", [], [f"the source does not name {', '.join(specific)}"]
-    figures = sorted(numbers(sentence) - numbers(article.text))
+    figures = unstated_figures(sentence, [article])
     if verdict == "confirmed" and figures:
         verdict, used, reasons = "unsupported", [], [f"the source does not state {', '.join(figures)}"]
     return ClaimVerdict(sentence, verdict, verdict == "confirmed", round(score, 4), used, [], reasons)
