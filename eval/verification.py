@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 
 import numpy as np
 from evalgate import eval_arguments, HERE, check_or_pin, file_sha256
@@ -47,13 +48,22 @@ def leave_one_doc_out(rows, scores, verdicts) -> float:
     return balanced_accuracy([r["label"] for r in rows], list(predicted))
 
 
-def run_file(path) -> dict:
-    from pipeline.embed import get_embedder
+def read_rows(path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def verified(rows: list[dict], embedder) -> list:
     from pipeline.verify import verify_pair
 
+    return [verify_pair(r["claim"], r["doc"], embedder) for r in rows]
+
+
+def run_file(path) -> dict:
+    from pipeline.embed import get_embedder
+
     embedder = get_embedder()
-    rows = [json.loads(line) for line in path.read_text().splitlines()]
-    results = [verify_pair(r["claim"], r["doc"], embedder) for r in rows]
+    rows = read_rows(path)
+    results = verified(rows, embedder)
     labels = [r["label"] for r in rows]
     by_edit: dict[str, Counter] = defaultdict(Counter)
     for row, result in zip(rows, results):
@@ -70,8 +80,22 @@ def run_file(path) -> dict:
     }
 
 
-def all_rows() -> list[dict]:
-    return [json.loads(line) for path in FILES for line in path.read_text().splitlines()]
+@contextmanager
+def lexicon_with(**lists):
+    """pipeline.lexicon with some of its word lists replaced, and the verifier's caches of what it
+    made of them emptied on the way in and out."""
+    from pipeline import align, lexicon
+
+    kept = {name: getattr(lexicon, name) for name in lists}
+    for name, value in lists.items():
+        setattr(lexicon, name, value)
+    align.forget_word_sets()
+    try:
+        yield
+    finally:
+        for name, value in kept.items():
+            setattr(lexicon, name, value)
+        align.forget_word_sets()
 
 
 def held_out_lists(rows: list[dict], embedder) -> float:
@@ -79,32 +103,26 @@ def held_out_lists(rows: list[dict], embedder) -> float:
     other documents of both files use (see the module's doc)."""
     from pipeline import align, lexicon
     from pipeline.lexicon import key, stem
-    from pipeline.verify import verify_pair
 
     def words(text):  # in both spellings the lists use, with the parts of hyphenated words
         parts = [part for word in align._WORD.findall(text) for part in [word, *word.split("-")] if part]
         return {key(p) for p in parts} | {stem(p) for p in parts}
 
     vocabulary: dict[str, set[str]] = defaultdict(set)
-    for row in all_rows():
+    for row in (row for path in FILES for row in read_rows(path)):
         vocabulary[row["doc"]] |= words(row["doc"] + " " + row["claim"])
-    kept = {name: getattr(lexicon, name) for name in ("OPPOSITES", "MEANING", "SAME_AS")}
     predicted = {}
-    try:
-        for doc in {r["doc"] for r in rows}:
-            others = [v for d, v in vocabulary.items() if d != doc]
-            lexicon.OPPOSITES = {w: {o for o in opposites if any({w, o} <= v for v in others)}
-                                for w, opposites in kept["OPPOSITES"].items()}
-            lexicon.MEANING = {w: m for w, m in kept["MEANING"].items() if any(w in v for v in others)}
-            lexicon.SAME_AS = {w: same for w, same in kept["SAME_AS"].items() if any(w in v for v in others)}
-            align.forget_word_sets()
-            for i, row in enumerate(rows):
-                if row["doc"] == doc:
-                    predicted[i] = verify_pair(row["claim"], row["doc"], embedder).supported
-    finally:
-        for name, value in kept.items():
-            setattr(lexicon, name, value)
-        align.forget_word_sets()
+    for doc in {r["doc"] for r in rows}:
+        others = [v for d, v in vocabulary.items() if d != doc]
+        held_out = lexicon_with(
+            OPPOSITES={w: {o for o in opposites if any({w, o} <= v for v in others)}
+                       for w, opposites in lexicon.OPPOSITES.items()},
+            MEANING={w: m for w, m in lexicon.MEANING.items() if any(w in v for v in others)},
+            SAME_AS={w: same for w, same in lexicon.SAME_AS.items() if any(w in v for v in others)})
+        with held_out:
+            mine = [i for i, row in enumerate(rows) if row["doc"] == doc]
+            for i, result in zip(mine, verified([rows[i] for i in mine], embedder)):
+                predicted[i] = result.supported
     return balanced_accuracy([r["label"] for r in rows], [predicted[i] for i in range(len(rows))])
 
 
@@ -119,17 +137,13 @@ ABLATIONS = {
 
 def ablate() -> None:
     """Balanced accuracy with each word list emptied in turn."""
-    from pipeline import align, lexicon
+    from pipeline.embed import get_embedder
 
+    embedder = get_embedder()
     for name, (attribute, empty) in ABLATIONS.items():
-        kept = getattr(lexicon, attribute)
-        setattr(lexicon, attribute, empty)
-        align.forget_word_sets()
-        try:
-            figures = [run_file(path)["balanced_accuracy"] for path in FILES]
-        finally:
-            setattr(lexicon, attribute, kept)
-            align.forget_word_sets()
+        with lexicon_with(**{attribute: empty}):
+            figures = [balanced_accuracy([r["label"] for r in rows], [v.supported for v in verified(rows, embedder)])
+                       for rows in map(read_rows, FILES)]
         print(f"without {name:24s} news {figures[0]:.4f}  ectsum {figures[1]:.4f}")
 
 

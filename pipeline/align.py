@@ -27,7 +27,6 @@ _WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z][\w'’-]*|\d+(?:[.,]\d+)*%?")  # U
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without|n't|cannot|neither|excluding|except)\b|n't\b",
                        re.IGNORECASE)
 _CLAUSE = re.compile(r",\s+|;\s+|\s+(?:and|but|while|whereas)\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])|\n+")
 NEGATED = "one negates what the other states"
 MIN_CLAUSE_WORDS = 3
 DIRECTION_REACH = 4  # content words after a direction word that it may move ("cut its net debt")
@@ -53,7 +52,7 @@ def align(claim: str, sentence: str, whole_claim: str | None = None) -> Alignmen
     swap for another word of the same claim."""
     from rapidfuzz import fuzz, process
 
-    wanted, present = _content_stems(claim), _content_stems(sentence)
+    wanted, present = content_stems(claim), content_stems(sentence)
     if not wanted:
         return Alignment(0.0, 0.0, 0.0, 1.0)
 
@@ -62,7 +61,7 @@ def align(claim: str, sentence: str, whole_claim: str | None = None) -> Alignmen
             word, present, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD) is not None)
 
     coverage = sum(map(found, wanted)) / len(wanted)
-    names = {stem(w) for w in content_words(claim)[1:] if w[0].isupper()}  # not the capital of a sentence start
+    names = _names(claim)
     name_cover = sum(map(found, names)) / len(names) if names else 1.0
     claim_numbers, sentence_numbers = numbers(claim), numbers(sentence)
     figures = len(claim_numbers & sentence_numbers) / len(claim_numbers) if claim_numbers else 1.0
@@ -107,11 +106,11 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
 
 def _negation_turns(claim: str, window: str) -> bool:
     """Whether the clauses of claim and window that share the most words (two at least) disagree
-    on negation: "although no one was hurt" negates
-    nothing a claim says about the building the fire broke out in, and "No one was injured, but
-    people were inside" agrees with "No one was injured"."""
+    on negation: "although no one was hurt" negates nothing a claim says about the building the
+    fire broke out in, and "No one was injured, but people were inside" agrees with "No one was
+    injured"."""
     (mine, my_words), (theirs, their_words) = max(
-        ((m, t) for m in _clause_stems(claim, merge=False) for t in _clause_stems(window, merge=False)),
+        ((m, t) for m in _clause_stems(claim) for t in _clause_stems(window)),
         key=lambda pair: len(pair[0][1] & pair[1][1]))
     return _negated(mine) != _negated(theirs) and len(my_words & their_words) >= 2
 
@@ -127,8 +126,14 @@ def _negated(clause: str) -> bool:
 
 # Claims meet the same evidence sentences again and again: their word sets are worked out once.
 @lru_cache(maxsize=1 << 14)
-def _content_stems(text: str) -> frozenset[str]:
+def content_stems(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in content_words(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _names(claim: str) -> frozenset[str]:
+    """The claim's capitalised words, not counting the capital that starts it."""
+    return frozenset(stem(w) for w in content_words(claim)[1:] if w[0].isupper())
 
 
 @lru_cache(maxsize=1 << 14)
@@ -137,14 +142,17 @@ def _keys(text: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=1 << 14)
-def _clause_stems(text: str, merge: bool = True) -> tuple[tuple[str, frozenset[str]], ...]:
-    return tuple((part, _content_stems(part)) for sentence in _SENTENCE_END.split(text)
-                 for part in (clauses(sentence) if merge else _CLAUSE.split(sentence)))
+def _clause_stems(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Every clause of every sentence, short ones too ("although no one was hurt"), with its words."""
+    from pipeline.sentences import split_sentences
+
+    sentences = [s.text for s in split_sentences(text)] or [text]  # an empty text is one empty clause
+    return tuple((part, content_stems(part)) for sentence in sentences for part in _CLAUSE.split(sentence))
 
 
 def forget_word_sets() -> None:
     """Empty the caches, after a change to the word lists (the eval's --ablate makes them)."""
-    for cached in (_content_stems, _keys, _clause_stems, _meanings, _moves):
+    for cached in (content_stems, _names, _keys, _clause_stems, _meanings, _moves):
         cached.cache_clear()
 
 

@@ -43,13 +43,12 @@ ANTONYMS = [
 ]  # not "first/last" ("since last year" says nothing against "first partner"), nor "up/down"
 # ("gave himself up" against "shot down"): they are directions, checked with what they move
 
-UP = ("up$", "doubl", "tripl", "increas", "rais", "rise", "rose", "risen", "rising", "grow", "grew", "grown", "gain", "boost", "expand",
-      "climb", "jump", "surg", "soar", "higher", "upp", "augment", "enhanc", "escalat", "hike", "uptick", "improv",
-      "strengthen", "widen", "accelerat", "rall", "advanc", "above")
-DOWN = ("down$", "halv", "decreas", "reduc", "lower", "cut", "fall", "fell", "fallen", "declin", "drop", "shrink", "shrank",
-        "sink",
-        "sank", "los", "lost", "slash", "trim", "downturn", "plung", "tumbl", "slump", "weaken", "narrow", "slow",
-        "below", "dip", "shed", "diminish")  # not "contract": a noun
+UP = ("up$", "doubl", "tripl", "increas", "rais", "rise", "rose", "risen", "rising", "grow", "grew", "grown", "gain",
+      "boost", "expand", "climb", "jump", "surg", "soar", "higher", "upp", "augment", "enhanc", "escalat", "hike",
+      "uptick", "improv", "strengthen", "widen", "accelerat", "rall", "advanc", "above")
+DOWN = ("down$", "halv", "decreas", "reduc", "lower", "cut", "fall", "fell", "fallen", "declin", "drop", "shrink",
+        "shrank", "sink", "sank", "los", "lost", "slash", "trim", "downturn", "plung", "tumbl", "slump", "weaken",
+        "narrow", "slow", "below", "dip", "shed", "diminish")  # not "contract": a noun
 
 CONTRAST_SETS = [
     "first second third fourth fifth sixth seventh eighth ninth tenth".split(),
@@ -120,6 +119,7 @@ SAME_AS: dict[str, frozenset[str]] = {
 _DIRECTIONS = [(re.compile(rf"^(?:{'|'.join(stems)})"), name) for stems, name in ((UP, "up"), (DOWN, "down"))]
 
 
+@lru_cache(maxsize=1 << 16)  # asked of every word of every claim and window
 def direction(word: str) -> str | None:
     """'up' or 'down' for a word that says which way something moved."""
     word = word.lower()

@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipeline import lexicon
-from pipeline.align import FUZZY_WORD, RELATED, SUPPORTED, Alignment, align, clauses, content_words
+from pipeline.align import FUZZY_WORD, RELATED, SUPPORTED, Alignment, align, clauses, content_stems, content_words
 from pipeline.injection import addressed_to_a_model, without_instructions
 from pipeline.lexical import numbers
 from pipeline.lexicon import stem
@@ -115,7 +116,7 @@ def novel_words(claim: str, articles) -> list[str]:
     differently: what a generated claim adds that nobody reported."""
     from rapidfuzz import fuzz, process
 
-    vocabulary = {stem(w) for a in articles for w in content_words(a.text)}
+    vocabulary = set().union(*(content_stems(a.text) for a in articles))
     novel = []
     for word in content_words(claim):
         word_stem = stem(word)
@@ -130,12 +131,10 @@ def novel_words(claim: str, articles) -> list[str]:
 def unstated_figures(claim: str, articles) -> list[str]:
     """The claim's numbers that no article states: as numbers ("Tier 2"), and as quantities with
     their scale and unit ("$10bn" where the articles say "$5 billion" and, elsewhere, "10")."""
-    from pipeline.figures import extract_figures
-
     stated = {n for a in articles for n in numbers(a.text)}
-    quantities = [(f.unit, f.value) for a in articles for f in extract_figures(a.text)]
+    quantities = [(f.unit, f.value) for a in articles for f in figures_in(a.text)]
     unstated = sorted(numbers(claim) - stated)
-    for figure in extract_figures(claim):
+    for figure in figures_in(claim):
         if not any(unit == figure.unit and abs(value - figure.value) <= FIGURE_TOLERANCE * abs(figure.value)
                    for unit, value in quantities):
             unstated.append(figure.quote.strip())
@@ -143,6 +142,14 @@ def unstated_figures(claim: str, articles) -> list[str]:
 
 
 FIGURE_TOLERANCE = 0.01  # "$5bn" states "$4.96 billion"; "$10bn" does not state "$5 billion"
+
+
+@lru_cache(maxsize=1 << 10)
+def figures_in(text: str) -> tuple:
+    """extract_figures, once per text: every claim of a story is checked against the same articles."""
+    from pipeline.figures import extract_figures
+
+    return tuple(extract_figures(text))
 
 
 def _too_short(word: str) -> bool:
@@ -231,10 +238,9 @@ def _with_figures(result: ClaimVerdict, articles) -> ClaimVerdict:
     """A figure in the claim that a source states on the same basis with another value is a
     conflict, whatever the words say; on another basis only, it is a different basis."""
     from pipeline.figure_check import compare, describe
-    from pipeline.figures import extract_figures
 
-    relations = [(compare(mine, theirs), theirs) for mine in extract_figures(result.claim)
-                 for article in articles for theirs in extract_figures(article.text)]
+    relations = [(compare(mine, theirs), theirs) for mine in figures_in(result.claim)
+                 for article in articles for theirs in figures_in(article.text)]
     conflicts = [theirs for relation, theirs in relations if relation == "conflicting"]
     if conflicts:
         result.verdict, result.supported = "conflicting", False
