@@ -423,7 +423,7 @@ def _verify_pairs(path: Path, config: Settings, judge) -> int:
     from pipeline.embed import get_embedder
     from pipeline.verify import verify_pair
 
-    embedder = get_embedder(config.embedder)
+    embedder = get_embedder(config.embedder, config)
     failed = 0
     for number, line in enumerate(path.read_text().splitlines(), start=1):
         if not line.strip():

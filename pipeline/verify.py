@@ -258,7 +258,10 @@ def verify_pair(claim: str, doc: str, embedder, judge: Judge = judge) -> ClaimVe
     from pipeline.sentences import split_sentences
 
     article = Article(id="doc", source="pairs", text=doc)
-    verdicts = [_pair_sentence(s.text, article, embedder, judge) for s in split_sentences(claim) if s.text.strip()]
+    sentences = [s.text for s in split_sentences(claim) if s.text.strip()]
+    if not sentences:
+        return ClaimVerdict(claim, "unsupported", False, 0.0, reasons=["the claim is empty"])
+    verdicts = [_pair_sentence(sentence, article, embedder, judge) for sentence in sentences]
     worst = min(verdicts, key=lambda v: (_PAIR_ORDER[v.verdict], v.score))
     reasons = [reason for v in verdicts if v.verdict == worst.verdict for reason in v.reasons]
     evidence = [e for v in verdicts for e in v.evidence] if worst.verdict == "confirmed" else worst.evidence

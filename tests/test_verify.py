@@ -80,6 +80,7 @@ def test_pairs_mode_names_and_figures_must_be_in_the_source():
     assert not verify_pair("Acme's revenue rose 12%, helped by demand in Asia.", doc, EMBEDDER).supported
     # the number is there, but not the quantity: another scale
     assert not verify_pair("Acme's revenue rose 12% to $3.4 million.", doc, EMBEDDER).supported
+    assert verify_pair("", doc, EMBEDDER).verdict == "unsupported"  # no sentence is no support, and no crash
 
 
 DOC = ("We expect net debt to fall below $25 billion by the end of the first quarter, and we are raising the "
