@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-llm eval bench bench-pipeline install clean
+.PHONY: demo test test-llm eval eval-wordnet bench bench-pipeline install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,14 @@ eval-%: $(STAMP)
 
 bench-%: $(STAMP)
 	$(BIN)/python eval/bench_$*.py
+
+# WordNet lists in place of the hand-written ones (an experiment, no floor). apt-get download
+# needs no root; dpkg -x unpacks the package into the project's cache only.
+WORDNET := .cache/wordnet/usr/share/wordnet
+eval-wordnet: $(STAMP)
+	@test -f $(WORDNET)/data.noun || (mkdir -p .cache/wordnet && cd .cache/wordnet \
+		&& apt-get download wordnet-base && dpkg -x wordnet-base_*.deb .)
+	$(BIN)/python eval/wordnet_lists.py $(WORDNET)
 
 # Every eval against the floors pinned in eval/baseline.json; fails below any of them.
 eval: eval-extraction eval-dedup eval-clustering eval-retrieval eval-verification eval-summary

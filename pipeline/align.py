@@ -89,14 +89,13 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
     claim_stems, whole_stems, sentence_stems = _keys(claim), _keys(whole_claim), _keys(sentence)
     # Direction words (rose/fell) are left to _direction_turns, which checks they move the same
     # thing: "cutting net debt" is not turned by "raising the dividend" in the same sentence.
-    flipped = sorted(f"{w}/{o}" for w in claim_stems - sentence_stems
-                     for o in lexicon.OPPOSITES.get(w, set()) & sentence_stems - whole_stems
-                     if not (lexicon.direction(w) and lexicon.direction(o)))
+    spelt = {key(w): w.lower() for w in _WORD.findall(f"{claim} {sentence}")}  # say it in words, not keys
+    flipped = [f"{spelt[w]}/{spelt[o]}" for w in sorted(claim_stems - sentence_stems)
+               for o in sorted(lexicon.OPPOSITES.get(w, set()) & sentence_stems - whole_stems)
+               if not (lexicon.direction(w) and lexicon.direction(o))]
     if flipped:
         turns.append(f"opposite words: {', '.join(flipped)}")
-    claim_meanings, sentence_meanings = _meanings(claim_stems), _meanings(sentence_stems)
-    swapped = sorted(f"{_word(m)}/{_word(o)}" for m in claim_meanings - sentence_meanings
-                     for o in lexicon.CONTRASTS[m] & sentence_meanings - _meanings(whole_stems))
+    swapped = [f"{spelt[w]}/{spelt[o]}" for w, o in _swaps(claim_stems, sentence_stems, whole_stems)]
     if swapped:
         turns.append(f"one word for another: {', '.join(swapped)}")
     if claim_numbers and sentence_numbers and not claim_numbers & sentence_numbers:
@@ -156,16 +155,30 @@ def forget_word_sets() -> None:
         cached.cache_clear()
 
 
-def _word(meaning: str) -> str:
-    return meaning.split("/")[0]
+@lru_cache(maxsize=1 << 16)
+def _meanings(word: str) -> frozenset[str]:
+    """The contrast-set meanings of a word and of the parts of a hyphenated one ("one-month" says
+    "month"). A word may have several: "yellow" is a colour, and a coward."""
+    parts = {word} | {key(part) for part in word.split("-") if part}
+    return frozenset(m for p in parts for m in lexicon.MEANINGS.get(p, ()))
 
 
-@lru_cache(maxsize=1 << 14)
-def _meanings(stems: frozenset[str]) -> frozenset[str]:
-    """The contrast-set meanings of these words and of the parts of hyphenated ones
-    ("one-month" says "month")."""
-    parts = stems | {key(part) for word in stems for part in word.split("-") if part}
-    return frozenset(lexicon.MEANING[p] for p in parts if p in lexicon.MEANING)
+def _swaps(claim_keys: frozenset[str], sentence_keys: frozenset[str],
+           whole_keys: frozenset[str]) -> list[tuple[str, str]]:
+    """Claim words the sentence replaces by a word of the same set with another meaning ("pink"
+    for "yellow"). A claim word that some sentence word means too is stated, not swapped; a sentence
+    word the whole claim also says swaps nothing."""
+    stated = {m for o in sentence_keys for m in _meanings(o)}
+    claimed = {m for w in whole_keys for m in _meanings(w)}
+    swaps: list[tuple[str, str]] = []
+    for word in sorted(claim_keys - sentence_keys):
+        mine = _meanings(word)
+        if not mine or mine & stated:
+            continue
+        rivals = set().union(*(lexicon.CONTRASTS.get(m, ()) for m in mine))
+        swaps += [(word, other) for other in sorted(sentence_keys - whole_keys)
+                  if _meanings(other) & rivals and not _meanings(other) & claimed]
+    return swaps
 
 
 def _direction_turns(claim: str, sentence: str) -> list[str]:

@@ -50,15 +50,19 @@ DOWN = ("down$", "halv", "decreas", "reduc", "lower", "cut", "fall", "fell", "fa
         "shrank", "sink", "sank", "los", "lost", "slash", "trim", "downturn", "plung", "tumbl", "slump", "weaken",
         "narrow", "slow", "below", "dip", "shed", "diminish")  # not "contract": a noun
 
-CONTRAST_SETS = [
+# Numbers and dates, closed classes: a summary that says "third quarter" for "second" changes a fact
+# the issue asks us to check, whatever the story.
+NUMBER_AND_DATE_SETS = [
     "first second third fourth fifth sixth seventh eighth ninth tenth".split(),
     "q1 q2 q3 q4 h1 h2".split(),
     "two three four five six seven eight nine ten eleven twelve dozen hundred".split(),  # not "no one"
     "thousand million billion trillion".split(),
-    "red orange yellow green blue purple pink white black brown grey gray violet gold silver".split(),
     "january february april june july august september october november december".split(),  # not may, march
     "monday tuesday wednesday thursday friday saturday sunday".split(),
     "minute hour day week month year decade century".split(),
+]
+WORD_SETS = [
+    "red orange yellow green blue purple pink white black brown grey gray violet gold silver".split(),
     "man woman boy girl men women husband wife son daughter father mother brother sister".split(),  # not pronouns:
     # "she" often stands for a name the other sentence spells out
     "founder co-founder ceo chairman chairwoman president director cfo coo cto chief executive owner".split(),
@@ -68,6 +72,7 @@ CONTRAST_SETS = [
     "gay lesbian bisexual transgender".split(),
     "sales/revenue/revenues/turnover profit/profits/earnings/income".split(),
 ]  # "a/b" are one meaning: a summary may say either
+CONTRAST_SETS = NUMBER_AND_DATE_SETS + WORD_SETS
 
 # One place, named two ways: a summary says "U.K. activists" for "British activists".
 SAME_PLACE = [
@@ -107,11 +112,19 @@ for _a, _b in ANTONYMS:
     OPPOSITES.setdefault(key(_a), set()).add(key(_b))
     OPPOSITES.setdefault(key(_b), set()).add(key(_a))
 
-# each word's key -> its meaning (synonyms share one), and the meanings it contrasts with
-MEANING: dict[str, str] = {key(word): meaning for words in CONTRAST_SETS for meaning in words
-                           for word in meaning.split("/")}
-CONTRASTS: dict[str, frozenset[str]] = {meaning: frozenset(words) - {meaning}
-                                        for words in CONTRAST_SETS for meaning in words}
+
+def contrast_sets(sets: list[list[str]]) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """Each word's key -> its meanings (synonyms share one), and each meaning -> those it contrasts with."""
+    meanings: dict[str, set[str]] = {}
+    for words in sets:
+        for meaning in words:
+            for word in meaning.split("/"):
+                meanings.setdefault(key(word), set()).add(meaning)
+    contrasts = {meaning: frozenset(words) - {meaning} for words in sets for meaning in words}
+    return {word: frozenset(m) for word, m in meanings.items()}, contrasts
+
+
+MEANINGS, CONTRASTS = contrast_sets(CONTRAST_SETS)
 
 SAME_AS: dict[str, frozenset[str]] = {
     stem(name): frozenset(stem(n) for n in names.split("/")) for names in SAME_PLACE for name in names.split("/")}

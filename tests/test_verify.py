@@ -96,7 +96,7 @@ DOC = ("We expect net debt to fall below $25 billion by the end of the first qua
         ("The company is increasing net debt below $25 billion and raising its dividend to $0.13 per share.",
          "moves the other way: increasing/fall"),
         ("The company is cutting net debt below $25 billion and raising its dividend to $0.13 per share, "
-         "excluding a share repurchase program.", "opposite words: exclud/includ"),
+         "excluding a share repurchase program.", "opposite words: excluding/including"),
         ("The company is not raising its quarterly dividend to $0.13 per share.", "one negates what the other states"),
         ("U.K. activists poured yellow paint outside the embassy.", None),
         ("U.K. activists poured pink paint outside the embassy.", "one word for another: pink/yellow"),
@@ -153,7 +153,7 @@ def test_a_word_the_claim_uses_itself_is_no_swap():
 
     sentence = "Quarterly revenue was $290 million and net income was $94.8 million."
     assert align("net income and revenue were up", sentence).turns == []
-    assert align("revenue was $94.8 million", "net income was $94.8 million").turns == ["one word for another: sales/profit"]
+    assert align("revenue was $94.8 million", "net income was $94.8 million").turns == ["one word for another: revenue/income"]
 
 
 def test_cli_claim_and_pairs(tmp_path):
