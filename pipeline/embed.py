@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -40,13 +41,27 @@ def _normalised(rows) -> np.ndarray:
     return rows / np.where(norms == 0, 1, norms)
 
 
+@contextmanager
+def _root_logger_kept():
+    """Undo what an import does to the root logger: a library that configures logging would
+    print every HTTP request of the LLM client to stderr."""
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    try:
+        yield
+    finally:
+        root.setLevel(level)
+        root.handlers[:] = handlers
+
+
 class WordLlamaEmbedder:
     name = "wordllama"
     dimensions = 256
 
     def __init__(self) -> None:
-        import wordllama
-        from wordllama import WordLlama
+        with _root_logger_kept():  # wordllama calls logging.basicConfig(level=INFO) on import
+            import wordllama
+            from wordllama import WordLlama
 
         # The plain offline load looks in the wrong folder: the weights are in the package.
         self.model = WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import subprocess
+import sys
+
 import pytest
 
 from conftest import SEED_FILES
@@ -140,3 +144,12 @@ def test_a_dead_chroma_server_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("NEWSBRIEF_CHROMA_URL", "http://127.0.0.1:9")
     result = CliRunner().invoke(app, ["search", "anything"])
     assert result.exit_code == 2 and "chroma run" in result.stderr
+
+
+def test_loading_the_embedder_leaves_logging_alone():
+    """wordllama configures the root logger at INFO when imported; ours must not inherit that, or
+    the LLM client's every request is printed. A fresh process, since the import happens once."""
+    probe = ("import logging; from pipeline.embed import get_embedder; get_embedder(); "
+             "root = logging.getLogger(); print(root.level, len(root.handlers))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == [str(logging.WARNING), "0"]
