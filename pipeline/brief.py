@@ -254,6 +254,7 @@ def write_brief(story, settings, embedder, index=None, chat_model=None) -> Brief
 
 def _llm_point(point, story, embedder, index) -> KeyPoint:
     """Quotes are looked up in their articles; one an article does not contain is dropped."""
+    from pipeline.llm import locate_quote
     from pipeline.verify import verify_generated
 
     family_of = {a.id: f.id for f in story.families for a in f.articles}
@@ -261,12 +262,13 @@ def _llm_point(point, story, embedder, index) -> KeyPoint:
     citations, problems = [], []
     for source in point.sources:
         article = articles.get(source.article_id)
-        start = article.text.find(source.quote) if article and source.quote else -1
-        if start < 0:
+        span = locate_quote(article.text, source.quote) if article else None
+        if span is None:
             problems.append(f"quote not found in article {source.article_id}: {source.quote[:60]!r}")
             continue
+        start, end = span  # the article's own text is the quote: a model copies a line break as a space
         citations.append(Citation(article_id=article.id, outlet=article.outlet, family_id=family_of[article.id],
-                                  start=start, end=start + len(source.quote), quote=source.quote))
+                                  start=start, end=end, quote=article.text[start:end]))
     verdict = verify_generated(point.text, story.families, embedder, index)
     claim = BriefClaim(text=point.text, verdict=verdict.verdict, confirming_families=len(verdict.confirming_families),
                        reasons=problems + verdict.reasons, citations=citations)

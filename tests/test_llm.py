@@ -119,6 +119,17 @@ def test_quotes_are_checked_and_hallucinated_ones_dropped(story):
     assert len(deepseek.citations) == 1 and deepseek.reasons[0].startswith("quote not found")
 
 
+def test_a_quote_whose_spacing_differs_is_kept_with_the_articles_own_text(story):
+    found, settings = story
+    words = SEED_003.text[SEED_003.text.index("had initially selected"):].split()[:6]
+    reply = {"headline": "Apple picks Alibaba", "points": [
+        {"text": "Apple had initially selected Baidu as its partner.",
+         "sources": [{"article_id": SEED_003.id, "quote": "  " + "\n ".join(words)}]}]}
+    brief = write_brief(found, settings, get_embedder(), chat_model=FakeListChatModel(responses=[json.dumps(reply)]))
+    [citation] = brief.points[0].claims[0].citations
+    assert citation.quote == " ".join(words) == SEED_003.text[citation.start:citation.end]
+
+
 def test_injected_instructions_do_not_become_a_supported_claim(story, tmp_path):
     found, settings = story
     injected = found.families[1].articles[0].model_copy(update={
