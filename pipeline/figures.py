@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from pipeline.lexicon import direction
 from pipeline.sentences import split_sentences
 
 _NUMBER = r"\d+(?:[.,]\d+)*"
@@ -27,11 +28,8 @@ SCALES = {"trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e
 CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "¥": "CNY",
               "rmb": "CNY", "cny": "CNY"}
 
-UP = r"rose|risen|rise[sn]?|rising|gain(?:ed|s|ing)?|jump(?:ed|s|ing)?|climb(?:ed|s|ing)?|up(?!\s+to\b)|increas(?:e|ed|es|ing)|boost(?:ed|ing|s)?|surg(?:e|ed|ing)|soar(?:ed|ing)?|grew|grow(?:th|ing)?|higher|advanc(?:e|ed|ing)|rall(?:y|ied)"
-# "up to 5%" is an approximator, not a rise: see _APPROXIMATOR
-DOWN = r"fell|fall(?:s|en|ing)?|sank|sink(?:s|ing)?|sunk|declin(?:e|ed|es|ing)|dropp?(?:ed|s|ing)?|decrease[sd]?|downturn|los[st]|los(?:ing|es)|lower|slump(?:ed|s)?|plung(?:e|ed|ing)|tumbl(?:e|ed|ing)|slid|slip(?:ped|s)?|down|shed|dip(?:ped|s)?"
-_UP = re.compile(rf"\b(?:{UP})\b", re.IGNORECASE)
-_DOWN = re.compile(rf"\b(?:{DOWN})\b", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z]+")
+_UP_TO = re.compile(r"up\s+to\b", re.IGNORECASE)  # "up to 5%" is an approximator, not a rise: see _APPROXIMATOR
 _APPROXIMATOR = re.compile(
     r"\b(more than|over|nearly|almost|about|around|roughly|approximately|at least|up to|less than|under|some)\s+$",
     re.IGNORECASE)
@@ -175,13 +173,12 @@ def _basis_near(clause: str, start: int, end: int) -> str | None:
 
 
 def _direction(clause: str, at: int) -> str | None:
-    """The direction word nearest the figure in its clause."""
+    """The direction word (lexicon.direction) nearest the figure in its clause."""
     nearest, distance = None, len(clause)
-    for pattern, name in ((_UP, "up"), (_DOWN, "down")):
-        for found in pattern.finditer(clause):
-            gap = abs(found.start() - at)
-            if gap < distance:
-                nearest, distance = name, gap
+    for word in _WORD.finditer(clause):
+        way = direction(word.group())
+        if way and abs(word.start() - at) < distance and not _UP_TO.match(clause, word.start()):
+            nearest, distance = way, abs(word.start() - at)
     return nearest
 
 

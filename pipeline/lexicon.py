@@ -47,7 +47,7 @@ UP = ("up$", "doubl", "tripl", "increas", "rais", "rise", "rose", "risen", "risi
       "boost", "expand", "climb", "jump", "surg", "soar", "higher", "upp", "augment", "enhanc", "escalat", "hike",
       "uptick", "improv", "strengthen", "widen", "accelerat", "rall", "advanc", "above")
 DOWN = ("down$", "halv", "decreas", "reduc", "lower", "cut", "fall", "fell", "fallen", "declin", "drop", "shrink",
-        "shrank", "sink", "sank", "los", "lost", "slash", "trim", "downturn", "plung", "tumbl", "slump", "weaken",
+        "shrank", "sink", "sank", "sunk", "lose", "losing", "loss", "lost", "slid", "slip", "slash", "trim", "downturn", "plung", "tumbl", "slump", "weaken",
         "narrow", "slow", "below", "dip", "shed", "diminish")  # not "contract": a noun
 
 # Numbers and dates, closed classes: a summary that says "third quarter" for "second" changes a fact

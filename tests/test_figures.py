@@ -124,3 +124,13 @@ def test_up_to_is_an_approximator_not_a_rise():
     assert (capped.direction, capped.approximator) == ("down", "up to")
     assert compare(capped, first("Apple said revenue could decline by as much as 5% next year.")) != "conflicting"
     assert first("Revenue rose to $5 billion last year.").direction == "up"
+
+
+@pytest.mark.parametrize("text, way", [
+    ("Acme cut its sales forecast by 5% on Tuesday.", "down"),
+    ("Shares of Los Angeles-based Acme jumped 3% by the close.", "up"),  # "Los" is no loss
+    ("Acme shares slid 2% at the close.", "down"),
+    ("Acme said its revenue could reach up to 5% more.", None),
+])
+def test_directions_come_from_the_verifiers_word_list(text, way):
+    assert first(text).direction == way
