@@ -82,6 +82,7 @@ class BriefMeta(BaseModel):
     cost_usd: float | None = None
     raw_replies: list[str] = Field(default_factory=list, description="The LLM's replies, as they came")
     note: str | None = None
+    judge: str = Field("the deterministic verifier", description="What checked the points against the sources")
 
 
 class Brief(BaseModel):
@@ -247,12 +248,35 @@ def write_brief(story, settings, embedder, index=None, chat_model=None) -> Brief
             f"the LLM ({model}) gave no usable brief after {len(run.raw_replies)} replies: {run.error}; "
             "the extractive engine wrote this one")})
         return brief
-    points = [_llm_point(p, story, embedder, index) for p in run.parsed.points]
+    judge, versions = _points_judge(chat_model, settings)
+    points = [_llm_point(p, story, embedder, index, judge) for p in run.parsed.points]
     return _assemble(story, run.parsed.headline, points, started, engine="llm", model=model,
-                     prompt_versions=PROMPT_VERSIONS, config_hash=settings.config_hash(), **usage)
+                     prompt_versions=PROMPT_VERSIONS | versions, config_hash=settings.config_hash(),
+                     judge=_judged_by(judge), **usage)
 
 
-def _llm_point(point, story, embedder, index) -> KeyPoint:
+def _points_judge(chat_model, settings):
+    """The judge of an LLM brief's points, and the prompt it adds: the LLM judge unless
+    ``llm.judge_brief`` is off."""
+    from pipeline.verify import judge
+
+    if not settings.llm.judge_brief:
+        return judge, {}
+    from pipeline.judge import PROMPT, make_llm_judge
+
+    return make_llm_judge(chat_model, settings), {"judge": PROMPT}
+
+
+def _judged_by(judge) -> str:
+    """Which judge checked the points, counting the checks the deterministic one stood in for."""
+    decided = getattr(judge, "decided", None)
+    if decided is None:
+        return "the deterministic verifier"
+    return (f"{judge.engine}: {decided['llm']} of {decided.total()} checks; the deterministic verifier "
+            f"the rest (no passage to read, or no usable reply)")
+
+
+def _llm_point(point, story, embedder, index, judge) -> KeyPoint:
     """Quotes are looked up in their articles; one an article does not contain is dropped."""
     from pipeline.llm import locate_quote
     from pipeline.verify import verify_generated
@@ -269,7 +293,7 @@ def _llm_point(point, story, embedder, index) -> KeyPoint:
         start, end = span  # the article's own text is the quote: a model copies a line break as a space
         citations.append(Citation(article_id=article.id, outlet=article.outlet, family_id=family_of[article.id],
                                   start=start, end=end, quote=article.text[start:end]))
-    verdict = verify_generated(point.text, story.families, embedder, index)
+    verdict = verify_generated(point.text, story.families, embedder, index, judge=judge)
     claim = BriefClaim(text=point.text, verdict=verdict.verdict, confirming_families=len(verdict.confirming_families),
                        reasons=problems + verdict.reasons, citations=citations)
     families = len({c.family_id for c in citations} | set(verdict.confirming_families))

@@ -83,6 +83,8 @@ class LLMSettings(BaseModel):
     max_retries: int = Field(2, ge=0, description="Retries of a failed HTTP call.")
     repair_attempts: int = Field(1, ge=0, description="Times a reply that is not valid JSON is sent back to be fixed.")
     max_article_chars: int = Field(6000, gt=0, description="Characters of each article put in the prompt.")
+    judge_brief: bool = Field(True, description="Check each point of an LLM's brief with the LLM judge (a call per "
+                              "point and source family); false, the deterministic verifier checks them.")
     usd_per_1k_input_tokens: float = Field(0.0, ge=0, description="For the cost estimate in the brief's metadata.")
     usd_per_1k_output_tokens: float = Field(0.0, ge=0, description="For the cost estimate in the brief's metadata.")
 

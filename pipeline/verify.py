@@ -197,13 +197,13 @@ def verify(claims_or_text: str | list[str], sources, embedder=None, judge: Judge
             else verify_against_sources(text, sources, embedder, families, judge) for text, why in texts]
 
 
-def verify_generated(claim: str, families, embedder, index=None) -> ClaimVerdict:
+def verify_generated(claim: str, families, embedder, index=None, judge: Judge = judge) -> ClaimVerdict:
     """A claim the brief's writer made (not taken from an article): confirmed by two families or
     more, single_source by one, unsupported by none; conflicting when a family contradicts it."""
     supporting, conflicting, used, reasons = [], [], [], []
     articles = [a for f in families for a in f.articles]
     for family in families:
-        verdict, _score, why, evidence = judge_against(claim, family.articles, embedder, index, k=5)
+        verdict, _score, why, evidence = judge_against(claim, family.articles, embedder, index, k=5, judge=judge)
         if verdict in ("confirmed", "conflicting"):
             (supporting if verdict == "confirmed" else conflicting).append(family.id)
             used += evidence

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 import httpx2
 import pytest
+from langchain_core.language_models.chat_models import SimpleChatModel
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 import prompts
@@ -144,12 +146,40 @@ def test_injected_instructions_do_not_become_a_supported_claim(story, tmp_path):
     assert brief.points[-1].claims[0].verdict == "unsupported"
 
 
+class JudgeSaysContradicted(SimpleChatModel):
+    """Writes GOOD as the brief; as the judge, answers contradicted, quoting its first passage."""
+
+    def _call(self, messages, stop=None, run_manager=None, **kwargs) -> str:
+        passage = re.search(r"<passage[^>]*>\n(.*?)\n</passage>", messages[-1].content, re.DOTALL)
+        if passage is None:
+            return json.dumps(GOOD)
+        return json.dumps({"verdict": "contradicted", "quotes": [passage.group(1)], "reason": "it says otherwise"})
+
+    @property
+    def _llm_type(self) -> str:
+        return "judge-says-contradicted"
+
+
+def test_an_llm_briefs_points_are_checked_by_the_llm_judge(story):
+    found, settings = story
+    brief = write_brief(found, settings, get_embedder(), chat_model=JudgeSaysContradicted())
+    assert brief.meta.judge.startswith("LLM judge (model ") and brief.meta.prompt_versions["judge"] == "judge.v1"
+    baidu = brief.points[0].claims[0]
+    assert baidu.verdict == "conflicting" and baidu.reasons[-1].endswith("contradicted: it says otherwise")
+    assert brief.conflicts  # the judge's conflicts reach the brief's conflicts section
+
+    settings = settings.model_copy(update={"llm": settings.llm.model_copy(update={"judge_brief": False})})
+    brief = write_brief(found, settings, get_embedder(), chat_model=JudgeSaysContradicted())
+    assert brief.meta.judge == "the deterministic verifier" and "judge" not in brief.meta.prompt_versions
+    assert brief.points[0].claims[0].verdict == "confirmed"
+
+
 def test_transport_request_carries_model_delimited_articles_and_response_format(story):
     found, settings = story
     seen = {}
 
     def handler(request):
-        seen["body"] = json.loads(request.content)
+        seen.setdefault("body", json.loads(request.content))  # the brief's request; the judge's come after
         return httpx2.Response(200, json={
             "id": "x", "object": "chat.completion", "created": 0, "model": "brief-model",
             "choices": [{"index": 0, "message": {"role": "assistant", "content": json.dumps(GOOD)}, "finish_reason": "stop"}],
