@@ -8,6 +8,7 @@ words a story is taken to have reported.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _INSTRUCTION = re.compile(
     r"\b(?:ignore|disregard|forget)\b[^.]{0,40}\b(?:instructions?|prompts?|rules)\b|\bsystem prompt\b|"
@@ -20,7 +21,11 @@ def addressed_to_a_model(text: str) -> bool:
 
 def without_instructions(article):
     """The article with its sentences addressed to a model taken out."""
+    return article.model_copy(update={"text": _reporting_only(article.text)})
+
+
+@lru_cache(maxsize=256)  # a brief asks it of every article once for each of its points
+def _reporting_only(text: str) -> str:
     from pipeline.sentences import split_sentences
 
-    kept = " ".join(s.text for s in split_sentences(article.text) if not addressed_to_a_model(s.text))
-    return article.model_copy(update={"text": kept})
+    return " ".join(s.text for s in split_sentences(text) if not addressed_to_a_model(s.text))
