@@ -39,7 +39,8 @@ def same_entity(a: str | None, b: str | None) -> bool:
 def interval(figure: Figure) -> tuple[float, float]:
     """The values a figure, as written, allows: '2%' is 1.5-2.5, 'more than 2%' is above 2."""
     value = figure.value
-    written = re.search(r"\d+(?:[.,]\d+)*", figure.quote).group(0).replace(",", "")
+    digits = re.search(r"\d+(?:[.,]\d+)*", figure.quote)  # none in "four people", "third-largest"
+    written = digits.group(0).replace(",", "") if digits else str(int(value))
     decimals = len(written.split(".")[1]) if "." in written else 0
     scale = value / float(written) if float(written) else 1.0  # "$22 billion": steps of a billion
     half_step = 0.5 * 10 ** -decimals * scale
@@ -68,7 +69,8 @@ def compare(a: Figure, b: Figure) -> str | None:
     if a.direction and b.direction and a.direction != b.direction:
         return "conflicting"
     (a_low, a_high), (b_low, b_high) = interval(a), interval(b)
-    return "confirmed" if a_low <= b_high and b_low <= a_high else "conflicting"
+    # strictly: "2%" (1.5-2.5) and "3%" (2.5-3.5) only touch, and are two figures
+    return "confirmed" if a_low < b_high and b_low < a_high else "conflicting"
 
 
 @dataclass
@@ -116,4 +118,6 @@ def describe(figure: Figure, with_basis: bool = True) -> str:
     sign = {"up": "+", "down": "-"}.get(figure.direction or "", "")
     approx = f"{figure.approximator} " if figure.approximator else ""
     basis = f" ({figure.basis})" if figure.basis and with_basis else ""
-    return f"{figure.entity or '?'} {figure.metric or ''} {approx}{sign}{figure.quote}{basis}".replace("  ", " ")
+    metric = "" if (figure.metric or "").split()[-1:] and figure.metric.split()[-1] in figure.quote.lower() \
+        else figure.metric or ""  # "Acme 200 engineers", not "Acme engineers 200 engineers"
+    return f"{figure.entity or '?'} {metric} {approx}{sign}{figure.quote}{basis}".replace("  ", " ")

@@ -30,6 +30,20 @@ CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR"
 
 _WORD = re.compile(r"[A-Za-z]+")
 _UP_TO = re.compile(r"up\s+to\b", re.IGNORECASE)  # "up to 5%" is an approximator, not a rise: see _APPROXIMATOR
+# What a count counts: a plural noun right after the number, not a span of time ("35 years" says
+# when, and is read as a basis) nor a word of a figure ("2 points", "3 million").
+_TIME = r"(?:second|minute|hour|day|week|month|quarter|year|decade|century|centurie)s"
+_THINGS = r"[a-z][a-z-]*s|people|men|women|children|staff"
+_COUNTED = re.compile(rf"\s(?!{_TIME}\b)({_THINGS})\b")
+_YEAR = re.compile(r"(?:19|20)\d\d")  # "in 2024 sales rose": a year, not 2,024 sales
+NUMBER_WORDS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), 2)}
+_COUNT_IN_WORDS = re.compile(
+    rf"\b({'|'.join(NUMBER_WORDS)})\s(?!{_TIME}\b)({_THINGS})\b", re.I)
+ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)}
+_SUPERLATIVE = r"(?:largest|biggest|smallest|highest|lowest|richest|most[-\s]\w+|best-selling)"
+_RANK = re.compile(  # "third-largest chipmaker", "No. 2 carmaker"; not "first time" nor "second quarter"
+    rf"\b(?:(?P<ordinal>{'|'.join(ORDINALS)})[-\s](?P<superlative>{_SUPERLATIVE})"
+    rf"|(?P<number>No\.\s?\d+|number\s\d+|\d+(?:st|nd|rd|th)[-\s]{_SUPERLATIVE}))\s(?P<what>[a-z][a-z-]+)")
 _APPROXIMATOR = re.compile(
     r"\b(more than|over|nearly|almost|about|around|roughly|approximately|at least|up to|less than|under|some)\s+$",
     re.IGNORECASE)
@@ -53,7 +67,7 @@ _NOT_ENTITIES = frozenset(
     For With From After Before When While If According Also Last Just Initially Ultimately Analysts Yet
     Conversely Though Although During Meanwhile Improvements Shares Stocks Revenue Sales Monday Tuesday
     Wednesday Thursday Friday Saturday Sunday January February March April May June July August September
-    October November December Q1 Q2 Q3 Q4 CEO""".split()
+    October November December Q1 Q2 Q3 Q4 CEO One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve""".split()
 )
 _METRICS = [
     (re.compile(r"\bshares?\b|\bstocks?\b|\bshare price\b", re.I), "share price"),
@@ -119,25 +133,49 @@ def _sentence_figures(text: str, start: int, end: int) -> list[Figure]:
 
 def _clause_figures(text: str, offset: int, clause: str, sentence: str, sentence_basis: str | None) -> list[Figure]:
     figures = []
-    for match in _FIGURE.finditer(clause):
-        unit = _unit(match)
-        if unit is None:
-            continue
-        value = float(match.group("number").replace(",", "")) * SCALES.get((match.group("scale") or "").lower(), 1)
-        before = clause[: match.start()]
+    for start, end, value, unit, named_metric in _quantities(clause):
+        before = clause[:start]
         approximator = _APPROXIMATOR.search(before)
-        basis = _basis_near(clause, match.start(), match.end()) or sentence_basis
-        sentence_before = sentence[: sentence.find(clause) + match.start()] if clause in sentence else before
-        metric = _metric_near(sentence_before, clause[match.end():])
+        basis = _basis_near(clause, start, end) or sentence_basis
+        sentence_before = sentence[: sentence.find(clause) + start] if clause in sentence else before
+        metric = named_metric or _metric_near(sentence_before, clause[end:])
         for entity in _entities_for(before, clause, sentence):
             figures.append(Figure(
-                entity=entity, metric=metric, value=value, unit=unit,
-                direction=_direction(clause, match.start()),
+                entity=entity, metric=metric, value=value, unit=unit, direction=_direction(clause, start),
                 approximator=approximator.group(1).lower() if approximator else None,
-                basis=basis, start=offset + match.start(), end=offset + match.end(),
-                quote=text[offset + match.start(): offset + match.end()], sentence=sentence,
+                basis=basis, start=offset + start, end=offset + end, quote=text[offset + start: offset + end],
+                sentence=sentence,
             ))
     return figures
+
+
+def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
+    """(start, end, value, unit, metric) of each figure in a clause: money, percentages and
+    points; counts of things ("200 engineers", "four people": the unit is "count", the metric
+    what is counted); ranks ("third-largest chipmaker", "No. 2 carmaker": metric "largest chipmaker")."""
+    found = []
+    for match in _FIGURE.finditer(clause):
+        value = float(match.group("number").replace(",", "")) * SCALES.get((match.group("scale") or "").lower(), 1)
+        if unit := _unit(match):
+            found.append((match.start(), match.end(), value, unit, None))
+        elif (counted := _COUNTED.match(clause, match.end("scale") if match.group("scale") else match.end("number"))) \
+                and not _YEAR.fullmatch(match.group("number")) and not _in_a_word(clause, match.start("number")):
+            found.append((match.start(), counted.end(), value, "count", counted.group(1).lower()))
+    for match in _COUNT_IN_WORDS.finditer(clause):
+        found.append((match.start(), match.end(), float(NUMBER_WORDS[match.group(1).lower()]), "count",
+                      match.group(2).lower()))
+    for match in _RANK.finditer(clause):
+        rank = match.group("ordinal") or match.group("number")
+        value = ORDINALS.get(rank.lower()) or int(re.search(r"\d+", rank).group(0))
+        superlative = match.group("superlative") or re.sub(r"^\d+(?:st|nd|rd|th)[-\s]|^\S+\s?\d+", "", rank)
+        what = " ".join(f"{superlative} {match.group('what')}".lower().split())
+        found.append((match.start(), match.end(), float(value), "rank", what))
+    return sorted(found)
+
+
+def _in_a_word(text: str, at: int) -> bool:
+    """"Q3 earnings" and "mRNA-1345 doses" count nothing: the number is part of a name."""
+    return at > 0 and (text[at - 1].isalnum() or text[at - 1] == "-")
 
 
 def _unit(match: re.Match) -> str | None:

@@ -69,6 +69,8 @@ def first(text: str):
     [
         ("Apple shares gained more than 2% at the close.", "Apple shares rose 2.3% at the close.", "confirmed"),
         ("Apple shares rose 2% at the close.", "Apple shares rose 4% at the close.", "conflicting"),
+        ("Apple shares rose 2% at the close.", "Apple shares rose 3% at the close.", "conflicting"),  # they only touch
+        ("Apple shares rose 2% at the close.", "Apple shares rose 2.5% at the close.", "confirmed"),
         ("Apple shares rose 2% at the close.", "Apple shares fell 2% at the close.", "conflicting"),
         ("Baidu fell 4.5% pre-market.", "Baidu closed down 4.7% at the close.", "different_basis"),
         ("Apple's market share rose 2% last year.", "Apple's market share rose 2 percentage points last year.",
@@ -134,3 +136,25 @@ def test_up_to_is_an_approximator_not_a_rise():
 ])
 def test_directions_come_from_the_verifiers_word_list(text, way):
     assert first(text).direction == way
+
+
+def test_counts_and_ranks_are_figures():
+    text = ("Acme, the third-largest chipmaker, hired 200 engineers in 2024 and has 3 million users. "
+            "Four people were arrested 35 years ago. In 2024 sales rose for the first time in the second quarter. "
+            "Q3 earnings and mRNA-1345 doses were not counted.")
+    found = {(f.quote, f.unit, f.value, f.metric) for f in extract_figures(text)}
+    assert found == {("third-largest chipmaker", "rank", 3.0, "largest chipmaker"),
+                     ("200 engineers", "count", 200.0, "engineers"), ("3 million users", "count", 3e6, "users"),
+                     ("Four people", "count", 4.0, "people")}  # not 35 years, the year 2024, "first time"
+
+
+@pytest.mark.parametrize("a, b, relation", [
+    ("Acme hired 200 engineers in Berlin.", "Acme hired 300 engineers in Berlin.", "conflicting"),
+    ("Acme hired 200 engineers in Berlin.", "Acme hired more than 150 engineers in Berlin.", "confirmed"),
+    ("Acme hired 200 engineers in Berlin.", "Acme opened 200 stores in Berlin.", None),
+    ("Acme is the third-largest chipmaker.", "Acme is the second-largest chipmaker.", "conflicting"),
+    ("Acme is the third-largest chipmaker.", "Acme is the 3rd-largest chipmaker.", "confirmed"),
+    ("Acme said four people were hurt.", "Acme said 4 people were hurt.", "confirmed"),
+])
+def test_counts_and_ranks_compare(a, b, relation):
+    assert compare(first(a), first(b)) == relation
