@@ -7,8 +7,9 @@ SummEdits dev with them. Nothing here was tuned on those rows beyond the variant
 - opposites: WordNet's direct antonyms ("rise/fall", "acquit/convict");
 - word sets: nouns under one hypernym are a set, each synset one meaning ("murder" and
   "manslaughter" under "homicide"), for the senses WordNet's own corpus counts (tagged senses),
-  or all senses;
-- places named two ways: a proper adjective with the place it pertains to ("Ukrainian/Ukraine").
+  each word's most frequent sense only, or all senses;
+- places named two ways: a proper adjective with the place it pertains to ("Ukrainian/Ukraine"),
+  and in a second run the places that are part of it ("London" states "U.K.").
 Numbers and dates stay in every run: they are closed classes, not learnt from the rows.
 
     make eval-wordnet          # fetches wordnet-base with apt-get download (no root needed)
@@ -50,9 +51,9 @@ def read_synsets(folder: Path) -> dict[str, dict]:
     return synsets
 
 
-def tagged_senses(folder: Path) -> set[tuple[str, str]]:
-    """(word, synset id) for the senses WordNet's tagged corpus saw: the first tagsense_cnt
-    synsets of each entry of the index.* files."""
+def senses(folder: Path, which: str) -> set[tuple[str, str]]:
+    """(word, synset id) for each word's senses that WordNet's tagged corpus saw ("tagged": the
+    first tagsense_cnt synsets of its index.* entry), or for its most frequent sense ("first")."""
     seen = set()
     for name, pos in PARTS_OF_SPEECH.items():
         for line in (folder / f"index.{name}").read_text(encoding="latin-1").splitlines():
@@ -60,8 +61,8 @@ def tagged_senses(folder: Path) -> set[tuple[str, str]]:
                 continue
             fields = line.split()
             pointer_count = int(fields[3])
-            tagged = int(fields[5 + pointer_count])
-            seen |= {(fields[0], offset + pos) for offset in fields[6 + pointer_count:][:tagged]}
+            kept = 1 if which == "first" else int(fields[5 + pointer_count])
+            seen |= {(fields[0], offset + pos) for offset in fields[6 + pointer_count:][:kept]}
     return seen
 
 
@@ -104,18 +105,36 @@ def word_sets(synsets: dict, tagged: set | None) -> tuple[dict, dict]:
     return dict(meanings), dict(contrasts)
 
 
-def places(synsets: dict) -> dict[str, frozenset[str]]:
+def places(synsets: dict, within: bool = False) -> dict[str, frozenset[str]]:
+    """A place's one-word names and the proper adjectives that pertain to it ("Ukrainian"), each
+    stated by the others; ``within``: also by the names of the places that are part of it,
+    transitively ("London" states "U.K.", as WordNet has London part of England, part of the UK)."""
     from pipeline.lexicon import stem
 
-    same: dict[str, set[str]] = defaultdict(set)
-    for synset in synsets.values():
+    def names(synset_id):
+        return {stem(w) for w in synsets[synset_id]["words"] if w[0].isupper() and "_" not in w}
+
+    parts, adjectives = defaultdict(set), defaultdict(set)
+    for synset_id, synset in synsets.items():
         for symbol, target, source, _ in synset["pointers"]:
-            adjective = synset["words"][source - 1] if source else ""
-            if symbol == "\\" and adjective[:1].isupper() and target.endswith("n"):
-                names = {stem(w) for w in [adjective, *synsets[target]["words"]] if w[0].isupper() and _plain(w)}
-                for name in names:
-                    same[name] |= names
-    return {name: frozenset(names) for name, names in same.items()}
+            if symbol == "%p" and within:
+                parts[synset_id].add(target)
+            elif symbol == "\\" and source and synset["words"][source - 1][:1].isupper() and target.endswith("n"):
+                adjectives[target].add(stem(synset["words"][source - 1]))
+    same: dict[str, set[str]] = defaultdict(set)
+    for place in set(parts) | set(adjectives):
+        stated_by = names(place) | adjectives[place] | {n for part in _all_parts(place, parts) for n in names(part)}
+        for name in names(place) | adjectives[place]:
+            same[name] |= stated_by
+    return {name: frozenset(found) for name, found in same.items()}
+
+
+def _all_parts(place: str, parts: dict, depth: int = 4) -> set[str]:
+    found, frontier = set(), {place}
+    for _ in range(depth):
+        frontier = {part for p in frontier for part in parts.get(p, ())} - found
+        found |= frontier
+    return found
 
 
 def score(lists: dict) -> str:
@@ -138,15 +157,21 @@ def main() -> int:
     folder = parser.parse_args().wordnet
     if not (folder / "data.noun").is_file():
         sys.exit(f"no WordNet in {folder}: run `make eval-wordnet`, or give the folder that holds data.noun")
-    synsets, tagged = read_synsets(folder), tagged_senses(folder)
+    synsets = read_synsets(folder)
     numbers_and_dates = word_sets({}, set())
     none = {"OPPOSITES": {}, "SAME_AS": {}, **dict(zip(("MEANINGS", "CONTRASTS"), numbers_and_dates))}
+
+    def with_sets(which):
+        return {**none, **dict(zip(("MEANINGS", "CONTRASTS"), word_sets(synsets, which and senses(folder, which))))}
+
     runs = {
         "no lists (numbers and dates only)": none,
         "WordNet opposites": {**none, "OPPOSITES": opposites(synsets)},
         "WordNet places": {**none, "SAME_AS": places(synsets)},
-        "WordNet word sets, tagged senses": {**none, **dict(zip(("MEANINGS", "CONTRASTS"), word_sets(synsets, tagged)))},
-        "WordNet word sets, all senses": {**none, **dict(zip(("MEANINGS", "CONTRASTS"), word_sets(synsets, None)))},
+        "WordNet places, and places within": {**none, "SAME_AS": places(synsets, within=True)},
+        "WordNet word sets, tagged senses": with_sets("tagged"),
+        "WordNet word sets, first senses": with_sets("first"),
+        "WordNet word sets, all senses": with_sets(None),
         "the hand lists (as shipped)": {},
     }
     for name, lists in runs.items():

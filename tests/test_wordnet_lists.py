@@ -14,7 +14,9 @@ DATA = {
              "00000001 04 n 01 homicide 0 002 ~ 00000002 n 0000 ~ 00000003 n 0000 | the killing of a human",
              "00000002 04 n 01 murder 0 001 @ 00000001 n 0000 | unlawful premeditated killing",
              "00000003 04 n 01 manslaughter 0 001 @ 00000001 n 0000 | homicide without malice",
-             "00000004 15 n 01 Ukraine 0 000 | a republic in southeastern Europe"],
+             "00000004 15 n 01 Ukraine 0 000 | a republic in southeastern Europe",
+             "00000005 15 n 02 United_Kingdom 0 UK 0 001 %p 00000006 n 0000 | a monarchy in northwestern Europe",
+             "00000006 15 n 01 London 0 001 #p 00000005 n 0000 | the capital of the United Kingdom"],
     "adj": ["00000010 00 a 01 legal 0 001 ! 00000011 a 0101 | allowed by law",
             "00000011 00 a 01 illegal 0 001 ! 00000010 a 0101 | prohibited by law",
             "00000012 01 a 01 Ukrainian 0 001 \\ 00000004 n 0101 | of or relating to Ukraine"],
@@ -36,7 +38,9 @@ def test_reads_antonyms_places_and_word_sets(wordnet):
     synsets = wordnet_lists.read_synsets(wordnet)
     assert wordnet_lists.opposites(synsets) == {key("legal"): {key("illegal")}, key("illegal"): {key("legal")}}
     assert wordnet_lists.places(synsets)["ukrainian"] == {"ukrainian", "ukraine"}
-    tagged = wordnet_lists.tagged_senses(wordnet)
+    assert "london" not in wordnet_lists.places(synsets).get("uk", ())
+    assert wordnet_lists.places(synsets, within=True)["uk"] == {"uk", "london"}  # London is in the UK
+    tagged = wordnet_lists.senses(wordnet, "tagged")
     assert tagged == {("murder", "00000002n")}  # manslaughter's sense is not in the tagged corpus
     meanings, contrasts = wordnet_lists.word_sets(synsets, None)
     assert contrasts["00000002n"] == {"00000003n"} and meanings[key("manslaughter")] == {"00000003n"}
