@@ -159,25 +159,29 @@ def forget_word_sets() -> None:
 def _meanings(word: str) -> frozenset[str]:
     """The contrast-set meanings of a word and of the parts of a hyphenated one ("one-month" says
     "month"). A word may have several: "yellow" is a colour, and a coward."""
-    parts = {word} | {key(part) for part in word.split("-") if part}
-    return frozenset(m for p in parts for m in lexicon.MEANINGS.get(p, ()))
+    return frozenset(m for part in _parts(word) for m in lexicon.MEANINGS.get(part, ()))
+
+
+def _parts(word: str) -> tuple[str, ...]:
+    return (word, *(key(part) for part in word.split("-") if part and part != word))
 
 
 def _swaps(claim_keys: frozenset[str], sentence_keys: frozenset[str],
            whole_keys: frozenset[str]) -> list[tuple[str, str]]:
     """Claim words the sentence replaces by a word of the same set with another meaning ("pink"
-    for "yellow"). A claim word that some sentence word means too is stated, not swapped; a sentence
-    word the whole claim also says swaps nothing."""
+    for "yellow", "three-month" for "six-month"). A claim word (or part) that some sentence word
+    means too is stated, not swapped; a meaning the whole claim also has is no rival."""
     stated = {m for o in sentence_keys for m in _meanings(o)}
     claimed = {m for w in whole_keys for m in _meanings(w)}
     swaps: list[tuple[str, str]] = []
     for word in sorted(claim_keys - sentence_keys):
-        mine = _meanings(word)
-        if not mine or mine & stated:
-            continue
-        rivals = set().union(*(lexicon.CONTRASTS.get(m, ()) for m in mine))
-        swaps += [(word, other) for other in sorted(sentence_keys - whole_keys)
-                  if _meanings(other) & rivals and not _meanings(other) & claimed]
+        for part in _parts(word):
+            mine = lexicon.MEANINGS.get(part, frozenset())
+            if not mine or mine & stated:
+                continue
+            rivals = set().union(*(lexicon.CONTRASTS.get(m, ()) for m in mine)) & stated - claimed
+            swaps += [(word, other) for other in sorted(sentence_keys - whole_keys)
+                      if _meanings(other) & rivals and (word, other) not in swaps]
     return swaps
 
 

@@ -202,3 +202,12 @@ def test_verify_story_checks_each_claim_against_the_other_family(story):
     verdicts = {claim.text: verdict.verdict for article_id, claim, verdict in results if article_id == own.id}
     assert verdicts["Initially, Baidu was selected as a key partner"] == "confirmed"
     assert verdicts["Baidu, however, experienced a contrasting decline of 4.5% during the same period."] == "single_source"
+
+
+@pytest.mark.parametrize("claim, sentence, swap", [
+    ("Acme signed a three-month deal.", "Acme signed a six-month deal.", "three-month/six-month"),
+    ("He was given a two-year sentence for fraud.", "He was given a three-year sentence for fraud.",
+     "two-year/three-year"),
+])
+def test_hyphenated_words_that_share_a_part_can_still_be_swapped(claim, sentence, swap):
+    assert align(claim, sentence).turns == [f"one word for another: {swap}"]
