@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from pipeline.lexicon import direction
+from pipeline import lexicon
 from pipeline.sentences import split_sentences
 
 _NUMBER = r"\d+(?:[.,]\d+)*"
@@ -141,7 +141,7 @@ def _clause_figures(text: str, offset: int, clause: str, sentence: str, sentence
         metric = named_metric or _metric_near(sentence_before, clause[end:])
         for entity in _entities_for(before, clause, sentence):
             figures.append(Figure(
-                entity=entity, metric=metric, value=value, unit=unit, direction=_direction(clause, start),
+                entity=entity, metric=metric, value=value, unit=unit, direction=_direction(clause, start, end),
                 approximator=approximator.group(1).lower() if approximator else None,
                 basis=basis, start=offset + start, end=offset + end, quote=text[offset + start: offset + end],
                 sentence=sentence,
@@ -210,13 +210,15 @@ def _basis_near(clause: str, start: int, end: int) -> str | None:
     return max(found)[1] if found else _basis(clause)
 
 
-def _direction(clause: str, at: int) -> str | None:
-    """The direction word (lexicon.direction) nearest the figure in its clause."""
+def _direction(clause: str, start: int, end: int) -> str | None:
+    """The direction word (pipeline.lexicon) nearest the figure in its clause, not inside it:
+    "200 diplomats" says nothing of a dip."""
     nearest, distance = None, len(clause)
     for word in _WORD.finditer(clause):
-        way = direction(word.group())
-        if way and abs(word.start() - at) < distance and not _UP_TO.match(clause, word.start()):
-            nearest, distance = way, abs(word.start() - at)
+        way = lexicon.direction(word.group())
+        if way and not start <= word.start() < end and abs(word.start() - start) < distance \
+                and not _UP_TO.match(clause, word.start()):
+            nearest, distance = way, abs(word.start() - start)
     return nearest
 
 

@@ -43,12 +43,16 @@ ANTONYMS = [
 ]  # not "first/last" ("since last year" says nothing against "first partner"), nor "up/down"
 # ("gave himself up" against "shot down"): they are directions, checked with what they move
 
-UP = ("up$", "doubl", "tripl", "increas", "rais", "rise", "rose", "risen", "rising", "grow", "grew", "grown", "gain",
-      "boost", "expand", "climb", "jump", "surg", "soar", "higher", "upp", "augment", "enhanc", "escalat", "hike",
+# Stems of the words that say which way a quantity moved; a word is one of them only with an
+# inflection of its own (see _INFLECTIONS): "fell" is down, "fellow" is not; "dip", not "diplomat".
+UP = ("up", "doubl", "tripl", "increas", "rais", "rise", "rose", "risen", "rising", "grow", "grew", "grown", "gain",
+      "boost", "expand", "climb", "jump", "surg", "soar", "higher", "augment", "enhanc", "escalat", "hike",
       "uptick", "improv", "strengthen", "widen", "accelerat", "rall", "advanc", "above")
-DOWN = ("down$", "halv", "decreas", "reduc", "lower", "cut", "fall", "fell", "fallen", "declin", "drop", "shrink",
-        "shrank", "sink", "sank", "sunk", "lose", "losing", "loss", "lost", "slid", "slip", "slash", "trim", "downturn", "plung", "tumbl", "slump", "weaken",
-        "narrow", "slow", "below", "dip", "shed", "diminish")  # not "contract": a noun
+DOWN = ("down", "halv", "decreas", "reduc", "lower", "cut", "fall", "fell", "fallen", "declin", "drop", "shrink",
+        "shrank", "sink", "sank", "sunk", "lose", "losing", "loss", "lost", "slid", "slip", "slash", "trim",
+        "downturn", "plung", "tumbl", "slump", "weaken", "narrow", "slow", "slowdown", "below", "dip", "shed",
+        "diminish")  # not "contract": a noun
+_INFLECTIONS = r"(?:s|es|e|ed|d|ing|n|en|th|y|ies|ied|ying|(?:at|t)?ions?|e?ments?|[ptmdg](?:ed|ing))?"
 
 # Numbers and dates, closed classes: a summary that says "third quarter" for "second" changes a fact
 # the issue asks us to check, whatever the story.
@@ -129,7 +133,7 @@ MEANINGS, CONTRASTS = contrast_sets(CONTRAST_SETS)
 SAME_AS: dict[str, frozenset[str]] = {
     stem(name): frozenset(stem(n) for n in names.split("/")) for names in SAME_PLACE for name in names.split("/")}
 
-_DIRECTIONS = [(re.compile(rf"^(?:{'|'.join(stems)})"), name) for stems, name in ((UP, "up"), (DOWN, "down"))]
+_DIRECTIONS = [(re.compile(rf"^(?:{'|'.join(stems)}){_INFLECTIONS}$"), name) for stems, name in ((UP, "up"), (DOWN, "down"))]
 
 
 @lru_cache(maxsize=1 << 16)  # asked of every word of every claim and window

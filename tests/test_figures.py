@@ -133,6 +133,9 @@ def test_up_to_is_an_approximator_not_a_rise():
     ("Shares of Los Angeles-based Acme jumped 3% by the close.", "up"),  # "Los" is no loss
     ("Acme shares slid 2% at the close.", "down"),
     ("Acme said its revenue could reach up to 5% more.", None),
+    ("Acme's fellow shareholders own 5%.", None),  # a direction word is whole: not "fell" in "fellow"
+    ("Dropbox said 5% of users left.", None),
+    ("Acme sent 200 diplomats abroad.", None),  # nor inside the figure: "dip" in "diplomats"
 ])
 def test_directions_come_from_the_verifiers_word_list(text, way):
     assert first(text).direction == way
