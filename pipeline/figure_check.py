@@ -69,8 +69,11 @@ def compare(a: Figure, b: Figure) -> str | None:
     if a.direction and b.direction and a.direction != b.direction:
         return "conflicting"
     (a_low, a_high), (b_low, b_high) = interval(a), interval(b)
-    # strictly: "2%" (1.5-2.5) and "3%" (2.5-3.5) only touch, and are two figures
-    return "confirmed" if a_low < b_high and b_low < a_high else "conflicting"
+    # Rounding's bounds are open: "2%" (1.5-2.5) and "3%" (2.5-3.5) only touch, and are two
+    # figures. An approximator's are closed: "at least 2%" and "up to 2%" both allow 2%.
+    closed = bool(a.approximator or b.approximator)
+    overlap = a_low <= b_high and b_low <= a_high if closed else a_low < b_high and b_low < a_high
+    return "confirmed" if overlap else "conflicting"
 
 
 @dataclass

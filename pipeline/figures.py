@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, replace
 
 from pipeline import lexicon
+from pipeline.lexical import STOPWORDS
+from pipeline.lexicon import key
 from pipeline.sentences import split_sentences
 
 _NUMBER = r"\d+(?:[.,]\d+)*"
@@ -34,16 +36,18 @@ _UP_TO = re.compile(r"up\s+to\b", re.IGNORECASE)  # "up to 5%" is an approximato
 # when, and is read as a basis) nor a word of a figure ("2 points", "3 million").
 _TIME = r"(?:second|minute|hour|day|week|month|quarter|year|decade|century|centurie)s"
 _THINGS = r"[a-z][a-z-]*s|people|men|women|children|staff"
-_COUNTED = re.compile(rf"\s(?!{_TIME}\b)({_THINGS})\b")
+_NOT_THINGS = r"times|thirds|fifths|quarters|halves"  # "three times higher", "two thirds of voters"
+_COUNTED = re.compile(rf"\s(?!(?:{_TIME}|{_NOT_THINGS})\b)({_THINGS})\b")
 _YEAR = re.compile(r"(?:19|20)\d\d")  # "in 2024 sales rose": a year, not 2,024 sales
 NUMBER_WORDS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), 2)}
-_COUNT_IN_WORDS = re.compile(
-    rf"\b({'|'.join(NUMBER_WORDS)})\s(?!{_TIME}\b)({_THINGS})\b", re.I)
+_COUNT_IN_WORDS = re.compile(rf"\b({'|'.join(NUMBER_WORDS)})(?=\s(?!(?:{_TIME}|{_NOT_THINGS})\b)(?:{_THINGS})\b)", re.I)
+_POINTING = re.compile(r"\b(?:the|these|those|both|all|its|their|his|her|our|your)\s+$", re.I)  # "the two companies"
+_AUXILIARIES = re.compile(r"(?:\s+(?:were|was|are|is|have|has|had|been|being))*\s+([a-z]+)\b")
 ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)}
-_SUPERLATIVE = r"(?:largest|biggest|smallest|highest|lowest|richest|most[-\s]\w+|best-selling)"
+_SUPERLATIVE = r"(?:largest|biggest|smallest|highest|lowest|richest|most[-\s][a-z]+|best-selling)"
 _RANK = re.compile(  # "third-largest chipmaker", "No. 2 carmaker"; not "first time" nor "second quarter"
-    rf"\b(?:(?P<ordinal>{'|'.join(ORDINALS)})[-\s](?P<superlative>{_SUPERLATIVE})"
-    rf"|(?P<number>No\.\s?\d+|number\s\d+|\d+(?:st|nd|rd|th)[-\s]{_SUPERLATIVE}))\s(?P<what>[a-z][a-z-]+)")
+    rf"(?<![\w-])(?:(?P<ordinal>{'|'.join(ORDINALS)})[-\s](?P<superlative>{_SUPERLATIVE})"
+    rf"|(?P<number>No\.\s?\d+|number\s\d+|\d+(?:st|nd|rd|th)[-\s]{_SUPERLATIVE}))\s(?P<what>[a-z][a-z-]+)", re.I)
 _APPROXIMATOR = re.compile(
     r"\b(more than|over|nearly|almost|about|around|roughly|approximately|at least|up to|less than|under|some)\s+$",
     re.IGNORECASE)
@@ -67,7 +71,8 @@ _NOT_ENTITIES = frozenset(
     For With From After Before When While If According Also Last Just Initially Ultimately Analysts Yet
     Conversely Though Although During Meanwhile Improvements Shares Stocks Revenue Sales Monday Tuesday
     Wednesday Thursday Friday Saturday Sunday January February March April May June July August September
-    October November December Q1 Q2 Q3 Q4 CEO One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve""".split()
+    October November December Q1 Q2 Q3 Q4 CEO One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve
+    About Around Nearly Almost Some Over More Roughly Approximately Up Less Under""".split()
 )
 _METRICS = [
     (re.compile(r"\bshares?\b|\bstocks?\b|\bshare price\b", re.I), "share price"),
@@ -141,7 +146,8 @@ def _clause_figures(text: str, offset: int, clause: str, sentence: str, sentence
         metric = named_metric or _metric_near(sentence_before, clause[end:])
         for entity in _entities_for(before, clause, sentence):
             figures.append(Figure(
-                entity=entity, metric=metric, value=value, unit=unit, direction=_direction(clause, start, end),
+                entity=entity, metric=metric, value=value, unit=unit,
+                direction=None if unit == "rank" else _direction(clause, start, end),  # a rank moves nothing
                 approximator=approximator.group(1).lower() if approximator else None,
                 basis=basis, start=offset + start, end=offset + end, quote=text[offset + start: offset + end],
                 sentence=sentence,
@@ -151,26 +157,55 @@ def _clause_figures(text: str, offset: int, clause: str, sentence: str, sentence
 
 def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
     """(start, end, value, unit, metric) of each figure in a clause: money, percentages and
-    points; counts of things ("200 engineers", "four people": the unit is "count", the metric
-    what is counted); ranks ("third-largest chipmaker", "No. 2 carmaker": metric "largest chipmaker")."""
+    points; counts of things ("200 engineers", "four people"); ranks ("third-largest chipmaker")."""
     found = []
     for match in _FIGURE.finditer(clause):
         value = float(match.group("number").replace(",", "")) * SCALES.get((match.group("scale") or "").lower(), 1)
         if unit := _unit(match):
             found.append((match.start(), match.end(), value, unit, None))
-        elif (counted := _COUNTED.match(clause, match.end("scale") if match.group("scale") else match.end("number"))) \
-                and not _YEAR.fullmatch(match.group("number")) and not _in_a_word(clause, match.start("number")):
-            found.append((match.start(), counted.end(), value, "count", counted.group(1).lower()))
+        elif count := _count(clause, match.start(), match.end("scale") if match.group("scale") else match.end("number"),
+                             match.group("number")):
+            found.append((match.start(), *count[:1], value, "count", count[1]))
     for match in _COUNT_IN_WORDS.finditer(clause):
-        found.append((match.start(), match.end(), float(NUMBER_WORDS[match.group(1).lower()]), "count",
-                      match.group(2).lower()))
+        if not _POINTING.search(clause[: match.start()]) and (count := _count(clause, match.start(), match.end(), "")):
+            found.append((match.start(), count[0], float(NUMBER_WORDS[match.group(1).lower()]), "count", count[1]))
+    return sorted(found + _ranks(clause))
+
+
+def _count(clause: str, start: int, end: int, digits: str) -> tuple[int, str] | None:
+    """(end, metric) of a count: what is counted, and what befell it when the clause says so
+    ("3 people were hurt": "people hurt", not to be compared with "2 people were killed"). Not a
+    year, nor a number inside a name ("Q3 earnings", "S&P 500 futures", "Boeing 737 planes")."""
+    counted = _COUNTED.match(clause, end)
+    if not counted or counted.group(1).lower() in STOPWORDS or _YEAR.fullmatch(digits) \
+            or (digits and (_in_a_word(clause, start) or _after_a_name(clause, start))):
+        return None
+    befell = _AUXILIARIES.match(clause, counted.end())
+    what = counted.group(1).lower()
+    if befell and befell.group(1) not in STOPWORDS and befell.group(1).endswith(("ed", "en", "t", "d")):
+        what = f"{what} {key(befell.group(1))}"
+    return counted.end(), what
+
+
+def _after_a_name(clause: str, at: int) -> bool:
+    """Whether the word before ``at`` is a name ("S&P", "Boeing"), not "About" or "The"."""
+    before = clause[:at].split()[-1:]
+    return bool(before) and (before[0][:1].isupper() and before[0] not in _NOT_ENTITIES or "&" in before[0])
+
+
+def _ranks(clause: str) -> list[tuple[int, int, float, str, str | None]]:
+    """"third-largest chipmaker" (metric "largest chipmaker"), "No. 2 carmaker": never what
+    ranks nothing ("No. 1 in sales")."""
+    found = []
     for match in _RANK.finditer(clause):
+        if match.group("what").lower() in STOPWORDS:
+            continue
         rank = match.group("ordinal") or match.group("number")
         value = ORDINALS.get(rank.lower()) or int(re.search(r"\d+", rank).group(0))
         superlative = match.group("superlative") or re.sub(r"^\d+(?:st|nd|rd|th)[-\s]|^\S+\s?\d+", "", rank)
-        what = " ".join(f"{superlative} {match.group('what')}".lower().split())
-        found.append((match.start(), match.end(), float(value), "rank", what))
-    return sorted(found)
+        found.append((match.start(), match.end(), float(value), "rank",
+                      " ".join(f"{superlative} {match.group('what')}".lower().split())))
+    return found
 
 
 def _in_a_word(text: str, at: int) -> bool:

@@ -148,7 +148,17 @@ def test_counts_and_ranks_are_figures():
     found = {(f.quote, f.unit, f.value, f.metric) for f in extract_figures(text)}
     assert found == {("third-largest chipmaker", "rank", 3.0, "largest chipmaker"),
                      ("200 engineers", "count", 200.0, "engineers"), ("3 million users", "count", 3e6, "users"),
-                     ("Four people", "count", 4.0, "people")}  # not 35 years, the year 2024, "first time"
+                     ("Four people", "count", 4.0, "people arrest")}  # not 35 years, the year 2024, "first time"
+
+
+@pytest.mark.parametrize("text", [
+    "Prices are three times higher.", "It trades at 17 times earnings.", "The two companies agreed.",
+    "Two thirds of voters agreed.", "Acme rose to 1,200 this year.", "The index closed at 4,500 as traders left.",
+    "S&P 500 futures fell.", "Boeing 737 planes were grounded.", "Acme ranked No. 1 in sales.",
+    "Acme is the twenty-first largest bank.", "The G7 leaders met.",
+])
+def test_what_is_no_count_nor_rank(text):
+    assert extract_figures(text) == []
 
 
 @pytest.mark.parametrize("a, b, relation", [
@@ -158,6 +168,9 @@ def test_counts_and_ranks_are_figures():
     ("Acme is the third-largest chipmaker.", "Acme is the second-largest chipmaker.", "conflicting"),
     ("Acme is the third-largest chipmaker.", "Acme is the 3rd-largest chipmaker.", "confirmed"),
     ("Acme said four people were hurt.", "Acme said 4 people were hurt.", "confirmed"),
+    ("Acme said 3 people were hurt.", "Acme said 2 people were killed.", None),  # two things counted
+    ("Acme, the No. 2 carmaker, cut prices.", "Acme, the No. 2 carmaker, raised prices.", "confirmed"),
+    ("Acme shares rose at least 2% at the close.", "Acme shares rose up to 2% at the close.", "confirmed"),
 ])
 def test_counts_and_ranks_compare(a, b, relation):
     assert compare(first(a), first(b)) == relation
