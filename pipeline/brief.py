@@ -77,9 +77,9 @@ class BriefMeta(BaseModel):
     prompt_versions: dict[str, str] = Field(default_factory=dict)
     config_hash: str
     seconds: float
-    input_tokens: int | None = None
-    output_tokens: int | None = None
-    cost_usd: float | None = None
+    input_tokens: int | None = Field(None, description="Of the LLM's calls: the brief's and the judge's")
+    output_tokens: int | None = Field(None, description="Of the LLM's calls: the brief's and the judge's")
+    cost_usd: float | None = Field(None, description="Estimated from the tokens and the configured prices")
     raw_replies: list[str] = Field(default_factory=list, description="The LLM's replies, as they came")
     note: str | None = None
     judge: str = Field("the deterministic verifier", description="What checked the points against the sources")
@@ -237,14 +237,10 @@ def write_brief(story, settings, embedder, index=None, chat_model=None) -> Brief
     chat_model = chat_model or cached_chat_model(settings)
     articles = [a for f in story.families for a in f.articles]
     run = run_llm(chat_model, brief_messages(story.title or "", articles, settings), settings)
-    cost = (run.input_tokens * settings.llm.usd_per_1k_input_tokens
-            + run.output_tokens * settings.llm.usd_per_1k_output_tokens) / 1000
-    usage = {"input_tokens": run.input_tokens, "output_tokens": run.output_tokens, "cost_usd": round(cost, 6),
-             "raw_replies": run.raw_replies}
     model = model_name(chat_model)
     if run.parsed is None:
         brief = extractive_brief(story, embedder, settings.config_hash(), index)
-        brief.meta = brief.meta.model_copy(update=usage | {"note": (
+        brief.meta = brief.meta.model_copy(update=_usage(settings, run) | {"note": (
             f"the LLM ({model}) gave no usable brief after {len(run.raw_replies)} replies: {run.error}; "
             "the extractive engine wrote this one")})
         return brief
@@ -252,7 +248,17 @@ def write_brief(story, settings, embedder, index=None, chat_model=None) -> Brief
     points = [_llm_point(p, story, embedder, index, judge) for p in run.parsed.points]
     return _assemble(story, run.parsed.headline, points, started, engine="llm", model=model,
                      prompt_versions=PROMPT_VERSIONS | versions, config_hash=settings.config_hash(),
-                     judge=_judged_by(judge), **usage)
+                     judge=_judged_by(judge), **_usage(settings, run, judge))
+
+
+def _usage(settings, run, judge=None) -> dict:
+    """Tokens and estimated cost of the brief's call and of the judge's calls on its points."""
+    input_tokens = run.input_tokens + getattr(judge, "input_tokens", 0)
+    output_tokens = run.output_tokens + getattr(judge, "output_tokens", 0)
+    cost = (input_tokens * settings.llm.usd_per_1k_input_tokens
+            + output_tokens * settings.llm.usd_per_1k_output_tokens) / 1000
+    return {"input_tokens": input_tokens, "output_tokens": output_tokens, "cost_usd": round(cost, 6),
+            "raw_replies": run.raw_replies}
 
 
 def _points_judge(chat_model, settings):

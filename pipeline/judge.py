@@ -61,6 +61,7 @@ class LLMJudge:
         self.quotes: Counter[str] = Counter()   # "found", "hallucinated" or "too short"
         self.failures: list[str] = []           # why the model gave no usable reply
         self.failed_calls = 0                   # in a row, with no reply at all
+        self.input_tokens = self.output_tokens = 0  # of every call, for a cost estimate
 
     def __call__(self, claim: str, evidence: list[Evidence]) -> Judgement:
         if not evidence:  # nothing to read: no call, and no LLM claimed to have judged
@@ -70,6 +71,8 @@ class LLMJudge:
             return self._fallback(claim, evidence, f"not asked after {self.failed_calls} failed calls in a row")
         passages = outermost(evidence)
         run = run_llm(self.chat_model, judge_messages(claim, passages), self.settings, LLMJudgement)
+        self.input_tokens += run.input_tokens
+        self.output_tokens += run.output_tokens
         self.failed_calls = 0 if run.raw_replies else self.failed_calls + 1
         if run.parsed is None:
             return self._fallback(claim, evidence, run.error)
