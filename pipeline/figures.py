@@ -43,6 +43,7 @@ NUMBER_WORDS = {w: n for n, w in enumerate("two three four five six seven eight 
 _COUNT_IN_WORDS = re.compile(rf"\b({'|'.join(NUMBER_WORDS)})(?=\s(?!(?:{_TIME}|{_NOT_THINGS})\b)(?:{_THINGS})\b)", re.I)
 _POINTING = re.compile(r"\b(?:the|these|those|both|all|its|their|his|her|our|your)\s+$", re.I)  # "the two companies"
 _AUXILIARIES = re.compile(r"(?:\s+(?:were|was|are|is|have|has|had|been|being))*\s+([a-z]+)\b")
+_POSSESSIVE_END = re.compile(r"\b[A-Z][\w&.-]*['’]s\s+$")
 ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)}
 _SUPERLATIVE = r"(?:largest|biggest|smallest|highest|lowest|richest|most[-\s][a-z]+|best-selling)"
 _RANK = re.compile(  # "third-largest chipmaker", "No. 2 carmaker"; not "first time" nor "second quarter"
@@ -144,7 +145,7 @@ def _clause_figures(text: str, offset: int, clause: str, sentence: str, sentence
         basis = _basis_near(clause, start, end) or sentence_basis
         sentence_before = sentence[: sentence.find(clause) + start] if clause in sentence else before
         metric = named_metric or _metric_near(sentence_before, clause[end:])
-        for entity in _entities_for(before, clause, sentence):
+        for entity in (_ranked(before) if unit == "rank" else None) or _entities_for(before, clause, sentence):
             figures.append(Figure(
                 entity=entity, metric=metric, value=value, unit=unit,
                 direction=None if unit == "rank" else _direction(clause, start, end),  # a rank moves nothing
@@ -170,6 +171,12 @@ def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
         if not _POINTING.search(clause[: match.start()]) and (count := _count(clause, match.start(), match.end(), "")):
             found.append((match.start(), count[0], float(NUMBER_WORDS[match.group(1).lower()]), "count", count[1]))
     return sorted(found + _ranks(clause))
+
+
+def _ranked(before: str) -> list[str] | None:
+    """What a rank after a possessive ranks: "China is Apple's second-largest market" ranks China."""
+    names = _names(before)
+    return [names[-2]] if _POSSESSIVE_END.search(before) and len(names) >= 2 else None
 
 
 def _count(clause: str, start: int, end: int, digits: str) -> tuple[int, str] | None:

@@ -174,3 +174,8 @@ def test_what_is_no_count_nor_rank(text):
 ])
 def test_counts_and_ranks_compare(a, b, relation):
     assert compare(first(a), first(b)) == relation
+
+
+def test_a_rank_after_a_possessive_ranks_the_subject():
+    [rank] = extract_figures("China is Apple's second-largest market.")
+    assert (rank.entity, rank.value, rank.metric) == ("China", 2.0, "largest market")
