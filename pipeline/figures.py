@@ -43,6 +43,8 @@ NUMBER_WORDS = {w: n for n, w in enumerate("two three four five six seven eight 
 _COUNT_IN_WORDS = re.compile(rf"\b({'|'.join(NUMBER_WORDS)})(?=\s(?!(?:{_TIME}|{_NOT_THINGS})\b)(?:{_THINGS})\b)", re.I)
 _POINTING = re.compile(r"\b(?:the|these|those|both|all|its|their|his|her|our|your)\s+$", re.I)  # "the two companies"
 _AUXILIARIES = re.compile(r"(?:\s+(?:were|was|are|is|have|has|had|been|being))*\s+([a-z]+)\b")
+# A figure in a trailing participle phrase belongs to the sentence's subject, not the name just before
+_PARTICIPLE = re.compile(r",\s+(?:comprising|accounting for|making up|representing)\s+(?:about\s+|nearly\s+|some\s+)?$")
 _POSSESSIVE_END = re.compile(r"\b[A-Z][\w&.-]*['’]s\s+$")
 ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)}
 _SUPERLATIVE = r"(?:largest|biggest|smallest|highest|lowest|richest|most[-\s][a-z]+|best-selling)"
@@ -283,6 +285,8 @@ def _entities_for(before: str, clause: str, sentence: str) -> list[str | None]:
     pair = re.search(r"\b(?:both\s+)?([A-Z][\w’']+)\s+and\s+([A-Z][\w’']+),?\s+(?:which|that|who)\b", before)
     if pair and pair.group(1) in names and pair.group(2) in names:
         return [pair.group(1), pair.group(2)]
+    if _PARTICIPLE.search(before):  # "China is Apple's market outside the US, comprising 15%": China's
+        return [names[0]]
     return [names[-1]]
 
 

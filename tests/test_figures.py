@@ -179,3 +179,11 @@ def test_counts_and_ranks_compare(a, b, relation):
 def test_a_rank_after_a_possessive_ranks_the_subject():
     [rank] = extract_figures("China is Apple's second-largest market.")
     assert (rank.entity, rank.value, rank.metric) == ("China", 2.0, "largest market")
+
+
+@pytest.mark.parametrize("text, entity", [
+    ("China is Apple's second-largest market outside the United States, comprising 15% of sales.", "China"),
+    ("Apple's iPhone sales rose 5% in China, accounting for 50% of revenue.", "Apple"),
+])
+def test_a_figure_in_a_trailing_participle_belongs_to_the_subject(text, entity):
+    assert extract_figures(text)[-1].entity == entity
