@@ -25,7 +25,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import evalgate  # noqa: F401  puts the checkout on sys.path
-from verification import FILES, balanced_accuracy, leave_one_doc_out, lexicon_with, read_rows, verified
+from verification import ablations, scored_with
 
 PARTS_OF_SPEECH = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
 
@@ -140,15 +140,9 @@ def _all_parts(place: str, parts: dict, depth: int = 4) -> set[str]:
 def score(lists: dict) -> str:
     from pipeline.embed import get_embedder
 
-    embedder, figures = get_embedder(), []
-    with lexicon_with(**lists):
-        for path in FILES:
-            rows = read_rows(path)
-            results = verified(rows, embedder)
-            labels = [r["label"] for r in rows]
-            figures.append(f"{balanced_accuracy(labels, [v.supported for v in results]):.4f} (threshold cross-validated "
-                           f"{leave_one_doc_out(rows, [v.score for v in results], [v.verdict for v in results]):.4f})")
-    return f"news {figures[0]}  ectsum {figures[1]}"
+    (news, news_cv), (ectsum, ectsum_cv) = scored_with(lists, get_embedder())
+    return (f"news {news:.4f} (threshold cross-validated {news_cv:.4f})  "
+            f"ectsum {ectsum:.4f} (threshold cross-validated {ectsum_cv:.4f})")
 
 
 def main() -> int:
@@ -158,8 +152,7 @@ def main() -> int:
     if not (folder / "data.noun").is_file():
         sys.exit(f"no WordNet in {folder}: run `make eval-wordnet`, or give the folder that holds data.noun")
     synsets = read_synsets(folder)
-    numbers_and_dates = word_sets({}, set())
-    none = {"OPPOSITES": {}, "SAME_AS": {}, **dict(zip(("MEANINGS", "CONTRASTS"), numbers_and_dates))}
+    none = ablations()["all three lists above"]  # numbers and dates only
 
     def with_sets(which):
         return {**none, **dict(zip(("MEANINGS", "CONTRASTS"), word_sets(synsets, which and senses(folder, which))))}

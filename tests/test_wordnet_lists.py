@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+import wordnet_lists  # eval/ is on pytest's path (pyproject.toml)
 from pipeline.align import align
 from pipeline.lexicon import key
-
-wordnet_lists = pytest.importorskip("wordnet_lists")
+from verification import lexicon_with
 
 DATA = {
     "noun": ["  1 This software and database is being provided (licence lines start with two spaces)",
@@ -50,7 +50,7 @@ def test_reads_antonyms_places_and_word_sets(wordnet):
 def test_word_sets_drive_the_verifier(wordnet):
     meanings, contrasts = wordnet_lists.word_sets(wordnet_lists.read_synsets(wordnet), None)
     claim, sentence = "He pleaded guilty to murder in 1988.", "He pleaded guilty to manslaughter in 1988."
-    with wordnet_lists.lexicon_with(MEANINGS=meanings, CONTRASTS=contrasts):
+    with lexicon_with(MEANINGS=meanings, CONTRASTS=contrasts):
         assert align(claim, sentence).turns == ["one word for another: murder/manslaughter"]
-    with wordnet_lists.lexicon_with(MEANINGS={}, CONTRASTS={}):
+    with lexicon_with(MEANINGS={}, CONTRASTS={}):
         assert align(claim, sentence).turns == []
