@@ -89,15 +89,15 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
     claim_stems, whole_stems, sentence_stems = _keys(claim), _keys(whole_claim), _keys(sentence)
     # Direction words (rose/fell) are left to _direction_turns, which checks they move the same
     # thing: "cutting net debt" is not turned by "raising the dividend" in the same sentence.
-    spelt = {key(w): w.lower() for w in _WORD.findall(f"{claim} {sentence}")}  # say it in words, not keys
-    flipped = [f"{spelt[w]}/{spelt[o]}" for w in sorted(claim_stems - sentence_stems)
+    flipped = [(w, o) for w in sorted(claim_stems - sentence_stems)
                for o in sorted(lexicon.OPPOSITES.get(w, set()) & sentence_stems - whole_stems)
                if not (lexicon.direction(w) and lexicon.direction(o))]
-    if flipped:
-        turns.append(f"opposite words: {', '.join(flipped)}")
-    swapped = [f"{spelt[w]}/{spelt[o]}" for w, o in _swaps(claim_stems, sentence_stems, whole_stems)]
-    if swapped:
-        turns.append(f"one word for another: {', '.join(swapped)}")
+    swapped = _swaps(claim_stems, sentence_stems, whole_stems)
+    if flipped or swapped:  # said in words, not keys: "revenue/income", not "revenu/incom"
+        spelt = {key(w): w.lower() for w in _WORD.findall(f"{claim} {sentence}")}
+        for name, pairs in (("opposite words", flipped), ("one word for another", swapped)):
+            if pairs:
+                turns.append(f"{name}: {', '.join(f'{spelt[w]}/{spelt[o]}' for w, o in pairs)}")
     if claim_numbers and sentence_numbers and not claim_numbers & sentence_numbers:
         turns.append(f"other figures: {', '.join(sorted(claim_numbers))} against {', '.join(sorted(sentence_numbers))}")
     return turns + _direction_turns(claim, sentence)
