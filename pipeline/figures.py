@@ -48,9 +48,9 @@ _PARTICIPLE = re.compile(r",\s+(?:comprising|accounting for|making up|representi
 _POSSESSIVE_END = re.compile(r"\b[A-Z][\w&.-]*['’]s\s+$")
 ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)}
 _SUPERLATIVE = r"(?:largest|biggest|smallest|highest|lowest|richest|most[-\s][a-z]+|best-selling)"
-_RANK = re.compile(  # "third-largest chipmaker", "No. 2 carmaker"; not "first time" nor "second quarter"
-    rf"(?<![\w-])(?:(?P<ordinal>{'|'.join(ORDINALS)})[-\s](?P<superlative>{_SUPERLATIVE})"
-    rf"|(?P<number>No\.\s?\d+|number\s\d+|\d+(?:st|nd|rd|th)[-\s]{_SUPERLATIVE}))\s(?P<what>[a-z][a-z-]+)", re.I)
+_RANK = re.compile(  # "third-largest chipmaker", "2nd-largest bank", "No. 2 carmaker"; not "first time"
+    rf"(?<![\w-])(?:(?P<ordinal>{'|'.join(ORDINALS)}|\d+(?:st|nd|rd|th))[-\s](?P<superlative>{_SUPERLATIVE})"
+    rf"|(?P<number>No\.\s?\d+|number\s\d+))\s(?P<what>[a-z][a-z-]+)", re.I)
 _APPROXIMATOR = re.compile(
     r"\b(more than|over|nearly|almost|about|around|roughly|approximately|at least|up to|less than|under|some)\s+$",
     re.IGNORECASE)
@@ -168,7 +168,7 @@ def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
             found.append((match.start(), match.end(), value, unit, None))
         elif count := _count(clause, match.start(), match.end("scale") if match.group("scale") else match.end("number"),
                              match.group("number")):
-            found.append((match.start(), *count[:1], value, "count", count[1]))
+            found.append((match.start(), count[0], value, "count", count[1]))
     for match in _COUNT_IN_WORDS.finditer(clause):
         if not _POINTING.search(clause[: match.start()]) and (count := _count(clause, match.start(), match.end(), "")):
             found.append((match.start(), count[0], float(NUMBER_WORDS[match.group(1).lower()]), "count", count[1]))
@@ -211,9 +211,8 @@ def _ranks(clause: str) -> list[tuple[int, int, float, str, str | None]]:
             continue
         rank = match.group("ordinal") or match.group("number")
         value = ORDINALS.get(rank.lower()) or int(re.search(r"\d+", rank).group(0))
-        superlative = match.group("superlative") or re.sub(r"^\d+(?:st|nd|rd|th)[-\s]|^\S+\s?\d+", "", rank)
-        found.append((match.start(), match.end(), float(value), "rank",
-                      " ".join(f"{superlative} {match.group('what')}".lower().split())))
+        what = f"{match.group('superlative') or ''} {match.group('what')}"
+        found.append((match.start(), match.end(), float(value), "rank", " ".join(what.lower().split())))
     return found
 
 
