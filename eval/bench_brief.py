@@ -27,10 +27,11 @@ ROUNDS = 3
 
 
 def warm_seconds() -> float:
-    from pipeline.brief import write_brief
-    from pipeline.embed import get_embedder
-    from pipeline.grouping import group_pending, index_pending, load_story
-    from pipeline.index import VectorIndex
+    from pipeline.brief.compose import write_brief
+    from pipeline.index.embed import get_embedder
+    from pipeline.grouping import group_pending, load_story
+    from pipeline.index import index_pending
+    from pipeline.index.chroma import VectorIndex
     from pipeline.settings import Settings
     from store.articles import ArticleStore
     from store.groups import GroupStore

@@ -27,10 +27,10 @@ QUERIES = 200
 
 
 def load_articles():
-    from pipeline.extract import extract_html
-    from pipeline.ingest import article_id
+    from pipeline.ingest.extract import extract_html
+    from pipeline.ingest.batch import article_id
     from pipeline.models import Article
-    from pipeline.sources import decode
+    from pipeline.ingest.sources import decode
 
     data = HERE / "data" / "extraction"
     truth = json.loads((data / "ground-truth.json").read_text())
@@ -44,8 +44,8 @@ def load_articles():
 
 
 def bench(embedder_name: str, articles, queries: list[str]) -> dict:
-    from pipeline.embed import get_embedder
-    from pipeline.index import VectorIndex
+    from pipeline.index.embed import get_embedder
+    from pipeline.index.chroma import VectorIndex
     from pipeline.settings import Settings
 
     embedder = get_embedder(embedder_name)
@@ -70,7 +70,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    from pipeline.sentences import split_sentences
+    from pipeline.text.sentences import split_sentences
 
     articles = load_articles()
     sentences = [s.text for a in articles for s in split_sentences(a.text) if len(s.text) > 40]

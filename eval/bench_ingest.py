@@ -45,7 +45,7 @@ def time_trafilatura(pages: list[Path]) -> float:
 
 
 def time_ingest(folder: Path, scratch: Path, workers: int) -> tuple[float, int]:
-    from pipeline.ingest import ingest
+    from pipeline.ingest.batch import ingest
     from pipeline.settings import Settings
     from store.articles import ArticleStore
 

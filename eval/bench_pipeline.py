@@ -73,10 +73,11 @@ def synthetic_jsonl(path: Path, n: int, copies: float = 0.3, seed: int = 3) -> P
 
 
 def run_newsbrief(source: Path, data_dir: Path) -> dict:
-    from pipeline.embed import get_embedder
-    from pipeline.grouping import group_pending, index_pending
-    from pipeline.index import VectorIndex
-    from pipeline.ingest import ingest
+    from pipeline.index.embed import get_embedder
+    from pipeline.grouping import group_pending
+    from pipeline.index import index_pending
+    from pipeline.index.chroma import VectorIndex
+    from pipeline.ingest.batch import ingest
     from pipeline.settings import Settings
     from store.articles import ArticleStore
 
@@ -100,7 +101,7 @@ def run_langchain(source: Path, data_dir: Path) -> dict:
     from langchain_core.embeddings import Embeddings
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from pipeline.embed import get_embedder
+    from pipeline.index.embed import get_embedder
 
     class WordLlama(Embeddings):  # the same embedder as newsbrief's
         def __init__(self):

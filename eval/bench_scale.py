@@ -43,9 +43,9 @@ def peak_rss_mb() -> float:
 
 
 def run_one(n: int) -> dict:
-    from pipeline.dedup import Deduper
-    from pipeline.embed import get_embedder
-    from pipeline.stories import StoryClusterer, StoryInput
+    from pipeline.grouping.dedup import Deduper
+    from pipeline.index.embed import get_embedder
+    from pipeline.grouping.stories import StoryClusterer, StoryInput
 
     docs = synthetic(n)
     texts = dict(docs)

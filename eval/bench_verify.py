@@ -24,8 +24,8 @@ ARTICLES = 10
 
 
 def story_articles():
-    from pipeline.clean import clean_text
-    from pipeline.ingest import article_id
+    from pipeline.ingest.clean import clean_text
+    from pipeline.ingest.batch import article_id
     from pipeline.models import Article
 
     rows = [json.loads(line) for line in ECB.read_text().splitlines()]
@@ -41,10 +41,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    from pipeline.embed import get_embedder
-    from pipeline.index import VectorIndex
+    from pipeline.index.embed import get_embedder
+    from pipeline.index.chroma import VectorIndex
     from pipeline.settings import Settings
-    from pipeline.verify import families_of, verify_story
+    from pipeline.verify.verifier import families_of, verify_story
 
     story, articles = story_articles()
     embedder = get_embedder()

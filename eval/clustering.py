@@ -26,8 +26,8 @@ THRESHOLDS = np.round(np.arange(0.05, 0.8, 0.025), 3)
 
 
 def load():
-    from pipeline.clean import clean_text
-    from pipeline.stories import StoryInput
+    from pipeline.ingest.clean import clean_text
+    from pipeline.grouping.stories import StoryInput
 
     rows = [json.loads(line) for line in ECB.read_text().splitlines()]
     inputs = []
@@ -76,8 +76,8 @@ def cross_validated(cluster, rows, truth, folds: int = 5) -> dict:
 
 
 def run() -> dict:
-    from pipeline.embed import get_embedder
-    from pipeline.stories import StoryClusterer
+    from pipeline.index.embed import get_embedder
+    from pipeline.grouping.stories import StoryClusterer
 
     rows, inputs = load()
     truth = [r["story"] for r in rows]
@@ -114,7 +114,7 @@ def cached(embed):
 
 
 def incremental(inputs, embed, batches: int = 5) -> list[str]:
-    from pipeline.stories import StoryClusterer
+    from pipeline.grouping.stories import StoryClusterer
 
     order = list(inputs)
     random.Random(1).shuffle(order)

@@ -29,8 +29,8 @@ def precision_recall(predicted: set, truth: set) -> tuple[float, float]:
 
 
 def run() -> dict:
-    from pipeline.clean import clean_text
-    from pipeline.dedup import Deduper
+    from pipeline.ingest.clean import clean_text
+    from pipeline.grouping.dedup import Deduper
 
     docs = build(load_originals())
     deduper = Deduper()

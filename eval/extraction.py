@@ -69,8 +69,8 @@ def run(data: Path, plain: bool = False) -> dict:
     or, with ``plain``, trafilatura.extract() with its defaults, for reference."""
     import trafilatura
 
-    from pipeline.extract import extract_html
-    from pipeline.sources import decode
+    from pipeline.ingest.extract import extract_html
+    from pipeline.ingest.sources import decode
 
     pages = load_pages(data)
     started = time.perf_counter()

@@ -25,7 +25,7 @@ FILES = [HERE / "data" / "verification" / f"summedits_{name}_dev.jsonl" for name
 
 
 def load(path: Path):
-    from pipeline.ingest import article_id
+    from pipeline.ingest.batch import article_id
     from pipeline.models import Article
 
     rows = [json.loads(line) for line in path.read_text().splitlines()]
@@ -35,8 +35,8 @@ def load(path: Path):
 
 
 def gold_sentence(claim: str, article):
-    from pipeline.lexical import terms
-    from pipeline.sentences import split_sentences
+    from pipeline.text.lexical import terms
+    from pipeline.text.sentences import split_sentences
 
     wanted = set(terms(claim))
     return max(split_sentences(article.text), key=lambda s: len(wanted & set(terms(s.text))))
@@ -48,7 +48,7 @@ def contains(span, sentence) -> bool:
 
 def chunk_ranks(index, claims, hybrid: bool) -> list[int]:
     """1-based rank of the first chunk holding the gold sentence (0 when absent)."""
-    from pipeline.retrieve import fuse
+    from pipeline.index.retrieve import fuse
 
     ranks = []
     for claim, article in claims:
@@ -62,7 +62,7 @@ def chunk_ranks(index, claims, hybrid: bool) -> list[int]:
 
 
 def sentence_ranks(index, claims) -> list[int]:
-    from pipeline.retrieve import evidence_for
+    from pipeline.index.retrieve import evidence_for
 
     ranks = []
     for claim, article in claims:
@@ -86,8 +86,8 @@ def available_embedders() -> list[str]:
 
 
 def run() -> dict:
-    from pipeline.embed import get_embedder
-    from pipeline.index import VectorIndex, open_client
+    from pipeline.index.embed import get_embedder
+    from pipeline.index.chroma import VectorIndex, open_client
     from pipeline.settings import Settings
 
     results = {}

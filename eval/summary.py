@@ -21,8 +21,8 @@ from syndication import ECB
 
 
 def stories():
-    from pipeline.clean import clean_text
-    from pipeline.ingest import article_id
+    from pipeline.ingest.clean import clean_text
+    from pipeline.ingest.batch import article_id
     from pipeline.models import Article
 
     grouped = defaultdict(list)
@@ -36,11 +36,11 @@ def stories():
 
 
 def run() -> dict:
-    from pipeline.brief import extractive_brief
-    from pipeline.embed import get_embedder
+    from pipeline.brief.compose import extractive_brief
+    from pipeline.index.embed import get_embedder
     from pipeline.grouping import Story
-    from pipeline.sentences import split_sentences
-    from pipeline.verify import families_of, verify_generated
+    from pipeline.text.sentences import split_sentences
+    from pipeline.verify.verifier import families_of, verify_generated
 
     embedder = get_embedder()
     ours, lead, words, coverage = [], [], [], []

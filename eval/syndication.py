@@ -42,7 +42,7 @@ def load_originals(path: Path = ECB, min_lines: int = 5, min_chars: int = 600) -
     duplicates, not negatives, so of any two articles that share even 30% of their lines
     (rapidfuzz ratio >= 85, half the detector's 60%), only the first is kept.
     """
-    from pipeline.dedup import line_coverage
+    from pipeline.grouping.dedup import line_coverage
 
     rows = [json.loads(line) for line in path.read_text().splitlines()]
     long_enough = [r for r in rows if len(r["text"].splitlines()) >= min_lines and len(r["text"]) >= min_chars]

@@ -7,7 +7,7 @@ verifier says ``supported`` only for ``confirmed``. Two figures are reported per
   the 4th), to show what tuning could add without tuning on the rows it reports.
 The confusion is broken down by edit type, which the data gives.
 
-The word lists of pipeline/lexicon.py were extended while reading this eval's errors, so the
+The word lists of pipeline/text/lexicon.py were extended while reading this eval's errors, so the
 first figure is optimistic by what they learnt from these rows. Two checks on that:
 - "word lists held out by document": each document's rows are scored with only the list entries
   that some *other* document (of either file) uses, as if the lists had been written without
@@ -53,13 +53,13 @@ def read_rows(path) -> list[dict]:
 
 
 def verified(rows: list[dict], embedder) -> list:
-    from pipeline.verify import verify_pair
+    from pipeline.verify.verifier import verify_pair
 
     return [verify_pair(r["claim"], r["doc"], embedder) for r in rows]
 
 
 def run_file(path) -> dict:
-    from pipeline.embed import get_embedder
+    from pipeline.index.embed import get_embedder
 
     embedder = get_embedder()
     rows = read_rows(path)
@@ -82,9 +82,10 @@ def run_file(path) -> dict:
 
 @contextmanager
 def lexicon_with(**lists):
-    """pipeline.lexicon with some of its word lists replaced, and the verifier's caches of what it
+    """pipeline.text.lexicon with some of its word lists replaced, and the verifier's caches of what it
     made of them emptied on the way in and out."""
-    from pipeline import align, lexicon
+    from pipeline.verify import align
+    from pipeline.text import lexicon
 
     kept = {name: getattr(lexicon, name) for name in lists}
     for name, value in lists.items():
@@ -101,8 +102,9 @@ def lexicon_with(**lists):
 def held_out_lists(rows: list[dict], embedder) -> float:
     """Balanced accuracy on ``rows`` with each document scored by the list entries that the
     other documents of both files use (see the module's doc)."""
-    from pipeline import align, lexicon
-    from pipeline.lexicon import key, stem
+    from pipeline.verify import align
+    from pipeline.text import lexicon
+    from pipeline.text.lexicon import key, stem
 
     def words(text):  # in both spellings the lists use, with the parts of hyphenated words
         parts = [part for word in align._WORD.findall(text) for part in [word, *word.split("-")] if part]
@@ -127,9 +129,9 @@ def held_out_lists(rows: list[dict], embedder) -> float:
 
 
 def ablations() -> dict[str, dict]:
-    """Each word list of pipeline.lexicon, and what emptying it means. Numbers and dates stay in
+    """Each word list of pipeline.text.lexicon, and what emptying it means. Numbers and dates stay in
     the contrast sets: they are closed classes, not learnt from these rows."""
-    from pipeline.lexicon import NUMBER_AND_DATE_SETS, contrast_sets
+    from pipeline.text.lexicon import NUMBER_AND_DATE_SETS, contrast_sets
 
     numbers_and_dates = dict(zip(("MEANINGS", "CONTRASTS"), contrast_sets(NUMBER_AND_DATE_SETS)))
     return {
@@ -143,7 +145,7 @@ def ablations() -> dict[str, dict]:
 
 def scored_with(lists: dict, embedder) -> list[tuple[float, float]]:
     """(balanced accuracy, the same with a threshold cross-validated by document) for each file,
-    with some of pipeline.lexicon's lists replaced by ``lists``."""
+    with some of pipeline.text.lexicon's lists replaced by ``lists``."""
     scored = []
     with lexicon_with(**lists):
         for rows in map(read_rows, FILES):
@@ -155,7 +157,7 @@ def scored_with(lists: dict, embedder) -> list[tuple[float, float]]:
 
 def ablate() -> None:
     """Balanced accuracy with each word list emptied in turn."""
-    from pipeline.embed import get_embedder
+    from pipeline.index.embed import get_embedder
 
     embedder = get_embedder()
     for name, emptied in ablations().items():

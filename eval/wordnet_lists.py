@@ -1,6 +1,6 @@
 """Would an independent thesaurus do the job of the hand-written word lists?
 
-The opposites, word sets and place names of pipeline/lexicon.py were extended while reading the
+The opposites, word sets and place names of pipeline/text/lexicon.py were extended while reading the
 SummEdits errors, so their share of the verification figure is optimistic. This experiment puts
 lists drawn from WordNet 3.0 (Princeton; Debian's wordnet-base) in their place, and scores
 SummEdits dev with them. Nothing here was tuned on those rows beyond the variants printed.
@@ -72,7 +72,7 @@ def _plain(word: str) -> bool:
 
 
 def opposites(synsets: dict) -> dict[str, set[str]]:
-    from pipeline.lexicon import key
+    from pipeline.text.lexicon import key
 
     found: dict[str, set[str]] = defaultdict(set)
     for synset in synsets.values():
@@ -85,9 +85,9 @@ def opposites(synsets: dict) -> dict[str, set[str]]:
 
 
 def word_sets(synsets: dict, tagged: set | None) -> tuple[dict, dict]:
-    """MEANINGS and CONTRASTS (see pipeline.lexicon.contrast_sets) from noun hypernyms, numbers
+    """MEANINGS and CONTRASTS (see pipeline.text.lexicon.contrast_sets) from noun hypernyms, numbers
     and dates added."""
-    from pipeline.lexicon import NUMBER_AND_DATE_SETS, contrast_sets, key
+    from pipeline.text.lexicon import NUMBER_AND_DATE_SETS, contrast_sets, key
 
     children = defaultdict(set)
     for synset_id, synset in synsets.items():
@@ -109,7 +109,7 @@ def places(synsets: dict, within: bool = False) -> dict[str, frozenset[str]]:
     """A place's one-word names and the proper adjectives that pertain to it ("Ukrainian"), each
     stated by the others; ``within``: also by the names of the places that are part of it,
     transitively ("London" states "U.K.", as WordNet has London part of England, part of the UK)."""
-    from pipeline.lexicon import stem
+    from pipeline.text.lexicon import stem
 
     def names(synset_id):
         return {stem(w) for w in synsets[synset_id]["words"] if w[0].isupper() and "_" not in w}
@@ -138,7 +138,7 @@ def _all_parts(place: str, parts: dict, depth: int = 4) -> set[str]:
 
 
 def score(lists: dict) -> str:
-    from pipeline.embed import get_embedder
+    from pipeline.index.embed import get_embedder
 
     (news, news_cv), (ectsum, ectsum_cv) = scored_with(lists, get_embedder())
     return (f"news {news:.4f} (threshold cross-validated {news_cv:.4f})  "

@@ -5,8 +5,8 @@ JSON, a truncated object), sent back for repair a bounded number of times, and k
 quote it gives is looked up in its article: a quote the article does not contain is dropped and
 said so. If no valid brief comes back, the extractive engine writes it and the brief says why.
 
-The call loop (``run_llm``) parses into any pydantic model, so the LLM judge (``pipeline.judge``)
-and claim extraction (``pipeline.claims``) share it with the brief.
+The call loop (``run_llm``) parses into any pydantic model, so the LLM judge (``pipeline.verify.llm_judge``)
+and claim extraction (``pipeline.verify.claims``) share it with the brief.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import EXAMPLE_STORY, ROOT
-from pipeline.cli import app
-from pipeline.render import json_schema
+from pipeline.apps.cli import app
+from pipeline.brief.render import json_schema
 from test_figures import THIRD_OUTLET
 
 runner = CliRunner()
@@ -71,7 +71,7 @@ def test_the_schema_in_the_repo_is_the_models():
 
 
 def brief_model(tmp_path):
-    from pipeline.brief import Brief
+    from pipeline.brief.compose import Brief
 
     out = tmp_path / "b.json"
     runner.invoke(app, ["brief", str(EXAMPLE_STORY), "--format", "json", "--out", str(out)])
@@ -79,7 +79,7 @@ def brief_model(tmp_path):
 
 
 def test_html_is_self_contained_and_escapes_article_text(tmp_path):
-    from pipeline.render import to_html
+    from pipeline.brief.render import to_html
 
     brief = brief_model(tmp_path)
     brief.points[0].text = '<script>alert("x")</script> Apple'
@@ -90,7 +90,7 @@ def test_html_is_self_contained_and_escapes_article_text(tmp_path):
 
 
 def test_slack_messages_stay_within_limits(tmp_path):
-    from pipeline.render import SLACK_MAX_BLOCKS, SLACK_MAX_SECTION, to_slack_messages
+    from pipeline.brief.render import SLACK_MAX_BLOCKS, SLACK_MAX_SECTION, to_slack_messages
 
     brief = brief_model(tmp_path)
     brief.points = brief.points * 40  # far more than one message holds

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from conftest import SEED_FILES
-from pipeline.clean import clean_paragraphs, clean_text, repair_run_together
+from pipeline.ingest.clean import clean_paragraphs, clean_text, repair_run_together
 
 BOILERPLATE = ["Advertisements", "Type to search", "fbpx", "Also read", "Also on AF", "[email", "protected]",
                "Vishakha Saxena is", "You can write to", "Photo: Reuters"]

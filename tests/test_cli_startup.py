@@ -10,7 +10,7 @@ HEAVY = ["trafilatura", "chromadb", "langchain", "langchain_core", "openai", "ht
 
 PROBE = """
 import sys
-from pipeline.cli import app
+from pipeline.apps.cli import app
 try:
     app(["--help"])
 except SystemExit:
@@ -26,5 +26,5 @@ def test_help_imports_no_heavy_library():
 
 
 def test_module_entry_point_runs():
-    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "--help"], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "pipeline.apps.cli", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "extract" in result.stdout

@@ -7,9 +7,9 @@ import random
 import pytest
 
 from conftest import FIXTURES, SEED_FILES
-from pipeline.clean import clean_text
-from pipeline.dedup import Deduper
-from pipeline.extract import extract_html
+from pipeline.ingest.clean import clean_text
+from pipeline.grouping.dedup import Deduper
+from pipeline.ingest.extract import extract_html
 
 SEED = clean_text(SEED_FILES[0].read_text()).text
 OTHER_OUTLET = clean_text(SEED_FILES[1].read_text()).text  # same story, written independently

@@ -60,10 +60,10 @@ def test_fast_evals_meet_their_floors():
 
 def test_turning_the_cleaner_off_fails_the_extraction_gate(monkeypatch):
     import extraction
-    import pipeline.extract
-    from pipeline.clean import Cleaned
+    import pipeline.ingest.extract
+    from pipeline.ingest.clean import Cleaned
 
-    monkeypatch.setattr(pipeline.extract, "clean_paragraphs",
+    monkeypatch.setattr(pipeline.ingest.extract, "clean_paragraphs",
                         lambda paragraphs, title=None, **_: Cleaned(text="\n\n".join(paragraphs), title=title))
     result = extraction.run(extraction.DEFAULT_DATA)
     floors = {k: result[k] for k in ("f1", "precision", "recall")}

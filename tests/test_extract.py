@@ -8,8 +8,8 @@ import pytest
 
 from conftest import FIXTURES
 from extraction import score
-from pipeline.extract import extract_html, outlet_from_url
-from pipeline.ingest import article_id, to_article
+from pipeline.ingest.extract import extract_html, outlet_from_url
+from pipeline.ingest.batch import article_id, to_article
 from pipeline.models import RawDocument, SourceHints
 from pipeline.settings import Settings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.errors import FetchError
-from pipeline.fetch import check_public, fetch_url, resolve
+from pipeline.ingest.fetch import check_public, fetch_url, resolve
 from pipeline.settings import FetchSettings
 
 OPEN = FetchSettings(allow_private_hosts=True, timeout_s=0.5, max_bytes=10_000)
@@ -69,7 +69,7 @@ def test_redirect_into_private_network_is_refused(http_server, monkeypatch):
         checked.append(url)
         return resolve(url, OPEN if url.startswith(http_server.base) else settings)
 
-    monkeypatch.setattr("pipeline.fetch.resolve", test_server_counts_as_public)
+    monkeypatch.setattr("pipeline.ingest.fetch.resolve", test_server_counts_as_public)
     with pytest.raises(FetchError, match="10.0.0.7"):
         fetch_url(http_server.base + "/hop", FetchSettings(timeout_s=0.5))
     assert checked == [http_server.base + "/hop", "http://10.0.0.7/admin"]

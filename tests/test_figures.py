@@ -8,10 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import EXAMPLE_STORY, SEED_FILES
-from pipeline.clean import clean_text
-from pipeline.cli import app
-from pipeline.figure_check import compare, interval, same_entity
-from pipeline.figures import extract_figures
+from pipeline.ingest.clean import clean_text
+from pipeline.apps.cli import app
+from pipeline.verify.figure_check import compare, interval, same_entity
+from pipeline.verify.figures import extract_figures
 
 SEED = clean_text(SEED_FILES[0].read_text()).text
 

@@ -10,7 +10,7 @@ from store.groups import GroupStore
 from typer.testing import CliRunner
 
 from conftest import EXAMPLE_STORY, FIXTURES, SEED_FILES
-from pipeline.cli import app
+from pipeline.apps.cli import app
 
 runner = CliRunner()
 
@@ -78,7 +78,7 @@ def test_ingesting_again_changes_no_group():
 
 
 def test_duplicates_are_not_indexed_their_original_stands_for_them(tmp_path):
-    from pipeline.index import VectorIndex
+    from pipeline.index.chroma import VectorIndex
 
     cli("ingest", str(EXAMPLE_STORY))
     paragraphs = SEED_FILES[0].read_text().split("\n\n")

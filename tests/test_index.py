@@ -9,12 +9,12 @@ import sys
 import pytest
 
 from conftest import SEED_FILES
-from pipeline.chunk import chunk_text
-from pipeline.clean import clean_text
-from pipeline.index import VectorIndex, collection_name, open_client
-from pipeline.ingest import article_id
+from pipeline.index.chunk import chunk_text
+from pipeline.ingest.clean import clean_text
+from pipeline.index.chroma import VectorIndex, collection_name, open_client
+from pipeline.ingest.batch import article_id
 from pipeline.models import Article
-from pipeline.sentences import split_sentences
+from pipeline.text.sentences import split_sentences
 from pipeline.settings import Settings
 
 
@@ -119,7 +119,7 @@ def test_cli_ingest_indexes_and_search_finds_exact_passages():
     from typer.testing import CliRunner
 
     from conftest import EXAMPLE_STORY, FIXTURES
-    from pipeline.cli import app
+    from pipeline.apps.cli import app
 
     runner = CliRunner()
     ingested = runner.invoke(app, ["ingest", str(EXAMPLE_STORY), str(FIXTURES / "html")])
@@ -139,7 +139,7 @@ def test_cli_ingest_indexes_and_search_finds_exact_passages():
 def test_a_dead_chroma_server_is_a_clear_error(monkeypatch):
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
+    from pipeline.apps.cli import app
 
     monkeypatch.setenv("NEWSBRIEF_CHROMA_URL", "http://127.0.0.1:9")
     result = CliRunner().invoke(app, ["search", "anything"])
@@ -149,7 +149,7 @@ def test_a_dead_chroma_server_is_a_clear_error(monkeypatch):
 def test_loading_the_embedder_leaves_logging_alone():
     """wordllama configures the root logger at INFO when imported; ours must not inherit that, or
     the LLM client's every request is printed. A fresh process, since the import happens once."""
-    probe = ("import logging; from pipeline.embed import get_embedder; get_embedder(); "
+    probe = ("import logging; from pipeline.index.embed import get_embedder; get_embedder(); "
              "root = logging.getLogger(); print(root.level, len(root.handlers))")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.split() == [str(logging.WARNING), "0"]

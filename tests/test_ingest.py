@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import EXAMPLE_STORY, FIXTURES, SEED_FILES
-from pipeline import ingest as ingest_module
-from pipeline.cli import app
+from pipeline.ingest import batch as ingest_module
+from pipeline.apps.cli import app
 from pipeline.settings import Settings
 from store.articles import ArticleStore
 
@@ -266,7 +266,7 @@ def _dies_on_one(n: int) -> int:
 def test_ordered_map_survives_a_worker_dying_between_results():
     import time as clock
 
-    from pipeline.workers import ordered_map
+    from pipeline.ingest.workers import ordered_map
 
     results = []
     for item, result in ordered_map(_dies_on_one, range(12), workers=2, on_crash=lambda n: "crashed"):

@@ -12,8 +12,8 @@ from langchain_core.language_models.chat_models import SimpleChatModel
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 import prompts
-from pipeline.brief import write_brief
-from pipeline.embed import get_embedder
+from pipeline.brief.compose import write_brief
+from pipeline.index.embed import get_embedder
 from pipeline.grouping import load_story
 from pipeline.llm import ReplyError, brief_messages, build_chat_model, parse_reply, run_llm
 from pipeline.settings import Settings

@@ -29,7 +29,7 @@ def page_folder(tmp_path) -> Path:
 
 def start_ingest(folder: Path, data_dir: Path) -> subprocess.Popen:
     env = os.environ | {"NEWSBRIEF_DATA_DIR": str(data_dir), "NEWSBRIEF_WORKERS": "2"}
-    return subprocess.Popen([sys.executable, "-m", "pipeline.cli", "ingest", "--json", str(folder)],
+    return subprocess.Popen([sys.executable, "-m", "pipeline.apps.cli", "ingest", "--json", str(folder)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -84,6 +84,6 @@ def _orphans(wait: float = 5.0) -> list[int]:
 
 def _is_ingest(proc: Path) -> bool:
     try:
-        return b"pipeline.cli\x00ingest\x00--json" in (proc / "cmdline").read_bytes()
+        return b"pipeline.apps.cli\x00ingest\x00--json" in (proc / "cmdline").read_bytes()
     except OSError:  # the process ended while we looked
         return False

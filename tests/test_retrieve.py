@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.embed import get_embedder
-from pipeline.index import VectorIndex
-from pipeline.lexical import BM25, number_agreement
-from pipeline.lineage import describe_family
+from pipeline.index.embed import get_embedder
+from pipeline.index.chroma import VectorIndex
+from pipeline.text.lexical import BM25, number_agreement
+from pipeline.grouping.lineage import describe_family
 from pipeline.models import Article
-from pipeline.retrieve import evidence_for, story_evidence
+from pipeline.index.retrieve import evidence_for, story_evidence
 from pipeline.settings import Settings
 from test_index import seed_articles
 

@@ -10,7 +10,7 @@ from conftest import EXAMPLE_STORY
 from pipeline.errors import InputError
 from pipeline.models import IngestFailure, RawDocument
 from pipeline.settings import Settings
-from pipeline.sources import decode, expand_sources, read_source
+from pipeline.ingest.sources import decode, expand_sources, read_source
 
 ARTICLE = "The council approved the new budget on Monday after a long debate. " * 5
 

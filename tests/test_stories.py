@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from conftest import ROOT
-from pipeline.lineage import describe_family, stated_origin
+from pipeline.grouping.lineage import describe_family, stated_origin
 from pipeline.models import Article
-from pipeline.stories import StoryClusterer, StoryInput, story_terms, within_window
+from pipeline.grouping.stories import StoryClusterer, StoryInput, story_terms, within_window
 
 ECB = [json.loads(line) for line in (ROOT / "eval/data/clustering/ecbplus_dev.jsonl").read_text().splitlines()]
 

@@ -8,11 +8,11 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import EXAMPLE_STORY
-from pipeline.cli import app
-from pipeline.embed import get_embedder
-from pipeline.lineage import describe_family
-from pipeline.align import align
-from pipeline.verify import verify_claim, verify_pair
+from pipeline.apps.cli import app
+from pipeline.index.embed import get_embedder
+from pipeline.grouping.lineage import describe_family
+from pipeline.verify.align import align
+from pipeline.verify.verifier import verify_claim, verify_pair
 from test_index import seed_articles
 
 EMBEDDER = get_embedder()
@@ -123,7 +123,7 @@ def test_a_summary_is_supported_only_when_each_sentence_is():
 
 
 def test_negation_is_read_in_the_clauses_that_share_the_claim():
-    from pipeline.align import NEGATED
+    from pipeline.verify.align import NEGATED
 
     claim = "A craft group was in the church building when the fire broke out."
     assert NEGATED not in align(claim, "A craft group was in the church building when the fire broke out, "
@@ -172,7 +172,7 @@ def test_cli_claim_and_pairs(tmp_path):
 
 
 def test_claims_are_spans_and_opinions_are_marked():
-    from pipeline.claims import extract_claims
+    from pipeline.verify.claims import extract_claims
 
     text = ("Initially, Baidu was selected as a key partner; however, setbacks in developing models led to a "
             "reevaluation. Analysts believe this initiative is strategic for Apple. Will Apple turn to AI?")
@@ -185,7 +185,7 @@ def test_claims_are_spans_and_opinions_are_marked():
 
 
 def test_verify_api_on_text_and_lists():
-    from pipeline.verify import verify
+    from pipeline.verify.verifier import verify
 
     articles = seed_articles()
     verdicts = verify("Baidu was initially chosen as Apple's partner. Analysts think the deal could help Apple.", articles)
@@ -195,7 +195,7 @@ def test_verify_api_on_text_and_lists():
 
 
 def test_verify_story_checks_each_claim_against_the_other_family(story):
-    from pipeline.verify import verify_story
+    from pipeline.verify.verifier import verify_story
 
     own, families = story
     results = verify_story(families, EMBEDDER)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import wordnet_lists  # eval/ is on pytest's path (pyproject.toml)
-from pipeline.align import align
-from pipeline.lexicon import key
+from pipeline.verify.align import align
+from pipeline.text.lexicon import key
 from verification import lexicon_with
 
 DATA = {

@@ -41,8 +41,8 @@ def test_brief_through_the_real_http_path(llama_server, monkeypatch, method):
 
     from typer.testing import CliRunner
 
-    from pipeline.brief import Brief
-    from pipeline.cli import app
+    from pipeline.brief.compose import Brief
+    from pipeline.apps.cli import app
 
     monkeypatch.setenv("NEWSBRIEF_LLM__MODEL", "smollm2-135m")
     monkeypatch.setenv("NEWSBRIEF_LLM__BASE_URL", llama_server)
@@ -82,9 +82,9 @@ VERDICTS = {"confirmed", "conflicting", "unsupported", "different_basis"}
 
 def judge_pairs() -> list[dict]:
     """Claims true, flipped, unrelated and injected, on a short doc and on a real article."""
-    from pipeline.ingest import extract_results
+    from pipeline.ingest.batch import extract_results
     from pipeline.settings import Settings
-    from pipeline.sources import expand_sources
+    from pipeline.ingest.sources import expand_sources
 
     article = next(a.text for _, a in extract_results(expand_sources([str(SEED_FILES[1])]), Settings()))
     return [
@@ -106,12 +106,12 @@ def test_verify_pairs_with_the_real_llm_judge(llama_server, monkeypatch, tmp_pat
 
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
-    from pipeline.embed import get_embedder
-    from pipeline.judge import make_llm_judge
+    from pipeline.apps.cli import app
+    from pipeline.index.embed import get_embedder
+    from pipeline.verify.llm_judge import make_llm_judge
     from pipeline.llm import cached_chat_model
     from pipeline.settings import Settings
-    from pipeline.verify import verify_pair
+    from pipeline.verify.verifier import verify_pair
 
     monkeypatch.setenv("NEWSBRIEF_LLM__MODEL", "smollm2-135m")
     monkeypatch.setenv("NEWSBRIEF_LLM__BASE_URL", llama_server)
@@ -154,10 +154,10 @@ def test_verify_claim_with_the_real_llm_judge(llama_server, monkeypatch):
 
     from typer.testing import CliRunner
 
-    from pipeline.cli import app
-    from pipeline.ingest import extract_results
+    from pipeline.apps.cli import app
+    from pipeline.ingest.batch import extract_results
     from pipeline.settings import Settings
-    from pipeline.sources import expand_sources
+    from pipeline.ingest.sources import expand_sources
 
     monkeypatch.setenv("NEWSBRIEF_LLM__MODEL", "smollm2-135m")
     monkeypatch.setenv("NEWSBRIEF_LLM__BASE_URL", llama_server)
@@ -177,11 +177,11 @@ def test_verify_claim_with_the_real_llm_judge(llama_server, monkeypatch):
 
 def test_claim_extraction_with_the_real_llm(llama_server):
     """Every claim the model finds is exact source text, and check-worthiness and why_not agree."""
-    from pipeline.claims import extract_claims_llm
-    from pipeline.ingest import extract_results
+    from pipeline.verify.claims import extract_claims_llm
+    from pipeline.ingest.batch import extract_results
     from pipeline.llm import build_chat_model
     from pipeline.settings import Settings
-    from pipeline.sources import expand_sources
+    from pipeline.ingest.sources import expand_sources
 
     settings = Settings(llm={"model": "smollm2-135m", "base_url": llama_server, "max_article_chars": 1500,
                              "max_output_tokens": 600, "max_retries": 0})

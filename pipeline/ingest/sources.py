@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import ConfigDict, ValidationError
 
 from pipeline.errors import InputError, unexpected
-from pipeline.fetch import Fetched, fetch_url
+from pipeline.ingest.fetch import Fetched, fetch_url
 from pipeline.models import IngestFailure, RawDocument, SourceHints
 from pipeline.settings import Settings
 

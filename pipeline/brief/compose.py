@@ -15,15 +15,15 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import BaseModel, Field
 
-from pipeline.claims import extract_claims
-from pipeline.figure_check import VERDICT_ORDER, check_story_figures, describe
-from pipeline.align import align
-from pipeline.verify import verify_claim
+from pipeline.verify.claims import extract_claims
+from pipeline.verify.figure_check import VERDICT_ORDER, check_story_figures, describe
+from pipeline.verify.align import align
+from pipeline.verify.verifier import verify_claim
 
 MAX_POINTS = 6
 MIN_POINTS = 3
 SAME_FACT_COSINE = 0.8     # embedding cosine from which two sentences may be one fact ...
-SAME_FACT_ALIGNMENT = 0.6  # ... when one also states the other (pipeline.verify.align)
+SAME_FACT_ALIGNMENT = 0.6  # ... when one also states the other (pipeline.verify.verifier.align)
 MMR_LAMBDA = 0.7
 
 
@@ -264,11 +264,11 @@ def _usage(settings, run, judge=None) -> dict:
 def _points_judge(chat_model, settings):
     """The judge of an LLM brief's points, and the prompt it adds: the LLM judge unless
     ``llm.judge_brief`` is off."""
-    from pipeline.verify import judge
+    from pipeline.verify.verifier import judge
 
     if not settings.llm.judge_brief:
         return judge, {}
-    from pipeline.judge import PROMPT, make_llm_judge
+    from pipeline.verify.llm_judge import PROMPT, make_llm_judge
 
     return make_llm_judge(chat_model, settings), {"judge": PROMPT}
 
@@ -285,7 +285,7 @@ def _judged_by(judge) -> str:
 def _llm_point(point, story, embedder, index, judge) -> KeyPoint:
     """Quotes are looked up in their articles; one an article does not contain is dropped."""
     from pipeline.llm import locate_quote
-    from pipeline.verify import verify_generated
+    from pipeline.verify.verifier import verify_generated
 
     family_of = {a.id: f.id for f in story.families for a in f.articles}
     articles = {a.id: a for f in story.families for a in f.articles}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from pipeline.brief import Brief
+from pipeline.brief.compose import Brief
 
 BADGES = {"confirmed": "✅ confirmed", "conflicting": "⚠️ conflicting", "different_basis": "↔️ different basis",
           "single_source": "◻️ single source", "unsupported": "❌ unsupported"}

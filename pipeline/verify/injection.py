@@ -26,6 +26,6 @@ def without_instructions(article):
 
 @lru_cache(maxsize=256)  # a brief asks it of every article once for each of its points
 def _reporting_only(text: str) -> str:
-    from pipeline.sentences import split_sentences
+    from pipeline.text.sentences import split_sentences
 
     return " ".join(s.text for s in split_sentences(text) if not addressed_to_a_model(s.text))

@@ -1,6 +1,6 @@
 """The LLM judge: do the evidence passages state a claim? Asked of the configured chat model.
 
-It has the deterministic judge's signature (``pipeline.verify.judge``), so the verifier takes
+It has the deterministic judge's signature (``pipeline.verify.verifier.judge``), so the verifier takes
 either. The model reads the claim and the numbered passages, each inside tags (they are data, not
 instructions), and answers supported, contradicted or not_enough_info, quoting the passages.
 Every quote is looked up again in the passages: the verdict rests only on the quotes found there,
@@ -18,9 +18,9 @@ from pydantic import BaseModel, Field
 
 import prompts
 from pipeline.llm import locate_quote, model_name, run_llm, tagged
-from pipeline.retrieve import Evidence
+from pipeline.index.retrieve import Evidence
 from pipeline.settings import Settings
-from pipeline.verify import judge as deterministic_judge
+from pipeline.verify.verifier import judge as deterministic_judge
 
 PROMPT = "judge.v1"
 VERDICTS = {"supported": "confirmed", "contradicted": "conflicting", "not_enough_info": "unsupported"}
@@ -30,7 +30,7 @@ MAX_FAILED_CALLS = 3
 # A quote shorter than this shows nothing, though a passage holds it: "Apple" or "..." is in many.
 MIN_QUOTE_WORDS = 3
 
-Judgement = tuple[str, float, list[str], list[Evidence]]  # what pipeline.verify.Judge returns
+Judgement = tuple[str, float, list[str], list[Evidence]]  # what pipeline.verify.verifier.Judge returns
 
 
 class LLMJudgement(BaseModel):
@@ -105,7 +105,7 @@ class LLMJudge:
 
 
 def make_llm_judge(chat_model, settings: Settings) -> LLMJudge:
-    """A judge for ``pipeline.verify``'s ``judge=`` parameter, backed by ``chat_model``."""
+    """A judge for ``pipeline.verify.verifier``'s ``judge=`` parameter, backed by ``chat_model``."""
     return LLMJudge(chat_model, settings)
 
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from pipeline import lexicon
-from pipeline.lexical import STOPWORDS
-from pipeline.lexicon import key
-from pipeline.sentences import split_sentences
+from pipeline.text import lexicon
+from pipeline.text.lexical import STOPWORDS
+from pipeline.text.lexicon import key
+from pipeline.text.sentences import split_sentences
 
 _NUMBER = r"\d+(?:[.,]\d+)*"
 _SCALE = r"(?:trillion|tn|billion|bn|million|mn|m|thousand|k)\b"
@@ -254,7 +254,7 @@ def _basis_near(clause: str, start: int, end: int) -> str | None:
 
 
 def _direction(clause: str, start: int, end: int) -> str | None:
-    """The direction word (pipeline.lexicon) nearest the figure in its clause, not inside it:
+    """The direction word (pipeline.text.lexicon) nearest the figure in its clause, not inside it:
     "200 diplomats" says nothing of a dip."""
     nearest, distance = None, len(clause)
     for word in _WORD.finditer(clause):

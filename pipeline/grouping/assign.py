@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from pipeline.dedup import Deduper
-from pipeline.lineage import SourceFamily, describe_family
+from pipeline.grouping.dedup import Deduper
+from pipeline.grouping.stories import StoryClusterer, StoryInput
 from pipeline.models import Article
 from pipeline.settings import Settings
-from pipeline.stories import StoryClusterer, StoryInput
 from store.articles import ArticleStore
 from store.groups import GroupRow, GroupStore
 
@@ -38,7 +37,7 @@ def story_embedder(settings: Settings):
     """The embedder's ``embed`` for the story veto, or None when switched off."""
     if not settings.grouping.embedding_veto:
         return None
-    from pipeline.embed import get_embedder
+    from pipeline.index.embed import get_embedder
 
     return get_embedder(settings.embedder, settings).embed
 
@@ -90,70 +89,3 @@ def _assign_stories(deduper: Deduper, articles: dict[str, Article], context: dic
     for article_id in articles:
         stories[article_id] = stories[deduper.original_of(article_id)]
     return stories
-
-
-# --- reading groups back ----------------------------------------------------------------------
-
-
-@dataclass
-class Story:
-    id: str
-    title: str | None
-    articles: list[Article]
-    families: list[SourceFamily]
-
-    @property
-    def outlets(self) -> list[str]:
-        return list(dict.fromkeys(a.outlet for a in self.articles if a.outlet))
-
-
-def source_families(store: ArticleStore, story_id: str) -> list[SourceFamily]:
-    """The story's source families, each with its originating outlet where it can be told."""
-    rows = GroupStore(store.db).story_rows(story_id)
-    articles = {a.id: a for a in store.get_many([r.article_id for r in rows])}
-    members: dict[str, list[Article]] = {}
-    for row in rows:
-        members.setdefault(row.family_id, []).append(articles[row.article_id])
-    return [describe_family(family_id, _in_time_order(group)) for family_id, group in members.items()]
-
-
-def load_story(store: ArticleStore, story_id: str) -> Story | None:
-    families = source_families(store, story_id)
-    if not families:
-        return None
-    articles = _in_time_order([a for f in families for a in f.articles])
-    lead = next((a for a in articles if a.id == story_id), articles[0])
-    return Story(story_id, lead.title, articles, families)
-
-
-def list_stories(store: ArticleStore) -> list[Story]:
-    return [story for story_id in GroupStore(store.db).story_ids() if (story := load_story(store, story_id))]
-
-
-def _in_time_order(articles: list[Article]) -> list[Article]:
-    return sorted(articles, key=lambda a: (a.published is None, a.published.timestamp() if a.published else 0))
-
-
-def group_metadata(rows: list[GroupRow]) -> dict[str, dict]:
-    """What the vector index keeps of each article's groups."""
-    return {r.article_id: {"story_id": r.story_id, "family_id": r.family_id} for r in rows}
-
-
-def index_pending(store: ArticleStore, settings: Settings, index, changed: list[GroupRow] = ()) -> int:
-    """Index every original the collection does not hold yet, and refresh changed groups.
-
-    Duplicates are not indexed: their original stands for them (a reprint is no new evidence, and
-    the index stays the size of the distinct news). One that turns out a duplicate later is
-    removed. Returns the number of chunks written."""
-    groups = GroupStore(store.db)
-    rows = groups.rows()
-    indexed = index.indexed_article_ids()
-    index.remove([r.article_id for r in rows if r.original_id != r.article_id and r.article_id in indexed])
-    index.update_groups({a: g for a, g in group_metadata(list(changed)).items() if a in indexed})
-    originals = {r.article_id for r in rows if r.original_id == r.article_id}
-    missing = [a for a in store.ids() if a not in indexed and a in originals]
-    metadata = group_metadata(rows)
-    written = 0
-    for start in range(0, len(missing), 200):  # bounded batches: memory stays flat on a big store
-        written += index.add(store.get_many(missing[start : start + 200]), metadata)
-    return written

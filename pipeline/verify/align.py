@@ -6,7 +6,7 @@ It compares what a fact check turns on:
 - turns: a negation, an opposite word ("excluding" for "including"), one word of a contrast set
   for another ("third" for "second quarter"), a quantity moved the other way ("increasing net
   debt" against "net debt to fall", or against "$94.8 million, compared to $106.6 million").
-The word lists are in pipeline.lexicon, read through the module so that an eval can swap them.
+The word lists are in pipeline.text.lexicon, read through the module so that an eval can swap them.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipeline import lexicon
-from pipeline.lexical import STOPWORDS, numbers
-from pipeline.lexicon import key, stem
+from pipeline.text import lexicon
+from pipeline.text.lexical import STOPWORDS, numbers
+from pipeline.text.lexicon import key, stem
 
 SUPPORTED = 0.6      # alignment score from which a sentence states the claim
 RELATED = 0.45       # from which a contradiction in it is a conflict, not noise
@@ -143,7 +143,7 @@ def _keys(text: str) -> frozenset[str]:
 @lru_cache(maxsize=1 << 14)
 def _clause_stems(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """Every clause of every sentence, short ones too ("although no one was hurt"), with its words."""
-    from pipeline.sentences import split_sentences
+    from pipeline.text.sentences import split_sentences
 
     sentences = [s.text for s in split_sentences(text)] or [text]  # an empty text is one empty clause
     return tuple((part, content_stems(part)) for sentence in sentences for part in _CLAUSE.split(sentence))
@@ -224,7 +224,7 @@ COMPARED_SUBJECT_WORDS = 8  # content words before the first figure that say wha
 def _compared_moves(text: str) -> list[tuple[str, str, set[str]]]:
     """"Net income was $94.8 million, compared to $106.6 million a year ago" says net income fell,
     without a direction word: the sentence's first figure against the one after "compared to"."""
-    from pipeline.sentences import split_sentences
+    from pipeline.text.sentences import split_sentences
 
     moves = []
     for sentence in split_sentences(text):

@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel
 
-from pipeline.sentences import split_sentences
+from pipeline.text.sentences import split_sentences
 
 MIN_PART_WORDS = 5
 HEADING_MAX_WORDS = 10

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.lexical import BM25, number_agreement
+from pipeline.text.lexical import BM25, number_agreement
 from pipeline.models import Article
-from pipeline.sentences import split_sentences
+from pipeline.text.sentences import split_sentences
 
 WEIGHTS = {"vector": 0.5, "lexical": 0.35, "figures": 0.15}
 VECTOR_CANDIDATES = 20

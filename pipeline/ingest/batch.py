@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 
-from pipeline.clean import clean_text
+from pipeline.ingest.clean import clean_text
 from pipeline.errors import InputError, unexpected
-from pipeline.extract import extract_html, outlet_from_url
+from pipeline.ingest.extract import extract_html, outlet_from_url
 from pipeline.models import Article, IngestFailure, RawDocument
 from pipeline.settings import Settings
-from pipeline.workers import ordered_map
-from pipeline.sources import expand_sources, read_source
+from pipeline.ingest.workers import ordered_map
+from pipeline.ingest.sources import expand_sources, read_source
 from store.articles import ArticleStore
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from pipeline.sentences import Sentence, split_sentences
+from pipeline.text.sentences import Sentence, split_sentences
 
 
 @dataclass(frozen=True)

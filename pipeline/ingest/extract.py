@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from pipeline.clean import Cleaned, clean_paragraphs
+from pipeline.ingest.clean import Cleaned, clean_paragraphs
 
 # trafilatura's comment extraction pulls reader comments into the body; the benchmark and the
 # brief both want the article alone (F1 0.953 -> 0.960 on the extraction set).

@@ -1,7 +1,7 @@
 """The verifier: verdicts for claims against the other source families.
 
-The deterministic judge aligns a claim with each evidence window (pipeline.align: coverage,
-names, figures, and what turns a window against the claim); an LLM judge (pipeline.judge) can
+The deterministic judge aligns a claim with each evidence window (pipeline.verify.align: coverage,
+names, figures, and what turns a window against the claim); an LLM judge (pipeline.verify.llm_judge) can
 take its place. A claim that joins several facts is also checked part by part, and a summary in
 pairs mode sentence by sentence.
 
@@ -17,12 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipeline import lexicon
-from pipeline.align import FUZZY_WORD, RELATED, SUPPORTED, Alignment, align, clauses, content_stems, content_words
-from pipeline.injection import addressed_to_a_model, without_instructions
-from pipeline.lexical import numbers
-from pipeline.lexicon import stem
-from pipeline.retrieve import Evidence, evidence_for
+from pipeline.text import lexicon
+from pipeline.verify.align import FUZZY_WORD, RELATED, SUPPORTED, Alignment, align, clauses, content_stems, content_words
+from pipeline.verify.injection import addressed_to_a_model, without_instructions
+from pipeline.text.lexical import numbers
+from pipeline.text.lexicon import stem
+from pipeline.index.retrieve import Evidence, evidence_for
 
 
 @dataclass
@@ -38,7 +38,7 @@ class ClaimVerdict:
 
 def judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, list[str], list[Evidence]]:
     """(verdict among confirmed/conflicting/unsupported, score, reasons, the evidence used).
-    This is the deterministic judge; an LLM judge (pipeline.judge) has the same signature."""
+    This is the deterministic judge; an LLM judge (pipeline.verify.llm_judge) has the same signature."""
     scored = sorted(((align(claim, e.quote), e) for e in evidence), key=lambda pair: -pair[0].score)
     turned_parts = _clause_turns(claim, evidence)
     supporting = [(a, e) for a, e in scored if a.score >= SUPPORTED and not a.turns and not a.unstated]
@@ -70,7 +70,7 @@ def _clause_turns(claim: str, evidence: list[Evidence]) -> list[tuple[Alignment,
 
 def with_next_sentences(evidence: list[Evidence], articles) -> list[Evidence]:
     """Each sentence, and each sentence with the one after it: a fact is often told in two."""
-    from pipeline.sentences import split_sentences
+    from pipeline.text.sentences import split_sentences
 
     by_id = {a.id: a for a in articles}
     windows = list(evidence)
@@ -90,7 +90,7 @@ Judge = Callable[[str, list[Evidence]], tuple[str, float, list[str], list[Eviden
 
 def judge_against(claim: str, articles, embedder, index=None, k: int = 8, judge: Judge = judge):
     """``judge`` over the best evidence sentences of ``articles``, each also with the one after it.
-    A window with text addressed to a model is no evidence (pipeline.injection)."""
+    A window with text addressed to a model is no evidence (pipeline.verify.injection)."""
     windows = with_next_sentences(evidence_for(claim, articles, embedder, index, k=k), articles)
     return judge(claim, [w for w in windows if not addressed_to_a_model(w.quote)])
 
@@ -147,7 +147,7 @@ FIGURE_TOLERANCE = 0.01  # "$5bn" states "$4.96 billion"; "$10bn" does not state
 @lru_cache(maxsize=1 << 10)
 def figures_in(text: str) -> tuple:
     """extract_figures, once per text: every claim of a story is checked against the same articles."""
-    from pipeline.figures import extract_figures
+    from pipeline.verify.figures import extract_figures
 
     return tuple(extract_figures(text))
 
@@ -160,8 +160,8 @@ def _too_short(word: str) -> bool:
 def families_of(articles) -> list:
     """Articles grouped into source families (duplicates and shared wire copy), so that a
     reprint never counts as a second source."""
-    from pipeline.dedup import Deduper
-    from pipeline.lineage import describe_family
+    from pipeline.grouping.dedup import Deduper
+    from pipeline.grouping.lineage import describe_family
 
     deduper = Deduper()
     for position, article in enumerate(articles):
@@ -183,9 +183,9 @@ def verify(claims_or_text: str | list[str], sources, embedder=None, judge: Judge
            extract: Callable[[str], list] | None = None) -> list[ClaimVerdict]:
     """Check claims (a list, or a text cut into claims) against source articles. Claims that
     are opinions or speculation come back ``not_checked``. ``extract`` cuts a text into claims
-    (pipeline.claims.extract_claims by default; an LLM's, see claims.extract_claims_llm)."""
-    from pipeline.claims import extract_claims
-    from pipeline.embed import get_embedder
+    (pipeline.verify.claims.extract_claims by default; an LLM's, see claims.extract_claims_llm)."""
+    from pipeline.verify.claims import extract_claims
+    from pipeline.index.embed import get_embedder
 
     embedder = embedder or get_embedder()
     if isinstance(claims_or_text, str):
@@ -223,7 +223,7 @@ def verify_generated(claim: str, families, embedder, index=None, judge: Judge = 
 def verify_story(families, embedder, index=None) -> list[tuple[str, object, ClaimVerdict]]:
     """Every check-worthy claim of every article, against the story's other families:
     (article id, claim, verdict)."""
-    from pipeline.claims import extract_claims
+    from pipeline.verify.claims import extract_claims
 
     results = []
     for family in families:
@@ -237,7 +237,7 @@ def verify_story(families, embedder, index=None) -> list[tuple[str, object, Clai
 def _with_figures(result: ClaimVerdict, articles) -> ClaimVerdict:
     """A figure in the claim that a source states on the same basis with another value is a
     conflict, whatever the words say; on another basis only, it is a different basis."""
-    from pipeline.figure_check import compare, describe
+    from pipeline.verify.figure_check import compare, describe
 
     relations = [(compare(mine, theirs), theirs) for mine in figures_in(result.claim)
                  for article in articles for theirs in figures_in(article.text)]
@@ -255,7 +255,7 @@ def verify_pair(claim: str, doc: str, embedder, judge: Judge = judge) -> ClaimVe
     """Batch mode: is ``claim`` supported by ``doc``, the other source? A claim of several
     sentences (a summary) is supported when each of its sentences is."""
     from pipeline.models import Article
-    from pipeline.sentences import split_sentences
+    from pipeline.text.sentences import split_sentences
 
     article = Article(id="doc", source="pairs", text=doc)
     sentences = [s.text for s in split_sentences(claim) if s.text.strip()]

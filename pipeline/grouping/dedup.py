@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.fingerprints import (
+from pipeline.grouping.fingerprints import (
     NUM_PERM,
     Paragraph,
     minhash,

@@ -17,8 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from pipeline.chunk import chunk_text, chunking_hash
-from pipeline.embed import Embedder, get_embedder
+from pipeline.index.chunk import chunk_text, chunking_hash
+from pipeline.index.embed import Embedder, get_embedder
 from pipeline.errors import NewsbriefError
 from pipeline.models import Article
 from pipeline.settings import Settings

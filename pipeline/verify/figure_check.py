@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from pipeline.figures import Figure, extract_figures
+from pipeline.verify.figures import Figure, extract_figures
 
 ENTITY_MATCH = 85  # rapidfuzz token_set_ratio
 # How figure verdicts are listed to an editor: conflicts first.

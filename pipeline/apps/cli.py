@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
-    from pipeline.ingest import Outcome
+    from pipeline.ingest.batch import Outcome
     from pipeline.models import Article
     from pipeline.settings import Settings
 
@@ -92,8 +92,8 @@ def ingest(
     index: Annotated[bool, typer.Option("--index/--no-index", help="Index into the vector store as it goes.")] = True,
 ) -> None:
     """Read, clean, store, group and index articles. Running it twice changes nothing."""
-    from pipeline.ingest import ingest as run_ingest
-    from pipeline.sources import expand_sources
+    from pipeline.ingest.batch import ingest as run_ingest
+    from pipeline.ingest.sources import expand_sources
 
     config = settings()
     total = len(expand_sources(sources))
@@ -166,7 +166,7 @@ def articles(
 def open_index(config: Settings):
     """The vector index, or a one-line error (exit 2) saying how to fix the setting."""
     from pipeline.errors import NewsbriefError
-    from pipeline.index import VectorIndex
+    from pipeline.index.chroma import VectorIndex
 
     try:
         return VectorIndex(config)
@@ -176,8 +176,8 @@ def open_index(config: Settings):
 
 
 def _index(store, config: Settings, changed_rows=(), rebuild: bool = False) -> int:
-    from pipeline.grouping import index_pending
-    from pipeline.index import VectorIndex
+    from pipeline.index import index_pending
+    from pipeline.index.chroma import VectorIndex
 
     with err.status("Indexing chunks…"):
         vector_index = open_index(config)
@@ -282,7 +282,7 @@ def figures(
     as_json: JsonFlag = False,
 ) -> None:
     """The story's figures, each checked against the other independent sources; conflicts first."""
-    from pipeline.figure_check import VERDICT_ORDER, check_story_figures
+    from pipeline.verify.figure_check import VERDICT_ORDER, check_story_figures
     from pipeline.grouping import load_story
     from store.groups import GroupStore
 
@@ -316,7 +316,7 @@ def _figure_json(verdict) -> dict:
 def _print_figures(story, verdicts) -> None:
     from rich.table import Table
 
-    from pipeline.figure_check import describe
+    from pipeline.verify.figure_check import describe
 
     colours = {"conflicting": "red", "different_basis": "yellow", "confirmed": "green", "single_source": "dim"}
     table = Table("verdict", "figure", "basis", "outlet", "family", title=f"Figures: {story.title}")
@@ -351,13 +351,13 @@ def verify(
 
 def _judge(config: Settings):
     """The LLM judge when an LLM is configured, else the deterministic one; says which on stderr."""
-    from pipeline.verify import judge
+    from pipeline.verify.verifier import judge
 
     if not config.llm.model:
         err.print("judge: the deterministic verifier (set NEWSBRIEF_LLM__MODEL for the LLM judge)")
         return judge
     from pipeline.errors import NewsbriefError
-    from pipeline.judge import make_llm_judge
+    from pipeline.verify.llm_judge import make_llm_judge
     from pipeline.llm import cached_chat_model
 
     try:
@@ -371,7 +371,7 @@ def _judge(config: Settings):
 
 def _engine(judge) -> dict:
     """Which engine judged: the LLM only when its reply decided, never when the deterministic judge stood in."""
-    from pipeline.judge import PROMPT
+    from pipeline.verify.llm_judge import PROMPT
 
     if getattr(judge, "decided", {}).get("llm"):
         return {"engine": "llm", "model": judge.model, "prompt_version": PROMPT}
@@ -393,11 +393,11 @@ def _print_judge_summary(judge) -> None:
 
 def _verify_claim(claim: str, sources: list[str], config: Settings, judge, as_json: bool) -> int:
     """One claim against the sources; returns how many sources could not be read."""
-    from pipeline.embed import get_embedder
-    from pipeline.ingest import extract_results
+    from pipeline.index.embed import get_embedder
+    from pipeline.ingest.batch import extract_results
     from pipeline.models import Article
-    from pipeline.sources import expand_sources
-    from pipeline.verify import verify_against_sources
+    from pipeline.ingest.sources import expand_sources
+    from pipeline.verify.verifier import verify_against_sources
 
     results = [r for _, r in extract_results(expand_sources(sources), config)]
     articles = [r for r in results if isinstance(r, Article)]
@@ -420,8 +420,8 @@ def _verify_claim(claim: str, sources: list[str], config: Settings, judge, as_js
 
 def _verify_pairs(path: Path, config: Settings, judge) -> int:
     """One JSON line out per row in: {id, verdict, supported, score}; returns how many rows failed."""
-    from pipeline.embed import get_embedder
-    from pipeline.verify import verify_pair
+    from pipeline.index.embed import get_embedder
+    from pipeline.verify.verifier import verify_pair
 
     embedder = get_embedder(config.embedder, config)
     failed = 0
@@ -447,11 +447,11 @@ def brief(
     out_file: Annotated[Optional[Path], typer.Option("--out", help="Write the brief here instead of printing it.")] = None,
 ) -> None:
     """Write the brief of a story: key points with citations and verdicts, figures, sources."""
-    from pipeline.brief import write_brief
-    from pipeline.embed import get_embedder
+    from pipeline.brief.compose import write_brief
+    from pipeline.index.embed import get_embedder
     from pipeline.errors import NewsbriefError
     from pipeline.grouping import load_story
-    from pipeline.render import to_html, to_json, to_markdown, to_slack_messages
+    from pipeline.brief.render import to_html, to_json, to_markdown, to_slack_messages
 
     renderers = {"md": to_markdown, "html": to_html, "json": to_json,
                  "slack": lambda b: json.dumps(to_slack_messages(b), ensure_ascii=False, indent=2)}
@@ -479,7 +479,7 @@ def _story_for(store, config: Settings, inputs: list[str]) -> str:
     """A story id prefix as it is; sources are ingested first, and their largest story is briefed."""
     from collections import Counter
 
-    from pipeline.ingest import ingest as run_ingest
+    from pipeline.ingest.batch import ingest as run_ingest
     from store.groups import GroupStore
 
     groups = GroupStore(store.db)
@@ -538,9 +538,9 @@ def _print_article(article: Article, also_from: list[str] = ()) -> None:
 @app.command()
 def extract(sources: Sources, as_json: JsonFlag = False) -> None:
     """Extract and clean exactly as ingest does, store nothing. With --jsonl, one JSON line per input."""
-    from pipeline.ingest import extract_results
+    from pipeline.ingest.batch import extract_results
     from pipeline.models import IngestFailure
-    from pipeline.sources import expand_sources
+    from pipeline.ingest.sources import expand_sources
 
     failed = 0
     for _unit, result in extract_results(expand_sources(sources), settings()):
