@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from eval_data import ECB, require
 from bench_verify import story_articles
 from evalgate import HERE
 
@@ -70,6 +71,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    require(ECB)
     result = {"warm_10_article_brief_s": round(warm_seconds(), 2), "cold_example_brief_s": round(cold_seconds(), 2)}
     print(json.dumps(result) if args.json else
           f"offline brief of a 10-article story, warm: {result['warm_10_article_brief_s']} s (median of {ROUNDS}); "

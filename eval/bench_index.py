@@ -20,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from evalgate import HERE
+from eval_data import EXTRACTION, require
+from evalgate import HERE  # noqa: F401 - puts the checkout on sys.path
 from retrieval import available_embedders
 
 QUERIES = 200
@@ -32,7 +33,7 @@ def load_articles():
     from pipeline.models import Article
     from pipeline.ingest.sources import decode
 
-    data = HERE / "data" / "extraction"
+    data = EXTRACTION
     truth = json.loads((data / "ground-truth.json").read_text())
     articles = []
     for sha, row in truth.items():
@@ -70,6 +71,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    require(EXTRACTION)
     from pipeline.text.sentences import split_sentences
 
     articles = load_articles()

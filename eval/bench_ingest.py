@@ -24,6 +24,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+from eval_data import EXTRACTION, require  # noqa: E402
 
 
 def unpack(data: Path, folder: Path) -> list[Path]:
@@ -59,10 +60,11 @@ def time_ingest(folder: Path, scratch: Path, workers: int) -> tuple[float, int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=HERE / "data" / "extraction")
+    parser.add_argument("--data", type=Path, default=EXTRACTION)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args()
+    require(args.data)
 
     with tempfile.TemporaryDirectory() as tmp:
         folder, scratch = Path(tmp) / "pages", Path(tmp) / "data"

@@ -26,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from eval_data import ECB, EXTRACTION, require
 from evalgate import HERE
 
 REPO = HERE.parent
@@ -44,7 +45,7 @@ def peak_rss_mb() -> float:
 
 
 def html_pages(folder: Path) -> Path:
-    for path in sorted((HERE / "data" / "extraction" / "html").glob("*.html.gz")):
+    for path in sorted((EXTRACTION / "html").glob("*.html.gz")):
         (folder / path.name.removesuffix(".gz")).write_bytes(gzip.decompress(path.read_bytes()))
     return folder
 
@@ -212,6 +213,7 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1_000, 10_000])
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    require(ECB, EXTRACTION)
     if args.child:
         child(*args.child)
         return 0

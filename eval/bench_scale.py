@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 
+from eval_data import ECB, require
 from syndication import build, load_originals, make_copy
 
 DISTINCT_SHARE = 0.05
@@ -76,6 +77,7 @@ def main() -> int:
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # a child process: one size
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    require(ECB)
     if args.one:
         print(json.dumps(run_one(args.one)))
         return 0

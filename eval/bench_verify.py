@@ -17,8 +17,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from eval_data import ECB, require
 from evalgate import HERE  # noqa: F401 - puts the checkout on sys.path
-from syndication import ECB
 
 ARTICLES = 10
 
@@ -41,6 +41,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    require(ECB)
     from pipeline.index.embed import get_embedder
     from pipeline.index.chroma import VectorIndex
     from pipeline.settings import Settings

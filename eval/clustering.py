@@ -19,8 +19,8 @@ import random
 import sys
 
 import numpy as np
+from eval_data import ECB, require
 from evalgate import eval_arguments, check_or_pin, file_sha256
-from syndication import ECB
 
 THRESHOLDS = np.round(np.arange(0.05, 0.8, 0.025), 3)
 
@@ -127,6 +127,7 @@ def incremental(inputs, embed, batches: int = 5) -> list[str]:
 
 def main() -> int:
     args = eval_arguments(__doc__).parse_args()
+    require(ECB)
     result = run()
     full, alone = result["full_method"], result["wordllama_alone_cv"]
     print(f"clustering over {ECB.name}: full method ARI {full['ari']:.4f}  V {full['v_measure']:.4f}  "

@@ -14,8 +14,9 @@ import sys
 import time
 from collections import Counter, defaultdict
 
+from eval_data import ECB, require
 from evalgate import eval_arguments, check_or_pin, file_sha256
-from syndication import ECB, build, load_originals
+from syndication import build, load_originals
 
 
 
@@ -61,6 +62,7 @@ def run() -> dict:
 
 def main() -> int:
     args = eval_arguments(__doc__).parse_args()
+    require(ECB)
     result = run()
     print(f"dedup over {result['docs']} docs ({result['originals']} originals, {result['true_pairs']} true pairs): "
           f"precision {result['precision']:.4f}  recall {result['recall']:.4f}  ({result['seconds']}s)")

@@ -17,9 +17,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from evalgate import HERE, check_or_pin, eval_arguments, file_sha256
+from eval_data import EXTRACTION, require
+from evalgate import check_or_pin, eval_arguments, file_sha256
 
-DEFAULT_DATA = HERE / "data" / "extraction"
+DEFAULT_DATA = EXTRACTION
 _TOKEN = re.compile(r"\w+")
 
 
@@ -88,6 +89,7 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="benchmark folder (ground-truth.json, html/)")
     parser.add_argument("--plain", action="store_true", help="score plain trafilatura.extract() instead, for reference")
     args = parser.parse_args()
+    require(args.data)
 
     result = run(args.data, plain=args.plain)
     if args.plain:

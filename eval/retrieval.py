@@ -19,9 +19,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from evalgate import eval_arguments, HERE, check_or_pin, file_sha256
+from eval_data import SUMMEDITS, require
+from evalgate import check_or_pin, eval_arguments, file_sha256
 
-FILES = [HERE / "data" / "verification" / f"summedits_{name}_dev.jsonl" for name in ("news", "ectsum")]
+FILES = SUMMEDITS
 
 
 def load(path: Path):
@@ -111,6 +112,7 @@ def run() -> dict:
 
 def main() -> int:
     args = eval_arguments(__doc__).parse_args()
+    require(*SUMMEDITS)
     results = run()
     for name, row in results.items():
         parts = [f"{method} r@1 {row[method]['r@1']:.3f} r@5 {row[method]['r@5']:.3f}"

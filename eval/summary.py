@@ -16,8 +16,8 @@ import statistics
 import sys
 from collections import defaultdict
 
+from eval_data import ECB, require
 from evalgate import eval_arguments, check_or_pin, file_sha256
-from syndication import ECB
 
 
 def stories():
@@ -63,6 +63,7 @@ def run() -> dict:
 
 def main() -> int:
     args = eval_arguments(__doc__).parse_args()
+    require(ECB)
     r = run()
     print(f"summary over {r['stories']} stories: {r['confirmed_by_2_families']:.1%} of {r['points']} brief points "
           f"confirmed by 2+ families (lead-sentence baseline {r['lead_baseline_confirmed_by_2_families']:.1%}); "

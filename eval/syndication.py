@@ -10,8 +10,9 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from eval_data import ECB
+
 HERE = Path(__file__).resolve().parent
-ECB = HERE / "data" / "clustering" / "ecbplus_dev.jsonl"
 
 BOILERPLATE = ["Advertisement", "Share this article", "Follow us on Twitter for the latest updates",
                "Copyright 2013 Example Media Group. All rights reserved.", "Sign up for our newsletter",

@@ -25,9 +25,10 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 
 import numpy as np
-from evalgate import eval_arguments, HERE, check_or_pin, file_sha256
+from eval_data import SUMMEDITS, require
+from evalgate import check_or_pin, eval_arguments, file_sha256
 
-FILES = [HERE / "data" / "verification" / f"summedits_{name}_dev.jsonl" for name in ("news", "ectsum")]
+FILES = SUMMEDITS
 
 
 def balanced_accuracy(labels: list[int], predicted: list[bool]) -> float:
@@ -169,6 +170,7 @@ def main() -> int:
     parser = eval_arguments(__doc__)
     parser.add_argument("--ablate", action="store_true", help="also report each word list's share")
     args = parser.parse_args()
+    require(*SUMMEDITS)
     floors = {}
     for path in FILES:
         name = path.stem.removeprefix("summedits_").removesuffix("_dev")

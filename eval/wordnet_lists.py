@@ -25,6 +25,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import evalgate  # noqa: F401  puts the checkout on sys.path
+from eval_data import SUMMEDITS, require
 from verification import ablations, scored_with
 
 PARTS_OF_SPEECH = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
@@ -149,6 +150,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("wordnet", type=Path, help="WordNet 3.0's dict folder (data.noun, index.noun, ...)")
     folder = parser.parse_args().wordnet
+    require(*SUMMEDITS)
     if not (folder / "data.noun").is_file():
         sys.exit(f"no WordNet in {folder}: run `make eval-wordnet`, or give the folder that holds data.noun")
     synsets = read_synsets(folder)

@@ -13,10 +13,46 @@ from pathlib import Path
 
 import pytest
 
+from eval_data import missing
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXAMPLE_STORY = ROOT / "examples" / "apple-alibaba"
 SEED_FILES = sorted(EXAMPLE_STORY.glob("*.txt"))
+
+
+def write_news_pages(folder: Path, count: int) -> list[Path]:
+    """``count`` distinct news pages made from the fixture pages: each is one of them with its
+    paragraphs drawn from all four stories in a seeded order, and a long comment thread (the
+    size of a real page, so that extraction takes the time it does on the web)."""
+    import html
+    import json
+    import random
+    import re
+
+    truth = json.loads((FIXTURES / "html" / "truth.json").read_text())
+    pool = [p for row in truth.values() for p in row["articleBody"].split("\n\n")]
+    templates = [(FIXTURES / "html" / f"{name}.html").read_text() for name in truth]
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = []
+    for number in range(count):
+        rng = random.Random(number)
+        body = "".join(f"<p>{html.escape(p)}</p>\n" for p in rng.sample(pool, 8))
+        comments = "".join(f"<div class='comment'><b>reader{rng.randrange(10**6)}</b><p>{html.escape(rng.choice(pool))}</p></div>"
+                           for _ in range(120))
+        page = templates[number % len(templates)]
+        page = re.sub(r"(<div class=\"(?:article-body|story-text|entry-content|article-content)\">).*?(</div>\n</?(?:div|article)\b)",
+                      lambda m: m.group(1) + "\n" + body + m.group(2), page, count=1, flags=re.S)
+        pages.append(folder / f"page-{number:03d}.html")
+        pages[-1].write_text(page.replace("</body>", f"<section class='comments'>{comments}</section></body>", 1))
+    return pages
+
+
+def needs_data(*paths: Path):
+    """Skip a test that reads the shared eval data when it is not beside the checkout (see
+    eval/eval_data.py); CI has it, a bare clone need not."""
+    absent = missing(*paths)
+    return pytest.mark.skipif(bool(absent), reason=f"shared eval data not found: {', '.join(map(str, absent))}")
 
 
 class NetworkBlocked(RuntimeError):

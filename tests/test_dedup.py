@@ -13,7 +13,7 @@ from pipeline.ingest.extract import extract_html
 
 SEED = clean_text(SEED_FILES[0].read_text()).text
 OTHER_OUTLET = clean_text(SEED_FILES[1].read_text()).text  # same story, written independently
-UNRELATED = extract_html((FIXTURES / "html" / "aljazeera-helicopter-crash.html").read_text())[0].text
+UNRELATED = extract_html((FIXTURES / "html" / "comet-probe-images.html").read_text())[0].text
 PARAS = SEED.split("\n\n")
 
 

@@ -7,6 +7,8 @@ import json
 import pytest
 
 import evalgate
+from conftest import needs_data
+from eval_data import ECB, EXTRACTION, SUMMEDITS
 from evalgate import check_or_pin
 
 
@@ -45,6 +47,7 @@ def pinned(name: str) -> dict:
     return json.loads(evalgate.BASELINE.read_text())[name]
 
 
+@needs_data(ECB, *SUMMEDITS)
 def test_fast_evals_meet_their_floors():
     """The quick evals run in `make test`; `make eval` runs them all."""
     import dedup
@@ -58,6 +61,7 @@ def test_fast_evals_meet_their_floors():
         assert verification.run_file(path)["balanced_accuracy"] >= pinned("verification")[f"{name}_balanced_accuracy"]
 
 
+@needs_data(EXTRACTION)
 def test_turning_the_cleaner_off_fails_the_extraction_gate(monkeypatch):
     import extraction
     import pipeline.ingest.extract

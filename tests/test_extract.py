@@ -1,4 +1,4 @@
-"""HTML extraction on real pages from the extraction benchmark."""
+"""HTML extraction on the fixture news pages (boilerplate, metadata, wire credits)."""
 
 from __future__ import annotations
 
@@ -31,24 +31,31 @@ def test_fixture_pages_score_like_the_benchmark_says(extracted):
 
 
 def test_reporting_credit_moves_out_of_the_body(extracted):
-    cleaned, _ = extracted["sciencealert-titan-map"]
-    assert cleaned.credit == "Reporting by Will Dunham; Editing by Tom Brown"
+    cleaned, _ = extracted["harbour-crane-collapse"]
+    assert cleaned.credit == "Reporting by Anna Vermeer; Editing by Tom Hale"
     assert "Reporting by" not in cleaned.text
 
 
 def test_metadata(extracted):
-    _, meta = extracted["aljazeera-helicopter-crash"]
-    assert meta["title"].startswith("US service members killed in Afghanistan helicopter crash")
-    assert meta["outlet"] == "Al Jazeera"
-    assert meta["published"].date().isoformat() == "2019-11-20"
+    _, meta = extracted["valley-flood-evacuation"]
+    assert meta["title"] == "Hundreds evacuated as River Elm bursts its banks"
+    assert meta["outlet"] == "The Valley Herald" and meta["author"] == "Megan Price"
+    assert meta["published"].date().isoformat() == "2025-02-11"
+
+
+def test_boilerplate_stays_out_of_the_body(extracted):
+    text = "\n".join(cleaned.text for cleaned, _ in extracted.values())
+    for boilerplate in ("cookies", "Advertisement", "Sign up", "Related stories", "Comments", "Share on",
+                        "Subscribe", "Donate", "Those cranes are decades old"):
+        assert boilerplate not in text, boilerplate
 
 
 def test_article_from_html_with_hints_prefers_the_hints():
-    html = (FIXTURES / "html" / "ap-uk-tories.html").read_text()
+    html = (FIXTURES / "html" / "chipmaker-quarterly-results.html").read_text()
     raw = RawDocument(source="x", kind="html", content=html,
-                      hints=SourceHints(outlet="Associated Press", url="https://apnews.example/tories"))
+                      hints=SourceHints(outlet="Associated Press", url="https://apnews.example/hanseong-results"))
     article = to_article(raw, Settings())
-    assert article.outlet == "Associated Press" and article.url == "https://apnews.example/tories"
+    assert article.outlet == "Associated Press" and article.url == "https://apnews.example/hanseong-results"
     assert article.language == "en" and article.id == article_id(article.text)
 
 

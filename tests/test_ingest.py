@@ -180,7 +180,7 @@ def test_an_extractor_bug_on_one_page_is_reported_and_the_batch_goes_on(monkeypa
     real = ingest_module.extract_html
 
     def buggy(html, url=None):
-        if "Europa" in html[:3000]:
+        if "Orbit Science News" in html[:3000]:
             raise ValueError("lxml exploded")
         return real(html, url)
 
@@ -208,19 +208,19 @@ def test_a_worker_that_dies_is_reported_and_the_batch_goes_on(monkeypatch):
 
     real = ingest_module.to_article
 
-    def dies_on_europa(raw, settings):
-        if "Europa" in raw.content[:3000]:
+    def dies_on_the_comet_page(raw, settings):
+        if "Orbit Science News" in raw.content[:3000]:
             os._exit(9)
         return real(raw, settings)
 
-    monkeypatch.setattr(ingest_module, "to_article", dies_on_europa)
+    monkeypatch.setattr(ingest_module, "to_article", dies_on_the_comet_page)
     monkeypatch.setenv("NEWSBRIEF_WORKERS", "2")
     result = cli("ingest", "--json", *map(str, PAGES), *map(str, SEED_FILES))
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert result.exit_code == 1
     assert [r["status"] for r in rows].count("added") == len(PAGES) + len(SEED_FILES) - 1
     [failed] = [r for r in rows if r["status"] == "failed"]
-    assert "sciencealert-europa" in failed["source"] and "extraction process died" in failed["reason"]
+    assert "comet-probe-images" in failed["source"] and "extraction process died" in failed["reason"]
 
 
 def test_an_exact_reprint_by_another_outlet_is_one_article_seen_twice(tmp_path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import os
 import signal
 import sqlite3
@@ -13,17 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import write_news_pages
 
-PAGES = sorted((ROOT / "eval" / "data" / "extraction" / "html").glob("*.html.gz"))[:60]
+PAGES = 60
 
 
 @pytest.fixture
 def page_folder(tmp_path) -> Path:
     folder = tmp_path / "pages"
-    folder.mkdir()
-    for page in PAGES:
-        (folder / page.name.removesuffix(".gz")).write_bytes(gzip.decompress(page.read_bytes()))
+    write_news_pages(folder, PAGES)
     return folder
 
 
@@ -60,7 +57,7 @@ def test_interrupted_batch_resumes(page_folder, data_dir, how):
     process.send_signal(how)
     process.wait(timeout=30)  # Ctrl-C must not leave the worker pool hanging
     partial = len(stored(data_dir))
-    assert 5 <= partial < len(PAGES)
+    assert 5 <= partial < PAGES
 
     assert not _orphans()  # its workers died with it, SIGKILL or not
 

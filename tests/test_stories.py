@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import pytest
 
-from conftest import ROOT
+from conftest import needs_data
+from eval_data import ECB
 from pipeline.grouping.lineage import describe_family, stated_origin
-from pipeline.models import Article
 from pipeline.grouping.stories import StoryClusterer, StoryInput, story_terms, within_window
+from pipeline.models import Article
 
-ECB = [json.loads(line) for line in (ROOT / "eval/data/clustering/ecbplus_dev.jsonl").read_text().splitlines()]
+
+@lru_cache(maxsize=1)
+def ecb_rows() -> list[dict]:
+    return [json.loads(line) for line in ECB.read_text().splitlines()]
 
 
 def inputs(topic: int | None = None) -> tuple[list[StoryInput], list[str]]:
-    rows = [r for r in ECB if topic is None or r["topic"] == topic]
+    rows = [r for r in ecb_rows() if topic is None or r["topic"] == topic]
     return [StoryInput(r["id"], None, r["text"]) for r in rows], [r["story"] for r in rows]
 
 
@@ -28,6 +33,7 @@ def purity(assigned: dict[str, str], articles: list[StoryInput], truth: list[str
     return sum(max(labels.count(x) for x in labels) for labels in members.values()) / len(articles)
 
 
+@needs_data(ECB)
 def test_two_events_of_the_same_kind_are_told_apart():
     """Each ECB+ topic holds two real events of one kind (two rehab check-ins, two earthquakes):
     the stories found must not mix them."""
@@ -37,6 +43,7 @@ def test_two_events_of_the_same_kind_are_told_apart():
     assert len(set(truth)) <= len(set(assigned.values())) <= 2 * len(set(truth))
 
 
+@needs_data(ECB)
 def test_new_articles_join_existing_stories_without_reclustering():
     articles, truth = inputs(1)
     first, later = articles[:20], articles[20:]
@@ -48,6 +55,7 @@ def test_new_articles_join_existing_stories_without_reclustering():
     assert purity(existing | joined, articles, truth) > 0.9
 
 
+@needs_data(ECB)
 def test_when_every_new_article_joins_an_existing_story_none_is_left_over():
     articles, _ = inputs(1)
     clusterer = StoryClusterer()
@@ -56,6 +64,7 @@ def test_when_every_new_article_joins_an_existing_story_none_is_left_over():
     assert joined == {"copy": existing[articles[0].id]}
 
 
+@needs_data(ECB)
 def test_story_id_is_its_earliest_article():
     articles, _ = inputs(1)
     assigned = StoryClusterer().assign({}, articles)

@@ -14,7 +14,7 @@ import numpy as np
 
 from pipeline.text.lexical import BM25, number_agreement
 from pipeline.models import Article
-from pipeline.text.sentences import split_sentences
+from pipeline.text.sentences import sentences_within, split_sentences
 
 WEIGHTS = {"vector": 0.5, "lexical": 0.35, "figures": 0.15}
 VECTOR_CANDIDATES = 20
@@ -83,9 +83,9 @@ def _vector_candidates(text: str, articles: list[Article], index) -> dict:
     found = {}
     for hit in index.search(text, VECTOR_CANDIDATES, list(by_id)):
         article = by_id[hit.article_id]
-        for sentence in split_sentences(article.text[hit.start:hit.end]):
-            start, end = hit.start + sentence.start, hit.start + sentence.end
-            found[(article.id, start, end)] = _Candidate(article, start, end, article.text[start:end])
+        for sentence in sentences_within(article.text, hit.start, hit.end):
+            found[(article.id, sentence.start, sentence.end)] = _Candidate(article, sentence.start, sentence.end,
+                                                                           sentence.text)
     return found
 
 

@@ -3,12 +3,20 @@
 A regex splitter, not a model: sentence ends are a full stop, ! or ? (with any closing quote or
 bracket) before a space and a capital, a digit or an opening quote, unless the word before is a
 known abbreviation or an initial. A line break always ends a sentence.
+
+Every stage asks for the sentences of the same article texts (claims, figures, retrieval, the
+verifier, the extractive engine), so they are split once per text and shared: the result is an
+immutable tuple, cached by the text itself. Keyed by text, not kept on the Article, because
+stages pass altered copies of an article (without_instructions), which must not inherit its
+sentences.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof sr jr st mt ft gen gov sen rep col lt sgt capt cmdr adm pres rev hon
@@ -26,7 +34,31 @@ class Sentence:
     text: str
 
 
-def split_sentences(text: str) -> list[Sentence]:
+SENTENCE_CACHE_TEXTS = 1024  # a story's articles and the claims checked against them, with room
+
+
+@lru_cache(maxsize=SENTENCE_CACHE_TEXTS)
+def split_sentences(text: str) -> tuple[Sentence, ...]:
+    """The sentences of ``text``, split once per text (later calls share the same tuple)."""
+    return tuple(_split(text))
+
+
+def sentences_within(text: str, start: int, end: int) -> tuple[Sentence, ...]:
+    """The sentences of ``text`` that lie inside ``text[start:end]`` (a chunk is whole sentences)."""
+    sentences = split_sentences(text)
+    first = bisect_left(sentences, start, key=lambda s: s.start)
+    last = bisect_left(sentences, end + 1, key=lambda s: s.end)
+    return sentences[first:last]
+
+
+def sentence_after(text: str, end: int) -> Sentence | None:
+    """The first sentence of ``text`` that starts at or after ``end``."""
+    sentences = split_sentences(text)
+    following = bisect_left(sentences, end, key=lambda s: s.start)
+    return sentences[following] if following < len(sentences) else None
+
+
+def _split(text: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     for line in re.finditer(r"[^\n]+", text):
         cursor = line.start()

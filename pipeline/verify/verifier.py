@@ -70,15 +70,15 @@ def _clause_turns(claim: str, evidence: list[Evidence]) -> list[tuple[Alignment,
 
 def with_next_sentences(evidence: list[Evidence], articles) -> list[Evidence]:
     """Each sentence, and each sentence with the one after it: a fact is often told in two."""
-    from pipeline.text.sentences import split_sentences
+    from pipeline.text.sentences import sentence_after
 
     by_id = {a.id: a for a in articles}
     windows = list(evidence)
     for item in evidence:
         text = by_id[item.article_id].text
-        following = next((s for s in split_sentences(text[item.end:]) if s.text), None)
+        following = sentence_after(text, item.end)
         if following:
-            end = item.end + following.end
+            end = following.end
             windows.append(Evidence(item.article_id, item.outlet, item.start, end, text[item.start:end],
                                     item.score, item.vector, item.lexical, item.figures))
     return windows
