@@ -202,9 +202,8 @@ def run_llm(chat_model, messages: list[tuple[str, str]], settings: Settings,
     for _attempt in range(settings.llm.repair_attempts + 1):
         try:
             reply = _ask(chat_model, conversation, settings, model)
-        except OpenAIError as exc:  # the server said no (llama.cpp rejects json_schema): fall back, say why
-            run.error = (f"the LLM call failed: {str(exc)[:300]}; if the server rejects the structured-output "
-                         f"method, try NEWSBRIEF_LLM__STRUCTURED_OUTPUT=json_mode")
+        except OpenAIError as exc:  # unreachable, or the server said no (llama.cpp rejects json_schema): say why
+            run.error = call_failure(exc, settings)
             break
         run.raw_replies.append(reply.content if isinstance(reply.content, str) else json.dumps(reply.content))
         usage = getattr(reply, "usage_metadata", None) or {}
@@ -220,6 +219,31 @@ def run_llm(chat_model, messages: list[tuple[str, str]], settings: Settings,
             conversation += [("assistant", run.raw_replies[-1]),
                              ("user", f"That reply could not be used: {exc}. Reply again with the JSON object only.")]
     return run
+
+
+def call_failure(exc: Exception, settings: Settings) -> str:
+    """One line on a call that failed. A server that cannot be reached is named by its address
+    (a stopped server or a wrong URL is the usual cause); a refusal quotes the server, and
+    suggests json_mode only when another method was asked for."""
+    from openai import APIConnectionError, APITimeoutError
+
+    where = f"LLM at {settings.llm.base_url or 'https://api.openai.com/v1'}"
+    if isinstance(exc, APITimeoutError):
+        return f"{where}: no answer within {settings.llm.timeout_s:g} s"
+    if isinstance(exc, APIConnectionError):
+        return f"{where}: {_root_cause(exc)}"
+    error = f"the LLM call failed: {str(exc)[:300]}"
+    if settings.llm.structured_output != "json_mode":
+        error += "; if the server rejects the structured-output method, try NEWSBRIEF_LLM__STRUCTURED_OUTPUT=json_mode"
+    return error
+
+
+def _root_cause(exc: BaseException) -> str:
+    """'connection refused' from the httpx error under the OpenAI and LangChain wrappers."""
+    while exc.__cause__ is not None:
+        exc = exc.__cause__
+    reason = re.sub(r"^\[Errno -?\d+\]\s*", "", str(exc)) or type(exc).__name__
+    return reason[:1].lower() + reason[1:]
 
 
 def _ask(chat_model, conversation, settings: Settings, model: type[BaseModel]):

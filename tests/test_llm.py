@@ -256,3 +256,11 @@ def test_cache_keeps_tool_calls(tmp_path):
     cache.update("prompt", "model", [ChatGeneration(message=AIMessage(content="", tool_calls=[call]))])
     [cached] = cache.lookup("prompt", "model")
     assert cached.message.tool_calls[0]["args"] == {"headline": "H"}
+
+
+def test_json_mode_is_not_suggested_when_it_is_already_the_method():
+    settings = Settings(llm={"model": "m", "base_url": "http://llm.test/v1", "max_retries": 0})
+    transport = httpx2.MockTransport(lambda request: httpx2.Response(400, json={"error": "bad request"}))
+    chat = build_chat_model(settings, http_client=httpx2.Client(transport=transport))
+    run = run_llm(chat, [("user", "hi")], settings)
+    assert run.error.startswith("the LLM call failed: Error code: 400") and "json_mode" not in run.error

@@ -467,6 +467,8 @@ def brief(
         except NewsbriefError as exc:
             err.print(f"[red]error:[/] {exc}")
             raise typer.Exit(EXIT_USAGE) from None
+    if result.meta.note:  # the LLM was configured but did not write it: say so where a person looks
+        err.print(f"warning: {result.meta.note}", markup=False, soft_wrap=True)
     text = renderers[format](result)
     if out_file:
         out_file.write_text(text)

@@ -240,9 +240,10 @@ def write_brief(story, settings, embedder, index=None, chat_model=None) -> Brief
     model = model_name(chat_model)
     if run.parsed is None:
         brief = extractive_brief(story, embedder, settings.config_hash(), index)
-        brief.meta = brief.meta.model_copy(update=_usage(settings, run) | {"note": (
-            f"the LLM ({model}) gave no usable brief after {len(run.raw_replies)} replies: {run.error}; "
-            "the extractive engine wrote this one")})
+        why = f"the LLM ({model}) gave no usable brief after {len(run.raw_replies)} replies: {run.error}" \
+            if run.raw_replies else run.error  # no reply at all: the call's own error says it all
+        brief.meta = brief.meta.model_copy(update=_usage(settings, run) | {
+            "note": f"{why}; wrote the brief with the extractive engine"})
         return brief
     judge, versions = _points_judge(chat_model, settings)
     points = [_llm_point(p, story, embedder, index, judge) for p in run.parsed.points]
