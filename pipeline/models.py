@@ -27,6 +27,8 @@ class RawDocument(BaseModel):
     kind: Literal["html", "text"]
     content: str
     hints: SourceHints = Field(default_factory=SourceHints)
+    encoding: str | None = Field(None, description="The encoding the bytes were guessed to be in (e.g. 'cp1252') "
+                                 "when they were not valid in the declared one, UTF-8 if none; None when they were.")
 
 
 class Article(BaseModel):

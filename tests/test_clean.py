@@ -205,6 +205,31 @@ def test_news_about_people_is_not_an_author_bio(paragraph):
     assert paragraph in cleaned.text and cleaned.author is None
 
 
-def test_quoted_sentence_first_line_is_not_a_title():
+def test_quoted_sentence_first_line_is_not_a_headline():
     cleaned = clean_text("The White House called the strike “a grave escalation.”\nMore text follows here.")
-    assert cleaned.title is None and cleaned.text.startswith("The White House called")
+    assert cleaned.text.startswith("The White House called")  # a sentence is text, not a headline to cut off
+    assert cleaned.title == "The White House called the strike “a grave escalation.”"  # the title is read from it
+
+
+def test_with_no_headline_the_title_is_the_first_sentence_cut_short():
+    text = ("Perennial party girl Tara Reid checked herself into Promises Treatment Center in Malibu on Tuesday, "
+            "her rep told People. A friend said she went on Tuesday.")
+    cleaned = clean_text(text)
+    assert cleaned.title == "Perennial party girl Tara Reid checked herself into Promises Treatment Center in…"
+    assert cleaned.text == text
+
+
+@pytest.mark.parametrize("dateline", ["Friday, November 11, 2011", "Updated: November 11, 2011 20: 09 IST",
+                                      "9: 53 AM, MON 22 JUL 2013", "Article posted on 08. 07. 2012", "05 / 02 / 2013"])
+def test_a_dateline_is_never_the_title(dateline):
+    cleaned = clean_text(f"{dateline}\nAnti Piracy Ops by INS Sukanya\nIndian Naval Ship Sukanya foiled an attack.")
+    assert cleaned.title == "Anti Piracy Ops by INS Sukanya"
+    assert cleaned.text == f"{dateline}\n\nIndian Naval Ship Sukanya foiled an attack."  # the dateline stays text
+    assert clean_text(f"{dateline}\nIndian Naval Ship Sukanya foiled an attack.").title == \
+        "Indian Naval Ship Sukanya foiled an attack."
+
+
+def test_headlines_with_dates_in_them_are_still_headlines():
+    for headline in ("Ellen DeGeneres to host 2014 Oscars", "May 2013 jobs report beats forecasts"):
+        assert clean_text(f"{headline}\nThe body of the article follows.").title == headline
+    assert clean_paragraphs(["Body text here."], title="Thursday, December 11, 2008").title == "Body text here."

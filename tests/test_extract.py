@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 import pytest
 
@@ -67,3 +68,11 @@ def test_outlet_from_url():
 def test_article_id_ignores_case_and_spacing():
     assert article_id("Apple rose 2%.\n\nBaidu fell.") == article_id("apple  rose 2% .\nBAIDU fell")
     assert article_id("Apple rose 2%.") != article_id("Apple rose 3%.")
+
+
+def test_the_time_of_publication_is_kept_not_just_the_day():
+    body = "<p>" + "The harbour authority reopened the port on Thursday after the storm. " * 8 + "</p>"
+    page = ('<html><head><meta property="article:published_time" content="2025-02-13T07:55:00Z">'
+            f"<title>Port reopens</title></head><body><article><h1>Port reopens</h1>{body}</article></body></html>")
+    article = to_article(RawDocument(source="x.html", kind="html", content=page), Settings())
+    assert article.published == datetime(2025, 2, 13, 7, 55, tzinfo=timezone.utc)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -10,7 +11,7 @@ from conftest import EXAMPLE_STORY
 from pipeline.errors import InputError
 from pipeline.models import IngestFailure, RawDocument
 from pipeline.settings import Settings
-from pipeline.ingest.sources import decode, expand_sources, read_source
+from pipeline.ingest.sources import decode, decode_guessing, expand_inputs, expand_sources, read_source
 
 ARTICLE = "The council approved the new budget on Monday after a long debate. " * 5
 
@@ -25,7 +26,7 @@ def read(unit) -> list:
         (b"", {}, "empty input"),
         (b"  \n\t ", {}, "empty input"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", {}, "binary data"),
-        ("café".encode("latin-1"), {}, r"not valid UTF-8 \(byte 0xe9 at offset 3\); convert it first"),
+        (bytes(range(128, 256)) * 3, {}, r"not valid UTF-8 \(byte 0x80 at offset 0\), nor text in another encoding"),
         (b"<html>", {"declared": "no-such-codec"}, "unknown character encoding"),
     ],
 )
@@ -152,3 +153,40 @@ def test_feed_entry_linking_back_to_its_feed_does_not_loop(http_server, allow_lo
     http_server.routes["/feed"] = (200, {"Content-Type": "application/rss+xml"}, loop.encode(), 0)
     items = read(http_server.base + "/feed")
     assert len(items) == 3 and "is a feed, not an article page" in items[1].reason
+
+
+@pytest.mark.parametrize(("text", "encoding"), [
+    ("Apple\u2019s shares fell 2% \u2014 \u201cwe are cautious,\u201d said the CFO, after a \u20ac5bn charge.", "cp1252"),
+    ("Le café était fermé ce matin-là, à cause de la grève.", "cp1252"),
+    ("Привет, как дела? Сегодня хорошая погода, и мы идём гулять в парк.", "cp1251"),
+    ("Zażółć gęślą jaźń, był już tam. Się mówi, że są tu ludzie.", "cp1250"),  # not read as cp1252's '¿' and '³'
+])
+def test_text_that_is_not_utf8_is_decoded_in_the_encoding_it_is_in(text, encoding):
+    assert decode_guessing(text.encode(encoding), "f.txt") == (text, encoding)
+
+
+def test_a_page_labelled_latin1_is_read_as_browsers_read_it():
+    page = '<meta charset="iso-8859-1"><p>\u201cQuoted\u201d \u2014 \u20ac5</p>'.encode("cp1252")
+    assert decode_guessing(page, "p.html", html=True) == ('<meta charset="iso-8859-1"><p>“Quoted” — €5</p>', None)
+
+
+def test_a_cp1252_file_is_read_and_the_encoding_reported(tmp_path):
+    (tmp_path / "memo.txt").write_bytes(f"Port reopens\n{ARTICLE}\u201cIt\u2019s open \u2014 at last,\u201d she said.".encode("cp1252"))
+    [doc] = read(tmp_path / "memo.txt")
+    assert doc.encoding == "cp1252" and doc.content.endswith("“It’s open — at last,” she said.")
+
+
+def test_a_json_error_names_its_column_once(tmp_path):
+    (tmp_path / "rows.jsonl").write_text('{"text": "unterminated\n')
+    [failure] = read(tmp_path / "rows.jsonl")
+    assert failure.reason == "invalid JSON: Unterminated string starting at column 10"
+
+
+def test_a_file_in_a_folder_that_is_not_read_is_listed_with_its_reason(tmp_path):
+    for name in ("story.txt", "scan.pdf", "notes.docx", "blob.bin", ".DS_Store", "story.meta.json"):
+        (tmp_path / name).write_text(ARTICLE)
+    inputs = expand_inputs([str(tmp_path)])
+    assert [Path(u).name for u in inputs.units] == ["story.txt"]
+    assert {Path(s.source).name: s.reason.split(";")[0] for s in inputs.skipped} == {
+        "scan.pdf": "unsupported file type '.pdf'", "notes.docx": "unsupported file type '.docx'",
+        "blob.bin": "unsupported file type '.bin'"}

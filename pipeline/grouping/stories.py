@@ -52,11 +52,24 @@ class StoryInput:
 
 
 def story_terms(title: str | None, text: str) -> list[str]:
-    """Names (words and whole phrases), years and figures; the title's count twice."""
+    """Names (words and whole phrases), years and figures; a headline's count twice."""
     terms = []
-    for part, weight in ((title or "", 2), (text, 1)):
+    for part, weight in ((headline(title, text), 2), (text, 1)):
         terms.extend(_terms(part) * weight)
     return terms
+
+
+TITLE_FROM_TEXT_WITHIN = 300  # characters of the text a title read off it may start within (after a dateline)
+
+
+def headline(title: str | None, text: str) -> str:
+    """The title when it is a headline of its own; '' when ingest read it off the text's first
+    sentence (a text with no headline): counted again, the lead would weigh three times as much
+    as the rest and pull unrelated leads together."""
+    if not title:
+        return ""
+    words = title.removesuffix("…")
+    return "" if words in text[: len(words) + TITLE_FROM_TEXT_WITHIN] else title
 
 
 def _terms(text: str) -> list[str]:
@@ -212,7 +225,7 @@ class StoryClusterer:
 
 
 def _lead(article: StoryInput) -> str:
-    return f"{article.title or ''}\n{article.text[:2000]}"
+    return f"{headline(article.title, article.text)}\n{article.text[:2000]}"
 
 
 def _groups(labels: list[int], articles: list[StoryInput]) -> dict[int, list[StoryInput]]:

@@ -20,7 +20,7 @@ from pipeline.ingest.extract import extract_html, outlet_from_url
 from pipeline.models import Article, IngestFailure, RawDocument
 from pipeline.settings import Settings
 from pipeline.ingest.workers import ordered_map
-from pipeline.ingest.sources import expand_sources, read_source
+from pipeline.ingest.sources import Item, expand_inputs, read_source
 from store.articles import ArticleStore
 
 
@@ -71,9 +71,10 @@ class Outcome:
     """What happened to one input."""
 
     source: str
-    status: str  # "added", "unchanged" or "failed"
+    status: str  # "added", "unchanged", "failed", or "skipped" (a file in a folder that is not read)
     article: Article | None = None
     reason: str | None = None
+    encoding: str | None = None  # the encoding guessed when the input was not valid UTF-8
 
     def as_json(self) -> dict:
         row = {"source": self.source, "status": self.status}
@@ -81,6 +82,8 @@ class Outcome:
             row |= {"id": self.article.id, "title": self.article.title, "outlet": self.article.outlet}
         if self.reason:
             row["reason"] = self.reason
+        if self.encoding:
+            row["encoding"] = self.encoding
         return row
 
 
@@ -95,24 +98,33 @@ class IngestReport:
     def failures(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == "failed"]
 
+    @property
+    def added_ids(self) -> list[str]:
+        return [o.article.id for o in self.outcomes if o.status == "added"]
+
 
 def extract_results(units: list[str], settings: Settings) -> Iterator[tuple[str, Article | IngestFailure]]:
-    """Extraction and cleaning exactly as ingest does them, without storing.
+    """Extraction and cleaning exactly as ingest does them, without storing: (unit, result)."""
+    for unit, _item, result in extract_documents(units, settings):
+        yield unit, result
 
-    Yields (unit, result) in input order. Reading stays in this process; extraction, which is
-    CPU-bound, runs in ``settings.effective_workers`` forked processes when there is more than
-    one unit.
+
+def extract_documents(units: list[str], settings: Settings) -> Iterator[tuple[str, Item, Article | IngestFailure]]:
+    """(unit, what was read, its article or failure), in input order.
+
+    Reading stays in this process; extraction, which is CPU-bound, runs in
+    ``settings.effective_workers`` forked processes when there is more than one unit.
     """
     pairs = ((unit, item) for unit in units for item in read_source(unit, settings))
     workers = min(settings.effective_workers, len(units))
     if workers <= 1:
         for unit, item in pairs:
-            yield unit, _article_or_failure(item, settings)
+            yield unit, item, _article_or_failure(item, settings)
         return
     _warm_up()  # forked workers inherit loaded modules instead of importing them each
     results = ordered_map(partial(_extract_pair, settings=settings), pairs, workers, on_crash=_crashed)
-    for (unit, _item), result in results:
-        yield unit, result
+    for (unit, item), result in results:
+        yield unit, item, result
 
 
 def _extract_pair(pair: tuple[str, RawDocument | IngestFailure], settings: Settings) -> Article | IngestFailure:
@@ -150,15 +162,23 @@ def ingest(
 ) -> IngestReport:
     """Ingest every source into the store. One bad input never stops the batch."""
     report = IngestReport()
+    inputs = expand_inputs(sources)
+
+    def record(outcome: Outcome) -> None:
+        report.outcomes.append(outcome)
+        if on_outcome:
+            on_outcome(outcome)
+
+    for skipped in inputs.skipped:
+        record(Outcome(skipped.source, "skipped", reason=skipped.reason))
     current = None
-    for unit, result in extract_results(expand_sources(sources), settings):
+    for unit, item, result in extract_documents(inputs.units, settings):
         if on_unit_done and current not in (None, unit):
             on_unit_done(current)
         current = unit
         outcome = _store(result, store)
-        report.outcomes.append(outcome)
-        if on_outcome:
-            on_outcome(outcome)
+        outcome.encoding = getattr(item, "encoding", None)
+        record(outcome)
     if on_unit_done and current is not None:
         on_unit_done(current)
     return report

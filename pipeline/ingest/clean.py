@@ -98,6 +98,16 @@ _SENTENCE_STARTERS = frozenset(
 )
 
 TITLE_MAX_WORDS = 20
+TITLE_FROM_TEXT_WORDS = 12  # a title taken from the first sentence is cut here, as headlines are short
+
+# The words of a line that only dates the page: 'Friday, November 11, 2011', 'Updated: May 2, 2013
+# 12: 50 PM', '9: 53 AM, MON 22 JUL 2013', 'Published time: March 12, 2013 02: 03'.
+_MONTHS = frozenset("""jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june
+    july august september october november december""".split())
+_DATE_WORDS = _MONTHS | frozenset("""mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday
+    friday saturday sunday st nd rd th am pm a p m hrs gmt utc bst cet cest edt est cdt cst mdt mst pdt pst et pt ist
+    uk published updated posted edited last article on at time""".split())
+DATELINE_MAX_WORDS = 12
 
 # Names with a case change inside that both halves of could also stand alone.
 _KNOWN_CAMEL_CASE = frozenset(
@@ -132,6 +142,35 @@ def _is_title_like(par: str) -> bool:
     words = par.split()
     ending = par.rstrip().rstrip("\"'”’»)")
     return 0 < len(words) <= TITLE_MAX_WORDS and not ending.endswith((".", ":", ";", ",", "!"))
+
+
+def is_dateline(par: str) -> bool:
+    """A line that only says when: numbers, with a month or a year, and date and time words alone."""
+    words = re.findall(r"[a-z]+|\d+", par.lower())
+    if not words or len(words) > DATELINE_MAX_WORDS or not all(w.isdigit() or w in _DATE_WORDS for w in words):
+        return False
+    return any(w in _MONTHS or len(w) == 4 for w in words) or bool(re.search(r"\d+\s*[/.-]\s*\d+\s*[/.-]\s*\d+", par))
+
+
+def _take_headline(pars: list[str]) -> tuple[str | None, list[str]]:
+    """The headline and the rest: the first paragraph, or the one after a leading dateline, when
+    it reads as a headline. A dateline is never the headline; it stays in the text."""
+    at = 1 if len(pars) > 1 and is_dateline(pars[0]) else 0
+    if at < len(pars) and _is_title_like(pars[at]) and not is_dateline(pars[at]):
+        return pars[at], pars[:at] + pars[at + 1 :]
+    return None, pars
+
+
+def title_from_text(pars: list[str]) -> str | None:
+    """A title for a text with no headline: its first sentence (not a dateline), cut to a dozen words."""
+    from pipeline.text.sentences import split_sentences
+
+    body = next((p for p in pars if not is_dateline(p)), None)
+    sentences = split_sentences(body) if body else ()
+    if not sentences:
+        return None
+    words = sentences[0].text.split()
+    return " ".join(words) if len(words) <= TITLE_FROM_TEXT_WORDS else " ".join(words[:TITLE_FROM_TEXT_WORDS]) + "…"
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -278,11 +317,13 @@ def _vocabulary(paragraphs: list[str]) -> Counter[str]:
 
 
 def clean_paragraphs(paragraphs: list[str], *, title: str | None = None, take_title: bool = False) -> Cleaned:
-    """Clean a list of paragraphs. With ``take_title``, a leading headline becomes the title."""
+    """Clean a list of paragraphs. With ``take_title``, a leading headline becomes the title;
+    with no headline, the title is taken from the text (never from a dateline)."""
     cleaner = _ParagraphCleaner(paragraphs)
     pars = cleaner.run()
-    if pars and take_title and title is None and _is_title_like(pars[0]):
-        title, pars = pars[0], pars[1:]
+    title = None if title and is_dateline(title) else title
+    if take_title and title is None:
+        title, pars = _take_headline(pars)
     elif pars and title and _same_text(pars[0], title):
         pars = pars[1:]  # the body repeats the headline
     if any(_CAMEL_WORD.search(p) for p in pars):
@@ -290,7 +331,7 @@ def clean_paragraphs(paragraphs: list[str], *, title: str | None = None, take_ti
         pars = [repair_run_together(p, vocabulary) for p in pars]
     return Cleaned(
         text="\n\n".join(pars),
-        title=title,
+        title=title or title_from_text(pars),
         author=cleaner.author,
         credit=cleaner.credit,
         removed=cleaner.removed,

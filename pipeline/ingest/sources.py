@@ -10,6 +10,7 @@ import codecs
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -40,22 +41,46 @@ def is_url(source: str) -> bool:
 # --- expanding arguments into units ----------------------------------------------------------
 
 
-def expand_sources(args: list[str]) -> list[str]:
+@dataclass
+class Inputs:
+    """Command-line sources as input units, and the files found in folders that are not read."""
+
+    units: list[str] = field(default_factory=list)
+    skipped: list[IngestFailure] = field(default_factory=list)
+
+
+def expand_inputs(args: list[str]) -> Inputs:
     """Turn command-line sources into input units: URLs, and files (folders are walked).
 
     Missing paths and folders with nothing to read stay in the list; reading them reports the
-    error, so that it shows in the summary.
+    error, so that it shows in the summary. A file in a folder that is not read (a .pdf, a .docx)
+    is listed in ``skipped`` with its reason rather than left out without a word; sidecars and
+    hidden files (.DS_Store, .git) are not inputs and are passed over.
     """
-    units: list[str] = []
+    inputs = Inputs()
     for arg in args:
         path = Path(arg)
-        found = [str(p) for p in sorted(path.rglob("*")) if _is_input_file(p)] if path.is_dir() and not is_url(arg) else []
-        units.extend(found or [arg])
-    return units
+        if is_url(arg) or not path.is_dir():
+            inputs.units.append(arg)
+            continue
+        files = [p for p in sorted(path.rglob("*")) if p.is_file() and not _is_hidden(p, path)]
+        found = [str(p) for p in files if _is_input_file(p)]
+        inputs.skipped += [IngestFailure(source=str(p), reason=reason) for p in files if (reason := _skip_reason(p))]
+        inputs.units.extend(found or [arg])
+    return inputs
+
+
+def expand_sources(args: list[str]) -> list[str]:
+    """The input units of ``expand_inputs``."""
+    return expand_inputs(args).units
+
+
+def _is_hidden(path: Path, folder: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(folder).parts)
 
 
 def _is_input_file(path: Path) -> bool:
-    if not path.is_file() or path.name.endswith(SIDECAR_SUFFIX):
+    if path.name.endswith(SIDECAR_SUFFIX):
         return False
     suffix = path.suffix.lower()
     if suffix == ".xml":  # in a folder, .xml is often a sitemap or page asset: only feeds count
@@ -64,11 +89,31 @@ def _is_input_file(path: Path) -> bool:
     return suffix in KNOWN_SUFFIXES
 
 
+def _skip_reason(path: Path) -> str | None:
+    """Why a file found in a folder is not read; None for inputs and sidecars."""
+    if path.name.endswith(SIDECAR_SUFFIX) or _is_input_file(path):
+        return None
+    if path.suffix.lower() == ".xml":
+        return "not an RSS/Atom feed (in a folder, an .xml file is read only when it is a feed)"
+    return unsupported_type(path.suffix)
+
+
+def unsupported_type(suffix: str) -> str:
+    return f"unsupported file type {suffix.lower() or '(none)'!r}; expected one of {', '.join(sorted(KNOWN_SUFFIXES))}"
+
+
 # --- decoding ----------------------------------------------------------------------------------
 
 
 def decode(data: bytes, source: str, *, declared: str | None = None, html: bool = False) -> str:
     """Bytes to text, with a clear reason when they are not usable text."""
+    return decode_guessing(data, source, declared=declared, html=html)[0]
+
+
+def decode_guessing(data: bytes, source: str, *, declared: str | None = None,
+                    html: bool = False) -> tuple[str, str | None]:
+    """Bytes to text, and the encoding it was guessed to be in when the bytes are not valid in
+    the declared one (UTF-8 when none is declared); None when they were."""
     if not data.strip():
         raise InputError("empty input")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -78,18 +123,65 @@ def decode(data: bytes, source: str, *, declared: str | None = None, html: bool 
     if html and not declared:
         found = _META_CHARSET.search(data[:4096])
         declared = found.group(1).decode("ascii") if found else None
-    encoding = declared or "utf-8-sig"
-    if declared and declared.lower().replace("_", "-") in ("utf-8", "utf8"):
-        encoding = "utf-8-sig"
+    encoding = _codec_for(declared)
     try:
-        return data.decode(encoding)
+        return data.decode(encoding), None
     except LookupError:
         raise InputError(f"unknown character encoding {declared!r}") from None
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"not valid {encoding.removesuffix('-sig').upper()} (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            f"convert it first, e.g. iconv -f latin1 -t utf-8 {source}"
-        ) from None
+        guessed = guess_encoding(data)
+        if guessed is None:
+            raise InputError(
+                f"not valid {encoding.removesuffix('-sig').upper()} (byte 0x{data[exc.start]:02x} at offset "
+                f"{exc.start}), nor text in another encoding that could be told; convert it to UTF-8 first, "
+                f"e.g. iconv -f ENCODING -t utf-8 {source}") from None
+        return data.decode(guessed), guessed
+
+
+# Browsers read a page labelled Latin-1 as Windows-1252 (the WHATWG encoding standard): pages so
+# labelled use its curly quotes, dashes and euro sign, which Latin-1 turns into control characters.
+_READ_AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "cp819", "ibm819"}
+
+
+def _codec_for(declared: str | None) -> str:
+    label = (declared or "utf-8").lower().replace("_", "-")
+    if label in ("utf-8", "utf8"):
+        return "utf-8-sig"
+    return "cp1252" if label in _READ_AS_CP1252 else declared
+
+
+def guess_encoding(data: bytes) -> str | None:
+    """The encoding of text that is not valid in the one declared, or None when none fits.
+
+    UTF-8 first (a wrong label is common), then Windows-1252, what Word and Notepad save in
+    Western Europe and the Americas: charset-normalizer tells it poorly from its neighbours on
+    news-length texts (it calls English with curly quotes mac_iceland). Then charset-normalizer.
+    """
+    for candidate in ("utf-8", "cp1252"):
+        try:
+            text = data.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+        if candidate == "utf-8" or _reads_as_western(text):
+            return candidate
+    from charset_normalizer import from_bytes  # lazily: only text that is not UTF-8 needs it
+
+    best = from_bytes(data).best()
+    return best.encoding if best else None
+
+
+# Symbols that another code page's letters turn into inside words when read as Windows-1252:
+# Polish 'był', 'już', 'są' read 'by³', 'ju¿', 's¹'.
+_CP1252_MOJIBAKE = re.compile(r"[^\W\d_][¦¨¯±´¶¸¹³¼½¾¿¡]|[¦¨¯±´¶¸¹³¼¾][^\W\d_]")
+MAX_ACCENTED_SHARE = 0.3  # French, German, Spanish: under a tenth; Russian read as cp1252: nearly all
+
+
+def _reads_as_western(text: str) -> bool:
+    """Whether text decoded as Windows-1252 reads as a Western language: few accented letters
+    among plain ones, and no symbol inside a word."""
+    letters = [c for c in text if c.isalpha()]
+    accented = sum(not c.isascii() for c in letters)
+    return bool(letters) and accented <= MAX_ACCENTED_SHARE * len(letters) and not _CP1252_MOJIBAKE.search(text)
 
 
 def _looks_like_feed(content: bytes, content_type: str = "") -> bool:
@@ -123,20 +215,21 @@ def _read_file(path: Path, settings: Settings) -> Iterator[Item]:
         raise InputError(f"folder has no files to read ({', '.join(sorted(KNOWN_SUFFIXES))})")
     suffix = path.suffix.lower()
     if suffix not in KNOWN_SUFFIXES:
-        raise InputError(f"unsupported file type {suffix or '(none)'!r}; expected one of {', '.join(sorted(KNOWN_SUFFIXES))}")
+        raise InputError(unsupported_type(suffix))
     size = path.stat().st_size
     if size > settings.limits.max_file_bytes:
         raise InputError(f"file is {size:,} bytes, over the {settings.limits.max_file_bytes:,} limit (NEWSBRIEF_LIMITS__MAX_FILE_BYTES)")
     data = path.read_bytes()
     source = str(path)
     if suffix in JSONL_SUFFIXES:
-        yield from _read_jsonl(decode(data, source), source, settings)
+        yield from _read_jsonl(*decode_guessing(data, source), source, settings)
     elif suffix in FEED_SUFFIXES:
         yield from _read_feed(data, source, settings)
     else:
         html = suffix in HTML_SUFFIXES
-        content = decode(data, source, html=html)
-        yield RawDocument(source=source, kind="html" if html else "text", content=content, hints=_sidecar_hints(path))
+        content, guessed = decode_guessing(data, source, html=html)
+        yield RawDocument(source=source, kind="html" if html else "text", content=content, hints=_sidecar_hints(path),
+                          encoding=guessed)
 
 
 def _sidecar_hints(path: Path) -> SourceHints:
@@ -163,7 +256,7 @@ class JsonlRecord(SourceHints):
     text: str | None = None
 
 
-def _read_jsonl(content: str, source: str, settings: Settings) -> Iterator[Item]:
+def _read_jsonl(content: str, guessed: str | None, source: str, settings: Settings) -> Iterator[Item]:
     lines = [(n, line) for n, line in enumerate(content.splitlines(), start=1) if line.strip()]
     if not lines:
         raise InputError("JSONL file has no records")
@@ -172,20 +265,26 @@ def _read_jsonl(content: str, source: str, settings: Settings) -> Iterator[Item]
         try:
             record = JsonlRecord.model_validate(json.loads(line))
         except json.JSONDecodeError as exc:
-            yield IngestFailure(source=where, reason=f"invalid JSON: {exc.msg} at column {exc.colno}")
+            yield IngestFailure(source=where, reason=f"invalid JSON: {_json_error(exc)}")
             continue
         except ValidationError as exc:
             yield IngestFailure(source=where, reason=f"bad record: {_first_error(exc)}")
             continue
-        yield from _jsonl_documents(record, where, settings)
+        yield from _jsonl_documents(record, where, settings, guessed)
 
 
-def _jsonl_documents(record: JsonlRecord, where: str, settings: Settings) -> Iterator[Item]:
+def _json_error(exc: json.JSONDecodeError) -> str:
+    """json's message with its column: 'Unterminated string starting at column 9', not 'at at'."""
+    column = f"column {exc.colno}"
+    return f"{exc.msg} {column}" if exc.msg.endswith(" at") else f"{exc.msg} at {column}"
+
+
+def _jsonl_documents(record: JsonlRecord, where: str, settings: Settings, guessed: str | None) -> Iterator[Item]:
     hints = SourceHints.model_validate(record.model_dump(exclude={"html", "text"}))
     if record.html:
-        yield RawDocument(source=where, kind="html", content=record.html, hints=hints)
+        yield RawDocument(source=where, kind="html", content=record.html, hints=hints, encoding=guessed)
     elif record.text:
-        yield RawDocument(source=where, kind="text", content=record.text, hints=hints)
+        yield RawDocument(source=where, kind="text", content=record.text, hints=hints, encoding=guessed)
     elif record.url:
         yield from _follow_link(record.url, hints, where, settings, allow_feed=True)
     else:
@@ -214,9 +313,10 @@ def _follow_link(url: str, hints: SourceHints, where: str, settings: Settings, a
 
 def _fetched_document(fetched: Fetched, hints: SourceHints) -> RawDocument:
     is_text = fetched.content_type == "text/plain"
-    content = decode(fetched.content, fetched.url, declared=fetched.charset, html=not is_text)
+    content, guessed = decode_guessing(fetched.content, fetched.url, declared=fetched.charset, html=not is_text)
     hints = hints.model_copy(update={"url": hints.url or fetched.url})
-    return RawDocument(source=fetched.url, kind="text" if is_text else "html", content=content, hints=hints)
+    return RawDocument(source=fetched.url, kind="text" if is_text else "html", content=content, hints=hints,
+                       encoding=guessed)
 
 
 # --- feeds -------------------------------------------------------------------------------------
