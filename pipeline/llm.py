@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 import prompts
 from pipeline.errors import NewsbriefError
-from pipeline.settings import Settings
+from pipeline.settings import SECRET_VARIABLES, Settings
 
 PROMPT_VERSIONS = {"system": "brief.v1.system", "user": "brief.v1.user"}
 MIN_POINTS, MAX_POINTS = 3, 8
@@ -62,7 +62,7 @@ class LLMRun:
 
 
 def api_key() -> str | None:
-    return os.environ.get("NEWSBRIEF_LLM_API_KEY") or os.environ.get("OPENAI_API_KEY")
+    return next((os.environ[name] for name in SECRET_VARIABLES if os.environ.get(name)), None)
 
 
 def build_chat_model(settings: Settings, http_client=None, cache=None):

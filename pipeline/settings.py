@@ -1,18 +1,35 @@
-"""One settings object for the whole library, read from ``NEWSBRIEF_*`` variables.
+"""One settings object for the whole library, read from ``NEWSBRIEF_*`` variables and a file.
 
-Nested sections use a double underscore: ``NEWSBRIEF_FETCH__TIMEOUT_S=5``.
-Secrets (API keys, in later stages) come only from the environment, never from files.
+Nested sections use a double underscore: ``NEWSBRIEF_FETCH__TIMEOUT_S=5``. Beneath the
+variables, a TOML file with the same names (``[fetch]`` / ``timeout_s = 5``): ``newsbrief.toml``
+in the data directory, or the one ``config_file`` names. A variable always wins over the file.
+Secrets (API keys) come only from the environment, never from files: no field holds one, so a
+key written into the file is refused as an unknown setting.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import tomllib
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+from pipeline.errors import NewsbriefError
+
+SETTINGS_FILE = "newsbrief.toml"
+ENV_PREFIX = "NEWSBRIEF_"
+# The secrets, read from the environment only (pipeline.llm.api_key); `newsbrief config` masks them.
+SECRET_VARIABLES = ("NEWSBRIEF_LLM_API_KEY", "OPENAI_API_KEY")
+
+
+class SettingsFileError(NewsbriefError):
+    """The settings file is missing (when named), not TOML, or sets what it may not."""
 
 
 def default_data_dir() -> Path:
@@ -93,10 +110,12 @@ class Settings(BaseSettings):
     """Everything configurable, with a description on every field."""
 
     model_config = SettingsConfigDict(
-        env_prefix="NEWSBRIEF_", env_nested_delimiter="__", extra="forbid"
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid"
     )
 
     data_dir: Path = Field(default_factory=default_data_dir, description="Where the article store lives.")
+    config_file: Path | None = Field(None, description="A TOML settings file, read beneath the NEWSBRIEF_* variables "
+                                     "(they win); unset, newsbrief.toml in the data directory when there is one.")
     fetch: FetchSettings = Field(default_factory=FetchSettings, description="Fetching URLs and feeds.")
     limits: LimitSettings = Field(default_factory=LimitSettings, description="Input limits.")
     grouping: GroupingSettings = Field(default_factory=GroupingSettings, description="Duplicates, families, stories.")
@@ -110,6 +129,17 @@ class Settings(BaseSettings):
     workers: int = Field(
         0, ge=0, description="Processes that extract and clean in parallel; 0 means one per CPU core, 1 means none."
     )
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments first, then the environment, then the settings file; no .env or secrets folder."""
+        return init_settings, env_settings, _file_source(settings_cls, {**env_settings(), **init_settings()})
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config_file or self.data_dir / SETTINGS_FILE
 
     @property
     def effective_workers(self) -> int:
@@ -125,5 +155,77 @@ class Settings(BaseSettings):
 
     def config_hash(self) -> str:
         """Short hash of the configuration, for output metadata and index names."""
-        payload = self.model_dump_json(exclude={"data_dir", "workers", "chroma_url"})
+        payload = self.model_dump_json(exclude={"data_dir", "config_file", "workers", "chroma_url"})
         return hashlib.md5(payload.encode()).hexdigest()[:12]
+
+
+def _file_source(settings_cls: type[BaseSettings], given: dict[str, Any]) -> TomlConfigSettingsSource:
+    """The settings file as a source: the one named, which must exist, else the data directory's."""
+    named = given.get("config_file")
+    path = Path(named) if named else Path(given.get("data_dir") or default_data_dir()) / SETTINGS_FILE
+    if named and not path.is_file():
+        raise SettingsFileError(f"settings file {path} not found")
+    try:
+        source = TomlConfigSettingsSource(settings_cls, toml_file=path)
+    except (tomllib.TOMLDecodeError, OSError) as exc:
+        raise SettingsFileError(f"settings file {path}: {exc}") from None
+    if not named and "data_dir" in source.toml_data:
+        raise SettingsFileError(f"settings file {path}: data_dir cannot be set in the data directory's own file; "
+                                "set NEWSBRIEF_DATA_DIR, or name a settings file elsewhere with --config FILE")
+    return source
+
+
+# --- the effective settings, for `newsbrief config` -------------------------------------------------
+
+
+@dataclass
+class SettingRow:
+    name: str      # dotted: llm.model
+    variable: str  # NEWSBRIEF_LLM__MODEL
+    value: Any     # masked when it carries a secret
+    origin: str    # "argument", "environment", "file" or "default"
+
+
+def effective_settings(settings: Settings, arguments: set[str] = frozenset()) -> list[SettingRow]:
+    """Every setting with its value and where it came from. ``arguments`` names the fields given
+    as arguments (the CLI's --data-dir and --config)."""
+    in_file = set(_leaves(_read_toml(settings.settings_file)))
+    rows = []
+    for path, value in _leaves(settings.model_dump(mode="json")).items():
+        variable = ENV_PREFIX + "__".join(path).upper()
+        origin = ("argument" if path[0] in arguments else "environment" if variable in os.environ
+                  else "file" if path in in_file else "default")
+        rows.append(SettingRow(".".join(path), variable, mask_credentials(value), origin))
+    return rows
+
+
+def secrets_set() -> dict[str, str | None]:
+    """Each secret variable, masked: '********' when it is set, None when not."""
+    return {name: "********" if os.environ.get(name) else None for name in SECRET_VARIABLES}
+
+
+def mask_credentials(value: Any) -> Any:
+    """A URL's password (http://user:secret@host) masked; anything else as it is."""
+    if not isinstance(value, str) or "@" not in value:
+        return value
+    parts = urlsplit(value)
+    if not parts.password:
+        return value
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":********@")).geturl()
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text())
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def _leaves(tree: dict, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], Any]:
+    leaves = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            leaves |= _leaves(value, prefix + (key,))
+        else:
+            leaves[prefix + (key,)] = value
+    return leaves
