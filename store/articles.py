@@ -94,8 +94,7 @@ class ArticleStore:
     def get_many(self, ids: list[str]) -> list[Article]:
         """Articles by exact id, in the order asked (batched: SQLite caps a query's parameters)."""
         found: dict[str, Article] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk in batches(ids):
             marks = ",".join("?" * len(chunk))
             for row in self.db.execute(f"SELECT * FROM articles WHERE id IN ({marks})", chunk):
                 found[row["id"]] = _article(row)
@@ -111,6 +110,22 @@ class ArticleStore:
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    def delete(self, ids: list[str]) -> None:
+        """Forget articles and where they were seen (their groups are the group store's to forget)."""
+        with self.db:
+            for chunk in batches(ids):
+                marks = ",".join("?" * len(chunk))
+                self.db.execute(f"DELETE FROM sightings WHERE article_id IN ({marks})", chunk)
+                self.db.execute(f"DELETE FROM articles WHERE id IN ({marks})", chunk)
+
+
+MAX_PARAMETERS = 500  # SQLite caps a query's parameters (999 in older builds)
+
+
+def batches(ids: list[str]) -> list[list[str]]:
+    """``ids`` in lists short enough for one query's IN (...)."""
+    return [ids[start : start + MAX_PARAMETERS] for start in range(0, len(ids), MAX_PARAMETERS)]
 
 
 def _article(row: sqlite3.Row) -> Article:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from store.articles import batches
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS groups (
     article_id  TEXT PRIMARY KEY REFERENCES articles (id),
@@ -53,10 +55,8 @@ class GroupStore:
 
     def rows_for(self, article_ids: set[str]) -> list[GroupRow]:
         """The rows of these articles, in ingestion order."""
-        ids = sorted(article_ids)
         found = []
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk in batches(sorted(article_ids)):
             marks = ",".join("?" * len(chunk))
             found += self.db.execute(f"SELECT g.*, a.rowid FROM groups g JOIN articles a ON a.id = g.article_id"
                                      f" WHERE g.article_id IN ({marks})", chunk).fetchall()
@@ -74,10 +74,38 @@ class GroupStore:
                                " WHERE g.story_id = ? ORDER BY a.rowid", (story_id,))
         return [GroupRow(*r) for r in rows]
 
-    def story_ids(self) -> list[str]:
+    def story_ids(self, since: str | None = None) -> list[str]:
+        """Stories in the order they first appeared; ``since`` (an ISO date or time) keeps those with
+        an article published then or later, or ingested then or later when its date is unknown."""
+        having = " HAVING MAX(COALESCE(a.published, a.ingested_at)) >= ?" if since else ""
         rows = self.db.execute("SELECT g.story_id FROM groups g JOIN articles a ON a.id = g.article_id"
-                               " GROUP BY g.story_id ORDER BY MIN(a.rowid)")
+                               f" GROUP BY g.story_id{having} ORDER BY MIN(a.rowid)", (since,) if since else ())
         return [r[0] for r in rows]
+
+    def linked(self, article_ids: set[str]) -> set[str]:
+        """These articles and every article whose duplicate, family or story link leans on them,
+        however indirectly: what must be regrouped when they go."""
+        linked, frontier = set(article_ids), set(article_ids)
+        while frontier:
+            found = set()
+            for chunk in batches(sorted(frontier)):
+                marks = ",".join("?" * len(chunk))
+                found |= {r[0] for r in self.db.execute(
+                    "SELECT g.article_id FROM groups g WHERE g.original_id IN ({0}) OR g.family_id IN ({0})"
+                    " OR g.story_id IN ({0}) OR g.story_id IN (SELECT story_id FROM groups WHERE article_id IN ({0}))"
+                    .format(marks), chunk * 4)}
+            frontier = found - linked
+            linked |= found
+        return linked
+
+    def forget(self, article_ids: set[str]) -> None:
+        """Drop these articles' groups and shared spans: they are grouped again as if new."""
+        with self.db:
+            for chunk in batches(sorted(article_ids)):
+                marks = ",".join("?" * len(chunk))
+                self.db.execute(f"DELETE FROM groups WHERE article_id IN ({marks})", chunk)
+                self.db.execute(f"DELETE FROM shared_spans WHERE article_id IN ({marks}) OR other_id IN ({marks})",
+                                chunk * 2)
 
     def shared_spans(self, article_ids: list[str]) -> list[tuple]:
         marks = ",".join("?" * len(article_ids))

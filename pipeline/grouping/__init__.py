@@ -1,10 +1,13 @@
 """Grouping: stored articles in; duplicates, source families and stories out.
 
 Copies of one wire story become one family (independence counts families, never reprints), and
-articles about one event one story; ``load_story`` reads a story back with its families.
+articles about one event one story; ``load_story`` reads a story back with its families, and
+``remove_articles`` takes articles out and regroups what leaned on them.
 """
 
-from pipeline.grouping.assign import GroupingReport, group_pending
+from pipeline.grouping.assign import GroupingReport, group_pending, grouping_of
+from pipeline.grouping.remove import Removal, remove_articles, story_article_ids
 from pipeline.grouping.story_view import Story, list_stories, load_story, source_families
 
-__all__ = ["GroupingReport", "Story", "group_pending", "list_stories", "load_story", "source_families"]
+__all__ = ["GroupingReport", "Removal", "Story", "group_pending", "grouping_of", "list_stories", "load_story",
+           "remove_articles", "source_families", "story_article_ids"]

@@ -7,6 +7,7 @@ articles join their families and stories instead of starting new ones.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -42,7 +43,13 @@ def story_embedder(settings: Settings):
     return get_embedder(settings.embedder, settings).embed
 
 
-def group_pending(store: ArticleStore, settings: Settings) -> GroupingReport:
+Progress = Callable[[str, int, int], None]  # (step, done, total), for a progress display
+
+
+def group_pending(store: ArticleStore, settings: Settings, on_progress: Progress | None = None) -> GroupingReport:
+    """Group every article not grouped yet; ``on_progress`` hears of each one deduplicated, then
+    of the clustering into stories."""
+    report = on_progress or (lambda step, done, total: None)
     groups = GroupStore(store.db)
     pending_ids = groups.ungrouped_ids()
     if not pending_ids:
@@ -63,10 +70,12 @@ def group_pending(store: ArticleStore, settings: Settings) -> GroupingReport:
         row = context[article_id]
         deduper.restore(article_id, articles[article_id].text, row.original_id, row.family_id, key[article_id])
     spans = []
-    for article_id in sorted(pending_ids, key=key.__getitem__):
+    for done, article_id in enumerate(sorted(pending_ids, key=key.__getitem__), start=1):
         decision = deduper.add(article_id, articles[article_id].text, key[article_id])
         spans.extend((s.a, s.a_start, s.a_end, s.b, s.b_start, s.b_end, s.score) for s in decision.shared)
+        report("duplicates", done, len(pending_ids))
 
+    report("stories", len(pending_ids), len(pending_ids))
     stories = _assign_stories(deduper, articles, context, key, story_embedder(settings))
     rows = [GroupRow(a, deduper.original_of(a), deduper.family_of(a), stories[a]) for a in articles]
     groups.save(rows, spans)
@@ -89,3 +98,13 @@ def _assign_stories(deduper: Deduper, articles: dict[str, Article], context: dic
     for article_id in articles:
         stories[article_id] = stories[deduper.original_of(article_id)]
     return stories
+
+
+def grouping_of(store: ArticleStore, article_ids: list[str], stories_before: set[str]) -> GroupingReport:
+    """What became of these articles, whoever grouped them. ``group_pending`` groups every article
+    waiting, another ingest's too: two ingests running at once each report their own articles."""
+    rows = GroupStore(store.db).rows_for(set(article_ids))
+    stories = {r.story_id for r in rows}
+    return GroupingReport(grouped=len(rows), duplicates=sum(r.original_id != r.article_id for r in rows),
+                          new_stories=len(stories - stories_before), stories_joined=len(stories & stories_before),
+                          rows=rows)

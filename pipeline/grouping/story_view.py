@@ -41,8 +41,12 @@ def load_story(store: ArticleStore, story_id: str) -> Story | None:
     return Story(story_id, lead.title, articles, families)
 
 
-def list_stories(store: ArticleStore) -> list[Story]:
-    return [story for story_id in GroupStore(store.db).story_ids() if (story := load_story(store, story_id))]
+def list_stories(store: ArticleStore, since: str | None = None, limit: int | None = None) -> list[Story]:
+    """Stories in the order they first appeared: those with news ``since`` an ISO date or time
+    (see GroupStore.story_ids), the ``limit`` most recent of them."""
+    story_ids = GroupStore(store.db).story_ids(since)
+    chosen = story_ids[-limit:] if limit else story_ids
+    return [story for story_id in chosen if (story := load_story(store, story_id))]
 
 
 def _in_time_order(articles: list[Article]) -> list[Article]:

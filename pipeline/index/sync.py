@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pipeline.settings import Settings
 from store.articles import ArticleStore
 from store.groups import GroupRow, GroupStore
@@ -12,12 +14,14 @@ def group_metadata(rows: list[GroupRow]) -> dict[str, dict]:
     return {r.article_id: {"story_id": r.story_id, "family_id": r.family_id} for r in rows}
 
 
-def index_pending(store: ArticleStore, settings: Settings, index, changed: list[GroupRow] = ()) -> int:
+def index_pending(store: ArticleStore, settings: Settings, index, changed: list[GroupRow] = (),
+                  on_progress: Callable[[str, int, int], None] | None = None) -> int:
     """Index every original the collection does not hold yet, and refresh changed groups.
 
     Duplicates are not indexed: their original stands for them (a reprint is no new evidence, and
     the index stays the size of the distinct news). One that turns out a duplicate later is
-    removed. Returns the number of chunks written."""
+    removed. ``on_progress(step, done, total)`` hears of the articles indexed. Returns the number
+    of chunks written."""
     groups = GroupStore(store.db)
     rows = groups.rows()
     indexed = index.indexed_article_ids()
@@ -29,4 +33,6 @@ def index_pending(store: ArticleStore, settings: Settings, index, changed: list[
     written = 0
     for start in range(0, len(missing), 200):  # bounded batches: memory stays flat on a big store
         written += index.add(store.get_many(missing[start : start + 200]), metadata)
+        if on_progress:
+            on_progress("articles", min(start + 200, len(missing)), len(missing))
     return written

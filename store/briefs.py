@@ -1,0 +1,64 @@
+"""Stored briefs: every brief written, as its JSON, beside the articles in the same SQLite file.
+
+The store takes the brief already rendered to JSON (schemas/brief.schema.json) and the few
+fields a listing shows, so it needs nothing of the brief's model.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from store.articles import batches
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS briefs (
+    id         INTEGER PRIMARY KEY,
+    story_id   TEXT NOT NULL,
+    engine     TEXT NOT NULL,   -- 'llm' or 'extractive'
+    model      TEXT,            -- the LLM that wrote it; NULL when none did
+    headline   TEXT,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    brief      TEXT NOT NULL    -- the brief's JSON
+);
+CREATE INDEX IF NOT EXISTS briefs_by_story ON briefs (story_id);
+"""
+
+
+@dataclass
+class StoredBrief:
+    id: int
+    story_id: str
+    engine: str
+    model: str | None
+    headline: str | None
+    created_at: str
+
+
+class BriefStore:
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+        self.db.executescript(SCHEMA)
+
+    def save(self, story_id: str, engine: str, model: str | None, headline: str | None, brief_json: str) -> int:
+        with self.db:
+            cursor = self.db.execute("INSERT INTO briefs (story_id, engine, model, headline, brief) VALUES (?, ?, ?, ?, ?)",
+                                     (story_id, engine, model, headline, brief_json))
+        return cursor.lastrowid
+
+    def list(self, story_prefix: str | None = None, limit: int | None = None) -> list[StoredBrief]:
+        """Newest first; ``story_prefix`` keeps one story's."""
+        sql = "SELECT id, story_id, engine, model, headline, created_at FROM briefs"
+        sql += " WHERE story_id LIKE ?" if story_prefix else ""
+        params = [story_prefix.replace("%", "").replace("_", "") + "%"] if story_prefix else []
+        sql += " ORDER BY id DESC" + (" LIMIT ?" if limit else "")
+        return [StoredBrief(*row) for row in self.db.execute(sql, params + ([limit] if limit else []))]
+
+    def brief_json(self, brief_id: int) -> str | None:
+        row = self.db.execute("SELECT brief FROM briefs WHERE id = ?", (brief_id,)).fetchone()
+        return row[0] if row else None
+
+    def forget_stories(self, story_ids: list[str]) -> None:
+        with self.db:
+            for chunk in batches(story_ids):
+                self.db.execute(f"DELETE FROM briefs WHERE story_id IN ({','.join('?' * len(chunk))})", chunk)
