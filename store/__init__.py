@@ -1,1 +1,3 @@
-"""Persistence: the SQLite article store (and, in later stages, the vector index and LLM cache)."""
+"""Persistence in SQLite: articles (`articles`), their groups (`groups`), stored briefs (`briefs`) and the LLM cache.
+
+Imports no pipeline wing but `pipeline.models`."""

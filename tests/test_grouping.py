@@ -39,7 +39,7 @@ def test_a_later_edited_copy_joins_its_originals_family_and_story(tmp_path):
     copy = "\n\n".join(["Apple and Alibaba team up on AI, report says", "Advertisement", *paragraphs[1:-4]])
     (tmp_path / "copy.jsonl").write_text(json.dumps({"text": copy, "outlet": "Copycat Daily"}))
     result = cli("ingest", str(tmp_path / "copy.jsonl"))
-    assert "1 duplicates, 0 new stories, 1 existing stories joined" in result.stdout.replace("\n", " ")
+    assert "1 duplicate, 0 new stories, 1 existing story joined" in result.stdout.replace("\n", " ")
     apple = next(s for s in stories() if s["title"].startswith("Apple Taps Alibaba for AI"))
     assert len(apple["families"]) == 2  # the copy adds an outlet, not an independent source
     family = next(f for f in apple["families"] if len(f["articles"]) == 2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -63,7 +64,7 @@ def test_bad_inputs_are_reported_and_good_ones_stored(bad_batch):
     expected = {
         "empty.txt": "empty input",
         "binary.html": "binary data",
-        "latin1.txt": "not valid UTF-8",
+        "latin1.txt": "no article found",  # read as Windows-1252, and too short
         "malformed.html": "no article found",
         "navigation-only.html": "no article found",
         "records.jsonl:1": "no article found",
@@ -77,6 +78,7 @@ def test_bad_inputs_are_reported_and_good_ones_stored(bad_batch):
     for source, reason in expected.items():
         assert reason in reasons[source], (source, reasons[source])
         assert "\n" not in reasons[source]
+    assert [r["encoding"] for r in by_status["failed"] if "encoding" in r] == ["cp1252"]
     assert len(stored_ids()) == 2
 
 
@@ -143,7 +145,7 @@ def test_articles_and_show():
 
 def test_show_unknown_id_says_how_to_list():
     result = cli("show", "deadbeef")
-    assert result.exit_code == 1 and "newsbrief articles" in result.stderr
+    assert result.exit_code == 2 and "newsbrief articles" in result.stderr  # an id that names nothing is a usage error
 
 
 def test_extract_jsonl_prints_one_line_per_input_and_stores_nothing(tmp_path):
@@ -248,11 +250,17 @@ def test_show_needs_four_characters():
 
 
 def test_folder_with_nothing_to_read_is_reported(tmp_path):
-    (tmp_path / "notes.md").write_text("# notes")
-    (tmp_path / "sitemap.xml").write_text("<urlset></urlset>")
-    result = cli("ingest", "--json", str(tmp_path))
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "notes.md").write_text("# notes")
+    (folder / "sitemap.xml").write_text("<urlset></urlset>")
+    result = cli("ingest", "--json", str(folder))
     assert result.exit_code == 1
-    assert "folder has no files to read" in json.loads(result.stdout)["reason"]
+    rows = {Path(row["source"]).name: row for row in map(json.loads, result.stdout.splitlines())}
+    assert "folder has no files to read" in rows["notes"]["reason"] and rows["notes"]["status"] == "failed"
+    assert rows["notes.md"]["status"] == rows["sitemap.xml"]["status"] == "skipped"
+    assert rows["notes.md"]["reason"].startswith("unsupported file type '.md'")
+    assert rows["sitemap.xml"]["reason"].startswith("not an RSS/Atom feed")
 
 
 def _dies_on_one(n: int) -> int:

@@ -1,7 +1,8 @@
 """The command line: parse arguments, call the library, render the result.
 
 Exit codes: 0 on success, 1 when some inputs failed and the rest went through, 2 on a usage
-error. Heavy libraries are imported inside the commands so that ``--help`` starts fast.
+error, which includes an id (article, story) that names nothing. Heavy libraries are imported
+inside the commands so that ``--help`` starts fast.
 """
 
 from __future__ import annotations
@@ -9,31 +10,78 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 from rich.console import Console
+from typer.core import TyperCommand, TyperGroup
+
+from pipeline.apps.progress import StageProgress
 
 if TYPE_CHECKING:
     from pipeline.ingest.batch import Outcome
     from pipeline.models import Article
     from pipeline.settings import Settings
 
-app = typer.Typer(
-    add_completion=False,
+
+class _PlainFlags:
+    """typer shows a type beside every option in --help, ``<bool>`` for flags too; a flag takes no
+    value, so it shows none."""
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for param in params:
+            if getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+        return params
+
+
+class _Command(_PlainFlags, TyperCommand):
+    pass
+
+
+class _Group(_PlainFlags, TyperGroup):
+    pass
+
+
+class _Typer(typer.Typer):
+    """A Typer whose commands and groups show flags without a type."""
+
+    def __init__(self, **kwargs):
+        super().__init__(cls=_Group, **kwargs)
+
+    def command(self, *args, **kwargs):
+        return super().command(*args, cls=_Command, **kwargs)
+
+
+app = _Typer(
+    add_completion=True,
     no_args_is_help=True,
     help="newsbrief: briefs of a news story across outlets, every claim cross-checked.",
 )
+stories_app = _Typer(help="List stories with their articles, outlets and source families; or remove one.")
+app.add_typer(stories_app, name="stories")
 out = Console()
 err = Console(stderr=True)
 
 EXIT_PARTIAL = 1
 EXIT_USAGE = 2
+ID_MIN_CHARS = 4  # as git allows: shorter prefixes match too much to be meant
 
 JsonFlag = Annotated[bool, typer.Option("--json", "--jsonl", help="Print JSON instead of tables.")]
 Sources = Annotated[list[str], typer.Argument(help="Files, folders, URLs, RSS/Atom feeds or JSONL files.")]
+Limit = Annotated[Optional[int], typer.Option(min=1, help="Show at most this many.")]
+StoryId = Annotated[str, typer.Argument(help="A story id, or a unique prefix of it (see `newsbrief stories`).")]
 
 _state: dict = {}
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import version
+
+        print(f"newsbrief {version('newsbrief')}")
+        raise typer.Exit()
 
 
 @app.callback()
@@ -41,21 +89,37 @@ def _global(
     data_dir: Annotated[
         Optional[Path], typer.Option(help="Data directory; defaults to $NEWSBRIEF_DATA_DIR or a per-user folder.")
     ] = None,
+    config_file: Annotated[
+        Optional[Path], typer.Option("--config", help="A TOML settings file, in place of newsbrief.toml in the data "
+                                     "directory; NEWSBRIEF_* variables still win over it.")
+    ] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
 ) -> None:
-    _state["data_dir"] = data_dir
+    _state["overrides"] = {key: value for key, value in (("data_dir", data_dir), ("config_file", config_file)) if value}
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    err.print(f"[red]error:[/] {message}", soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """'1 story', '2 stories'."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
 
 
 def settings() -> Settings:
     from pydantic import ValidationError
 
-    from pipeline.settings import Settings
+    from pipeline.settings import Settings, SettingsFileError
 
-    overrides = {"data_dir": _state["data_dir"]} if _state.get("data_dir") else {}
     try:
-        return Settings(**overrides)
+        return Settings(**_state.get("overrides", {}))
     except ValidationError as exc:
-        err.print(f"[red]error:[/] bad NEWSBRIEF_* setting:\n{exc}")
-        raise typer.Exit(EXIT_USAGE) from None
+        fail(f"bad setting (a NEWSBRIEF_* variable or the settings file):\n{exc}")
+    except SettingsFileError as exc:
+        fail(str(exc))
 
 
 def open_store(config: Settings):
@@ -66,101 +130,8 @@ def open_store(config: Settings):
     try:
         return ArticleStore(config.db_path)
     except (OSError, sqlite3.Error) as exc:
-        err.print(f"[red]error:[/] cannot open the article store at {config.db_path}: {exc}; "
-                  "set NEWSBRIEF_DATA_DIR (or --data-dir) to a writable folder")
-        raise typer.Exit(EXIT_USAGE) from None
-
-
-def print_json(value) -> None:
-    print(json.dumps(value, ensure_ascii=False, default=str))
-
-
-def progress_bar(total: int, label: str):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    progress = Progress(
-        TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err, transient=True, disable=total < 2 or not err.is_terminal,
-    )
-    return progress, progress.add_task(label, total=total)
-
-
-@app.command()
-def ingest(
-    sources: Sources,
-    as_json: JsonFlag = False,
-    index: Annotated[bool, typer.Option("--index/--no-index", help="Index into the vector store as it goes.")] = True,
-) -> None:
-    """Read, clean, store, group and index articles. Running it twice changes nothing."""
-    from pipeline.ingest.batch import ingest as run_ingest
-    from pipeline.ingest.sources import expand_sources
-
-    config = settings()
-    total = len(expand_sources(sources))
-    progress, task = progress_bar(total, "Ingesting")
-    stream = print_json if as_json else None
-    with open_store(config) as store:
-        with progress:
-            report = run_ingest(
-                sources, store, config,
-                on_unit_done=lambda _unit: progress.advance(task),
-                on_outcome=(lambda o: stream(o.as_json())) if stream else None,
-            )
-        grouping = _group(store, config)
-        chunks = _index(store, config, grouping.rows) if index else 0
-    if not as_json:
-        _print_ingest_summary(report.outcomes, config)
-        if grouping.grouped:
-            out.print(f"grouped {grouping.grouped} new articles: {grouping.duplicates} duplicates, "
-                      f"{grouping.new_stories} new stories, {grouping.stories_joined} existing stories joined "
-                      "(see `newsbrief stories`)")
-        if chunks:
-            out.print(f"indexed {chunks} chunks (search them with `newsbrief search`)")
-    if report.failures:
-        raise typer.Exit(EXIT_PARTIAL)
-
-
-def _group(store, config: Settings):
-    """Duplicates, families and stories for every article not grouped yet."""
-    from pipeline.grouping import group_pending
-
-    with err.status("Grouping into families and stories…"):
-        return group_pending(store, config)
-
-
-def _print_ingest_summary(outcomes: list[Outcome], config: Settings) -> None:
-    from rich.table import Table
-
-    added = sum(o.status == "added" for o in outcomes)
-    unchanged = sum(o.status == "unchanged" for o in outcomes)
-    failed = [o for o in outcomes if o.status == "failed"]
-    out.print(f"[green]{added} added[/], {unchanged} already stored, [red]{len(failed)} failed[/]"
-              f"  (store: {config.db_path})")
-    if failed:
-        table = Table("input", "reason", title="Skipped inputs", title_justify="left")
-        for outcome in failed:
-            table.add_row(outcome.source, outcome.reason)
-        out.print(table)
-
-
-@app.command()
-def articles(
-    as_json: JsonFlag = False,
-    limit: Annotated[Optional[int], typer.Option(min=1, help="Show at most this many.")] = None,
-) -> None:
-    """List stored articles."""
-    from rich.table import Table
-
-    with open_store(settings()) as store:
-        rows = store.list(limit)
-    if as_json:
-        print_json([a.model_dump(mode="json", exclude={"text"}) | {"chars": len(a.text)} for a in rows])
-        return
-    table = Table("id", "outlet", "title", "published", "lang", "words", title=f"{len(rows)} articles")
-    for a in rows:
-        published = a.published.date().isoformat() if a.published else ""
-        table.add_row(a.id[:10], a.outlet or "", a.title or "", published, a.language or "", str(len(a.text.split())))
-    out.print(table)
+        fail(f"cannot open the article store at {config.db_path}: {exc}; "
+             "set NEWSBRIEF_DATA_DIR (or --data-dir) to a writable folder")
 
 
 def open_index(config: Settings):
@@ -171,84 +142,214 @@ def open_index(config: Settings):
     try:
         return VectorIndex(config)
     except NewsbriefError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(EXIT_USAGE) from None
+        fail(str(exc))
 
 
-def _index(store, config: Settings, changed_rows=(), rebuild: bool = False) -> int:
-    from pipeline.index import index_pending
-    from pipeline.index.chroma import VectorIndex
+def print_json(value) -> None:
+    print(json.dumps(value, ensure_ascii=False, default=str))
 
-    with err.status("Indexing chunks…"):
-        vector_index = open_index(config)
-        if rebuild:
-            vector_index.client.delete_collection(vector_index.name)
-            vector_index = VectorIndex(config, vector_index.embedder, vector_index.client)
-        return index_pending(store, config, vector_index, changed_rows)
+
+def resolve_story(store, config: Settings, prefix: str, also: str = "") -> str:
+    """The story an id prefix names (pending articles are grouped first), or a usage error."""
+    from store.groups import GroupStore
+
+    _group(store, config)
+    matches = [s for s in GroupStore(store.db).story_ids() if s.startswith(prefix)] if len(prefix) >= ID_MIN_CHARS else []
+    if len(matches) != 1:
+        problem = "more than one story matches" if matches else f"no {also}story matches"
+        fail(f"{problem} {prefix!r}; list them with `newsbrief stories`")
+    return matches[0]
+
+
+def resolve_article(store, prefix: str) -> Article:
+    """The article an id prefix names, or a usage error."""
+    from store.articles import AmbiguousId
+
+    if len(prefix) < ID_MIN_CHARS:
+        fail(f"give at least {ID_MIN_CHARS} characters of the id, not {prefix!r}")
+    try:
+        article = store.get(prefix)
+    except AmbiguousId as exc:
+        fail(str(exc))
+    if article is None:
+        fail(f"no article with id {prefix!r}; list them with `newsbrief articles`")
+    return article
+
+
+# --- ingest, and the stages it runs -------------------------------------------------------------
 
 
 @app.command()
-def index(rebuild: Annotated[bool, typer.Option(help="Drop the collection and index everything again.")] = False) -> None:
+def ingest(
+    sources: Sources,
+    as_json: JsonFlag = False,
+    index: Annotated[bool, typer.Option("--index/--no-index", help="Index into the vector store as it goes.")] = True,
+) -> None:
+    """Read, clean, store, group and index articles. Running it twice changes nothing."""
+    from pipeline.grouping import grouping_of
+    from pipeline.ingest.batch import ingest as run_ingest
+    from pipeline.ingest.sources import expand_sources
+    from store.groups import GroupStore
+
+    config = settings()
+    with open_store(config) as store:
+        stories_before = set(GroupStore(store.db).story_ids())
+        with StageProgress(err, "extracting", len(expand_sources(sources))) as progress:
+            report = run_ingest(sources, store, config, on_unit_done=progress.advance,
+                                on_outcome=(lambda o: print_json(o.as_json())) if as_json else None)
+        changed = _group(store, config)
+        own = grouping_of(store, report.added_ids, stories_before)  # not what a concurrent ingest added
+        chunks = _index(store, config, changed.rows) if index else 0
+    if not as_json:
+        _print_ingest_summary(report.outcomes, config)
+        _print_grouping(own, chunks)
+    if report.failures:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def _group(store, config: Settings):
+    """Duplicates, families and stories for every article not grouped yet."""
+    from pipeline.grouping import group_pending
+
+    with StageProgress(err, "grouping") as progress:
+        return group_pending(store, config, on_progress=progress.update)
+
+
+def _index(store, config: Settings, changed_rows=(), rebuild: bool = False, vector_index=None) -> int:
+    from pipeline.index import index_pending
+    from pipeline.index.chroma import VectorIndex
+
+    with StageProgress(err, "indexing") as progress:
+        vector_index = vector_index or open_index(config)
+        if rebuild:
+            vector_index.client.delete_collection(vector_index.name)
+            vector_index = VectorIndex(config, vector_index.embedder, vector_index.client)
+        return index_pending(store, config, vector_index, changed_rows, on_progress=progress.update)
+
+
+def _print_ingest_summary(outcomes: list[Outcome], config: Settings) -> None:
+    count = {status: sum(o.status == status for o in outcomes) for status in ("added", "unchanged", "failed", "skipped")}
+    skipped = f", {count['skipped']} skipped" if count["skipped"] else ""
+    out.print(f"[green]{count['added']} added[/], {count['unchanged']} already stored, [red]{count['failed']} failed[/]"
+              f"{skipped}  (store: {config.db_path})")
+    not_read = [o for o in outcomes if o.status in ("failed", "skipped")]
+    if not_read:
+        out.print(_reasons_table("Skipped inputs", [(o.source, o.reason) for o in not_read]))
+    for encoding in sorted({o.encoding for o in outcomes if o.encoding}):
+        sources = [o.source for o in outcomes if o.encoding == encoding]
+        out.print(f"read as {encoding}, not UTF-8: {', '.join(sources)}", markup=False, soft_wrap=True)
+
+
+def _reasons_table(title: str, rows: list[tuple[str, str]]):
+    """Inputs and their reasons. A reason wraps between words and is never cut, so that a setting
+    it names (NEWSBRIEF_FETCH__ALLOW_PRIVATE_HOSTS=true) can be copied whole."""
+    from rich.table import Table
+
+    longest_word = max((len(word) for _, reason in rows for word in reason.split()), default=0)
+    table = Table(title=title, title_justify="left")
+    table.add_column("input", overflow="fold")
+    table.add_column("reason", overflow="fold", min_width=min(longest_word, max(out.width - 20, 20)))
+    for source, reason in rows:
+        table.add_row(source, reason)
+    return table
+
+
+def _print_grouping(grouping, chunks: int) -> None:
+    if grouping.grouped:
+        out.print(f"grouped {counted(grouping.grouped, 'new article')}: {counted(grouping.duplicates, 'duplicate')}, "
+                  f"{counted(grouping.new_stories, 'new story', 'new stories')}, "
+                  f"{counted(grouping.stories_joined, 'existing story', 'existing stories')} joined "
+                  "(see `newsbrief stories`)")
+    if chunks:
+        out.print(f"indexed {counted(chunks, 'chunk')} (search them with `newsbrief search`)")
+
+
+@app.command()
+def index(
+    rebuild: Annotated[bool, typer.Option(help="Drop the collection and index everything again.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
     """Index stored articles into the vector store (only those not indexed yet, unless --rebuild)."""
     config = settings()
     with open_store(config) as store:
         _group(store, config)
         chunks = _index(store, config, rebuild=rebuild)
-    out.print(f"indexed {chunks} chunks")
+    if as_json:
+        print_json({"chunks": chunks, "rebuilt": rebuild})
+    else:
+        out.print(f"indexed {counted(chunks, 'chunk')}")
+
+
+# --- listings -----------------------------------------------------------------------------------
 
 
 @app.command()
-def search(
-    query: Annotated[str, typer.Argument(help="What to look for.")],
-    story: Annotated[Optional[str], typer.Option(help="Only this story's articles (a story id or prefix).")] = None,
-    k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many passages.")] = 5,
-    as_json: JsonFlag = False,
-) -> None:
-    """The passages nearest a query, with article, outlet, span and score."""
-    from store.groups import GroupStore
-
-    config = settings()
-    with open_store(config) as store:
-        article_ids = None
-        if story:
-            rows = [r for r in GroupStore(store.db).rows() if r.story_id.startswith(story)]
-            if not rows:
-                err.print(f"[red]error:[/] no story {story!r}; list them with `newsbrief stories`")
-                raise typer.Exit(EXIT_PARTIAL)
-            article_ids = [r.article_id for r in rows]
-        hits = open_index(config).search(query, k, article_ids)
-    if as_json:
-        print_json([{"chunk_id": h.chunk_id, "article_id": h.article_id, "outlet": h.metadata.get("outlet"),
-                     "start": h.start, "end": h.end, "score": h.score, "text": h.text} for h in hits])
-        return
-    _print_hits(hits)
-
-
-def _print_hits(hits) -> None:
+def articles(as_json: JsonFlag = False, limit: Limit = None) -> None:
+    """List stored articles, with their size in words and in characters."""
     from rich.table import Table
 
-    table = Table("score", "article", "outlet", "span", "passage", title=f"{len(hits)} passages")
-    for hit in hits:
-        table.add_row(f"{hit.score:.3f}", hit.article_id[:10], hit.metadata.get("outlet", "—"),
-                      f"{hit.start}-{hit.end}", hit.text)
+    with open_store(settings()) as store:
+        rows = store.list(limit)
+    if as_json:
+        print_json([a.model_dump(mode="json", exclude={"text"}) | _size(a) for a in rows])
+        return
+    table = Table(title=counted(len(rows), "article"))
+    for name in ("id", "outlet", "title", "published", "lang", "words/chars"):
+        table.add_column(name, no_wrap=name not in ("outlet", "title"))  # the title takes the squeeze
+    for a in rows:
+        published = a.published.date().isoformat() if a.published else ""
+        size = _size(a)
+        table.add_row(a.id[:10], a.outlet or "", a.title or "", published, a.language or "",
+                      f"{size['words']}/{size['chars']}")
     out.print(table)
 
 
-@app.command()
-def stories(as_json: JsonFlag = False) -> None:
+def _size(article: Article) -> dict:
+    return {"words": len(article.text.split()), "chars": len(article.text)}
+
+
+@stories_app.callback(invoke_without_command=True)
+def stories(
+    ctx: typer.Context,
+    as_json: JsonFlag = False,
+    limit: Annotated[Optional[int], typer.Option(min=1, help="Only the most recent this many.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Only stories with news since then: a date or time "
+                                                 "(2025-02-11, 2025-02-11T08:00) or an age (12h, 7d, 2w).")] = None,
+) -> None:
     """List stories with their articles, outlets and source families."""
+    if ctx.invoked_subcommand:
+        return
     from pipeline.grouping import list_stories
 
     config = settings()
     with open_store(config) as store:
         _group(store, config)  # finishes any run that was interrupted
-        found = list_stories(store)
+        found = list_stories(store, since=_since(since), limit=limit)
     if as_json:
         print_json([_story_json(s) for s in found])
         return
     for story in found:
         _print_story(story)
-    out.print(f"{len(found)} stories")
+    out.print(counted(len(found), "story", "stories"))
+
+
+AGE_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+
+
+def _since(value: str | None) -> str | None:
+    """An ISO date or time as it is, or an age (7d) as the UTC time that long ago."""
+    import re
+    from datetime import datetime, timedelta, timezone
+
+    if value is None:
+        return None
+    if age := re.fullmatch(r"(\d+)\s*([hdw])", value.strip().lower()):
+        then = datetime.now(timezone.utc) - timedelta(**{AGE_UNITS[age.group(2)]: int(age.group(1))})
+        return then.strftime("%Y-%m-%dT%H:%M:%S")
+    try:
+        return datetime.fromisoformat(value).isoformat()
+    except ValueError:
+        fail(f"--since takes a date (2025-02-11), a time (2025-02-11T08:00) or an age (12h, 7d, 2w), not {value!r}")
 
 
 def _story_json(story) -> dict:
@@ -264,37 +365,143 @@ def _story_json(story) -> dict:
 
 
 def _print_story(story) -> None:
+    from rich.markup import escape
     from rich.tree import Tree
 
-    tree = Tree(f"[bold]{story.title or '(untitled)'}[/]  story {story.id[:10]} · {len(story.articles)} articles · "
-                f"{len(story.families)} independent sources")
+    tree = Tree(f"[bold]{escape(story.title or '(untitled)')}[/]  story {story.id[:10]} · "
+                f"{counted(len(story.articles), 'article')} · "
+                f"{counted(len(story.families), 'independent source')}")
     for family in story.families:
         origin = f"{family.origin or 'unknown outlet'} ({family.origin_basis})"
-        branch = tree.add(f"family {family.id[:10]} · from {origin}")
+        branch = tree.add(escape(f"family {family.id[:10]} · from {origin}"))
         for article in family.articles:
-            branch.add(f"{article.id[:10]}  {article.outlet or '—'}  {article.title or ''}")
+            branch.add(escape(f"{article.id[:10]}  {article.outlet or '—'}  {article.title or ''}"))
     out.print(tree)
 
 
 @app.command()
-def figures(
-    story: Annotated[str, typer.Argument(help="A story id, or a unique prefix of it (see `newsbrief stories`).")],
+def show(article_id: Annotated[str, typer.Argument(help="Article id, or a unique prefix of it.")], as_json: JsonFlag = False) -> None:
+    """Show one article: metadata and canonical text."""
+    with open_store(settings()) as store:
+        article = resolve_article(store, article_id)
+        sightings = store.sightings(article.id)
+    if as_json:
+        print_json(article.model_dump(mode="json") | {"sightings": sightings})
+    else:
+        _print_article(article, also_from=[s["source"] for s in sightings[1:]])
+
+
+def _print_article(article: Article, also_from: list[str] = ()) -> None:
+    from rich.markup import escape
+    from rich.panel import Panel
+
+    fields = ["id", "outlet", "author", "published", "language", "url", "source", "credit"]
+    lines = [f"[bold]{f}[/]: {escape(str(getattr(article, f)))}" for f in fields if getattr(article, f)]
+    lines += [f"[bold]same text also in[/]: {escape(source)}" for source in also_from]
+    out.print(Panel("\n".join(lines), title=escape(article.title or "(untitled)"), title_align="left"))
+    out.print(article.text, highlight=False, markup=False)
+
+
+# --- removing -----------------------------------------------------------------------------------
+
+
+@app.command()
+def remove(
+    article_ids: Annotated[list[str], typer.Argument(help="Article ids, or unique prefixes of them.")],
     as_json: JsonFlag = False,
 ) -> None:
-    """The story's figures, each checked against the other independent sources; conflicts first."""
-    from pipeline.verify.figure_check import VERDICT_ORDER, check_story_figures
-    from pipeline.grouping import load_story
-    from store.groups import GroupStore
+    """Remove articles from the store and the index; what was grouped with them is grouped again."""
+    config = settings()
+    with open_store(config) as store:
+        ids = list(dict.fromkeys(resolve_article(store, prefix).id for prefix in article_ids))
+        removal = _remove(store, config, ids)
+    _print_removal(removal, as_json)
+
+
+@stories_app.command("remove")
+def remove_story(story: StoryId, as_json: JsonFlag = False) -> None:
+    """Remove a story: its articles and stored briefs go; what leaned on them is grouped again."""
+    from pipeline.grouping import story_article_ids
+    from store.briefs import BriefStore
 
     config = settings()
     with open_store(config) as store:
-        _group(store, config)
-        matches = [s for s in GroupStore(store.db).story_ids() if s.startswith(story)]
-        found = load_story(store, matches[0]) if len(matches) == 1 else None
-    if found is None:
-        err.print(f"[red]error:[/] {'no' if not matches else 'more than one'} story matches {story!r}; "
-                  "list them with `newsbrief stories`")
-        raise typer.Exit(EXIT_PARTIAL if not matches else EXIT_USAGE)
+        story_id = resolve_story(store, config, story)
+        removal = _remove(store, config, story_article_ids(store, story_id))
+        BriefStore(store.db).forget_stories([story_id])
+    _print_removal(removal, as_json)
+
+
+def _remove(store, config: Settings, article_ids: list[str]):
+    """Out of the store, regrouped, and out of the index (with the regrouped articles' groups refreshed)."""
+    from pipeline.grouping import remove_articles
+
+    vector_index = open_index(config)  # first: with the Chroma server down, nothing is removed
+    with StageProgress(err, "regrouping") as progress:
+        removal = remove_articles(store, config, article_ids, on_progress=progress.update)
+    vector_index.remove(article_ids)
+    _index(store, config, removal.grouping.rows, vector_index=vector_index)
+    return removal
+
+
+def _print_removal(removal, as_json: bool) -> None:
+    if as_json:
+        print_json({"removed": removal.removed, "regrouped": removal.regrouped})
+        return
+    line = f"removed {counted(len(removal.removed), 'article')} from the store and the index"
+    if removal.regrouped:
+        line += f"; grouped again {counted(len(removal.regrouped), 'article')} that were grouped with them"
+    out.print(line)
+
+
+# --- search, figures, verify --------------------------------------------------------------------
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    story: Annotated[Optional[str], typer.Option(help="Only this story's articles (a story id or prefix).")] = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many passages.")] = 5,
+    as_json: JsonFlag = False,
+) -> None:
+    """The passages nearest a query, with article, outlet, span and score."""
+    from store.groups import GroupStore
+
+    if not query.strip():
+        fail("give a query: an empty one is near nothing")
+    config = settings()
+    with open_store(config) as store:
+        article_ids = None
+        if story:
+            story_id = resolve_story(store, config, story)
+            article_ids = [r.article_id for r in GroupStore(store.db).story_rows(story_id)]
+        hits = open_index(config).search(query, k, article_ids)
+    if as_json:
+        print_json([{"chunk_id": h.chunk_id, "article_id": h.article_id, "outlet": h.metadata.get("outlet"),
+                     "start": h.start, "end": h.end, "score": h.score, "text": h.text} for h in hits])
+        return
+    _print_hits(hits)
+
+
+def _print_hits(hits) -> None:
+    from rich.table import Table
+
+    table = Table("score", "article", "outlet", "span", "passage", title=counted(len(hits), "passage"))
+    for hit in hits:
+        table.add_row(f"{hit.score:.3f}", hit.article_id[:10], hit.metadata.get("outlet", "—"),
+                      f"{hit.start}-{hit.end}", hit.text)
+    out.print(table)
+
+
+@app.command()
+def figures(story: StoryId, as_json: JsonFlag = False) -> None:
+    """The story's figures, each checked against the other independent sources; conflicts first."""
+    from pipeline.grouping import load_story
+    from pipeline.verify.figure_check import VERDICT_ORDER, check_story_figures
+
+    config = settings()
+    with open_store(config) as store:
+        found = load_story(store, resolve_story(store, config, story))
     verdicts = sorted(check_story_figures(found.families), key=lambda v: VERDICT_ORDER.index(v.verdict))
     if as_json:
         print_json([_figure_json(v) for v in verdicts])
@@ -328,16 +535,18 @@ def _print_figures(story, verdicts) -> None:
 
 @app.command()
 def verify(
-    sources: Annotated[Optional[list[str]], typer.Argument(help="Articles to check the claim against.")] = None,
+    sources: Annotated[Optional[list[str]], typer.Argument(
+        help="A story id (or prefix), or the articles to check the claim against.")] = None,
     claim: Annotated[Optional[str], typer.Option(help="The statement to check.")] = None,
     pairs: Annotated[Optional[Path], typer.Option(help="JSONL of {id, doc, claim}: each claim against its doc.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Check a claim against independent sources, or a JSONL file of (doc, claim) pairs. With an
-    LLM configured (NEWSBRIEF_LLM__MODEL), an LLM judges; else the deterministic verifier."""
+    """Check a claim against a story or sources, or a JSONL file of (doc, claim) pairs.
+
+    With an LLM configured (NEWSBRIEF_LLM__MODEL), an LLM judges; else the deterministic verifier.
+    """
     if pairs is None and not (claim and sources):
-        err.print("[red]error:[/] give --claim TEXT and one or more SOURCES, or --pairs FILE.jsonl")
-        raise typer.Exit(EXIT_USAGE)
+        fail("give --claim TEXT and a STORY id or one or more SOURCES, or --pairs FILE.jsonl")
     config = settings()
     judge = _judge(config)
     if pairs is not None:
@@ -357,14 +566,13 @@ def _judge(config: Settings):
         err.print("judge: the deterministic verifier (set NEWSBRIEF_LLM__MODEL for the LLM judge)")
         return judge
     from pipeline.errors import NewsbriefError
-    from pipeline.verify.llm_judge import make_llm_judge
     from pipeline.llm import cached_chat_model
+    from pipeline.verify.llm_judge import make_llm_judge
 
     try:
         llm_judge = make_llm_judge(cached_chat_model(config), config)
     except NewsbriefError as exc:
-        err.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(EXIT_USAGE) from None
+        fail(str(exc))
     err.print(f"judge: {llm_judge.engine}; the deterministic verifier where it gives no usable reply")
     return llm_judge
 
@@ -392,30 +600,63 @@ def _print_judge_summary(judge) -> None:
 
 
 def _verify_claim(claim: str, sources: list[str], config: Settings, judge, as_json: bool) -> int:
-    """One claim against the sources; returns how many sources could not be read."""
+    """One claim against a story or the sources; returns how many sources could not be read."""
     from pipeline.index.embed import get_embedder
-    from pipeline.ingest.batch import extract_results
-    from pipeline.models import Article
-    from pipeline.ingest.sources import expand_sources
     from pipeline.verify.verifier import verify_against_sources
 
-    results = [r for _, r in extract_results(expand_sources(sources), config)]
-    articles = [r for r in results if isinstance(r, Article)]
-    for failed in (r for r in results if not isinstance(r, Article)):
-        err.print(f"[red]skipped[/] {failed.source}: {failed.reason}")
-    verdict = verify_against_sources(claim, articles, get_embedder(config.embedder, config), judge=judge)
+    articles, families, failed = _claim_sources(sources, config)
+    verdict = verify_against_sources(claim, articles, get_embedder(config.embedder, config), families=families,
+                                     judge=judge)
+    evidence = merged_evidence(verdict.evidence, articles)
     if as_json:
         print_json({"claim": claim, "verdict": verdict.verdict, "supported": verdict.supported, "score": verdict.score,
-                    "reasons": verdict.reasons, "evidence": [e.__dict__ for e in verdict.evidence[:5]]} | _engine(judge))
+                    "reasons": verdict.reasons, "evidence": [e.__dict__ for e in evidence[:5]]} | _engine(judge))
     else:
         from rich.markup import escape
 
         # reasons quote the model and the sources: a "[1]" in them is text, not markup
         out.print(f"[bold]{verdict.verdict}[/] (score {verdict.score:.2f}): " + escape("; ".join(verdict.reasons)))
-        for evidence in verdict.evidence[:3]:
-            where = escape(f"{evidence.outlet or evidence.article_id[:10]} [{evidence.start}-{evidence.end}]")
-            out.print(f"  {where}: {escape(evidence.quote)}")
-    return len(results) - len(articles)
+        for item in evidence[:3]:
+            where = escape(f"{item.outlet or item.article_id[:10]} [{item.start}-{item.end}]")
+            out.print(f"  {where}: {escape(' '.join(item.quote.split()))}")
+    return failed
+
+
+def _claim_sources(sources: list[str], config: Settings):
+    """(articles, their families or None, inputs that failed): a story's, when the one source is
+    a story id that names no file or URL; else the sources read as `extract` reads them."""
+    from pipeline.grouping import load_story
+    from pipeline.ingest.batch import extract_results
+    from pipeline.ingest.sources import expand_sources, is_url
+    from pipeline.models import Article
+
+    if len(sources) == 1 and not is_url(sources[0]) and not Path(sources[0]).exists():
+        with open_store(config) as store:
+            story = load_story(store, resolve_story(store, config, sources[0], also="file, URL or "))
+        return [a for f in story.families for a in f.articles], story.families, 0
+    results = [r for _, r in extract_results(expand_sources(sources), config)]
+    for failed in (r for r in results if not isinstance(r, Article)):
+        err.print(f"[red]skipped[/] {failed.source}: {failed.reason}")
+    articles = [r for r in results if isinstance(r, Article)]
+    return articles, None, len(results) - len(articles)
+
+
+def merged_evidence(evidence: list, articles: list) -> list:
+    """Evidence with the overlapping spans of one article merged into one (the verifier reads a
+    sentence alone and with the next one: both are the same evidence), best first."""
+    from dataclasses import replace
+
+    texts = {a.id: a.text for a in articles}
+    merged: list = []
+    for item in sorted(evidence, key=lambda e: (e.article_id, e.start)):
+        last = merged[-1] if merged else None
+        if last and last.article_id == item.article_id and item.start < last.end:
+            end = max(last.end, item.end)
+            merged[-1] = replace(last, end=end, quote=texts[last.article_id][last.start:end],
+                                 score=max(last.score, item.score))
+        else:
+            merged.append(item)
+    return sorted(merged, key=lambda e: -e.score)
 
 
 def _verify_pairs(path: Path, config: Settings, judge) -> int:
@@ -440,41 +681,60 @@ def _verify_pairs(path: Path, config: Settings, judge) -> int:
     return failed
 
 
+# --- briefs -------------------------------------------------------------------------------------
+
+BRIEF_FORMATS = ("md", "markdown", "html", "json", "slack")
+
+
 @app.command()
 def brief(
     inputs: Annotated[list[str], typer.Argument(help="A story id (or prefix), or sources to ingest and brief.")],
-    format: Annotated[str, typer.Option("--format", help="md, html, json or slack (Block Kit messages).")] = "md",
+    format: Annotated[Optional[str], typer.Option(
+        "--format", help="md (or markdown), html, json or slack (Block Kit messages); md unless --json.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
     out_file: Annotated[Optional[Path], typer.Option("--out", help="Write the brief here instead of printing it.")] = None,
 ) -> None:
-    """Write the brief of a story: key points with citations and verdicts, figures, sources."""
+    """Write the brief of a story: key points with citations and verdicts, figures, sources.
+
+    Each brief written is stored (see `newsbrief briefs`).
+    """
     from pipeline.brief.compose import write_brief
-    from pipeline.index.embed import get_embedder
+    from pipeline.brief.render import to_json
     from pipeline.errors import NewsbriefError
     from pipeline.grouping import load_story
-    from pipeline.brief.render import to_html, to_json, to_markdown, to_slack_messages
+    from pipeline.index.embed import get_embedder
+    from store.briefs import BriefStore
 
-    renderers = {"md": to_markdown, "html": to_html, "json": to_json,
-                 "slack": lambda b: json.dumps(to_slack_messages(b), ensure_ascii=False, indent=2)}
-    if format not in renderers:
-        err.print(f"[red]error:[/] --format must be one of {', '.join(renderers)}, not {format!r}")
-        raise typer.Exit(EXIT_USAGE)
+    render = _brief_renderer(format, as_json)
     config = settings()
     with open_store(config) as store:
-        story_id = _story_for(store, config, inputs)
-        story = load_story(store, story_id)
+        story = load_story(store, _story_for(store, config, inputs))
         try:
             result = write_brief(story, config, get_embedder(config.embedder, config), open_index(config))
         except NewsbriefError as exc:
-            err.print(f"[red]error:[/] {exc}")
-            raise typer.Exit(EXIT_USAGE) from None
+            fail(str(exc))
+        BriefStore(store.db).save(result.story_id, result.meta.engine, result.meta.model, result.headline, to_json(result))
     if result.meta.note:  # the LLM was configured but did not write it: say so where a person looks
         err.print(f"warning: {result.meta.note}", markup=False, soft_wrap=True)
-    text = renderers[format](result)
+    text = render(result)
     if out_file:
         out_file.write_text(text)
         err.print(f"brief written to {out_file}")
     else:
         print(text)
+
+
+def _brief_renderer(format: str | None, as_json: bool):
+    from pipeline.brief.render import to_html, to_json, to_markdown, to_slack_messages
+
+    if as_json and format not in (None, "json"):
+        fail(f"--json asks for JSON, --format for {format!r}: give one of them")
+    chosen = "json" if as_json else (format or "md").lower()
+    renderers = {"md": to_markdown, "markdown": to_markdown, "html": to_html, "json": to_json,
+                 "slack": lambda b: json.dumps(to_slack_messages(b), ensure_ascii=False, indent=2)}
+    if chosen not in renderers:
+        fail(f"--format must be one of {', '.join(BRIEF_FORMATS)}, not {format!r}")
+    return renderers[chosen]
 
 
 def _story_for(store, config: Settings, inputs: list[str]) -> str:
@@ -485,7 +745,8 @@ def _story_for(store, config: Settings, inputs: list[str]) -> str:
     from store.groups import GroupStore
 
     groups = GroupStore(store.db)
-    matches = [s for s in groups.story_ids() if len(inputs) == 1 and s.startswith(inputs[0])] if len(inputs[0]) >= 4 else []
+    prefix = inputs[0] if len(inputs) == 1 and len(inputs[0]) >= ID_MIN_CHARS else None
+    matches = [s for s in groups.story_ids() if s.startswith(prefix)] if prefix else []
     if len(matches) == 1:
         return matches[0]
     report = run_ingest(inputs, store, config)
@@ -495,8 +756,7 @@ def _story_for(store, config: Settings, inputs: list[str]) -> str:
     _index(store, config, changed.rows)
     ids = {o.article.id for o in report.outcomes if o.article}
     if not ids:
-        err.print("[red]error:[/] no article could be read from the inputs, and no story has that id")
-        raise typer.Exit(EXIT_USAGE)
+        fail("no article could be read from the inputs, and no story has that id")
     stories = Counter(r.story_id for r in groups.rows() if r.article_id in ids)
     if len(stories) > 1:
         err.print(f"note: the inputs make {len(stories)} stories; briefing the largest (see `newsbrief stories`)")
@@ -504,66 +764,93 @@ def _story_for(store, config: Settings, inputs: list[str]) -> str:
 
 
 @app.command()
-def show(article_id: Annotated[str, typer.Argument(help="Article id, or a unique prefix of it.")], as_json: JsonFlag = False) -> None:
-    """Show one article: metadata and canonical text."""
-    from store.articles import AmbiguousId
+def briefs(
+    story: Annotated[Optional[str], typer.Option(help="Only this story's briefs (a story id or prefix).")] = None,
+    limit: Limit = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List stored briefs, newest first: story, when, engine."""
+    from dataclasses import asdict
+
+    from rich.table import Table
+
+    from store.briefs import BriefStore
 
     with open_store(settings()) as store:
-        try:
-            article = store.get(article_id)
-        except AmbiguousId as exc:
-            err.print(f"[red]error:[/] {exc}")
-            raise typer.Exit(EXIT_USAGE) from None
-        sightings = store.sightings(article.id) if article else []
-    if len(article_id) < 4:
-        err.print(f"[red]error:[/] give at least 4 characters of the id, not {article_id!r}")
-        raise typer.Exit(EXIT_USAGE)
-    if article is None:
-        err.print(f"[red]error:[/] no article with id {article_id!r}; list them with `newsbrief articles`")
-        raise typer.Exit(EXIT_PARTIAL)
+        rows = BriefStore(store.db).list(story, limit)
     if as_json:
-        print_json(article.model_dump(mode="json") | {"sightings": sightings})
-    else:
-        _print_article(article, also_from=[s["source"] for s in sightings[1:]])
+        print_json([asdict(r) for r in rows])
+        return
+    table = Table("brief", "story", "written", "engine", "headline", title=counted(len(rows), "brief"))
+    for row in rows:
+        engine = f"{row.engine} ({row.model})" if row.model else row.engine
+        table.add_row(str(row.id), row.story_id[:10], row.created_at[:19].replace("T", " "), engine, row.headline or "")
+    out.print(table)
 
 
-def _print_article(article: Article, also_from: list[str] = ()) -> None:
-    from rich.panel import Panel
-
-    fields = ["id", "outlet", "author", "published", "language", "url", "source", "credit"]
-    lines = [f"[bold]{f}[/]: {getattr(article, f)}" for f in fields if getattr(article, f)]
-    lines += [f"[bold]same text also in[/]: {source}" for source in also_from]
-    out.print(Panel("\n".join(lines), title=article.title or "(untitled)", title_align="left"))
-    out.print(article.text, highlight=False, markup=False)
+# --- extract, config ----------------------------------------------------------------------------
 
 
 @app.command()
 def extract(sources: Sources, as_json: JsonFlag = False) -> None:
     """Extract and clean exactly as ingest does, store nothing. With --jsonl, one JSON line per input."""
-    from pipeline.ingest.batch import extract_results
+    from pipeline.ingest.batch import extract_documents
+    from pipeline.ingest.sources import expand_inputs
     from pipeline.models import IngestFailure
-    from pipeline.ingest.sources import expand_sources
 
+    inputs = expand_inputs(sources)
+    for skipped in inputs.skipped:
+        _print_not_read(skipped, "skipped", as_json)
     failed = 0
-    for _unit, result in extract_results(expand_sources(sources), settings()):
-        failed += isinstance(result, IngestFailure)
-        _print_extracted(result, as_json)
+    for _unit, item, result in extract_documents(inputs.units, settings()):
+        if isinstance(result, IngestFailure):
+            failed += 1
+            _print_not_read(result, "failed", as_json)
+        else:
+            _print_extracted(result, getattr(item, "encoding", None), as_json)
     if failed:
         raise typer.Exit(EXIT_PARTIAL)
 
 
-def _print_extracted(result, as_json: bool) -> None:
-    from pipeline.models import IngestFailure
-
-    if isinstance(result, IngestFailure):
-        if as_json:
-            print_json({"source": result.source, "status": "failed", "reason": result.reason})
-        err.print(f"[red]skipped[/] {result.source}: {result.reason}")
-        return
+def _print_not_read(failure, status: str, as_json: bool) -> None:
     if as_json:
-        print_json(result.model_dump(mode="json", include={"source", "title", "outlet", "published", "text"}))
+        print_json({"source": failure.source, "status": status, "reason": failure.reason})
+    err.print(f"[red]{status}[/] {failure.source}: {failure.reason}", soft_wrap=True)
+
+
+def _print_extracted(article: Article, encoding: str | None, as_json: bool) -> None:
+    if encoding:
+        err.print(f"note: {article.source} read as {encoding}, not UTF-8", markup=False)
+    if as_json:
+        row = article.model_dump(mode="json", include={"source", "title", "outlet", "published", "text"})
+        print_json(row | ({"encoding": encoding} if encoding else {}))
     else:
-        _print_article(result)
+        _print_article(article)
+
+
+@app.command("config")
+def show_config(as_json: JsonFlag = False) -> None:
+    """The effective settings and where each comes from (argument, environment, file, default), secrets masked."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from pipeline.settings import effective_settings, secrets_set
+
+    config = settings()
+    rows = effective_settings(config, arguments=set(_state.get("overrides", {})))
+    where = config.settings_file
+    if as_json:
+        print_json({"settings_file": {"path": str(where), "found": where.is_file()},
+                    "settings": [row.__dict__ for row in rows], "secrets": secrets_set()})
+        return
+    out.print(f"settings file: {where} ({'found' if where.is_file() else 'none'})", markup=False, soft_wrap=True)
+    table = Table("setting", "value", "from", caption=escape("A setting's variable is NEWSBRIEF_ and its name in capitals, "
+                  "with __ for the dot (llm.model: NEWSBRIEF_LLM__MODEL); in the file, [llm] model = ..."))
+    for row in rows:
+        table.add_row(row.name, json.dumps(row.value), row.origin)
+    for name, value in secrets_set().items():
+        table.add_row(name, value or "unset", "environment" if value else "")
+    out.print(table)
 
 
 def main() -> None:
