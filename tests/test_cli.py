@@ -76,6 +76,24 @@ def test_verify_takes_a_story_id_and_an_unknown_one_is_a_usage_error(shared_stor
     assert unknown.exit_code == 2 and "no file, URL or story matches 'deadbeef'" in unknown.stderr
 
 
+# --- 3, 7. what the ingest summary says of encodings and of files it does not read --------------
+
+
+def test_the_summary_names_a_guessed_encoding_and_lists_files_skipped(tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    text = (EXAMPLE_STORY / "000_37c9d46621587dce.txt").read_text().replace("Apple's", "Apple\u2019s")
+    (folder / "memo.txt").write_bytes(text.encode("cp1252"))
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.7")
+    result = cli("ingest", str(folder))
+    summary = " ".join(result.stdout.split())
+    assert result.exit_code == 0  # a file passed over is no failure
+    assert "1 added, 0 already stored, 0 failed, 1 skipped" in summary and "unsupported file type '.pdf'" in summary
+    assert f"read as cp1252, not UTF-8: {folder / 'memo.txt'}" in summary
+    [article] = json.loads(cli("articles", "--json").stdout)
+    assert "Apple’s" in json.loads(cli("show", article["id"], "--json").stdout)["text"]
+
+
 # --- 5, 13. usage errors, and one exit code for an id that names nothing -----------------------
 
 

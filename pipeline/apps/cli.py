@@ -187,16 +187,13 @@ def ingest(
 ) -> None:
     """Read, clean, store, group and index articles. Running it twice changes nothing."""
     from pipeline.grouping import grouping_of
-    from pipeline.ingest.batch import ingest as run_ingest
-    from pipeline.ingest.sources import expand_sources
     from store.groups import GroupStore
 
     config = settings()
     with open_store(config) as store:
         stories_before = set(GroupStore(store.db).story_ids())
-        with StageProgress(err, "extracting", len(expand_sources(sources))) as progress:
-            report = run_ingest(sources, store, config, on_unit_done=progress.advance,
-                                on_outcome=(lambda o: print_json(o.as_json())) if as_json else None)
+        report = _extract_and_store(sources, store, config,
+                                    on_outcome=(lambda o: print_json(o.as_json())) if as_json else None)
         changed = _group(store, config)
         own = grouping_of(store, report.added_ids, stories_before)  # not what a concurrent ingest added
         chunks = _index(store, config, changed.rows) if index else 0
@@ -205,6 +202,14 @@ def ingest(
         _print_grouping(own, chunks)
     if report.failures:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def _extract_and_store(sources: list[str], store, config: Settings, on_outcome=None):
+    from pipeline.ingest.batch import ingest as run_ingest
+    from pipeline.ingest.sources import expand_sources
+
+    with StageProgress(err, "extracting", len(expand_sources(sources))) as progress:
+        return run_ingest(sources, store, config, on_unit_done=progress.advance, on_outcome=on_outcome)
 
 
 def _group(store, config: Settings):
@@ -741,7 +746,6 @@ def _story_for(store, config: Settings, inputs: list[str]) -> str:
     """A story id prefix as it is; sources are ingested first, and their largest story is briefed."""
     from collections import Counter
 
-    from pipeline.ingest.batch import ingest as run_ingest
     from store.groups import GroupStore
 
     groups = GroupStore(store.db)
@@ -749,9 +753,10 @@ def _story_for(store, config: Settings, inputs: list[str]) -> str:
     matches = [s for s in groups.story_ids() if s.startswith(prefix)] if prefix else []
     if len(matches) == 1:
         return matches[0]
-    report = run_ingest(inputs, store, config)
-    for failed in report.failures:
-        err.print(f"[red]skipped[/] {failed.source}: {failed.reason}")
+    report = _extract_and_store(inputs, store, config)
+    for outcome in report.outcomes:
+        if outcome.status in ("failed", "skipped"):
+            err.print(f"[red]skipped[/] {outcome.source}: {outcome.reason}", soft_wrap=True)
     changed = _group(store, config)
     _index(store, config, changed.rows)
     ids = {o.article.id for o in report.outcomes if o.article}
