@@ -280,3 +280,9 @@ def test_turns_outside_the_same_slot_are_not_certain(claim, sentence):
 ], ids=["a date in the same slot", "a count in the same slot", "the very clause negated"])
 def test_turns_in_the_same_slot_are_certain(claim, sentence):
     assert align(claim, sentence).certain
+
+
+def test_a_negation_of_what_someone_else_did_is_not_certain():
+    claim = "Unlike the three leads, Ross is not signed for a sequel."
+    sentence = "The three leads Lawrence, Hutcherson and Hemsworth are already signed for the sequel."
+    assert align(claim, sentence).certain == []

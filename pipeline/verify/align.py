@@ -166,8 +166,19 @@ def _negation_turns(claim: str, window: str) -> str | None:
     shared = len(my_words & their_words)
     if _negated(mine) == _negated(theirs) or shared < 2:
         return None
-    negated, other_words = (mine, their_words) if _negated(mine) else (theirs, my_words)
-    return STRONG_NEGATION if _negated_word(negated) in other_words else "weak"
+    negated, other, other_words = (mine, theirs, their_words) if _negated(mine) else (theirs, mine, my_words)
+    head = _negated_word(negated)
+    return STRONG_NEGATION if head in other_words and not _other_subject(negated, other, head) else "weak"
+
+
+def _other_subject(negated: str, other: str, head: str) -> bool:
+    """Whether the other clause says its predicate of someone else: "Ross is not signed" against
+    "Lawrence, Hutcherson and Hemsworth are signed" negates nothing said of Ross."""
+    cue = _NEGATION.search(_NOT_NEGATING.sub(" ", negated))
+    mine = {stem(w) for w in content_words(negated[:cue.start()]) if w[0].isupper()} if cue else set()
+    at = next((m.start() for m in _WORD.finditer(other) if stem(m.group(0)) == head), len(other))
+    theirs = {stem(w) for w in content_words(other[:at]) if w[0].isupper()}
+    return bool(mine and theirs and not mine & theirs)
 
 
 def _negated_word(clause: str) -> str | None:

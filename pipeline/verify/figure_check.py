@@ -98,7 +98,9 @@ def compare(a: Figure, b: Figure) -> str | None:
     overlap = a_low <= b_high and b_low <= a_high if closed else a_low < b_high and b_low < a_high
     if overlap:
         return "confirmed"
-    return "conflicting" if same_slot(a, b) else None
+    # Two counts that name no entity may be of two things ("ten people were killed" against "the
+    # 2003 quake killed 26,000 people"): they confirm each other, never conflict.
+    return "conflicting" if same_slot(a, b) and (a.entity or b.entity) else None
 
 
 def same_slot(a: Figure, b: Figure) -> bool:

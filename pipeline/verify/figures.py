@@ -86,6 +86,10 @@ _NOT_ENTITIES = frozenset(
     About Around Nearly Almost Some Over More Roughly Approximately Up Less Under""".split()
 )
 _METRICS = [
+    # What a deal is worth, what is offered for each share, and the premium are not share moves
+    (re.compile(r"\b(?:a|per) share\b", re.I), "price per share"),
+    (re.compile(r"\bpremium\b", re.I), "premium"),
+    (re.compile(r"\b(?:deal|acquisition|takeover|merger|buyout|valued at|valuing)\b", re.I), "deal value"),
     (re.compile(r"\bshares?\b|\bstocks?\b|\bshare price\b", re.I), "share price"),
     (re.compile(r"\bmarket share\b", re.I), "market share"),
     (re.compile(r"\bof (?:its |total )?sales\b", re.I), "share of sales"),
@@ -311,9 +315,33 @@ def _entities_for(before: str, clause: str, sentence: str) -> list[str | None]:
 
 
 def _names(text: str) -> list[str]:
-    names = []
+    """The names in ``text``, whole: never a fragment ("of Northbridge", "Dutch-based"), and never
+    a person quoted ("Helen Marsh said"): a figure is about what the speaker speaks of."""
+    names, speakers = [], []
     for match in _ENTITY.finditer(text):
-        words = [w for w in match.group(0).split() if w not in _NOT_ENTITIES]
+        words = [w for w in match.group(0).split() if w not in _NOT_ENTITIES and not _ADJECTIVE.search(w)]
+        while words and words[0] in _CONNECTORS:
+            words.pop(0)
+        while words and words[-1] in _CONNECTORS:
+            words.pop()
         if words:
-            names.append(re.sub(r"['’]s$", "", " ".join(words)))
-    return names
+            name = re.sub(r"['’]s$", "", " ".join(words))
+            (speakers if _SPEAKER.match(text, match.end()) else names).append(name)
+    # A speaker is the figure's entity only when nothing else is named and it is no person's name:
+    # "Keller Group said its revenue rose 5%", not "Helen Marsh said the firm has 1,100 engines".
+    return names or [s for s in speakers if not _looks_like_a_person(s)]
+
+
+def _looks_like_a_person(name: str) -> bool:
+    words = name.split()
+    return 2 <= len(words) <= 3 and not any(w in _ORGANISATION_WORDS or w.isupper() for w in words)
+
+
+_ORGANISATION_WORDS = frozenset("""Group Inc Corp Co Company Ltd Plc PLC Holdings Bank Rail Airlines Motors
+    Technologies Systems Partners Capital Association Agency Authority Council Ministry Department Board
+    Commission Police Service University Party Fund Institute Office Court Government""".split())
+
+
+_SPEAKER = re.compile(r",?\s+(?:said|says|told|added|explained|noted|wrote|argued)\b")
+_ADJECTIVE = re.compile(r"-(?:based|owned|listed|led|backed)$")  # "Dutch-based": where, not who
+_CONNECTORS = frozenset({"of", "de", "and"})
