@@ -187,3 +187,33 @@ def test_a_rank_after_a_possessive_ranks_the_subject():
 ])
 def test_a_figure_in_a_trailing_participle_belongs_to_the_subject(text, entity):
     assert extract_figures(text)[-1].entity == entity
+
+
+def test_trading_session_words_are_a_basis_only_in_a_market():
+    [bridge] = extract_figures("About 300 homes were evacuated and the main road bridge was closed.")
+    assert bridge.basis is None
+    [shares] = extract_figures("Acme shares closed 3% higher in New York.")
+    assert shares.basis == "close"
+
+
+def test_the_same_count_said_two_ways_confirms():
+    [residents] = extract_figures("Fire crews rescued 45 residents from the flooded houses.")
+    [people] = extract_figures("Fire crews rescued 45 people from houses on Riverside Road.")
+    assert residents.metric == people.metric == "people"
+    assert compare(residents, people) == "confirmed"
+    [about] = extract_figures("About 300 homes were evacuated overnight in Elmford.")
+    [around] = extract_figures("Around 300 homes in Elmford were evacuated overnight.")
+    assert compare(about, around) == "confirmed"
+
+
+@pytest.mark.parametrize("sentence, entity, metric", [
+    ("Northbridge agreed to buy Keller in a deal valued at $2.4 billion.", "Keller", "deal value"),
+    ("Northbridge offered $31.50 a share in cash.", "Northbridge", "price per share"),
+    ("Northbridge's offer is a 27% premium to Keller's closing price.", "Northbridge", "premium"),
+    ("Shares of Northbridge fell 1% at the close.", "Northbridge", "share price"),
+    ("The Dutch-based Keller Group said its revenue rose 5% last year.", "Keller Group", "revenue"),
+    ("Helen Marsh said Northbridge runs about 1,100 locomotives.", "Northbridge", "locomotives"),
+], ids=["deal value", "offer per share", "premium", "no fragment", "no adjective", "not the speaker"])
+def test_entity_and_metric_of_a_takeover_story(sentence, entity, metric):
+    [figure] = extract_figures(sentence)
+    assert (figure.entity, figure.metric) == (entity, metric)

@@ -51,8 +51,18 @@ def test_stock_moves_only_one_outlet_reports_are_single_source(story):
 
 def test_a_negated_claim_conflicts(story):
     _, families = story
-    verdict = verify_claim("Apple did not choose Baidu as its first partner.", families, None, EMBEDDER)
+    verdict = verify_claim("Apple had not selected Baidu as its main partner.", families, None, EMBEDDER)
     assert verdict.verdict == "conflicting" and "negates" in verdict.reasons[0]
+    assert "selected Baidu" in verdict.reasons[0]  # the conflict names the quote it clashes with
+
+
+def test_a_negation_of_another_word_is_in_doubt_not_a_conflict(story):
+    """'did not choose' against 'had selected': without a model of meaning the verifier cannot
+    tell that the two verbs agree, so it says so instead of raising a conflict."""
+    _, families = story
+    verdict = verify_claim("Apple did not choose Baidu as its first partner.", families, None, EMBEDDER)
+    assert verdict.verdict == "unsupported" and "uncertain" in " ".join(verdict.reasons)
+    assert "negates" in " ".join(verdict.reasons)
 
 
 def test_a_claim_adding_what_nobody_reported_is_unsupported(story):
@@ -211,3 +221,68 @@ def test_verify_story_checks_each_claim_against_the_other_family(story):
 ])
 def test_hyphenated_words_that_share_a_part_can_still_be_swapped(claim, sentence, swap):
     assert align(claim, sentence).turns == [f"one word for another: {swap}"]
+
+
+# --- verdicts that match their evidence (the seeds) ---------------------------------------------
+
+
+def test_the_seed_stock_figures_are_single_source(story):
+    from pipeline.verify.figure_check import check_story_figures
+
+    _, families = story
+    moves = [v for v in check_story_figures(families) if v.figure.metric == "share price"]
+    assert {(v.figure.entity, v.figure.quote) for v in moves} >= {("Apple", "2%"), ("Baidu", "4.7%"), ("Baidu", "4.5%")}
+    assert {v.verdict for v in moves} == {"single_source"}
+
+
+def test_a_claim_only_one_family_states_is_single_source_and_named(story):
+    from pipeline.verify.verifier import verify_against_sources
+
+    own, families = story
+    articles = [a for f in families for a in f.articles]
+    verdict = verify_against_sources("By the closing bell, Apple had gained more than 2%", articles, EMBEDDER, families)
+    assert verdict.verdict == "single_source" and verdict.confirming_families == [own.id]
+    assert verdict.reasons[0].startswith("only one source family states it")
+
+
+def test_a_fall_at_the_close_against_the_seeds_gain_conflicts(story):
+    from pipeline.verify.verifier import verify_against_sources
+
+    _, families = story
+    articles = [a for f in families for a in f.articles]
+    verdict = verify_against_sources("Apple shares fell 1.5% at the close", articles, EMBEDDER, families)
+    assert verdict.verdict == "conflicting" and "Apple" in verdict.reasons[0] and "2%" in verdict.reasons[0]
+
+
+def test_a_title_said_two_ways_is_no_conflict(story):
+    _, families = story
+    claim = "Apple's chief executive Tim Cook has made multiple visits to China in hopes of bolstering sales."
+    verdict = verify_claim(claim, families, None, EMBEDDER)
+    assert verdict.verdict != "conflicting", verdict.reasons
+    for title in ("chief executive", "president", "chairman"):
+        alignment = align(f"Apple's CEO Tim Cook visited China on Tuesday.", f"Apple's {title} Tim Cook visited China on Tuesday.")
+        assert alignment.certain == [], (title, alignment.turns)
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    ("Police said the man opened fire at the party on Friday.", "The man was charged on Saturday, police said."),
+    ("He tried to start the second round strongly.", "His challenge ended in the 11th round."),
+    ("He murdered Deputy Jerry Ortiz, police said.", "He showed no emotion at the trial for the murder of Deputy Jerry Ortiz."),
+], ids=["two dates of two events", "opposite words of two facts", "a negation of something else"])
+def test_turns_outside_the_same_slot_are_not_certain(claim, sentence):
+    assert align(claim, sentence).certain == []
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    ("The man opened fire at the party on Friday, police said.", "The man opened fire at the party on Saturday, police said."),
+    ("The quake injured five people on the island.", "The quake injured two people on the island."),
+    ("Ross is signed for the sequel, the studio said.", "Ross is not signed for the sequel, the studio said."),
+], ids=["a date in the same slot", "a count in the same slot", "the very clause negated"])
+def test_turns_in_the_same_slot_are_certain(claim, sentence):
+    assert align(claim, sentence).certain
+
+
+def test_a_negation_of_what_someone_else_did_is_not_certain():
+    claim = "Unlike the three leads, Ross is not signed for a sequel."
+    sentence = "The three leads Lawrence, Hutcherson and Hemsworth are already signed for the sequel."
+    assert align(claim, sentence).certain == []

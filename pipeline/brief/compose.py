@@ -120,9 +120,9 @@ def extractive_brief(story, embedder, config_hash: str, index=None) -> Brief:
 def _assemble(story, headline: str, points: list[KeyPoint], started: float, **meta) -> Brief:
     """What every brief has whatever engine wrote its points: figures (conflicts first), the
     conflicts section, the sources by family, and the metadata with the time taken."""
-    figures = sorted((_figure_row(v) for v in check_story_figures(story.families)),
-                     key=lambda r: VERDICT_ORDER.index(r.verdict))
-    return Brief(story_id=story.id, headline=headline, conflicts=_conflicts(points, figures), points=points,
+    verdicts = check_story_figures(story.families)
+    figures = sorted((_figure_row(v) for v in verdicts), key=lambda r: VERDICT_ORDER.index(r.verdict))
+    return Brief(story_id=story.id, headline=headline, conflicts=_conflicts(points, verdicts, story), points=points,
                  figures=figures, sources=[_family_out(f) for f in story.families],
                  meta=BriefMeta(seconds=round(time.perf_counter() - started, 3), **meta))
 
@@ -189,13 +189,27 @@ def _point(fact: list[int], sentences, vectors, story, embedder, index) -> KeyPo
     else:
         lead = members[0]
     verdict = verify_claim(lead.text, story.families, lead.family_id, embedder, index)
-    by_family = {}
-    for member in members:
-        by_family.setdefault(member.family_id, member)
-    citations = [_citation(m) for m in by_family.values()]
+    citations = _citations(lead, members, verdict, story)
     claim = BriefClaim(text=lead.text, verdict=verdict.verdict, confirming_families=len(verdict.confirming_families),
                        reasons=verdict.reasons, citations=citations)
-    return KeyPoint(text=lead.text, families=len(by_family), single_source=len(by_family) == 1, claims=[claim])
+    families = len({c.family_id for c in citations})
+    return KeyPoint(text=lead.text, families=families, single_source=families == 1, claims=[claim])
+
+
+def _citations(lead: _Sentence, members: list[_Sentence], verdict, story) -> list[Citation]:
+    """The lead's own sentence, and one for each family the verifier found stating it: a point
+    cites the families its verdict counts, no more (a similar sentence is not a confirmation)."""
+    family_of = {a.id: f.id for f in story.families for a in f.articles}
+    cited = {lead.family_id: _citation(lead)}
+    for family_id in verdict.confirming_families:
+        member = next((m for m in members if m.family_id == family_id), None)
+        evidence = next((e for e in verdict.evidence if family_of.get(e.article_id) == family_id), None)
+        if member is not None:
+            cited[family_id] = _citation(member)
+        elif evidence is not None:
+            cited[family_id] = Citation(article_id=evidence.article_id, outlet=evidence.outlet, family_id=family_id,
+                                        start=evidence.start, end=evidence.end, quote=evidence.quote)
+    return list(cited.values())
 
 
 def _citation(sentence: _Sentence) -> Citation:
@@ -212,11 +226,24 @@ def _figure_row(verdict) -> FigureRow:
                      verdict=verdict.verdict, reasons=verdict.reasons, citation=citation)
 
 
-def _conflicts(points: list[KeyPoint], figures: list[FigureRow]) -> list[str]:
-    found = [f"{f.figure} ({f.basis or 'basis unknown'}, {f.outlet or f.family_id[:10]}): {f.reasons[0]}"
-             for f in figures if f.verdict == "conflicting"]
-    found += [f"{c.text}: {c.reasons[0]}" for p in points for c in p.claims if c.verdict == "conflicting"]
-    return list(dict.fromkeys(found))
+def _conflicts(points: list[KeyPoint], verdicts, story) -> list[str]:
+    """One line a disagreement between two families, whichever reprint says it: both figures,
+    both outlets, both quotes; then the points a family contradicts."""
+    outlet = {a.id: a.outlet for a in story.articles}
+    found: dict[frozenset, str] = {}
+    for v in verdicts:
+        for other_family, other_article, other, relation in v.evidence:
+            pair = frozenset({(v.family_id, describe(v.figure)), (other_family, describe(other))})
+            if relation == "conflicting" and pair not in found:
+                found[pair] = (f"{_said(v.figure, v.outlet, v.family_id)} against "
+                               f"{_said(other, outlet.get(other_article), other_family)}")
+    lines = list(found.values())
+    lines += [f"{c.text}: {c.reasons[0]}" for p in points for c in p.claims if c.verdict == "conflicting"]
+    return list(dict.fromkeys(lines))
+
+
+def _said(figure, outlet: str | None, family_id: str) -> str:
+    return f"{describe(figure)} ({outlet or 'family ' + family_id[:8]}: “{figure.sentence.strip()}”)"
 
 
 def _family_out(family) -> FamilyOut:

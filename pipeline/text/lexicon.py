@@ -69,7 +69,6 @@ WORD_SETS = [
     "red orange yellow green blue purple pink white black brown grey gray violet gold silver".split(),
     "man woman boy girl men women husband wife son daughter father mother brother sister".split(),  # not pronouns:
     # "she" often stands for a name the other sentence spells out
-    "founder co-founder ceo chairman chairwoman president director cfo coo cto chief executive owner".split(),
     "murder manslaughter homicide fraud theft robbery assault rape kidnapping bribery embezzlement "
     "perjury deception terrorism treason".split(),
     "north south east west northern southern eastern western".split(),
@@ -129,6 +128,7 @@ def contrast_sets(sets: list[list[str]]) -> tuple[dict[str, frozenset[str]], dic
 
 
 MEANINGS, CONTRASTS = contrast_sets(CONTRAST_SETS)
+CLOSED_MEANINGS = frozenset(meaning for words in NUMBER_AND_DATE_SETS for meaning in words)
 
 SAME_AS: dict[str, frozenset[str]] = {
     stem(name): frozenset(stem(n) for n in names.split("/")) for names in SAME_PLACE for name in names.split("/")}

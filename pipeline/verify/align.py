@@ -40,6 +40,7 @@ class Alignment:
     figures: float
     turns: list[str] = field(default_factory=list)  # what turns the sentence against the claim
     unstated: list[str] = field(default_factory=list)  # the claim's direction words the sentence lacks
+    certain: list[str] = field(default_factory=list)  # the turns that can make a conflict (see _turns)
 
 
 def content_words(text: str) -> list[str]:
@@ -66,10 +67,12 @@ def align(claim: str, sentence: str, whole_claim: str | None = None) -> Alignmen
     claim_numbers, sentence_numbers = numbers(claim), numbers(sentence)
     figures = len(claim_numbers & sentence_numbers) / len(claim_numbers) if claim_numbers else 1.0
     score = 0.6 * coverage + 0.25 * name_cover + 0.15 * figures
-    turns = _turns(claim, sentence, claim_numbers, sentence_numbers, whole_claim or claim)
+    turns, certain = _turns(claim, sentence, claim_numbers, sentence_numbers, whole_claim or claim)
     if score < SUPPORTED:  # a "no one was hurt" only turns a sentence that states the claim otherwise
         turns = [t for t in turns if t != NEGATED]
-    return Alignment(round(score, 4), coverage, name_cover, figures, turns, _unstated(claim, sentence, present))
+    certain = [t for t in certain if t in turns] if score >= SUPPORTED else []
+    return Alignment(round(score, 4), coverage, name_cover, figures, turns, _unstated(claim, sentence, present),
+                     certain)
 
 
 def _unstated(claim: str, sentence: str, present: frozenset[str]) -> list[str]:
@@ -82,10 +85,18 @@ def _unstated(claim: str, sentence: str, present: frozenset[str]) -> list[str]:
 
 
 def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers: set[str],
-           whole_claim: str) -> list[str]:
-    turns = []
-    if _negation_turns(claim, sentence):
+           whole_claim: str) -> tuple[list[str], list[str]]:
+    """(every turn, the certain ones). Certain turns are those a conflict may rest on, in a
+    sentence that states the claim otherwise: another figure, another number or date word, a
+    quantity moved the other way, a negation of the very clause, a word of a contrast set or an
+    opposite in the very same slot ("pink paint outside the embassy"). Elsewhere a swap only says
+    the sentence is not the claim: "to start the second" against "ended in the 11th round"."""
+    turns, certain = [], []
+    negation = _negation_turns(claim, sentence)
+    if negation:
         turns.append(NEGATED)
+        if negation == STRONG_NEGATION:
+            certain.append(NEGATED)
     claim_stems, whole_stems, sentence_stems = _keys(claim), _keys(whole_claim), _keys(sentence)
     # Direction words (rose/fell) are left to _direction_turns, which checks they move the same
     # thing: "cutting net debt" is not turned by "raising the dividend" in the same sentence.
@@ -98,20 +109,88 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
         for name, pairs in (("opposite words", flipped), ("one word for another", swapped)):
             if pairs:
                 turns.append(f"{name}: {', '.join(f'{spelt[w]}/{spelt[o]}' for w, o in pairs)}")
+                if any(same_slot(claim, w, sentence, o, SAME_SLOT if _closed_class(w) and _closed_class(o)
+                                 else SAME_SLOT_OPEN) for w, o in pairs):
+                    certain.append(turns[-1])
     if claim_numbers and sentence_numbers and not claim_numbers & sentence_numbers:
         turns.append(f"other figures: {', '.join(sorted(claim_numbers))} against {', '.join(sorted(sentence_numbers))}")
-    return turns + _direction_turns(claim, sentence)
+        if any(same_slot(claim, mine, sentence, theirs) for mine in claim_numbers for theirs in sentence_numbers):
+            certain.append(turns[-1])
+    moved = _direction_turns(claim, sentence)
+    return turns + moved, certain + moved
 
 
-def _negation_turns(claim: str, window: str) -> bool:
+SLOT_WORDS = 4       # content words each side of a value that say what it is the value of
+SAME_SLOT = 0.5      # share of the sparser side's slot words the two sides must share
+SAME_SLOT_OPEN = 0.75  # the same for words of an open class (opposites, colours): a closer match
+
+
+def same_slot(text: str, word: str, other_text: str, other_word: str, threshold: float = SAME_SLOT) -> bool:
+    """Whether ``word`` in ``text`` and ``other_word`` in ``other_text`` fill the same slot: the
+    words around them agree. "a party Friday, killing one man" and "killed one man at a party on
+    Saturday" is one slot; "opened fire Friday" and "was charged Saturday" are two facts."""
+    mine, theirs = _slot(text, key(word)), _slot(other_text, key(other_word))
+    if not mine or not theirs:
+        return False
+    return len(mine & theirs) / min(len(mine), len(theirs)) >= threshold
+
+
+def _slot(text: str, wanted: str) -> frozenset[str]:
+    words = _WORD.findall(text)
+    at = next((i for i, w in enumerate(words) if key(w) == wanted or w == wanted), None)
+    if at is None:
+        return frozenset()
+    content = lambda ws: [stem(w) for w in ws if w.lower() not in STOPWORDS and not _closed_class(w)  # noqa: E731
+                          and not w[0].isdigit()]
+    return frozenset(content(words[:at])[-SLOT_WORDS:] + content(words[at + 1:])[:SLOT_WORDS])
+
+
+def _closed_class(word: str) -> bool:
+    """A number or date word ("third", "Friday", "six-month"): a swap of one is a fact changed."""
+    return any(m in lexicon.CLOSED_MEANINGS for part in _parts(word) for m in lexicon.MEANINGS.get(part, ()))
+
+
+STRONG_NEGATION = "strong"
+
+
+def _negation_turns(claim: str, window: str) -> str | None:
     """Whether the clauses of claim and window that share the most words (two at least) disagree
     on negation: "although no one was hurt" negates nothing a claim says about the building the
     fire broke out in, and "No one was injured, but people were inside" agrees with "No one was
-    injured"."""
+    injured". Strong when what the negation negates is what the other clause states ("Ross is not
+    signed" against "Ross signed"), not something the other clause never mentions ("showed no
+    emotion at the trial for the murder" against "he murdered the deputy")."""
     (mine, my_words), (theirs, their_words) = max(
         ((m, t) for m in _clause_stems(claim) for t in _clause_stems(window)),
         key=lambda pair: len(pair[0][1] & pair[1][1]))
-    return _negated(mine) != _negated(theirs) and len(my_words & their_words) >= 2
+    shared = len(my_words & their_words)
+    if _negated(mine) == _negated(theirs) or shared < 2:
+        return None
+    negated, other, other_words = (mine, theirs, their_words) if _negated(mine) else (theirs, mine, my_words)
+    head = _negated_word(negated)
+    return STRONG_NEGATION if head in other_words and not _other_subject(negated, other, head) else "weak"
+
+
+def _other_subject(negated: str, other: str, head: str) -> bool:
+    """Whether the other clause says its predicate of someone else: "Ross is not signed" against
+    "Lawrence, Hutcherson and Hemsworth are signed" negates nothing said of Ross."""
+    cue = _NEGATION.search(_NOT_NEGATING.sub(" ", negated))
+    mine = {stem(w) for w in content_words(negated[:cue.start()]) if w[0].isupper()} if cue else set()
+    at = next((m.start() for m in _WORD.finditer(other) if stem(m.group(0)) == head), len(other))
+    theirs = {stem(w) for w in content_words(other[:at]) if w[0].isupper()}
+    return bool(mine and theirs and not mine & theirs)
+
+
+def _negated_word(clause: str) -> str | None:
+    """The first content word after the clause's negation: what it negates ("not signed",
+    "no emotion", "never recovered")."""
+    cue = _NEGATION.search(_NOT_NEGATING.sub(" ", clause))
+    after = content_words(clause[cue.end():]) if cue else []
+    after = [w for w in after if w.lower() not in _NOT_HEADS]
+    return stem(after[0]) if after else None
+
+
+_NOT_HEADS = frozenset("yet only even also just ever".split())  # "not yet signed": the head is "signed"
 
 
 # Negation words that negate nothing: "not only X but Y" states X.

@@ -5,7 +5,10 @@ Two figures are about the same thing when their entities match (fuzzily: "Alibab
 Then:
 - another basis (pre-market against the close, a quarter against a year, % against points)
   is ``different_basis``, not a conflict;
-- opposite directions, or values no rounding or approximator can reconcile, are ``conflicting``;
+- opposite directions, or values no rounding or approximator can reconcile, are ``conflicting``,
+  but only when the two clauses say the same thing around the figure (the same slot): "DiLeo,
+  in his 19 seasons with the team" and "DiLeo's 10 seasons as general manager" are two facts,
+  and are not compared at all;
 - otherwise they ``confirm`` each other: "more than 2%" is compatible with "2.3%".
 """
 
@@ -15,9 +18,11 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from pipeline.verify.figures import Figure, extract_figures
+from pipeline.verify.figures import Figure, clause_around, extract_figures
 
 ENTITY_MATCH = 85  # rapidfuzz token_set_ratio
+SAME_SLOT = 0.5  # share of the sparser context's words that two conflicting figures' contexts share
+CONTEXT_WORDS = 6  # content words each side of a figure, in its clause, that say what it is about
 # How figure verdicts are listed to an editor: conflicts first.
 VERDICT_ORDER = ["conflicting", "different_basis", "confirmed", "single_source"]
 
@@ -34,6 +39,24 @@ def same_entity(a: str | None, b: str | None) -> bool:
     from rapidfuzz import fuzz
 
     return fuzz.token_set_ratio(a.lower(), b.lower()) >= ENTITY_MATCH
+
+
+def _same_subject(a: Figure, b: Figure) -> bool:
+    """Same entity and metric. Counts often name no entity ("About 300 homes were evacuated"):
+    two such counts of the same thing may be compared."""
+    counts = a.unit == b.unit == "count"
+    if not (counts and a.entity is None and b.entity is None) and not same_entity(a.entity, b.entity):
+        return False
+    if counts:
+        return _same_counted(a.metric or "", b.metric or "")
+    return not (a.metric and b.metric and a.metric != b.metric)
+
+
+def _same_counted(mine: str, theirs: str) -> bool:
+    """The same thing counted, and what befell it agreeing where both say it: "homes evacuat"
+    meets "homes", not "homes destroy"."""
+    (my_thing, _, my_fate), (their_thing, _, their_fate) = mine.partition(" "), theirs.partition(" ")
+    return my_thing == their_thing and (not my_fate or not their_fate or my_fate == their_fate)
 
 
 def interval(figure: Figure) -> tuple[float, float]:
@@ -58,7 +81,7 @@ def interval(figure: Figure) -> tuple[float, float]:
 
 def compare(a: Figure, b: Figure) -> str | None:
     """'confirmed', 'conflicting' or 'different_basis'; None when they are not about the same thing."""
-    if not same_entity(a.entity, b.entity) or (a.metric and b.metric and a.metric != b.metric):
+    if not _same_subject(a, b):
         return None
     if {a.unit, b.unit} <= {"%", "pp", "bp"} and a.unit != b.unit:
         return "different_basis"
@@ -67,13 +90,38 @@ def compare(a: Figure, b: Figure) -> str | None:
     if a.basis and b.basis and a.basis != b.basis:
         return "different_basis"
     if a.direction and b.direction and a.direction != b.direction:
-        return "conflicting"
+        return "conflicting" if same_slot(a, b) else None
     (a_low, a_high), (b_low, b_high) = interval(a), interval(b)
     # Rounding's bounds are open: "2%" (1.5-2.5) and "3%" (2.5-3.5) only touch, and are two
     # figures. An approximator's are closed: "at least 2%" and "up to 2%" both allow 2%.
     closed = bool(a.approximator or b.approximator)
     overlap = a_low <= b_high and b_low <= a_high if closed else a_low < b_high and b_low < a_high
-    return "confirmed" if overlap else "conflicting"
+    if overlap:
+        return "confirmed"
+    # Two counts that name no entity may be of two things ("ten people were killed" against "the
+    # 2003 quake killed 26,000 people"): they confirm each other, never conflict.
+    return "conflicting" if same_slot(a, b) and (a.entity or b.entity) else None
+
+
+def same_slot(a: Figure, b: Figure) -> bool:
+    """Whether two figures' clauses say the same thing around them: two values in the same slot
+    conflict, two values in different statements are two facts."""
+    mine, theirs = _context(a), _context(b)
+    if not mine or not theirs:
+        return False
+    return len(mine & theirs) / min(len(mine), len(theirs)) >= SAME_SLOT
+
+
+def _context(figure: Figure) -> frozenset[str]:
+    """The words near the figure in its clause, as keys, without numbers and direction words
+    (two outlets that disagree on a move use different ones: "gained" against "fell")."""
+    from pipeline.text import lexicon
+    from pipeline.text.lexical import STOPWORDS
+
+    before, after = clause_around(figure)
+    words = lambda text: [lexicon.key(w) for w in re.findall(r"[A-Za-z][\w'’-]*", text)  # noqa: E731
+                          if w.lower() not in STOPWORDS and lexicon.direction(w) is None]
+    return frozenset(words(before)[-CONTEXT_WORDS:] + words(after)[:CONTEXT_WORDS])
 
 
 @dataclass
@@ -111,8 +159,9 @@ def _verdict(family_id: str, article, figure: Figure, found) -> FigureVerdict:
         result.verdict = "confirmed"
     elif "different_basis" in relations:
         result.verdict = "different_basis"
+    ranked = sorted(result.evidence, key=lambda item: VERDICT_ORDER.index(item[3]))  # the conflict first
     result.reasons = [f"{relation}: {describe(figure)} against {describe(other)}"
-                      for *_, other, relation in result.evidence] or ["no other independent source states this figure"]
+                      for *_, other, relation in ranked] or ["no other independent source states this figure"]
     return result
 
 

@@ -38,6 +38,8 @@ _TIME = r"(?:second|minute|hour|day|week|month|quarter|year|decade|century|centu
 _THINGS = r"[a-z][a-z-]*s|people|men|women|children|staff"
 _NOT_THINGS = r"times|thirds|fifths|quarters|halves"  # "three times higher", "two thirds of voters"
 _COUNTED = re.compile(rf"\s(?!(?:{_TIME}|{_NOT_THINGS})\b)({_THINGS})\b")
+# Words that count people, whoever they are: a count of them is a count of people
+PEOPLE = frozenset("people persons residents villagers locals inhabitants civilians citizens individuals".split())
 _YEAR = re.compile(r"(?:19|20)\d\d")  # "in 2024 sales rose": a year, not 2,024 sales
 NUMBER_WORDS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), 2)}
 _COUNT_IN_WORDS = re.compile(rf"\b({'|'.join(NUMBER_WORDS)})(?=\s(?!(?:{_TIME}|{_NOT_THINGS})\b)(?:{_THINGS})\b)", re.I)
@@ -66,6 +68,12 @@ _BASES = [
     (re.compile(r"\b(?:last|this|next) (?:year|quarter|month|week)\b", re.I), None),
 ]
 BASIS_AFTER_CHARS = 60
+# A bare "closed" is the close of trading only where a market is spoken of: "the bridge was
+# closed" is not; "at the close", "the closing bell" and "closed down 4.7%" always are.
+_SURE_CLOSE = re.compile(r"\b(?:at|by) the clos(?:e|ing bell)\b|\bclosing bell\b|"
+                         r"\bclosed (?:up|down|higher|lower|at|flat)\b", re.IGNORECASE)
+_MARKET = re.compile(r"\b(?:shares?|stocks?|trad(?:ing|ed|ers?)|markets?|index|Nasdaq|Dow|S&P|FTSE|Nikkei|KOSPI|"
+                     r"Hang Seng|exchange|session|investors?|equities)\b", re.IGNORECASE)
 _SAME_PERIOD = re.compile(r"\b(?:during|in|over) the same (?:period|time|session)\b", re.I)
 _CLAUSES = re.compile(r",\s+(?=(?:while|with|whereas|but)\b)|;\s+")
 _ENTITY = re.compile(r"\b[A-Z][\w&.\-’']*(?:\s+(?:[A-Z][\w&.\-’']*|of|de|and\s+[A-Z][\w&.\-’']*(?=\s+(?:Group|Co|Inc))))*")
@@ -78,6 +86,10 @@ _NOT_ENTITIES = frozenset(
     About Around Nearly Almost Some Over More Roughly Approximately Up Less Under""".split()
 )
 _METRICS = [
+    # What a deal is worth, what is offered for each share, and the premium are not share moves
+    (re.compile(r"\b(?:a|per) share\b", re.I), "price per share"),
+    (re.compile(r"\bpremium\b", re.I), "premium"),
+    (re.compile(r"\b(?:deal|acquisition|takeover|merger|buyout|valued at|valuing)\b", re.I), "deal value"),
     (re.compile(r"\bshares?\b|\bstocks?\b|\bshare price\b", re.I), "share price"),
     (re.compile(r"\bmarket share\b", re.I), "market share"),
     (re.compile(r"\bof (?:its |total )?sales\b", re.I), "share of sales"),
@@ -114,6 +126,16 @@ def extract_figures(text: str) -> list[Figure]:
     return figures
 
 
+def clause_around(figure: Figure) -> tuple[str, str]:
+    """The figure's clause, before and after the figure: what the figure is a value of."""
+    at = figure.sentence.find(figure.quote)
+    if at < 0:
+        return figure.sentence, ""
+    starts = [0] + [m.end() for m in _CLAUSES.finditer(figure.sentence) if m.end() <= at]
+    ends = [m.start() for m in _CLAUSES.finditer(figure.sentence) if m.start() >= at + len(figure.quote)]
+    return figure.sentence[starts[-1]:at], figure.sentence[at + len(figure.quote):(ends or [None])[0]]
+
+
 def _with_context(figure: Figure, before: list[Figure]) -> Figure:
     """'During the same period' and a missing metric come from the figure before, if it is
     of the same unit and close by."""
@@ -145,6 +167,8 @@ def _clause_figures(text: str, offset: int, clause: str, sentence: str, sentence
         before = clause[:start]
         approximator = _APPROXIMATOR.search(before)
         basis = _basis_near(clause, start, end) or sentence_basis
+        if basis == "close" and not (_SURE_CLOSE.search(sentence) or _MARKET.search(sentence)):
+            basis = None
         sentence_before = sentence[: sentence.find(clause) + start] if clause in sentence else before
         metric = named_metric or _metric_near(sentence_before, clause[end:])
         for entity in (_ranked(before) if unit == "rank" else None) or _entities_for(before, clause, sentence):
@@ -191,6 +215,7 @@ def _count(clause: str, start: int, end: int, digits: str) -> tuple[int, str] | 
         return None
     befell = _AUXILIARIES.match(clause, counted.end())
     what = counted.group(1).lower()
+    what = "people" if what in PEOPLE else what  # "45 residents" counts the people "45 people" does
     if befell and befell.group(1) not in STOPWORDS and befell.group(1).endswith(("ed", "en", "t", "d")):
         what = f"{what} {key(befell.group(1))}"
     return counted.end(), what
@@ -290,9 +315,33 @@ def _entities_for(before: str, clause: str, sentence: str) -> list[str | None]:
 
 
 def _names(text: str) -> list[str]:
-    names = []
+    """The names in ``text``, whole: never a fragment ("of Northbridge", "Dutch-based"), and never
+    a person quoted ("Helen Marsh said"): a figure is about what the speaker speaks of."""
+    names, speakers = [], []
     for match in _ENTITY.finditer(text):
-        words = [w for w in match.group(0).split() if w not in _NOT_ENTITIES]
+        words = [w for w in match.group(0).split() if w not in _NOT_ENTITIES and not _ADJECTIVE.search(w)]
+        while words and words[0] in _CONNECTORS:
+            words.pop(0)
+        while words and words[-1] in _CONNECTORS:
+            words.pop()
         if words:
-            names.append(re.sub(r"['’]s$", "", " ".join(words)))
-    return names
+            name = re.sub(r"['’]s$", "", " ".join(words))
+            (speakers if _SPEAKER.match(text, match.end()) else names).append(name)
+    # A speaker is the figure's entity only when nothing else is named and it is no person's name:
+    # "Keller Group said its revenue rose 5%", not "Helen Marsh said the firm has 1,100 engines".
+    return names or [s for s in speakers if not _looks_like_a_person(s)]
+
+
+def _looks_like_a_person(name: str) -> bool:
+    words = name.split()
+    return 2 <= len(words) <= 3 and not any(w in _ORGANISATION_WORDS or w.isupper() for w in words)
+
+
+_ORGANISATION_WORDS = frozenset("""Group Inc Corp Co Company Ltd Plc PLC Holdings Bank Rail Airlines Motors
+    Technologies Systems Partners Capital Association Agency Authority Council Ministry Department Board
+    Commission Police Service University Party Fund Institute Office Court Government""".split())
+
+
+_SPEAKER = re.compile(r",?\s+(?:said|says|told|added|explained|noted|wrote|argued)\b")
+_ADJECTIVE = re.compile(r"-(?:based|owned|listed|led|backed)$")  # "Dutch-based": where, not who
+_CONNECTORS = frozenset({"of", "de", "and"})

@@ -47,9 +47,15 @@ def judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, list[str], 
         best, _ = supporting[0]
         return "confirmed", best.score, [f"states it (alignment {best.score:.2f})"], [e for _, e in supporting]
     turning = [(a, e) for a, e in scored if a.score >= RELATED and a.turns] + turned_parts
-    if turning:
-        best, _ = turning[0]
-        return "conflicting", best.score, [f"{t} (alignment {best.score:.2f})" for t in best.turns], [e for _, e in turning]
+    certain = [(a, e) for a, e in turning if a.certain]
+    if certain:
+        best, window = certain[0]
+        return "conflicting", best.score, [f"{t} (alignment {best.score:.2f}): “{window.quote}”" for t in best.certain], \
+            [e for _, e in certain]
+    if turning:  # the conflict is not certain: never cry wolf, say what is in doubt
+        best, window = turning[0]
+        return "unsupported", best.score, [f"uncertain, not counted as a conflict: {t} (alignment {best.score:.2f})"
+                                           for t in best.turns], []
     top = scored[0][0].score if scored else 0.0
     return "unsupported", top, [f"no sentence states it (best alignment {top:.2f})"], []
 
@@ -108,7 +114,17 @@ def verify_claim(claim: str, families, own_family: str | None, embedder, index=N
     if verdict == "unsupported" and own_family is not None and not novel:
         verdict, reasons = "single_source", ["only its own source family states it"] + reasons
     confirming = sorted({family_of[e.article_id] for e in used}) if verdict == "confirmed" else []
-    return ClaimVerdict(claim, verdict, verdict == "confirmed", round(score, 4), used, confirming, reasons)
+    if verdict == "confirmed" and own_family is None and len(confirming) == 1:
+        # A claim from outside the story is confirmed by two independent families, not by one.
+        [family] = [f for f in families if f.id == confirming[0]]
+        verdict, reasons = "single_source", [f"only one source family states it: {_named(family)}"] + reasons
+    result = ClaimVerdict(claim, verdict, verdict == "confirmed", round(score, 4), used, confirming, reasons)
+    return _with_figures(result, others)  # a figure another family states otherwise, in the same slot
+
+
+def _named(family) -> str:
+    outlets = ", ".join(family.outlets) if family.outlets else family.id[:10]
+    return f"{family.origin} ({outlets})" if family.origin and family.origin not in family.outlets else outlets
 
 
 def novel_words(claim: str, articles) -> list[str]:
@@ -175,8 +191,7 @@ def families_of(articles) -> list:
 def verify_against_sources(claim: str, articles, embedder, families=None, judge: Judge = judge) -> ClaimVerdict:
     """A claim from outside (an editor's, a model's) against a set of articles; figures are
     checked as figures."""
-    result = verify_claim(claim, families or families_of(articles), None, embedder, judge=judge)
-    return _with_figures(result, articles)
+    return verify_claim(claim, families or families_of(articles), None, embedder, judge=judge)
 
 
 def verify(claims_or_text: str | list[str], sources, embedder=None, judge: Judge = judge,
@@ -243,9 +258,10 @@ def _with_figures(result: ClaimVerdict, articles) -> ClaimVerdict:
                  for article in articles for theirs in figures_in(article.text)]
     conflicts = [theirs for relation, theirs in relations if relation == "conflicting"]
     if conflicts:
-        result.verdict, result.supported = "conflicting", False
-        result.reasons = [f"figure conflicts with {describe(t)}" for t in conflicts[:3]]
-    elif result.verdict != "confirmed" and any(r == "different_basis" for r, _ in relations):
+        result.verdict, result.supported, result.confirming_families = "conflicting", False, []
+        result.reasons = [f"figure conflicts with {describe(t)}: “{t.sentence.strip()}”" for t in conflicts[:3]]
+    elif result.verdict != "confirmed" and any(r == "different_basis" for r, _ in relations) \
+            and not any(r == "confirmed" for r, _ in relations):  # a source states it on its own basis
         result.verdict = "different_basis"
         result.reasons = [f"same figure on another basis: {describe(t)}" for r, t in relations if r == "different_basis"][:3]
     return result
