@@ -217,3 +217,9 @@ def test_the_same_count_said_two_ways_confirms():
 def test_entity_and_metric_of_a_takeover_story(sentence, entity, metric):
     [figure] = extract_figures(sentence)
     assert (figure.entity, figure.metric) == (entity, metric)
+
+
+def test_the_start_of_a_range_takes_the_scale_of_its_end():
+    low, high = extract_figures("The Orioles offered $140-150 million over seven years.")
+    assert (low.value, high.value) == (140e6, 150e6)
+    assert compare(low, extract_figures("The Orioles offered $140 million over seven years.")[0]) == "confirmed"

@@ -187,8 +187,9 @@ def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
     points; counts of things ("200 engineers", "four people"); ranks ("third-largest chipmaker")."""
     found = []
     for match in _FIGURE.finditer(clause):
-        value = float(match.group("number").replace(",", "")) * SCALES.get((match.group("scale") or "").lower(), 1)
-        if unit := _unit(match):
+        scale = match.group("scale") or _range_scale(clause, match)
+        value = float(match.group("number").replace(",", "")) * SCALES.get((scale or "").lower(), 1)
+        if unit := _unit(match) or _range_unit(clause, match, found):
             found.append((match.start(), match.end(), value, unit, None))
         elif count := _count(clause, match.start(), match.end("scale") if match.group("scale") else match.end("number"),
                              match.group("number")):
@@ -197,6 +198,25 @@ def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
         if not _POINTING.search(clause[: match.start()]) and (count := _count(clause, match.start(), match.end(), "")):
             found.append((match.start(), count[0], float(NUMBER_WORDS[match.group(1).lower()]), "count", count[1]))
     return sorted(found + _ranks(clause))
+
+
+_RANGE_END = re.compile(rf"\s?(?:-|–|to)\s?(?:US\$|\$|€|£)?{_NUMBER}\s?(?P<scale>{_SCALE})", re.IGNORECASE)
+
+
+def _range_scale(clause: str, match: re.Match) -> str | None:
+    """The scale the end of a range gives its start: "$140-150 million" is $140 million to $150 million."""
+    if match.group("percent") or match.group("points"):
+        return None
+    end = _RANGE_END.match(clause, match.end())
+    return end.group("scale") if end else None
+
+
+def _range_unit(clause: str, match: re.Match, found: list) -> str | None:
+    """The currency the start of a range gives its end: "$140-150 million"."""
+    if not found or found[-1][3] in ("count", "rank", "%", "pp", "bp"):
+        return None
+    between = clause[found[-1][1]:match.start()]
+    return found[-1][3] if re.fullmatch(r"\s?(?:-|–|to)\s?", between) else None
 
 
 def _ranked(before: str) -> list[str] | None:
