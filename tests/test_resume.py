@@ -14,7 +14,7 @@ import pytest
 
 from conftest import write_news_pages
 
-PAGES = 60
+PAGES = 90
 
 
 @pytest.fixture

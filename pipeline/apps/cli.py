@@ -473,7 +473,7 @@ def search(
     from store.groups import GroupStore
 
     if not query.strip():
-        fail("give a query: an empty one is near nothing")
+        fail('the query is empty: say what to look for, e.g. newsbrief search "Baidu shares fell"')
     config = settings()
     with open_store(config) as store:
         article_ids = None
