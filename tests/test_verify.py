@@ -277,7 +277,8 @@ def test_turns_outside_the_same_slot_are_not_certain(claim, sentence):
     ("The man opened fire at the party on Friday, police said.", "The man opened fire at the party on Saturday, police said."),
     ("The quake injured five people on the island.", "The quake injured two people on the island."),
     ("Ross is signed for the sequel, the studio said.", "Ross is not signed for the sequel, the studio said."),
-], ids=["a date in the same slot", "a count in the same slot", "the very clause negated"])
+    ("A total of 577 candidates are vying for the 125 seats.", "A total of 288 candidates are vying for the 125 seats."),
+], ids=["a date in the same slot", "a count in the same slot", "the very clause negated", "one of two numbers"])
 def test_turns_in_the_same_slot_are_certain(claim, sentence):
     assert align(claim, sentence).certain
 

@@ -70,7 +70,9 @@ def align(claim: str, sentence: str, whole_claim: str | None = None) -> Alignmen
     turns, certain = _turns(claim, sentence, claim_numbers, sentence_numbers, whole_claim or claim)
     if score < SUPPORTED:  # a "no one was hurt" only turns a sentence that states the claim otherwise
         turns = [t for t in turns if t != NEGATED]
-    certain = [t for t in certain if t in turns] if score >= SUPPORTED else []
+    # A value swapped in the same slot costs the claim the very words it swaps, so it conflicts
+    # from RELATED; any other certain turn needs a sentence that states the claim otherwise.
+    certain = [t for t in certain if t in turns and score >= (RELATED if t.startswith(_VALUE_TURNS) else SUPPORTED)]
     return Alignment(round(score, 4), coverage, name_cover, figures, turns, _unstated(claim, sentence, present),
                      certain)
 
@@ -112,10 +114,15 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
                 if any(same_slot(claim, w, sentence, o, SAME_SLOT if _closed_class(w) and _closed_class(o)
                                  else SAME_SLOT_OPEN) for w, o in pairs):
                     certain.append(turns[-1])
+    unmatched, extra = claim_numbers - sentence_numbers, sentence_numbers - claim_numbers
+    in_slot = [(m, t) for m in sorted(unmatched) for t in sorted(extra) if same_slot(claim, m, sentence, t)]
     if claim_numbers and sentence_numbers and not claim_numbers & sentence_numbers:
         turns.append(f"other figures: {', '.join(sorted(claim_numbers))} against {', '.join(sorted(sentence_numbers))}")
-        if any(same_slot(claim, mine, sentence, theirs) for mine in claim_numbers for theirs in sentence_numbers):
+        if in_slot:
             certain.append(turns[-1])
+    elif in_slot:  # "577 candidates for the 125 seats" against "288 candidates for the 125 seats"
+        turns.append(f"other figures: {', '.join(f'{m} against {t}' for m, t in in_slot)}")
+        certain.append(turns[-1])
     moved = _direction_turns(claim, sentence)
     return turns + moved, certain + moved
 
@@ -123,6 +130,7 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
 SLOT_WORDS = 4       # content words each side of a value that say what it is the value of
 SAME_SLOT = 0.5      # share of the sparser side's slot words the two sides must share
 SAME_SLOT_OPEN = 0.75  # the same for words of an open class (opposites, colours): a closer match
+_VALUE_TURNS = ("other figures", "one word for another")  # what values swapped in a slot are said as
 
 
 def same_slot(text: str, word: str, other_text: str, other_word: str, threshold: float = SAME_SLOT) -> bool:
