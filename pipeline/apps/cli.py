@@ -665,7 +665,7 @@ def merged_evidence(evidence: list, articles: list) -> list:
 
 
 def _verify_pairs(path: Path, config: Settings, judge) -> int:
-    """One JSON line out per row in: {id, verdict, supported, score}; returns how many rows failed."""
+    """One JSON line out per row in: {id, verdict, supported, score, reasons}; returns how many rows failed."""
     from pipeline.index.embed import get_embedder
     from pipeline.verify.verifier import verify_pair
 
@@ -682,7 +682,7 @@ def _verify_pairs(path: Path, config: Settings, judge) -> int:
             err.print(f"[red]skipped[/] {path}:{number}: needs JSON with id, doc and claim ({exc})")
             continue
         print_json({"id": row.get("id", number), "verdict": result.verdict, "supported": result.supported,
-                    "score": result.score})
+                    "score": result.score, "reasons": result.reasons})
     return failed
 
 
