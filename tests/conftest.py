@@ -21,6 +21,9 @@ EXAMPLE_STORY = ROOT / "examples" / "apple-alibaba"
 SEED_FILES = sorted(EXAMPLE_STORY.glob("*.txt"))
 
 
+COMMENTS_PER_PAGE = 120  # pages of about 40 KB, the size of a long real page
+
+
 def write_news_pages(folder: Path, count: int) -> list[Path]:
     """``count`` distinct news pages made from the fixture pages: each is one of them with its
     paragraphs drawn from all four stories in a seeded order, and a long comment thread (the
@@ -39,7 +42,7 @@ def write_news_pages(folder: Path, count: int) -> list[Path]:
         rng = random.Random(number)
         body = "".join(f"<p>{html.escape(p)}</p>\n" for p in rng.sample(pool, 8))
         comments = "".join(f"<div class='comment'><b>reader{rng.randrange(10**6)}</b><p>{html.escape(rng.choice(pool))}</p></div>"
-                           for _ in range(120))
+                           for _ in range(COMMENTS_PER_PAGE))
         page = templates[number % len(templates)]
         page = re.sub(r"(<div class=\"(?:article-body|story-text|entry-content|article-content)\">).*?(</div>\n</?(?:div|article)\b)",
                       lambda m: m.group(1) + "\n" + body + m.group(2), page, count=1, flags=re.S)

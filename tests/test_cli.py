@@ -99,7 +99,7 @@ def test_the_summary_names_a_guessed_encoding_and_lists_files_skipped(tmp_path):
 
 def test_an_empty_query_is_a_usage_error(shared_store):
     result = in_shared(shared_store, "search", "  ")
-    assert result.exit_code == 2 and "give a query" in result.stderr and not result.stdout
+    assert result.exit_code == 2 and "the query is empty" in result.stderr and not result.stdout
 
 
 @pytest.mark.parametrize("args", [("show", "deadbeef"), ("figures", "deadbeef"), ("search", "Baidu", "--story", "deadbeef"),

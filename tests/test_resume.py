@@ -14,7 +14,7 @@ import pytest
 
 from conftest import write_news_pages
 
-PAGES = 90
+PAGES = 60
 
 
 @pytest.fixture
@@ -27,7 +27,14 @@ def page_folder(tmp_path) -> Path:
 def start_ingest(folder: Path, data_dir: Path) -> subprocess.Popen:
     env = os.environ | {"NEWSBRIEF_DATA_DIR": str(data_dir), "NEWSBRIEF_WORKERS": "2"}
     return subprocess.Popen([sys.executable, "-m", "pipeline.apps.cli", "ingest", "--json", str(folder)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_ctrl_c_as_in_a_terminal)
+
+
+def _ctrl_c_as_in_a_terminal() -> None:
+    """A shell starts background jobs with SIGINT ignored, and Python then never raises
+    KeyboardInterrupt: give the child the terminal's default, whoever started the tests."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def stored(data_dir: Path) -> list[str]:
