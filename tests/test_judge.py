@@ -272,7 +272,7 @@ def test_verify_pairs_uses_the_llm_judge_when_one_is_configured(fake_llm, tmp_pa
     assert result.exit_code == 0, result.output
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(r["id"], r["verdict"]) for r in out[:2]] == [("a", "confirmed"), ("b", "unsupported")]
-    assert all(set(r) == {"id", "verdict", "supported", "score"} for r in out) and out[0]["score"] == 1.0
+    assert all(set(r) == {"id", "verdict", "supported", "score", "reasons"} for r in out) and out[0]["score"] == 1.0
     assert "judge: LLM judge (model fake-judge, prompt judge.v1)" in result.stderr
     assert ("judge: the LLM decided 2 of 3 claims; 1 of its 2 quotes were not in the sources; no usable reply "
             "for 1 (first: the reply holds no JSON object)") in result.stderr.replace("\n", " ")
