@@ -182,7 +182,7 @@ def _negation_turns(claim: str, window: str) -> str | None:
 def _other_subject(negated: str, other: str, head: str) -> bool:
     """Whether the other clause says its predicate of someone else: "Ross is not signed" against
     "Lawrence, Hutcherson and Hemsworth are signed" negates nothing said of Ross."""
-    cue = _NEGATION.search(_NOT_NEGATING.sub(" ", negated))
+    cue = _negation_cue(negated)
     mine = {stem(w) for w in content_words(negated[:cue.start()]) if w[0].isupper()} if cue else set()
     at = next((m.start() for m in _WORD.finditer(other) if stem(m.group(0)) == head), len(other))
     theirs = {stem(w) for w in content_words(other[:at]) if w[0].isupper()}
@@ -192,7 +192,7 @@ def _other_subject(negated: str, other: str, head: str) -> bool:
 def _negated_word(clause: str) -> str | None:
     """The first content word after the clause's negation: what it negates ("not signed",
     "no emotion", "never recovered")."""
-    cue = _NEGATION.search(_NOT_NEGATING.sub(" ", clause))
+    cue = _negation_cue(clause)
     after = content_words(clause[cue.end():]) if cue else []
     after = [w for w in after if w.lower() not in _NOT_HEADS]
     return stem(after[0]) if after else None
@@ -206,8 +206,14 @@ _NOT_NEGATING = re.compile(r"\b(?:not only|not just|no doubt|none more so|nothin
                            re.IGNORECASE)
 
 
+def _negation_cue(clause: str) -> re.Match | None:
+    """The clause's negation word, with offsets into the clause itself: what negates nothing
+    ("not only") is blanked out letter for letter, so positions after it stay where they were."""
+    return _NEGATION.search(_NOT_NEGATING.sub(lambda m: " " * len(m.group(0)), clause))
+
+
 def _negated(clause: str) -> bool:
-    return bool(_NEGATION.search(_NOT_NEGATING.sub(" ", clause)))
+    return _negation_cue(clause) is not None
 
 
 # Claims meet the same evidence sentences again and again: their word sets are worked out once.
