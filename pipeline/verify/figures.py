@@ -200,7 +200,8 @@ def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
     return sorted(found + _ranks(clause))
 
 
-_RANGE_END = re.compile(rf"\s?(?:-|–|to)\s?(?:US\$|\$|€|£)?{_NUMBER}\s?(?P<scale>{_SCALE})", re.IGNORECASE)
+_RANGE_JOINT = r"\s?(?:-|–|to)\s?"  # between a range's two ends: "$140-150 million", "$140 to $150 million"
+_RANGE_END = re.compile(rf"{_RANGE_JOINT}(?:US\$|\$|€|£)?{_NUMBER}\s?(?P<scale>{_SCALE})", re.IGNORECASE)
 
 
 def _range_scale(clause: str, match: re.Match) -> str | None:
@@ -216,7 +217,7 @@ def _range_unit(clause: str, match: re.Match, found: list) -> str | None:
     if not found or found[-1][3] in ("count", "rank", "%", "pp", "bp"):
         return None
     between = clause[found[-1][1]:match.start()]
-    return found[-1][3] if re.fullmatch(r"\s?(?:-|–|to)\s?", between) else None
+    return found[-1][3] if re.fullmatch(_RANGE_JOINT, between) else None
 
 
 def _ranked(before: str) -> list[str] | None:
