@@ -52,11 +52,11 @@ def untouched_conflicts(grouped, embedder) -> list[tuple[str, list[str]]]:
 # --- injected conflicts -----------------------------------------------------------------------
 
 
-def doubled_figure(sentence: str, rng_seed: int) -> str | None:
+def doubled_figure(sentence: str) -> str | None:
     from pipeline.verify.figures import extract_figures
 
     for figure in extract_figures(sentence):
-        if figure.unit not in ("rank",) and re.fullmatch(r"[\d,]*\d(?:\.\d+)?", figure.quote.split()[0].lstrip("$€£")):
+        if figure.unit != "rank" and re.fullmatch(r"[\d,]*\d(?:\.\d+)?", figure.quote.split()[0].lstrip("$€£")):
             number = re.search(r"\d[\d,]*(?:\.\d+)?", figure.quote).group(0)
             value = float(number.replace(",", "")) * 2 + 1
             written = f"{value:,.0f}" if "." not in number else f"{value:.{len(number.split('.')[1])}f}"
@@ -65,14 +65,14 @@ def doubled_figure(sentence: str, rng_seed: int) -> str | None:
     return None
 
 
-def negated(sentence: str, rng_seed: int) -> str | None:
+def negated(sentence: str) -> str | None:
     if _NEGATED.search(sentence):
         return _NEGATED.sub("", sentence, count=1)
     match = _AUXILIARY.search(sentence)
     return sentence[:match.end()] + " not" + sentence[match.end():] if match else None
 
 
-def swapped_date(sentence: str, rng_seed: int) -> str | None:
+def swapped_date(sentence: str) -> str | None:
     match = _DATE.search(sentence)
     if not match:
         return None
@@ -119,8 +119,8 @@ def injection_cases(grouped):
         other_names = [n for n in names_of(sibling) if n not in own_names]
         target = families[1].articles[0]
         sentences = [c.text for c in extract_claims(target.text) if c.check_worthy]
-        changes = {"figure": lambda s: doubled_figure(s, 0), "negation": lambda s: negated(s, 0),
-                   "date": lambda s: swapped_date(s, 0), "entity": lambda s: swapped_entity(s, other_names)}
+        changes = {"figure": doubled_figure, "negation": negated, "date": swapped_date,
+                   "entity": lambda s: swapped_entity(s, other_names)}
         for kind, change in changes.items():
             applied = [(sentence, changed) for sentence in sentences
                        if (changed := change(sentence)) and changed != sentence]
