@@ -9,6 +9,12 @@ from typer.testing import CliRunner
 
 from conftest import EXAMPLE_STORY, ROOT
 from pipeline.apps.cli import app
+from pipeline.brief import select
+from pipeline.brief.compose import extractive_brief
+from pipeline.grouping import Story
+from pipeline.index.embed import get_embedder
+from pipeline.models import Article
+from pipeline.verify.verifier import families_of
 from pipeline.brief.render import json_schema
 from test_figures import THIRD_OUTLET
 
@@ -32,6 +38,52 @@ def test_shared_claims_are_confirmed_and_cite_both_outlets(demo_brief):
     for point in confirmed:
         assert {c["family_id"] for c in point["claims"][0]["citations"]} == families
     assert any("Baidu was selected" in p["text"] for p in confirmed)
+
+
+def test_the_first_point_is_the_news_both_headlines_name(demo_brief):
+    first = demo_brief["points"][0]
+    assert all(word in first["text"] for word in ("Apple", "Alibaba", "iPhone", "China")), first["text"]
+    assert first["claims"][0]["verdict"] == "confirmed" and first["families"] == 2
+
+
+def test_the_brief_is_as_long_as_a_person_reads(demo_brief):
+    words = sum(len(p["text"].split()) for p in demo_brief["points"])
+    assert 4 <= len(demo_brief["points"]) <= 6 and words <= select.WORD_BUDGET
+
+
+def test_a_sentence_that_points_back_or_quotes_does_not_stand_alone():
+    assert select.stands_alone("Apple is partnering with Alibaba on AI for iPhones in China.")
+    for leaning in ("The other is the presidency of Donald Trump.", "This announcement sent ripples through markets.",
+                    "“We are thrilled,” the chief executive said.", 'He called it "a deal of the century for all of us".'):
+        assert not select.stands_alone(leaning), leaning
+
+
+def test_headlines_leave_out_titles_taken_from_the_text_and_repeats():
+    own = Article(id="a", source="a", title="Apple and Alibaba team up on AI for…", text="Apple and Alibaba team up on AI for "
+                  "iPhones sold in China, a report said on Tuesday.")
+    headed = Article(id="b", source="b", title="Apple taps Alibaba for AI in China", text="Apple has picked Alibaba.")
+    reprint = Article(id="c", source="c", title="Apple Taps Alibaba for AI in China", text="Apple has chosen Alibaba.")
+    heads = select.headlines(Story("s", None, [own, headed, reprint], []))
+    assert heads == [select.content_words("Apple taps Alibaba for AI in China")]
+
+
+def test_the_news_leads_over_a_fact_more_families_repeat():
+    """A late detail that three families repeat does not lead over the news that two open with
+    and that the headlines name."""
+    texts = {
+        "f1": "Northbridge agreed to buy Calder Rail for $2.4 billion on Monday. The deal needs approval. "
+              "Calder Rail was founded in 1901 in Leeds.",
+        "f2": "Northbridge will buy Calder Rail for $2.4 billion, the companies said on Monday. "
+              "Shares rose in early trade. Calder Rail was founded in 1901 in Leeds.",
+        "f3": "Regulators will review many rail deals this year. Analysts were divided. "
+              "Calder Rail was founded in 1901 in Leeds.",
+    }
+    articles = [Article(id=k, source=k, title="Northbridge to buy Calder Rail for $2.4 billion" if k == "f1" else None,
+                        outlet=k, text=t) for k, t in texts.items()]
+    story = Story("s", None, articles, families_of(articles))
+    brief = extractive_brief(story, get_embedder(), "test")
+    assert "buy Calder Rail for $2.4 billion" in brief.points[0].text
+    assert any("founded in 1901" in p.text for p in brief.points[1:])
 
 
 def test_stock_figures_are_in_the_table_as_single_source(demo_brief):

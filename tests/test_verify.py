@@ -196,6 +196,15 @@ def test_claims_are_spans_and_opinions_are_marked():
     assert all(text[c.start:c.end] == c.text for c in claims)
 
 
+def test_calls_to_action_are_not_facts():
+    from pipeline.verify.claims import extract_claims
+
+    claims = extract_claims("Join us as we dig through the numbers. Follow us on X for updates. "
+                            "Follow-up talks were held on Tuesday in Geneva. Reading the filings, analysts found a gap.")
+    assert [(c.check_worthy, c.why_not) for c in claims] == [
+        (False, "a call to action"), (False, "a call to action"), (True, None), (True, None)]
+
+
 def test_verify_api_on_text_and_lists():
     from pipeline.verify.verifier import verify
 

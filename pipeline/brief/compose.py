@@ -1,30 +1,23 @@
 """The brief: what a story's sources say, each claim cited and checked.
 
 This module holds the Brief model and the offline extractive engine, which writes a brief with
-no LLM: sentences that several independent source families state are grouped into facts; facts
-are ranked by how many families report them, how central they are to the story, and how much
-they add (MMR); each point is the clearest sentence of its fact, citing every family that
-reports it. Whatever engine wrote it, every claim then goes through the verifier.
+no LLM: sentences that several independent source families state are grouped into facts, the
+story's news leads and the other facts follow (``pipeline.brief.select`` says how); each point
+is the clearest sentence of its fact, citing every family that the verifier finds stating it.
+Whatever engine wrote it, every claim then goes through the verifier.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import numpy as np
 from pydantic import BaseModel, Field
 
+from pipeline.brief.select import Sentence, group_facts, rank_facts
 from pipeline.verify.claims import extract_claims
 from pipeline.verify.figure_check import VERDICT_ORDER, check_story_figures, describe
-from pipeline.verify.align import align
 from pipeline.verify.verifier import verify_claim
-
-MAX_POINTS = 6
-MIN_POINTS = 3
-SAME_FACT_COSINE = 0.8     # embedding cosine from which two sentences may be one fact ...
-SAME_FACT_ALIGNMENT = 0.6  # ... when one also states the other (pipeline.verify.verifier.align)
-MMR_LAMBDA = 0.7
 
 
 class Citation(BaseModel):
@@ -95,24 +88,15 @@ class Brief(BaseModel):
     meta: BriefMeta
 
 
-@dataclass
-class _Sentence:
-    text: str
-    start: int
-    end: int
-    article: object
-    family_id: str
-
-
 def extractive_brief(story, embedder, config_hash: str, index=None) -> Brief:
     """The offline brief of a story (see ``pipeline.grouping.load_story``)."""
     started = time.perf_counter()
-    sentences = [_Sentence(c.text, c.start, c.end, a, f.id) for f in story.families for a in f.articles
-                 for c in extract_claims(a.text) if c.check_worthy]
+    sentences = [Sentence(c.text, c.start, c.end, a, f.id, position) for f in story.families for a in f.articles
+                 for position, c in enumerate(c for c in extract_claims(a.text) if c.check_worthy)]
     vectors = embedder.embed([s.text for s in sentences]) if sentences else np.zeros((0, 1))
-    facts = _facts(sentences, vectors)
-    chosen = _rank(facts, sentences, vectors)
-    points = [_point(facts[i], sentences, vectors, story, embedder, index) for i in chosen]
+    facts = group_facts(sentences, vectors)
+    points = [_point(facts[i], lead, sentences, story, embedder, index)
+              for i, lead in rank_facts(facts, sentences, vectors, story)]
     return _assemble(story, story.title or "(untitled story)", points, started,
                      engine="extractive", config_hash=config_hash)
 
@@ -127,67 +111,8 @@ def _assemble(story, headline: str, points: list[KeyPoint], started: float, **me
                  meta=BriefMeta(seconds=round(time.perf_counter() - started, 3), **meta))
 
 
-def _facts(sentences: list[_Sentence], vectors: np.ndarray) -> list[list[int]]:
-    """Greedy grouping: a sentence joins the fact whose lead it is closest to, if it is close
-    enough and one states the other; else it starts a fact of its own."""
-    facts: list[list[int]] = []
-    for i, sentence in enumerate(sentences):
-        best, best_score = None, 0.0
-        for fact in facts:
-            lead = sentences[fact[0]]
-            if lead.family_id == sentence.family_id:
-                continue  # one family's repetition is not another source
-            cosine = float(vectors[i] @ vectors[fact[0]])
-            score = max(cosine, _alignment(sentence.text, lead.text))
-            if score > best_score and (cosine >= SAME_FACT_COSINE or _states(sentence.text, lead.text)):
-                best, best_score = fact, score
-        if best is None:
-            facts.append([i])
-        else:
-            best.append(i)
-    return facts
-
-
-def _alignment(a: str, b: str) -> float:
-    return max(align(a, b).score, align(b, a).score)
-
-
-def _states(a: str, b: str) -> bool:
-    return _alignment(a, b) >= SAME_FACT_ALIGNMENT and not align(a, b).turns
-
-
-def _rank(facts: list[list[int]], sentences: list[_Sentence], vectors: np.ndarray) -> list[int]:
-    """MMR over facts: families first, then centrality, minus redundancy with facts chosen."""
-    if not facts:
-        return []
-    leads = np.vstack([vectors[f].mean(axis=0) for f in facts])
-    leads /= np.linalg.norm(leads, axis=1, keepdims=True) + 1e-9
-    centre = vectors.mean(axis=0)
-    centrality = leads @ (centre / (np.linalg.norm(centre) + 1e-9))
-    families = np.array([len({sentences[i].family_id for i in f}) for f in facts], dtype=float)
-    relevance = families + 0.5 * centrality
-    chosen: list[int] = []
-    shared = families >= 2
-    while len(chosen) < min(MAX_POINTS, len(facts)):
-        # Facts several families report come first; single-source ones only fill up to MIN_POINTS.
-        pool = shared if shared[[i for i in range(len(facts)) if i not in chosen]].any() else ~shared
-        if not shared[pool].all() and len(chosen) >= MIN_POINTS:
-            break
-        redundancy = (leads @ leads[chosen].T).max(axis=1) if chosen else np.zeros(len(facts))
-        scores = MMR_LAMBDA * relevance - (1 - MMR_LAMBDA) * redundancy * relevance.max()
-        scores[chosen] = -np.inf
-        scores[~pool] = -np.inf
-        chosen.append(int(np.argmax(scores)))
-    return chosen
-
-
-def _point(fact: list[int], sentences, vectors, story, embedder, index) -> KeyPoint:
+def _point(fact: list[int], lead: Sentence, sentences, story, embedder, index) -> KeyPoint:
     members = [sentences[i] for i in fact]
-    if len(fact) > 1:
-        sims = vectors[fact] @ vectors[fact].T
-        lead = members[int(np.argmax(sims.mean(axis=1) - 0.001 * np.array([len(m.text) for m in members])))]
-    else:
-        lead = members[0]
     verdict = verify_claim(lead.text, story.families, lead.family_id, embedder, index)
     citations = _citations(lead, members, verdict, story)
     claim = BriefClaim(text=lead.text, verdict=verdict.verdict, confirming_families=len(verdict.confirming_families),
@@ -196,7 +121,7 @@ def _point(fact: list[int], sentences, vectors, story, embedder, index) -> KeyPo
     return KeyPoint(text=lead.text, families=families, single_source=families == 1, claims=[claim])
 
 
-def _citations(lead: _Sentence, members: list[_Sentence], verdict, story) -> list[Citation]:
+def _citations(lead: Sentence, members: list[Sentence], verdict, story) -> list[Citation]:
     """The lead's own sentence, and one for each family the verifier found stating it: a point
     cites the families its verdict counts, no more (a similar sentence is not a confirmation)."""
     family_of = {a.id: f.id for f in story.families for a in f.articles}
@@ -212,7 +137,7 @@ def _citations(lead: _Sentence, members: list[_Sentence], verdict, story) -> lis
     return list(cited.values())
 
 
-def _citation(sentence: _Sentence) -> Citation:
+def _citation(sentence: Sentence) -> Citation:
     return Citation(article_id=sentence.article.id, outlet=sentence.article.outlet, family_id=sentence.family_id,
                     start=sentence.start, end=sentence.end, quote=sentence.text)
 

@@ -2,8 +2,9 @@
 
 Offline, a claim is a sentence, or one side of a sentence that joins two facts with "; " (both
 sides long enough to stand alone). Not at ", while": "By the closing bell, Apple gained 2%,
-while Alibaba rose 1.3%" would leave the second half without its time. Opinions, speculation and questions are kept
-but marked not check-worthy: they are reported, not verified as facts.
+while Alibaba rose 1.3%" would leave the second half without its time. Opinions, speculation,
+questions and calls to action ("Join us as we dig through the numbers") are kept but marked not
+check-worthy: they are reported, not verified as facts.
 
 With an LLM (``extract_claims_llm``), the model picks the claims and their check-worthiness
 through the claims.v1 prompt; each claim's span is still exact source text.
@@ -25,6 +26,11 @@ _JOINS = re.compile(r";\s+")
 _OPINION = re.compile(
     r"\b(?:believes?|thinks?|feels?|appears?|seems?|could|might|may|should|speculation|skepticism|"
     r"hopes?|expects?|likely|unlikely|perhaps|arguably|in (?:my|our) view|remains ambiguous)\b",
+    re.IGNORECASE)
+# A sentence that opens with an imperative addressed to the reader is the site talking, not news.
+_CALL_TO_ACTION = re.compile(
+    r"^\W*(?:join|subscribe|sign up|sign in|log in|register|click|tap|follow|read|watch|listen|download|"
+    r"share|learn more|find out|don't miss|do not miss|stay tuned|get (?:the|our|your)|check out|see also)\b(?!-)",
     re.IGNORECASE)
 
 
@@ -65,6 +71,8 @@ def _claim(text: str, start: int, end: int, whole_line: bool) -> Claim:
     sentence = text[start:end]
     if sentence.rstrip().endswith("?"):
         return Claim(sentence, start, end, False, "a question")
+    if _CALL_TO_ACTION.match(sentence):
+        return Claim(sentence, start, end, False, "a call to action")
     if opinion := _OPINION.search(sentence):
         return Claim(sentence, start, end, False, f"opinion or speculation ({opinion.group(0).lower()})")
     if len(sentence.split()) < 4:
