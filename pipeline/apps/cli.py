@@ -703,22 +703,17 @@ def brief(
 
     Each brief written is stored (see `newsbrief briefs`).
     """
-    from pipeline.brief.compose import write_brief
-    from pipeline.brief.render import to_json
+    from pipeline.apps.briefing import write_stored_brief
     from pipeline.errors import NewsbriefError
-    from pipeline.grouping import load_story
-    from pipeline.index.embed import get_embedder
-    from store.briefs import BriefStore
 
     render = _brief_renderer(format, as_json)
     config = settings()
     with open_store(config) as store:
-        story = load_story(store, _story_for(store, config, inputs))
+        story_id = _story_for(store, config, inputs)
         try:
-            result = write_brief(story, config, get_embedder(config.embedder, config), open_index(config))
+            result, _ = write_stored_brief(store, config, story_id, open_index(config))
         except NewsbriefError as exc:
             fail(str(exc))
-        BriefStore(store.db).save(result.story_id, result.meta.engine, result.meta.model, result.headline, to_json(result))
     if result.meta.note:  # the LLM was configured but did not write it: say so where a person looks
         err.print(f"warning: {result.meta.note}", markup=False, soft_wrap=True)
     text = render(result)
@@ -744,8 +739,7 @@ def _brief_renderer(format: str | None, as_json: bool):
 
 def _story_for(store, config: Settings, inputs: list[str]) -> str:
     """A story id prefix as it is; sources are ingested first, and their largest story is briefed."""
-    from collections import Counter
-
+    from pipeline.apps.briefing import largest_story
     from store.groups import GroupStore
 
     groups = GroupStore(store.db)
@@ -762,10 +756,10 @@ def _story_for(store, config: Settings, inputs: list[str]) -> str:
     ids = {o.article.id for o in report.outcomes if o.article}
     if not ids:
         fail("no article could be read from the inputs, and no story has that id")
-    stories = Counter(r.story_id for r in groups.rows() if r.article_id in ids)
-    if len(stories) > 1:
-        err.print(f"note: the inputs make {len(stories)} stories; briefing the largest (see `newsbrief stories`)")
-    return stories.most_common(1)[0][0]
+    story_id, stories = largest_story(store, ids)
+    if stories > 1:
+        err.print(f"note: the inputs make {stories} stories; briefing the largest (see `newsbrief stories`)")
+    return story_id
 
 
 @app.command()

@@ -193,8 +193,11 @@ def _looks_like_feed(content: bytes, content_type: str = "") -> bool:
 # --- readers -----------------------------------------------------------------------------------
 
 
-def read_source(unit: str, settings: Settings) -> Iterator[Item]:
-    """Read one unit (a file or a URL). Errors come back as IngestFailures."""
+def read_source(unit: str | RawDocument, settings: Settings) -> Iterator[Item]:
+    """Read one unit (a file, a URL, or a document already read). Errors come back as IngestFailures."""
+    if isinstance(unit, RawDocument):
+        yield unit
+        return
     try:
         if is_url(unit):
             yield from _read_url(unit, SourceHints(url=unit), settings)
