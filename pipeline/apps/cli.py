@@ -61,6 +61,8 @@ app = _Typer(
 )
 stories_app = _Typer(help="List stories with their articles, outlets and source families; or remove one.")
 app.add_typer(stories_app, name="stories")
+tokens_app = _Typer(no_args_is_help=True, help="API tokens for `newsbrief serve`: create (printed once), list, revoke.")
+app.add_typer(tokens_app, name="tokens")
 out = Console()
 err = Console(stderr=True)
 
@@ -850,6 +852,79 @@ def show_config(as_json: JsonFlag = False) -> None:
     for name, value in secrets_set().items():
         table.add_row(name, value or "unset", "environment" if value else "")
     out.print(table)
+
+
+# --- the server and its tokens ----------------------------------------------------------------
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on; 127.0.0.1 keeps it to this machine.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
+    log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
+) -> None:
+    """Serve the HTTP API and the editors' web page (one process: the jobs run in its threads).
+
+    Requests need a token from `newsbrief tokens create NAME`. Logs are JSON lines on stderr.
+    """
+    import uvicorn
+
+    from pipeline.apps.api import create_app
+    from pipeline.apps.logs import configure_logging
+
+    configure_logging(log_level)
+    config = settings()
+    err.print(f"newsbrief serving http://{host}:{port}/ (data: {config.data_dir})", markup=False, soft_wrap=True)
+    uvicorn.run(create_app(config), host=host, port=port, log_config=None, log_level=log_level)
+
+
+@tokens_app.command("create")
+def create_token(name: Annotated[str, typer.Argument(help="Who the token is for; the audit trail shows it.")],
+                 as_json: JsonFlag = False) -> None:
+    """Create a token and print it, once: only its hash is stored."""
+    from store.tokens import TokenExists, TokenStore
+
+    with open_store(settings()) as store:
+        try:
+            token = TokenStore(store.db).create(name)
+        except TokenExists as exc:
+            fail(str(exc))
+    if as_json:
+        print_json({"name": name, "token": token})
+    else:
+        print(token)
+        err.print("the token is shown this once; send it as 'Authorization: Bearer TOKEN'")
+
+
+@tokens_app.command("list")
+def list_tokens(as_json: JsonFlag = False) -> None:
+    """Tokens by name, when made, and when revoked (never the tokens themselves)."""
+    from dataclasses import asdict
+
+    from rich.table import Table
+
+    from store.tokens import TokenStore
+
+    with open_store(settings()) as store:
+        rows = TokenStore(store.db).list()
+    if as_json:
+        print_json([asdict(r) for r in rows])
+        return
+    table = Table("name", "created", "revoked", title=counted(len(rows), "token"))
+    for row in rows:
+        table.add_row(row.name, row.created_at[:19].replace("T", " "), (row.revoked_at or "")[:19].replace("T", " "))
+    out.print(table)
+
+
+@tokens_app.command("revoke")
+def revoke_token(name: Annotated[str, typer.Argument(help="The token's name.")]) -> None:
+    """Revoke a token: requests with it get 401 from then on."""
+    from store.tokens import TokenStore
+
+    with open_store(settings()) as store:
+        if not TokenStore(store.db).revoke(name):
+            fail(f"no valid token named {name!r}; see `newsbrief tokens list`")
+    err.print(f"revoked {name}")
 
 
 def main() -> None:

@@ -41,14 +41,14 @@ class UrlSource(BaseModel):
 
 class HtmlSource(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    html: str = Field(min_length=1, description="A saved page")
+    html: str = Field(description="A saved page (an empty or unusable one is a failure of the job, not of the request)")
     outlet: str | None = Field(None, max_length=200)
     url: str | None = Field(None, max_length=2048, description="Where the page was, for its outlet and the brief's link")
 
 
 class TextSource(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(min_length=1, description="An article's plain text")
+    text: str = Field(description="An article's plain text")
     title: str | None = Field(None, max_length=500)
     outlet: str | None = Field(None, max_length=200)
 
