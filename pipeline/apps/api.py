@@ -25,8 +25,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from pipeline.apps import web
 from pipeline.apps.jobs import BriefRequest, JobRunner
-from pipeline.brief.overrides import VERDICTS, find_claim
+from pipeline.brief.overrides import VERDICTS
 from pipeline.settings import Settings
 from store.articles import AmbiguousId, ArticleStore
 from store.briefs import BriefStore
@@ -218,14 +219,14 @@ def get_brief(job_id: str, store: Store, who: Who, format: Literal["json", "md",
 @router.post("/briefs/{job_id}/claims/{claim_id}/override", status_code=201, response_model=AuditRow)
 def override_claim(job_id: str, claim_id: str, body: OverrideIn, store: Store, who: Who):
     """The editor's verdict on a claim, with a reason; kept for the story's later briefs too."""
+    from pipeline.apps.briefing import record_override
+
     job = job_of(store, job_id)
     if job.status != "done":
         raise HTTPException(409, f"the brief is not done (status {job.status})")
-    claim = find_claim(brief_model(store, job.brief_id), claim_id)
-    if claim is None:
+    row = record_override(store, job.brief_id, claim_id, body.verdict, body.reason, who)
+    if row is None:
         raise HTTPException(404, f"the brief has no claim {claim_id!r}; claim ids are in points[].claims[].id")
-    row = OverrideStore(store.db).add(job.story_id, claim.id, claim.text, claim.verdict, body.verdict,
-                                      body.reason.strip(), who, job.brief_id)
     log.info("verdict overridden", extra={"job": job_id, "claim": claim_id, "who": who, "verdict": body.verdict})
     return JSONResponse(vars(row), 201)
 
@@ -384,6 +385,7 @@ def create_app(config: Settings | None = None) -> FastAPI:
     app.middleware("http")(_request_log)
     app.add_middleware(BodyLimit, limit=config.api.max_body_bytes)
     app.include_router(router)
+    web.mount(app)
     app.get("/healthz", include_in_schema=True, summary="Liveness; needs no token")(healthz)
     return app
 

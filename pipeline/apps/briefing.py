@@ -125,3 +125,16 @@ def stored_brief(store: ArticleStore, brief_id: int):
 
     brief = Brief.model_validate_json(BriefStore(store.db).brief_json(brief_id))
     return with_overrides(brief, OverrideStore(store.db).in_force(brief.story_id))
+
+
+def record_override(store: ArticleStore, brief_id: int, claim_id: str, verdict: str, reason: str, who: str):
+    """Store an editor's verdict on a claim of a stored brief, beside the machine's; None when the
+    brief has no such claim. It holds for the story's later briefs too (claim ids are stable)."""
+    from pipeline.brief.overrides import find_claim
+
+    brief = stored_brief(store, brief_id)
+    claim = find_claim(brief, claim_id)
+    if claim is None:
+        return None
+    return OverrideStore(store.db).add(brief.story_id, claim.id, claim.text, claim.verdict, verdict, reason.strip(),
+                                       who, brief_id)
