@@ -14,7 +14,6 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Literal
 
@@ -26,6 +25,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pipeline.apps import web
+from pipeline.apps.deps import Store
 from pipeline.apps.jobs import BriefRequest, JobRunner
 from pipeline.brief.overrides import VERDICTS
 from pipeline.settings import Settings
@@ -108,13 +108,6 @@ def error_response(status: int, message: str, headers: dict | None = None, **mor
 # --- dependencies ---------------------------------------------------------------------------------
 
 
-def db(request: Request) -> Iterator[ArticleStore]:
-    """One connection per request: sqlite3 connections stay in the thread that made them."""
-    with ArticleStore(request.app.state.config.db_path) as store:
-        yield store
-
-
-Store = Annotated[ArticleStore, Depends(db)]
 bearer = HTTPBearer(auto_error=False, description="A token from `newsbrief tokens create NAME`")
 
 

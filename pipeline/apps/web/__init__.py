@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
+from pipeline.apps.deps import Store
 from pipeline.apps.jobs import BriefRequest
 from store.articles import ArticleStore
 from store.briefs import BriefStore
@@ -30,14 +31,6 @@ STAGES = ("queued", "fetching", "grouping", "indexing", "verifying", "done")
 SEPARATOR = re.compile(r"^\s*-{3,}\s*$", re.MULTILINE)  # a line of dashes between pasted articles
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(include_in_schema=False)
-
-
-def _store(request: Request):
-    with ArticleStore(request.app.state.config.db_path) as store:
-        yield store
-
-
-Store = Annotated[ArticleStore, Depends(_store)]
 
 
 def editor(request: Request, store: Store) -> str:
