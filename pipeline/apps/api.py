@@ -33,7 +33,7 @@ from store.articles import AmbiguousId, ArticleStore
 from store.briefs import BriefStore
 from store.groups import GroupStore
 from store.jobs import Job, JobStore
-from store.overrides import OverrideStore
+from store.overrides import OverrideRow, OverrideStore
 from store.tokens import TokenStore
 
 log = logging.getLogger("newsbrief.api")
@@ -161,19 +161,6 @@ class OverrideIn(BaseModel):
     reason: str = Field(min_length=1, max_length=2000, pattern=r"\S", description="Why: required")
 
 
-class AuditRow(BaseModel):
-    id: int
-    story_id: str
-    claim_id: str
-    claim: str
-    machine_verdict: str
-    verdict: str
-    reason: str
-    who: str
-    brief_id: int | None
-    created_at: str
-
-
 # --- the routes -----------------------------------------------------------------------------------
 
 router = APIRouter(prefix="/v1")
@@ -209,7 +196,7 @@ def get_brief(job_id: str, store: Store, who: Who, format: Literal["json", "md",
     return HTMLResponse(to_html(brief))
 
 
-@router.post("/briefs/{job_id}/claims/{claim_id}/override", status_code=201, response_model=AuditRow)
+@router.post("/briefs/{job_id}/claims/{claim_id}/override", status_code=201, response_model=OverrideRow)
 def override_claim(job_id: str, claim_id: str, body: OverrideIn, store: Store, who: Who):
     """The editor's verdict on a claim, with a reason; kept for the story's later briefs too."""
     from pipeline.apps.briefing import record_override
@@ -224,7 +211,7 @@ def override_claim(job_id: str, claim_id: str, body: OverrideIn, store: Store, w
     return JSONResponse(vars(row), 201)
 
 
-@router.get("/audit", response_model=list[AuditRow])
+@router.get("/audit", response_model=list[OverrideRow])
 def audit(store: Store, who: Who, story: str | None = Query(None, description="A story id or prefix")):
     """Every override, oldest first: who, when, which claim, the machine's verdict and the editor's."""
     story_id = story_id_of(store, story) if story else None
