@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-llm eval eval-wordnet bench bench-pipeline install clean
+.PHONY: demo test test-web chromium test-llm eval eval-wordnet bench bench-pipeline install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,17 @@ demo: $(STAMP)
 test: $(STAMP)
 	@$(BIN)/python -m pytest -q; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; exit $$status
+
+# The slower web checks: the page in Debian's chromium (Playwright drives it; it cannot download
+# a browser of its own), schemathesis against /openapi.json, and the bounded load test, which
+# prints its p50/p95. chromium is installed with apt-get when it is missing and we are root.
+test-web: $(STAMP) chromium
+	$(BIN)/python -m pytest -q -s -m web tests/test_browser.py tests/test_fuzz.py tests/test_load.py
+
+chromium:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+		|| { echo "make chromium: install Debian's chromium (apt-get install chromium) as root" >&2; exit 1; }
 
 # The contract test against a real local LLM. llama-cpp-python compiles from source (about
 # 4-12 minutes on 2 cores; uv caches the wheel), so it stays out of the default install.

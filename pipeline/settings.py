@@ -106,6 +106,14 @@ class LLMSettings(BaseModel):
     usd_per_1k_output_tokens: float = Field(0.0, ge=0, description="For the cost estimate in the brief's metadata.")
 
 
+class ApiSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    max_body_bytes: int = Field(5_000_000, gt=0, description="Largest request body `newsbrief serve` accepts, bytes (413 above).")
+    rate_per_minute: int = Field(120, gt=0, description="Requests one token may make a minute (429 with Retry-After above).")
+    job_threads: int = Field(2, gt=0, description="Worker threads that run brief jobs inside the server.")
+
+
 class Settings(BaseSettings):
     """Everything configurable, with a description on every field."""
 
@@ -126,6 +134,7 @@ class Settings(BaseSettings):
                                    "unset, an embedded store under the data directory is used.")
     openai: OpenAISettings = Field(default_factory=OpenAISettings, description="OpenAI-compatible endpoint.")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="The LLM that writes briefs, if any.")
+    api: ApiSettings = Field(default_factory=ApiSettings, description="The HTTP API and web page (`newsbrief serve`).")
     workers: int = Field(
         0, ge=0, description="Processes that extract and clean in parallel; 0 means one per CPU core, 1 means none."
     )
@@ -155,7 +164,8 @@ class Settings(BaseSettings):
 
     def config_hash(self) -> str:
         """Short hash of the configuration, for output metadata and index names."""
-        payload = self.model_dump_json(exclude={"data_dir", "config_file", "workers", "chroma_url"})
+        # Where data lives, how many processes, and how the server serves change no brief.
+        payload = self.model_dump_json(exclude={"data_dir", "config_file", "workers", "chroma_url", "api"})
         return hashlib.md5(payload.encode()).hexdigest()[:12]
 
 

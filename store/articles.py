@@ -45,10 +45,12 @@ class AmbiguousId(LookupError):
 
 
 class ArticleStore:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, check_same_thread: bool = True):
+        """``check_same_thread=False`` for a connection that one task uses step by step from
+        several threads (FastAPI opens a request's in one thread and runs the handler in another)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.db = sqlite3.connect(path, timeout=30)
+        self.db = sqlite3.connect(path, timeout=30, check_same_thread=check_same_thread)
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")

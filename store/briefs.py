@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS briefs (
     model      TEXT,            -- the LLM that wrote it; NULL when none did
     headline   TEXT,
     created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    brief      TEXT NOT NULL    -- the brief's JSON
+    brief      TEXT NOT NULL,   -- the brief's JSON
+    version    TEXT             -- the story version briefed: a hash of its articles and configuration
 );
 CREATE INDEX IF NOT EXISTS briefs_by_story ON briefs (story_id);
 """
@@ -39,12 +40,27 @@ class BriefStore:
     def __init__(self, db: sqlite3.Connection):
         self.db = db
         self.db.executescript(SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(briefs)")}
+        if "version" not in columns:  # a store written before briefs had versions
+            with self.db:
+                self.db.execute("ALTER TABLE briefs ADD COLUMN version TEXT")
 
-    def save(self, story_id: str, engine: str, model: str | None, headline: str | None, brief_json: str) -> int:
+    def save(self, story_id: str, engine: str, model: str | None, headline: str | None, brief_json: str,
+             version: str | None = None) -> int:
         with self.db:
-            cursor = self.db.execute("INSERT INTO briefs (story_id, engine, model, headline, brief) VALUES (?, ?, ?, ?, ?)",
-                                     (story_id, engine, model, headline, brief_json))
+            cursor = self.db.execute("INSERT INTO briefs (story_id, engine, model, headline, brief, version)"
+                                     " VALUES (?, ?, ?, ?, ?, ?)", (story_id, engine, model, headline, brief_json, version))
         return cursor.lastrowid
+
+    def of_version(self, story_id: str, version: str) -> int | None:
+        """The newest stored brief of this story version, if one was written."""
+        row = self.db.execute("SELECT id FROM briefs WHERE story_id = ? AND version = ? ORDER BY id DESC LIMIT 1",
+                              (story_id, version)).fetchone()
+        return row[0] if row else None
+
+    def latest(self, story_id: str) -> int | None:
+        row = self.db.execute("SELECT id FROM briefs WHERE story_id = ? ORDER BY id DESC LIMIT 1", (story_id,)).fetchone()
+        return row[0] if row else None
 
     def list(self, story_prefix: str | None = None, limit: int | None = None) -> list[StoredBrief]:
         """Newest first; ``story_prefix`` keeps one story's."""

@@ -133,13 +133,14 @@ def test_help_shows_no_type_for_flags_and_no_break_inside_a_paragraph():
     from typer.main import get_command
 
     group = get_command(app)
-    commands = [((name,), command) for name, command in group.commands.items() if name != "stories"]
-    commands += [(("stories", name), command) for name, command in group.commands["stories"].commands.items()]
-    for path, command in [((), group), (("stories",), group.commands["stories"]), *commands]:
+    groups = ("stories", "tokens")
+    commands = [((name,), command) for name, command in group.commands.items() if name not in groups]
+    commands += [((g, name), command) for g in groups for name, command in group.commands[g].commands.items()]
+    for path, command in [((), group), *[((g,), group.commands[g]) for g in groups], *commands]:
         assert "<bool>" not in cli(*path, "--help").stdout, path
         for paragraph in inspect.cleandoc(command.help or "").split("\n\n"):
             assert "\n" not in paragraph, (path, paragraph)
-    assert len(commands) == 13  # every command, and stories remove
+    assert len(commands) == 17  # every command, stories remove, and tokens create, list and revoke
 
 
 # --- 11. sizes in words and characters ----------------------------------------------------------

@@ -61,6 +61,8 @@ app = _Typer(
 )
 stories_app = _Typer(help="List stories with their articles, outlets and source families; or remove one.")
 app.add_typer(stories_app, name="stories")
+tokens_app = _Typer(no_args_is_help=True, help="API tokens for `newsbrief serve`: create (printed once), list, revoke.")
+app.add_typer(tokens_app, name="tokens")
 out = Console()
 err = Console(stderr=True)
 
@@ -703,22 +705,17 @@ def brief(
 
     Each brief written is stored (see `newsbrief briefs`).
     """
-    from pipeline.brief.compose import write_brief
-    from pipeline.brief.render import to_json
+    from pipeline.apps.briefing import write_stored_brief
     from pipeline.errors import NewsbriefError
-    from pipeline.grouping import load_story
-    from pipeline.index.embed import get_embedder
-    from store.briefs import BriefStore
 
     render = _brief_renderer(format, as_json)
     config = settings()
     with open_store(config) as store:
-        story = load_story(store, _story_for(store, config, inputs))
+        story_id = _story_for(store, config, inputs)
         try:
-            result = write_brief(story, config, get_embedder(config.embedder, config), open_index(config))
+            result, _ = write_stored_brief(store, config, story_id, open_index(config))
         except NewsbriefError as exc:
             fail(str(exc))
-        BriefStore(store.db).save(result.story_id, result.meta.engine, result.meta.model, result.headline, to_json(result))
     if result.meta.note:  # the LLM was configured but did not write it: say so where a person looks
         err.print(f"warning: {result.meta.note}", markup=False, soft_wrap=True)
     text = render(result)
@@ -744,8 +741,7 @@ def _brief_renderer(format: str | None, as_json: bool):
 
 def _story_for(store, config: Settings, inputs: list[str]) -> str:
     """A story id prefix as it is; sources are ingested first, and their largest story is briefed."""
-    from collections import Counter
-
+    from pipeline.apps.briefing import largest_story
     from store.groups import GroupStore
 
     groups = GroupStore(store.db)
@@ -762,10 +758,10 @@ def _story_for(store, config: Settings, inputs: list[str]) -> str:
     ids = {o.article.id for o in report.outcomes if o.article}
     if not ids:
         fail("no article could be read from the inputs, and no story has that id")
-    stories = Counter(r.story_id for r in groups.rows() if r.article_id in ids)
-    if len(stories) > 1:
-        err.print(f"note: the inputs make {len(stories)} stories; briefing the largest (see `newsbrief stories`)")
-    return stories.most_common(1)[0][0]
+    story_id, stories = largest_story(store, ids)
+    if stories > 1:
+        err.print(f"note: the inputs make {stories} stories; briefing the largest (see `newsbrief stories`)")
+    return story_id
 
 
 @app.command()
@@ -856,6 +852,79 @@ def show_config(as_json: JsonFlag = False) -> None:
     for name, value in secrets_set().items():
         table.add_row(name, value or "unset", "environment" if value else "")
     out.print(table)
+
+
+# --- the server and its tokens ----------------------------------------------------------------
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on; 127.0.0.1 keeps it to this machine.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
+    log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
+) -> None:
+    """Serve the HTTP API and the editors' web page (one process: the jobs run in its threads).
+
+    Requests need a token from `newsbrief tokens create NAME`. Logs are JSON lines on stderr.
+    """
+    import uvicorn
+
+    from pipeline.apps.api import create_app
+    from pipeline.apps.logs import configure_logging
+
+    configure_logging(log_level)
+    config = settings()
+    err.print(f"newsbrief serving http://{host}:{port}/ (data: {config.data_dir})", markup=False, soft_wrap=True)
+    uvicorn.run(create_app(config), host=host, port=port, log_config=None, log_level=log_level)
+
+
+@tokens_app.command("create")
+def create_token(name: Annotated[str, typer.Argument(help="Who the token is for; the audit trail shows it.")],
+                 as_json: JsonFlag = False) -> None:
+    """Create a token and print it, once: only its hash is stored."""
+    from store.tokens import TokenExists, TokenStore
+
+    with open_store(settings()) as store:
+        try:
+            token = TokenStore(store.db).create(name)
+        except TokenExists as exc:
+            fail(str(exc))
+    if as_json:
+        print_json({"name": name, "token": token})
+    else:
+        print(token)
+        err.print("the token is shown this once; send it as 'Authorization: Bearer TOKEN'")
+
+
+@tokens_app.command("list")
+def list_tokens(as_json: JsonFlag = False) -> None:
+    """Tokens by name, when made, and when revoked (never the tokens themselves)."""
+    from dataclasses import asdict
+
+    from rich.table import Table
+
+    from store.tokens import TokenStore
+
+    with open_store(settings()) as store:
+        rows = TokenStore(store.db).list()
+    if as_json:
+        print_json([asdict(r) for r in rows])
+        return
+    table = Table("name", "created", "revoked", title=counted(len(rows), "token"))
+    for row in rows:
+        table.add_row(row.name, row.created_at[:19].replace("T", " "), (row.revoked_at or "")[:19].replace("T", " "))
+    out.print(table)
+
+
+@tokens_app.command("revoke")
+def revoke_token(name: Annotated[str, typer.Argument(help="The token's name.")]) -> None:
+    """Revoke a token: requests with it get 401 from then on."""
+    from store.tokens import TokenStore
+
+    with open_store(settings()) as store:
+        if not TokenStore(store.db).revoke(name):
+            fail(f"no valid token named {name!r}; see `newsbrief tokens list`")
+    err.print(f"revoked {name}")
 
 
 def main() -> None:

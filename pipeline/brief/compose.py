@@ -9,6 +9,8 @@ Whatever engine wrote it, every claim then goes through the verifier.
 
 from __future__ import annotations
 
+import hashlib
+import re
 import time
 
 import numpy as np
@@ -29,15 +31,28 @@ class Citation(BaseModel):
     quote: str = Field(description="article.text[start:end], exactly")
 
 
-class BriefClaim(BaseModel):
-    text: str
+class Override(BaseModel):
+    """An editor's verdict on a claim, beside the machine's (which stays in ``BriefClaim.verdict``)."""
+
     verdict: str
+    reason: str
+    who: str = Field(description="The name of the API token that made it")
+    at: str
+    machine_verdict: str = Field(description="The machine's verdict when the editor overrode it")
+
+
+class BriefClaim(BaseModel):
+    id: str = Field(description="Stable: the same for the same claim of the same story in every brief of it")
+    text: str
+    verdict: str = Field(description="The machine's verdict")
     confirming_families: int
     reasons: list[str]
     citations: list[Citation]
+    override: Override | None = Field(None, description="The editor's verdict in force, if any")
 
 
 class KeyPoint(BaseModel):
+    id: str = Field(description="Stable: the same for the same point of the same story in every brief of it")
     text: str
     families: int = Field(description="Independent source families that report it")
     single_source: bool
@@ -54,6 +69,21 @@ class FigureRow(BaseModel):
     verdict: str
     reasons: list[str]
     citation: Citation
+
+
+class ConflictSide(BaseModel):
+    figure: str
+    outlet: str | None
+    family_id: str
+    sentence: str = Field(description="The sentence that states the figure")
+    citation: Citation = Field(description="The figure as written in its article")
+
+
+class ConflictPair(BaseModel):
+    """Two families' clashing figures on the same basis, each with its own quote."""
+
+    text: str = Field(description="The line of ``Brief.conflicts`` it is")
+    sides: list[ConflictSide]
 
 
 class FamilyOut(BaseModel):
@@ -82,6 +112,7 @@ class Brief(BaseModel):
     story_id: str
     headline: str
     conflicts: list[str]
+    conflict_pairs: list[ConflictPair] = Field(default_factory=list, description="The figure conflicts, side by side")
     points: list[KeyPoint]
     figures: list[FigureRow]
     sources: list[FamilyOut]
@@ -106,7 +137,10 @@ def _assemble(story, headline: str, points: list[KeyPoint], started: float, **me
     conflicts section, the sources by family, and the metadata with the time taken."""
     verdicts = check_story_figures(story.families)
     figures = sorted((_figure_row(v) for v in verdicts), key=lambda r: VERDICT_ORDER.index(r.verdict))
-    return Brief(story_id=story.id, headline=headline, conflicts=_conflicts(points, verdicts, story), points=points,
+    pairs = _conflict_pairs(verdicts, story)
+    conflicts = list(dict.fromkeys([p.text for p in pairs] + [f"{c.text}: {c.reasons[0]}" for p in points
+                                                              for c in p.claims if c.verdict == "conflicting"]))
+    return Brief(story_id=story.id, headline=headline, conflicts=conflicts, conflict_pairs=pairs, points=points,
                  figures=figures, sources=[_family_out(f) for f in story.families],
                  meta=BriefMeta(seconds=round(time.perf_counter() - started, 3), **meta))
 
@@ -115,10 +149,8 @@ def _point(fact: list[int], lead: Sentence, sentences, story, embedder, index) -
     members = [sentences[i] for i in fact]
     verdict = verify_claim(lead.text, story.families, lead.family_id, embedder, index)
     citations = _citations(lead, members, verdict, story)
-    claim = BriefClaim(text=lead.text, verdict=verdict.verdict, confirming_families=len(verdict.confirming_families),
-                       reasons=verdict.reasons, citations=citations)
-    families = len({c.family_id for c in citations})
-    return KeyPoint(text=lead.text, families=families, single_source=families == 1, claims=[claim])
+    claim = _claim(story, lead.text, verdict, citations, verdict.reasons)
+    return _key_point(story, lead.text, claim, len({c.family_id for c in citations}))
 
 
 def _citations(lead: Sentence, members: list[Sentence], verdict, story) -> list[Citation]:
@@ -151,24 +183,47 @@ def _figure_row(verdict) -> FigureRow:
                      verdict=verdict.verdict, reasons=verdict.reasons, citation=citation)
 
 
-def _conflicts(points: list[KeyPoint], verdicts, story) -> list[str]:
-    """One line a disagreement between two families, whichever reprint says it: both figures,
-    both outlets, both quotes; then the points a family contradicts."""
-    outlet = {a.id: a.outlet for a in story.articles}
-    found: dict[frozenset, str] = {}
+def _conflict_pairs(verdicts, story) -> list[ConflictPair]:
+    """One pair a disagreement between two families, whichever reprint says it: both figures,
+    both outlets, both quotes."""
+    articles = {a.id: a for a in story.articles}
+    found: dict[frozenset, ConflictPair] = {}
     for v in verdicts:
         for other_family, other_article, other, relation in v.evidence:
             pair = frozenset({(v.family_id, describe(v.figure)), (other_family, describe(other))})
             if relation == "conflicting" and pair not in found:
-                found[pair] = (f"{_said(v.figure, v.outlet, v.family_id)} against "
-                               f"{_said(other, outlet.get(other_article), other_family)}")
-    lines = list(found.values())
-    lines += [f"{c.text}: {c.reasons[0]}" for p in points for c in p.claims if c.verdict == "conflicting"]
-    return list(dict.fromkeys(lines))
+                sides = [_side(v.figure, articles[v.article_id], v.family_id),
+                         _side(other, articles[other_article], other_family)]
+                found[pair] = ConflictPair(text=" against ".join(_said(s) for s in sides), sides=sides)
+    return list(found.values())
 
 
-def _said(figure, outlet: str | None, family_id: str) -> str:
-    return f"{describe(figure)} ({outlet or 'family ' + family_id[:8]}: “{figure.sentence.strip()}”)"
+def _side(figure, article, family_id: str) -> ConflictSide:
+    citation = Citation(article_id=article.id, outlet=article.outlet, family_id=family_id,
+                        start=figure.start, end=figure.end, quote=figure.quote)
+    return ConflictSide(figure=describe(figure), outlet=article.outlet, family_id=family_id,
+                        sentence=figure.sentence.strip(), citation=citation)
+
+
+def _said(side: ConflictSide) -> str:
+    return f"{side.figure} ({side.outlet or 'family ' + side.family_id[:8]}: “{side.sentence}”)"
+
+
+def stable_id(kind: str, story_id: str, text: str) -> str:
+    """An id for a point or claim that a re-verification keeps: from the story and the text
+    (case and spacing folded), never from the verdict or the position."""
+    folded = re.sub(r"\s+", " ", text).strip().casefold()
+    return hashlib.sha256(f"{kind}\0{story_id}\0{folded}".encode()).hexdigest()[:12]
+
+
+def _claim(story, text: str, verdict, citations: list[Citation], reasons: list[str]) -> BriefClaim:
+    return BriefClaim(id=stable_id("claim", story.id, text), text=text, verdict=verdict.verdict,
+                      confirming_families=len(verdict.confirming_families), reasons=reasons, citations=citations)
+
+
+def _key_point(story, text: str, claim: BriefClaim, families: int) -> KeyPoint:
+    return KeyPoint(id=stable_id("point", story.id, text), text=text, families=families,
+                    single_source=families <= 1, claims=[claim])
 
 
 def _family_out(family) -> FamilyOut:
@@ -253,7 +308,5 @@ def _llm_point(point, story, embedder, index, judge) -> KeyPoint:
         citations.append(Citation(article_id=article.id, outlet=article.outlet, family_id=family_of[article.id],
                                   start=start, end=end, quote=article.text[start:end]))
     verdict = verify_generated(point.text, story.families, embedder, index, judge=judge)
-    claim = BriefClaim(text=point.text, verdict=verdict.verdict, confirming_families=len(verdict.confirming_families),
-                       reasons=problems + verdict.reasons, citations=citations)
-    families = len({c.family_id for c in citations} | set(verdict.confirming_families))
-    return KeyPoint(text=point.text, families=families, single_source=families <= 1, claims=[claim])
+    claim = _claim(story, point.text, verdict, citations, problems + verdict.reasons)
+    return _key_point(story, point.text, claim, len({c.family_id for c in citations} | set(verdict.confirming_families)))

@@ -10,6 +10,15 @@ BADGES = {"confirmed": "✅ confirmed", "conflicting": "⚠️ conflicting", "di
           "single_source": "◻️ single source", "unsupported": "❌ unsupported"}
 
 
+def verdict_label(claim) -> str:
+    """The machine's badge, and the editor's beside it when a claim is overridden."""
+    label = BADGES.get(claim.verdict, claim.verdict)
+    if claim.override is None:
+        return label
+    editor = claim.override
+    return f"{label} · editor: {BADGES.get(editor.verdict, editor.verdict)} ({editor.who}: {editor.reason})"
+
+
 def to_json(brief: Brief) -> str:
     return brief.model_dump_json(indent=2)
 
@@ -27,7 +36,7 @@ def to_markdown(brief: Brief) -> str:
     for point in brief.points:
         claim = point.claims[0]
         cites = " ".join(f"[{families[c.family_id]}]" for c in claim.citations)
-        lines.append(f"- {point.text[:1].upper()}{point.text[1:]} {cites} — {BADGES.get(claim.verdict, claim.verdict)}"
+        lines.append(f"- {point.text[:1].upper()}{point.text[1:]} {cites} — {verdict_label(claim)}"
                      f"{' (one source)' if point.single_source and claim.verdict != 'single_source' else ''}")
     if brief.figures:
         lines += ["", "## Figures", "", "| entity | metric | figure | basis | outlet | verdict |", "|---|---|---|---|---|---|"]
@@ -68,6 +77,13 @@ def to_html(brief: Brief) -> str:
     def badge(verdict: str) -> str:
         return f'<span class="badge {escape(verdict)}">{escape(verdict.replace("_", " "))}</span>'
 
+    def claim_badges(claim) -> str:
+        if claim.override is None:
+            return badge(claim.verdict)
+        editor = claim.override
+        return (f"{badge(claim.verdict)} editor: {badge(editor.verdict)} "
+                f"<small>({escape(editor.who)}: {escape(editor.reason)})</small>")
+
     parts = [f"<!doctype html><html lang=en><meta charset=utf-8><title>{escape(brief.headline)}</title>",
              f"<style>{_CSS}</style><h1>{escape(brief.headline)}</h1>"]
     if brief.conflicts:
@@ -77,7 +93,7 @@ def to_html(brief: Brief) -> str:
         f"<li>{escape(p.text[:1].upper() + p.text[1:])} "
         + "".join(f'<sup><a href="#source-{families[c.family_id]}">[{families[c.family_id]}]</a></sup>'
                   for c in p.claims[0].citations)
-        + f" {badge(p.claims[0].verdict)}</li>" for p in brief.points)
+        + f" {claim_badges(p.claims[0])}</li>" for p in brief.points)
     parts.append(f"<h2>Key points</h2><ul>{points}</ul>")
     if brief.figures:
         rows = "".join(f"<tr><td>{escape(r.entity or '')}</td><td>{escape(r.metric or '')}</td><td>{escape(r.figure)}</td>"
@@ -124,7 +140,7 @@ def to_slack_messages(brief: Brief) -> list[list[dict]]:
     for point in brief.points:
         claim = point.claims[0]
         cites = " ".join(f"[{families[c.family_id]}]" for c in claim.citations)
-        blocks += _sections(f"• {_slack(point.text)} {cites} — {BADGES.get(claim.verdict, claim.verdict)}")
+        blocks += _sections(f"• {_slack(point.text)} {cites} — {_slack(verdict_label(claim))}")
     if brief.figures:
         blocks += _sections("*Figures*\n" + "\n".join(
             f"• {_slack(r.figure)} ({_slack(r.basis or 'basis unknown')}) — {BADGES.get(r.verdict, r.verdict)}"

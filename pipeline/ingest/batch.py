@@ -109,7 +109,7 @@ def extract_results(units: list[str], settings: Settings) -> Iterator[tuple[str,
         yield unit, result
 
 
-def extract_documents(units: list[str], settings: Settings) -> Iterator[tuple[str, Item, Article | IngestFailure]]:
+def extract_documents(units: list[str | RawDocument], settings: Settings) -> Iterator[tuple[str, Item, Article | IngestFailure]]:
     """(unit, what was read, its article or failure), in input order.
 
     Reading stays in this process; extraction, which is CPU-bound, runs in
@@ -161,19 +161,32 @@ def ingest(
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> IngestReport:
     """Ingest every source into the store. One bad input never stops the batch."""
-    report = IngestReport()
     inputs = expand_inputs(sources)
+    return ingest_units(inputs.units, store, settings, on_unit_done, on_outcome, skipped=inputs.skipped)
+
+
+def ingest_units(
+    units: list[str | RawDocument],
+    store: ArticleStore,
+    settings: Settings,
+    on_unit_done: Callable[[str | RawDocument], None] | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+    skipped: list[IngestFailure] = (),
+) -> IngestReport:
+    """Ingest input units: files and URLs, or documents already in hand (what an API request
+    carries inline), which are cleaned as a file's would be."""
+    report = IngestReport()
 
     def record(outcome: Outcome) -> None:
         report.outcomes.append(outcome)
         if on_outcome:
             on_outcome(outcome)
 
-    for skipped in inputs.skipped:
-        record(Outcome(skipped.source, "skipped", reason=skipped.reason))
+    for passed_over in skipped:
+        record(Outcome(passed_over.source, "skipped", reason=passed_over.reason))
     current = None
-    for unit, item, result in extract_documents(inputs.units, settings):
-        if on_unit_done and current not in (None, unit):
+    for unit, item, result in extract_documents(units, settings):
+        if on_unit_done and current is not None and current is not unit:  # identity: two documents may be equal
             on_unit_done(current)
         current = unit
         outcome = _store(result, store)

@@ -193,8 +193,11 @@ def _looks_like_feed(content: bytes, content_type: str = "") -> bool:
 # --- readers -----------------------------------------------------------------------------------
 
 
-def read_source(unit: str, settings: Settings) -> Iterator[Item]:
-    """Read one unit (a file or a URL). Errors come back as IngestFailures."""
+def read_source(unit: str | RawDocument, settings: Settings) -> Iterator[Item]:
+    """Read one unit (a file, a URL, or a document already read). Errors come back as IngestFailures."""
+    if isinstance(unit, RawDocument):
+        yield _checked_document(unit)
+        return
     try:
         if is_url(unit):
             yield from _read_url(unit, SourceHints(url=unit), settings)
@@ -206,6 +209,15 @@ def read_source(unit: str, settings: Settings) -> Iterator[Item]:
         yield IngestFailure(source=unit, reason=exc.strerror or str(exc))
     except Exception as exc:  # noqa: BLE001 - one input's bug must not end the batch; it is reported
         yield IngestFailure(source=unit, reason=unexpected(exc))
+
+
+def _checked_document(document: RawDocument) -> Item:
+    """A document given as text (pasted, or sent to the API) faces the checks a file's bytes do."""
+    if not document.content.strip():
+        return IngestFailure(source=document.source, reason="empty input")
+    if "\x00" in document.content[:8192]:
+        return IngestFailure(source=document.source, reason="binary data, not text or HTML")
+    return document
 
 
 def _read_file(path: Path, settings: Settings) -> Iterator[Item]:

@@ -1,0 +1,140 @@
+"""The core every door calls to brief: inputs in, a stored brief of their story out.
+
+The CLI's ``brief`` and the jobs behind the API run the same steps: ingest the inputs, group and
+index what is new, pick the inputs' story, write its brief and store it. ``Progress`` hears each
+step, so a door can show it (a bar on a terminal, counts in a job's status).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pipeline.settings import Settings
+from store.articles import ArticleStore
+from store.briefs import BriefStore
+from store.groups import GroupStore
+from store.overrides import OverrideStore
+
+
+@dataclass
+class Progress:
+    """The stage a brief is at, and the counts so far; ``on_change`` hears every change."""
+
+    stage: str = "queued"
+    fetched: int = 0   # inputs read (a feed counts its entries)
+    cleaned: int = 0   # articles cleaned out of them, new or already stored
+    grouped: int = 0   # of those, articles grouped into the story's families
+    indexed: int = 0   # chunks newly indexed
+    verified: int = 0  # claims of the brief checked against the other families
+    on_change: Callable[[dict], None] | None = field(default=None, repr=False)
+
+    def as_json(self) -> dict:
+        return {name: getattr(self, name) for name in ("stage", "fetched", "cleaned", "grouped", "indexed", "verified")}
+
+    def update(self, **counts) -> None:
+        for name, value in counts.items():
+            setattr(self, name, value)
+        if self.on_change:
+            self.on_change(self.as_json())
+
+
+class NothingToBrief(LookupError):
+    """No input gave an article, and so there is no story to brief."""
+
+
+def ingest_inputs(units: list, store: ArticleStore, config: Settings, progress: Progress):
+    """Read, clean and store the inputs; each outcome counts as it comes."""
+    from pipeline.ingest.batch import ingest_units
+
+    progress.update(stage="fetching")
+
+    def counted(outcome) -> None:
+        progress.update(fetched=progress.fetched + 1, cleaned=progress.cleaned + (outcome.article is not None))
+
+    return ingest_units(units, store, config, on_outcome=counted)
+
+
+def group_and_index(store: ArticleStore, config: Settings, progress: Progress, group_progress=None,
+                    index_progress=None, vector_index=None) -> int:
+    """Group what is not grouped yet and index what is not indexed; the chunks indexed."""
+    from pipeline.grouping import group_pending
+    from pipeline.index import index_pending
+    from pipeline.index.chroma import VectorIndex
+
+    progress.update(stage="grouping")
+    changed = group_pending(store, config, on_progress=group_progress)
+    progress.update(stage="indexing")
+    vector_index = vector_index or VectorIndex(config)
+    chunks = index_pending(store, config, vector_index, changed.rows, on_progress=index_progress)
+    progress.update(indexed=chunks)
+    return chunks
+
+
+def largest_story(store: ArticleStore, article_ids: set[str]) -> tuple[str, int]:
+    """The story most of these articles are in, and how many stories they make."""
+    if not article_ids:
+        raise NothingToBrief("no article could be read from the inputs")
+    stories = Counter(r.story_id for r in GroupStore(store.db).rows_for(article_ids))
+    return stories.most_common(1)[0][0], len(stories)
+
+
+def story_version(store: ArticleStore, config: Settings, story_id: str) -> str:
+    """The version of a story: its articles and the configuration. A new article makes a new one."""
+    article_ids = sorted(r.article_id for r in GroupStore(store.db).story_rows(story_id))
+    return hashlib.sha256(" ".join([config.config_hash(), *article_ids]).encode()).hexdigest()[:16]
+
+
+def write_stored_brief(store: ArticleStore, config: Settings, story_id: str, vector_index=None):
+    """Write the story's brief and store it: (the Brief with the overrides in force laid over
+    it, its stored id). The stored JSON keeps the machine's verdicts alone."""
+    from pipeline.brief.compose import write_brief
+    from pipeline.brief.overrides import with_overrides
+    from pipeline.brief.render import to_json
+    from pipeline.grouping import load_story
+    from pipeline.index.chroma import VectorIndex
+    from pipeline.index.embed import get_embedder
+
+    story = load_story(store, story_id)
+    vector_index = vector_index or VectorIndex(config)
+    result = write_brief(story, config, get_embedder(config.embedder, config), vector_index)
+    brief_id = BriefStore(store.db).save(result.story_id, result.meta.engine, result.meta.model, result.headline,
+                                         to_json(result), story_version(store, config, story_id))
+    return with_overrides(result, OverrideStore(store.db).in_force(story_id)), brief_id
+
+
+def brief_of_version(store: ArticleStore, config: Settings, story_id: str, progress: Progress) -> int:
+    """The stored brief of the story as it is now: the one already written for this version, or
+    a new one. One stored brief per story version, so a story is briefed once however often it is asked for."""
+    progress.update(stage="verifying")
+    brief_id = BriefStore(store.db).of_version(story_id, story_version(store, config, story_id))
+    if brief_id is None:
+        brief, brief_id = write_stored_brief(store, config, story_id)
+    else:
+        brief = stored_brief(store, brief_id)
+    progress.update(verified=sum(len(p.claims) for p in brief.points))
+    return brief_id
+
+
+def stored_brief(store: ArticleStore, brief_id: int):
+    """A stored brief as the model, with the overrides in force for its story laid over it."""
+    from pipeline.brief.compose import Brief
+    from pipeline.brief.overrides import with_overrides
+
+    brief = Brief.model_validate_json(BriefStore(store.db).brief_json(brief_id))
+    return with_overrides(brief, OverrideStore(store.db).in_force(brief.story_id))
+
+
+def record_override(store: ArticleStore, brief_id: int, claim_id: str, verdict: str, reason: str, who: str):
+    """Store an editor's verdict on a claim of a stored brief, beside the machine's; None when the
+    brief has no such claim. It holds for the story's later briefs too (claim ids are stable)."""
+    from pipeline.brief.overrides import find_claim
+
+    brief = stored_brief(store, brief_id)
+    claim = find_claim(brief, claim_id)
+    if claim is None:
+        return None
+    return OverrideStore(store.db).add(brief.story_id, claim.id, claim.text, claim.verdict, verdict, reason.strip(),
+                                       who, brief_id)
