@@ -23,8 +23,9 @@ import prompts
 from pipeline.errors import NewsbriefError
 from pipeline.settings import SECRET_VARIABLES, Settings
 
-PROMPT_VERSIONS = {"system": "brief.v1.system", "user": "brief.v1.user"}
-MIN_POINTS, MAX_POINTS = 3, 8
+PROMPT_VERSIONS = {"system": "brief.v2.system", "user": "brief.v2.user"}
+MIN_POINTS, MAX_POINTS = 3, 8  # what a reply may hold; the prompt asks for PROMPT_POINTS
+PROMPT_POINTS, PROMPT_WORDS = (4, 6), "60 to 90"  # as the offline engine (pipeline.brief.select)
 
 
 class LLMSource(BaseModel):
@@ -113,8 +114,11 @@ def render_articles(articles, max_chars: int) -> str:
 
 
 def brief_messages(title: str, articles, settings: Settings) -> list[tuple[str, str]]:
-    system = prompts.render(PROMPT_VERSIONS["system"], min_points=MIN_POINTS, max_points=MAX_POINTS)
-    user = prompts.render(PROMPT_VERSIONS["user"], title=title,
+    system = prompts.render(PROMPT_VERSIONS["system"], min_points=PROMPT_POINTS[0], max_points=PROMPT_POINTS[1],
+                            words=PROMPT_WORDS)
+    headlines = "\n".join(f"- {title} ({a.outlet or 'unknown outlet'})"
+                          for a in articles if (title := (a.title or "").strip())) or "(none given)"
+    user = prompts.render(PROMPT_VERSIONS["user"], title=title, headlines=headlines,
                           articles=render_articles(articles, settings.llm.max_article_chars))
     return [("system", system), ("user", user)]
 

@@ -13,6 +13,8 @@ HERE = Path(__file__).resolve().parent
 VARIABLES = {
     "brief.v1.system": {"min_points", "max_points"},
     "brief.v1.user": {"title", "articles"},
+    "brief.v2.system": {"min_points", "max_points", "words"},
+    "brief.v2.user": {"title", "headlines", "articles"},
     "judge.v1.system": set(),
     "judge.v1.user": {"claim", "passages"},
     "claims.v1.system": set(),

@@ -42,6 +42,17 @@ def test_system_prompt_renders_exactly():
         "$max_points", "8")
 
 
+def test_the_v2_brief_prompt_asks_for_the_news_first_and_names_the_headlines(story):
+    from pipeline.llm import brief_messages
+
+    found, settings = story
+    [(_, system), (_, user)] = brief_messages(found.title, found.articles, settings)
+    flat = " ".join(system.split())
+    assert "Write a brief of 4 to 6 key points, about 60 to 90 words" in flat
+    assert "The first point states the story's main news" in flat and "calls to action" in flat
+    assert "Headlines:\n- " in user and "(Asia Financial)" in user and "$" not in system + user
+
+
 def test_a_template_may_only_use_what_its_stage_provides(monkeypatch):
     monkeypatch.setitem(prompts.VARIABLES, "brief.v1.user", {"title"})
     with pytest.raises(prompts.PromptError, match="articles"):
@@ -198,7 +209,7 @@ def test_transport_request_carries_model_delimited_articles_and_response_format(
     assert brief.meta.judge.startswith("LLM judge") and calls > 1
     assert brief.meta.model == "brief-model" and brief.meta.input_tokens == 1200 * calls
     assert brief.meta.output_tokens == 300 * calls and brief.meta.cost_usd == pytest.approx(0.6 * calls)
-    assert brief.meta.prompt_versions["system"] == "brief.v1.system"
+    assert brief.meta.prompt_versions["system"] == "brief.v2.system"
 
 
 def test_json_schema_method_sends_the_schema(story):

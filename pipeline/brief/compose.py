@@ -16,7 +16,7 @@ import time
 import numpy as np
 from pydantic import BaseModel, Field
 
-from pipeline.brief.select import Sentence, group_facts, rank_facts
+from pipeline.brief.select import Sentence, group_facts, news_candidates, rank_facts
 from pipeline.verify.claims import extract_claims
 from pipeline.verify.figure_check import VERDICT_ORDER, check_story_figures, describe
 from pipeline.verify.verifier import verify_claim
@@ -126,8 +126,12 @@ def extractive_brief(story, embedder, config_hash: str, index=None) -> Brief:
                  for position, c in enumerate(c for c in extract_claims(a.text) if c.check_worthy)]
     vectors = embedder.embed([s.text for s in sentences]) if sentences else np.zeros((0, 1))
     facts = group_facts(sentences, vectors)
-    points = [_point(facts[i], lead, sentences, story, embedder, index)
-              for i, lead in rank_facts(facts, sentences, vectors, story)]
+
+    def point(i: int, lead: Sentence) -> KeyPoint:
+        return _point(facts[i], lead, sentences, story, embedder, index)
+
+    lead, first = _news_point(news_candidates(facts, sentences, vectors, story), point)
+    points = ([first] if first else []) + [point(i, s) for i, s in rank_facts(facts, sentences, vectors, lead)]
     return _assemble(story, story.title or "(untitled story)", points, started,
                      engine="extractive", config_hash=config_hash)
 
@@ -143,6 +147,16 @@ def _assemble(story, headline: str, points: list[KeyPoint], started: float, **me
     return Brief(story_id=story.id, headline=headline, conflicts=conflicts, conflict_pairs=pairs, points=points,
                  figures=figures, sources=[_family_out(f) for f in story.families],
                  meta=BriefMeta(seconds=round(time.perf_counter() - started, 3), **meta))
+
+
+def _news_point(candidates: list[tuple[int, Sentence]], point) -> tuple[tuple[int, Sentence] | None, KeyPoint | None]:
+    """The first candidate another family confirms, else the likeliest: the lead fact and its point."""
+    tried = []
+    for candidate in candidates:
+        tried.append((candidate, point(*candidate)))
+        if tried[-1][1].families >= 2 and tried[-1][1].claims[0].verdict == "confirmed":
+            return tried[-1]
+    return tried[0] if tried else (None, None)
 
 
 def _point(fact: list[int], lead: Sentence, sentences, story, embedder, index) -> KeyPoint:

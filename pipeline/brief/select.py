@@ -7,7 +7,9 @@ The first point is the story's news. Reporters write the inverted pyramid: the h
 news and the first sentences state it. So the lead fact is the one that best covers the
 headlines' words, that the families open with, and that the most families report; each of the
 three counts from 0 to 1, and they are added unweighted. Only a sentence that stands alone may
-lead: not one that begins by pointing back ("This", "The other"), and not a quotation.
+lead: not one that begins by pointing back ("This", "The other"), and not a quotation. The
+outlets should agree on the lead: of the likeliest few, the first that the verifier finds another
+family stating leads (``pipeline.brief.compose`` checks; the likeliest when none is).
 
 The other points are ranked by MMR: facts several families report first, then how central a fact
 is to the story, minus what it repeats of the facts chosen. A sentence that leans on the one
@@ -34,6 +36,7 @@ SAME_FACT_ALIGNMENT = 0.6  # ... when one also states the other (pipeline.verify
 MMR_LAMBDA = 0.7
 LEAD_POSITIONS = 2         # an article's first two check-worthy sentences are its lead
 LEANING_PENALTY = 0.5      # a sentence that needs the one before it, in families' worth
+LEAD_CANDIDATES = 3        # the likeliest news facts tried, in order, for one that another family confirms
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
 # Words that point back to something said before: the sentence cannot open a brief.
@@ -150,16 +153,22 @@ def fact_lead(fact: list[int], sentences: list[Sentence], vectors: np.ndarray, h
 # --- the order of the points -------------------------------------------------------------------
 
 
-def rank_facts(facts: list[list[int]], sentences: list[Sentence], vectors: np.ndarray,
-               story) -> list[tuple[int, Sentence]]:
-    """The facts the brief states, in order, each with the sentence that states it: the news
-    first, then MMR (see the module's doc)."""
-    if not facts:
-        return []
+def news_candidates(facts: list[list[int]], sentences: list[Sentence], vectors: np.ndarray,
+                    story) -> list[tuple[int, Sentence]]:
+    """The facts that may lead, the likeliest news first, each with the sentence that states it."""
     heads = headlines(story)
     news = news_scores(facts, sentences, heads)
-    chosen = [int(np.argmax(news))] if np.isfinite(news).any() else []
-    stated = [fact_lead(facts[i], sentences, vectors, heads) for i in chosen]
+    order = [int(i) for i in np.argsort(-news, kind="stable") if np.isfinite(news[i])][:LEAD_CANDIDATES]
+    return [(i, fact_lead(facts[i], sentences, vectors, heads)) for i in order]
+
+
+def rank_facts(facts: list[list[int]], sentences: list[Sentence], vectors: np.ndarray,
+               lead: tuple[int, Sentence] | None) -> list[tuple[int, Sentence]]:
+    """The points after the lead, in order, each with the sentence that states it: MMR (see the
+    module's doc), within the word budget the lead counts toward."""
+    if not facts:
+        return []
+    chosen, stated = ([lead[0]], [lead[1]]) if lead else ([], [])
     leads = _fact_vectors(facts, vectors)
     relevance = _relevance(facts, sentences, vectors, leads)
     shared = np.array([len({sentences[i].family_id for i in f}) >= 2 for f in facts])
@@ -178,7 +187,7 @@ def rank_facts(facts: list[list[int]], sentences: list[Sentence], vectors: np.nd
             break
         chosen.append(best)
         stated.append(sentence)
-    return list(zip(chosen, stated))
+    return list(zip(chosen, stated))[1 if lead else 0:]
 
 
 def _fact_vectors(facts: list[list[int]], vectors: np.ndarray) -> np.ndarray:
