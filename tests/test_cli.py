@@ -149,7 +149,8 @@ def test_articles_give_both_words_and_characters(shared_store):
     rows = json.loads(in_shared(shared_store, "articles", "--json").stdout)
     assert all(r["words"] > 100 and r["chars"] > 5 * r["words"] for r in rows)
     table = in_shared(shared_store, "articles").stdout
-    assert "words/chars" in table and f"{rows[0]['words']}/{rows[0]['chars']}" in table
+    assert all(r["sentences"] > 5 for r in rows)
+    assert "size: words/sentences/characters" in table and f"{rows[0]['words']}/{rows[0]['sentences']}/{rows[0]['chars']}" in table
 
 
 # --- 12. evidence spans -------------------------------------------------------------------------

@@ -290,7 +290,7 @@ def index(
 
 @app.command()
 def articles(as_json: JsonFlag = False, limit: Limit = None) -> None:
-    """List stored articles, with their size in words and in characters."""
+    """List stored articles, with their size in words, sentences and characters."""
     from rich.table import Table
 
     with open_store(settings()) as store:
@@ -298,19 +298,22 @@ def articles(as_json: JsonFlag = False, limit: Limit = None) -> None:
     if as_json:
         print_json([a.model_dump(mode="json", exclude={"text"}) | _size(a) for a in rows])
         return
-    table = Table(title=counted(len(rows), "article"))
-    for name in ("id", "outlet", "title", "published", "lang", "words/chars"):
+    table = Table(title=counted(len(rows), "article"), caption="size: words/sentences/characters")
+    for name in ("id", "outlet", "title", "published", "lang", "size"):
         table.add_column(name, no_wrap=name not in ("outlet", "title"))  # the title takes the squeeze
     for a in rows:
         published = a.published.date().isoformat() if a.published else ""
         size = _size(a)
         table.add_row(a.id[:10], a.outlet or "", a.title or "", published, a.language or "",
-                      f"{size['words']}/{size['chars']}")
+                      f"{size['words']}/{size['sentences']}/{size['chars']}")
     out.print(table)
 
 
 def _size(article: Article) -> dict:
-    return {"words": len(article.text.split()), "chars": len(article.text)}
+    from pipeline.ingest.prose import article_length
+
+    length = article_length(article)
+    return {"words": length.words, "sentences": length.sentences, "chars": len(article.text)}
 
 
 @stories_app.callback(invoke_without_command=True)
@@ -402,6 +405,8 @@ def _print_article(article: Article, also_from: list[str] = ()) -> None:
 
     fields = ["id", "outlet", "author", "published", "language", "url", "source", "credit"]
     lines = [f"[bold]{f}[/]: {escape(str(getattr(article, f)))}" for f in fields if getattr(article, f)]
+    size = _size(article)
+    lines.append(f"[bold]length[/]: {counted(size['words'], 'word')}, {counted(size['sentences'], 'sentence')}")
     lines += [f"[bold]same text also in[/]: {escape(source)}" for source in also_from]
     out.print(Panel("\n".join(lines), title=escape(article.title or "(untitled)"), title_align="left"))
     out.print(article.text, highlight=False, markup=False)
@@ -827,7 +832,8 @@ def _print_extracted(article: Article, encoding: str | None, as_json: bool) -> N
     if encoding:
         err.print(f"note: {article.source} read as {encoding}, not UTF-8", markup=False)
     if as_json:
-        row = article.model_dump(mode="json", include={"source", "title", "outlet", "published", "text"})
+        row = article.model_dump(mode="json", include={"source", "title", "outlet", "published", "words", "sentences",
+                                                       "text"})
         print_json(row | ({"encoding": encoding} if encoding else {}))
     else:
         _print_article(article)
