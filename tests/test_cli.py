@@ -139,7 +139,7 @@ def test_help_shows_no_type_for_flags_and_no_break_inside_a_paragraph():
         assert "<bool>" not in cli(*path, "--help").stdout, path
         for paragraph in inspect.cleandoc(command.help or "").split("\n\n"):
             assert "\n" not in paragraph, (path, paragraph)
-    assert len(commands) == 13  # every command, and stories remove
+    assert len(commands) == 15  # every command, and stories remove, merge and move
 
 
 # --- 11. sizes in words and characters ----------------------------------------------------------

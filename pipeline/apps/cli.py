@@ -59,7 +59,8 @@ app = _Typer(
     no_args_is_help=True,
     help="newsbrief: briefs of a news story across outlets, every claim cross-checked.",
 )
-stories_app = _Typer(help="List stories with their articles, outlets and source families; or remove one.")
+stories_app = _Typer(help="List stories with their articles, outlets and source families; remove one, merge two, "
+                     "or move an article to another story.")
 app.add_typer(stories_app, name="stories")
 out = Console()
 err = Console(stderr=True)
@@ -442,6 +443,64 @@ def remove_story(story: StoryId, as_json: JsonFlag = False) -> None:
     _print_removal(removal, as_json)
 
 
+@stories_app.command("merge")
+def merge_stories(
+    story: StoryId,
+    other: Annotated[str, typer.Argument(help="The story whose articles join STORY (an id or a unique prefix).")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Merge OTHER into STORY, which keeps its id. The decision is stored: regrouping keeps it."""
+    from pipeline.grouping import merge_stories as merge
+
+    config = settings()
+    with open_store(config) as store:
+        story_id, other_id = resolve_story(store, config, story), resolve_story(store, config, other)
+        decision = _decide(store, config, lambda: merge(store, story_id, other_id))
+    if as_json:
+        print_json({"story_id": story_id, "merged": other_id, "moved": decision.moved})
+        return
+    out.print(f"merged story {other_id[:10]} into story {story_id[:10]}: {counted(len(decision.moved), 'article')} "
+              "moved (see `newsbrief stories`)")
+
+
+@stories_app.command("move")
+def move_to_story(
+    article: Annotated[str, typer.Argument(help="The article to move (an id or a unique prefix).")],
+    story: StoryId,
+    as_json: JsonFlag = False,
+) -> None:
+    """Move an article, and the reprints of it, to STORY. The decision is stored: regrouping keeps it."""
+    from pipeline.grouping import move_article
+
+    config = settings()
+    with open_store(config) as store:
+        article_id = resolve_article(store, article).id
+        story_id = resolve_story(store, config, story)
+        decision = _decide(store, config, lambda: move_article(store, article_id, story_id))
+    if as_json:
+        print_json({"article_id": article_id, "story_id": story_id, "moved": decision.moved})
+        return
+    if not decision.moved:
+        out.print(f"article {article_id[:10]} is in story {story_id[:10]} already; it stays there when regrouped")
+        return
+    reprints = len(decision.moved) - 1
+    also = f" with {counted(reprints, 'reprint')} of it" if reprints else ""
+    out.print(f"moved article {article_id[:10]}{also} to story {story_id[:10]} (see `newsbrief stories`)")
+
+
+def _decide(store, config: Settings, make_decision):
+    """Record an editor's story decision and refresh the index's story of the articles it moved."""
+    from pipeline.grouping import StoryDecisionError
+
+    try:
+        decision = make_decision()
+    except StoryDecisionError as exc:
+        fail(str(exc))
+    if decision.rows:
+        _index(store, config, decision.rows)
+    return decision
+
+
 def _remove(store, config: Settings, article_ids: list[str]):
     """Out of the store, regrouped, and out of the index (with the regrouped articles' groups refreshed)."""
     from pipeline.grouping import remove_articles
@@ -748,9 +807,9 @@ def _brief_renderer(format: str | None, as_json: bool):
 
 
 def _story_for(store, config: Settings, inputs: list[str]) -> str:
-    """A story id prefix as it is; sources are ingested first, and their largest story is briefed."""
-    from collections import Counter
-
+    """A story id prefix as it is; sources are ingested first, and briefed as one story: given
+    together, they belong together, and grouping that split them is overruled (and told so)."""
+    from pipeline.grouping import one_story
     from store.groups import GroupStore
 
     groups = GroupStore(store.db)
@@ -763,14 +822,16 @@ def _story_for(store, config: Settings, inputs: list[str]) -> str:
         if outcome.status in ("failed", "skipped"):
             err.print(f"[red]skipped[/] {outcome.source}: {outcome.reason}", soft_wrap=True)
     changed = _group(store, config)
-    _index(store, config, changed.rows)
-    ids = {o.article.id for o in report.outcomes if o.article}
+    ids = list(dict.fromkeys(o.article.id for o in report.outcomes if o.article))
     if not ids:
         fail("no article could be read from the inputs, and no story has that id")
-    stories = Counter(r.story_id for r in groups.rows() if r.article_id in ids)
-    if len(stories) > 1:
-        err.print(f"note: the inputs make {len(stories)} stories; briefing the largest (see `newsbrief stories`)")
-    return stories.most_common(1)[0][0]
+    parts = {r.story_id for r in groups.rows_for(set(ids))}
+    decision = one_story(store, ids)
+    _index(store, config, [*changed.rows, *decision.rows])
+    if len(parts) > 1:
+        err.print(f"note: grouping split the inputs into {len(parts)} stories; they are briefed as one, story "
+                  f"{decision.story_id[:10]}, and kept together (`newsbrief stories move` undoes it)", soft_wrap=True)
+    return decision.story_id
 
 
 @app.command()
