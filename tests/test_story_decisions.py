@@ -104,7 +104,8 @@ def test_brief_of_sources_that_grouping_splits_briefs_them_as_one_story():
     assert len(stories()) == 2  # grouping keeps them apart
     result = cli("brief", *sources, "--json")
     assert result.exit_code == 0, result.output
-    assert "grouping split the inputs into 2 stories; they are briefed as one" in result.stderr
+    assert "grouping had split the inputs; they are briefed as one story" in result.stderr
+    assert "1 article moved into it" in result.stderr
     brief = json.loads(result.stdout)
     [story] = stories()
     assert {s["id"] for s in brief["sources"]} == members(story) and len(members(story)) == 2
@@ -118,7 +119,7 @@ def test_sources_grouping_keeps_together_are_briefed_without_a_decision():
     from store.groups import GroupStore
 
     result = cli("brief", str(EXAMPLE_STORY), "--json")
-    assert result.exit_code == 0 and "grouping split" not in result.stderr
+    assert result.exit_code == 0 and "grouping had split" not in result.stderr
     with ArticleStore(Settings().db_path) as store:
         assert GroupStore(store.db).decided_stories() == {}
 

@@ -825,12 +825,12 @@ def _story_for(store, config: Settings, inputs: list[str]) -> str:
     ids = list(dict.fromkeys(o.article.id for o in report.outcomes if o.article))
     if not ids:
         fail("no article could be read from the inputs, and no story has that id")
-    parts = {r.story_id for r in groups.rows_for(set(ids))}
     decision = one_story(store, ids)
     _index(store, config, [*changed.rows, *decision.rows])
-    if len(parts) > 1:
-        err.print(f"note: grouping split the inputs into {len(parts)} stories; they are briefed as one, story "
-                  f"{decision.story_id[:10]}, and kept together (`newsbrief stories move` undoes it)", soft_wrap=True)
+    if decision.moved:
+        err.print(f"note: grouping had split the inputs; they are briefed as one story, {decision.story_id[:10]}, "
+                  f"and kept together ({counted(len(decision.moved), 'article')} moved into it; "
+                  "`newsbrief stories move` undoes it)", soft_wrap=True)
     return decision.story_id
 
 
