@@ -111,6 +111,18 @@ def test_full_sentences_need_words_in_lower_case_and_a_sentence_ending():
     assert full_sentences(" ".join(["the words of a long lead cut short"] * 3), 6) == 1  # longer than a headline
 
 
+@pytest.mark.parametrize("text", [
+    "苹果公司正与阿里巴巴合作，为在中国销售的iPhone提供人工智能功能。",  # no spaces: a character counts as a word
+    "Apple работает с Alibaba над функциями ИИ для iPhone в Китае. Об этом сообщили во вторник.",
+])
+def test_a_short_article_in_another_script_is_stored(tmp_path, text):
+    path = tmp_path / "flash.jsonl"
+    path.write_text(json.dumps({"text": text, "title": "Apple, Alibaba"}, ensure_ascii=False))
+    report, [article] = ingest_into_store(str(path))
+    assert article.text == text and article.words >= 15, report.outcomes
+    assert full_sentences("页面未找到", 6) == 0  # 'page not found': five characters
+
+
 def test_the_minimum_is_a_setting(tmp_path, monkeypatch):
     monkeypatch.setenv("NEWSBRIEF_LIMITS__MIN_FULL_SENTENCES", "3")
     path = tmp_path / "flash.jsonl"

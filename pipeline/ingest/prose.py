@@ -16,9 +16,12 @@ from pipeline.models import Article
 from pipeline.settings import LimitSettings
 from pipeline.text.sentences import split_sentences
 
-_WORD = re.compile(r"\w+(?:['’.-]\w+)*")
-_LOWER_WORD = re.compile(r"\b[a-zà-ÿ]")
-_CLOSING = "\"'”’»)]"
+# Kana, CJK ideographs and Thai are written without spaces: each character counts as a word, as
+# word processors count them, so that a sentence in Chinese is measured like one in English.
+_NO_SPACES = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORD = re.compile(rf"[{_NO_SPACES}]|[^\W{_NO_SPACES}]+(?:['’.-][^\W{_NO_SPACES}]+)*")
+_CLOSING = "\"'”’»)]」』"
+_SENTENCE_ENDS = (".", "!", "?", "。", "！", "？")
 
 # Sentences that come with the page, not the news: cookie and consent notices, browser warnings,
 # error pages and paywalls. They never count as prose (the cleaner leaves them in an article's text).
@@ -56,13 +59,19 @@ def full_sentences(text: str, min_words: int) -> int:
 
 
 def _is_full_sentence(sentence: str, min_words: int, lone: bool) -> bool:
-    """Enough words, some in lower case (menus and link titles are capitalised), not boilerplate,
+    """Enough words, not every one capitalised (as menus and link titles are), not boilerplate,
     and a sentence's ending; a paragraph that is the whole text, or longer than any headline, is
     prose without its full stop (a dek, a lead cut short)."""
-    words = len(_WORD.findall(sentence))
-    if words < min_words or not _LOWER_WORD.search(sentence) or _SITE_BOILERPLATE.search(sentence):
+    words = _WORD.findall(sentence)
+    if len(words) < min_words or _capitalised(words) or _SITE_BOILERPLATE.search(sentence):
         return False
-    return lone or words > TITLE_MAX_WORDS or sentence.rstrip(_CLOSING).endswith((".", "!", "?"))
+    return lone or len(words) > TITLE_MAX_WORDS or sentence.rstrip(_CLOSING).endswith(_SENTENCE_ENDS)
+
+
+def _capitalised(words: list[str]) -> bool:
+    """Every word that has a case starts with a capital (scripts without case never are)."""
+    cased = [w for w in words if w[0].isupper() or w[0].islower()]
+    return bool(cased) and not any(w[0].islower() for w in cased)
 
 
 def no_article_reason(text: str, limits: LimitSettings) -> str | None:
