@@ -44,6 +44,8 @@ class Article(BaseModel):
     language: str | None = None
     credit: str | None = Field(None, description="Wire credit line, e.g. 'Reuters, with additional editing'.")
     text: str
+    words: int | None = Field(None, description="Words in the text, counted at ingest; None if stored before.")
+    sentences: int | None = Field(None, description="Sentences in the text, counted at ingest; None if stored before.")
 
 
 class IngestFailure(BaseModel):

@@ -56,9 +56,18 @@ class LimitSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     max_file_bytes: int = Field(20_000_000, gt=0, description="Largest local input file read, bytes.")
-    min_article_chars: int = Field(
-        200, ge=0, description="Cleaned text shorter than this is reported as 'no article found'."
-    )
+    # A lead or a wire flash is one sentence: an article is told by its prose, not its length.
+    min_full_sentences: int = Field(
+        1, ge=0, description="Cleaned text with fewer full sentences than this is reported as 'no article found' "
+        "(a menu, a list of links, a cookie wall, an error page). A full sentence has min_sentence_words words, some "
+        "in lower case, and ends with '.', '!' or '?' (a paragraph that is the whole text, or longer than a headline's "
+        "20 words, needs no full stop); cookie, browser, error-page and paywall notices do not count.")
+    min_sentence_words: int = Field(
+        6, ge=1, description="Words a full sentence has at least: 'Fed raises rates by a quarter point.' has seven; "
+        "a page's stock phrases ('Page not found.', 'All rights reserved.') have fewer.")
+    feed_full_text_chars: int = Field(
+        200, ge=0, description="A feed entry's content shorter than this is taken for a teaser, and the page it "
+        "links to is read instead; an entry with no link keeps its content when that is prose.")
     max_feed_entries: int = Field(200, gt=0, description="Entries taken from one RSS/Atom feed.")
 
 

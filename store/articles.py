@@ -23,6 +23,8 @@ CREATE TABLE IF NOT EXISTS articles (
     language    TEXT,
     credit      TEXT,
     text        TEXT NOT NULL,
+    words       INTEGER,
+    sentences   INTEGER,
     ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 -- Every input an article's text was read from: an exact reprint by another outlet is the same
@@ -38,6 +40,7 @@ CREATE TABLE IF NOT EXISTS sightings (
 );
 """
 FIELDS = list(Article.model_fields)
+NEW_COLUMNS = ("words", "sentences")  # added to the schema after the first release
 
 
 class AmbiguousId(LookupError):
@@ -55,6 +58,16 @@ class ArticleStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        self._add_new_columns()
+
+    def _add_new_columns(self) -> None:
+        """A store written by an earlier version lacks the fields added since (an article's words
+        and sentences): they are added, empty for the articles already stored."""
+        present = {row["name"] for row in self.db.execute("PRAGMA table_info(articles)")}
+        with self.db:
+            for name in NEW_COLUMNS:
+                if name not in present:
+                    self.db.execute(f"ALTER TABLE articles ADD COLUMN {name} INTEGER")
 
     def close(self) -> None:
         self.db.close()

@@ -25,6 +25,13 @@ CREATE TABLE IF NOT EXISTS shared_spans (
     score       REAL NOT NULL,
     PRIMARY KEY (article_id, start, other_id, other_start)
 );
+-- An editor's decisions: the article belongs to this story, whatever grouping would say.
+CREATE TABLE IF NOT EXISTS story_decisions (
+    article_id TEXT PRIMARY KEY REFERENCES articles (id),
+    story_id   TEXT NOT NULL,
+    decision   TEXT NOT NULL,   -- how it was decided: 'merge', 'move' or 'brief'
+    decided_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
 """
 
 
@@ -106,6 +113,32 @@ class GroupStore:
                 self.db.execute(f"DELETE FROM groups WHERE article_id IN ({marks})", chunk)
                 self.db.execute(f"DELETE FROM shared_spans WHERE article_id IN ({marks}) OR other_id IN ({marks})",
                                 chunk * 2)
+
+    def duplicates_of(self, article_ids: set[str]) -> set[str]:
+        """The articles whose original is one of these (the originals themselves left out)."""
+        found = set()
+        for chunk in batches(sorted(article_ids)):
+            marks = ",".join("?" * len(chunk))
+            found |= {r[0] for r in self.db.execute(f"SELECT article_id FROM groups WHERE original_id IN ({marks})", chunk)}
+        return found - article_ids
+
+    def decided_stories(self) -> dict[str, str]:
+        """Article id -> the story an editor put it in."""
+        return dict(self.db.execute("SELECT article_id, story_id FROM story_decisions"))
+
+    def decide(self, article_ids: list[str], story_id: str, decision: str, moved: list[GroupRow]) -> None:
+        """Record that these articles belong to the story, and write the rows that moved, together."""
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO story_decisions (article_id, story_id, decision) VALUES (?, ?, ?)",
+                                [(a, story_id, decision) for a in article_ids])
+            self.db.executemany("UPDATE groups SET story_id = ? WHERE article_id = ?",
+                                [(r.story_id, r.article_id) for r in moved])
+
+    def forget_decisions(self, article_ids: set[str]) -> None:
+        """For articles that leave the store; regrouping keeps them."""
+        with self.db:
+            for chunk in batches(sorted(article_ids)):
+                self.db.execute(f"DELETE FROM story_decisions WHERE article_id IN ({','.join('?' * len(chunk))})", chunk)
 
     def shared_spans(self, article_ids: list[str]) -> list[tuple]:
         marks = ",".join("?" * len(article_ids))

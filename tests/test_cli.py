@@ -140,7 +140,7 @@ def test_help_shows_no_type_for_flags_and_no_break_inside_a_paragraph():
         assert "<bool>" not in cli(*path, "--help").stdout, path
         for paragraph in inspect.cleandoc(command.help or "").split("\n\n"):
             assert "\n" not in paragraph, (path, paragraph)
-    assert len(commands) == 17  # every command, stories remove, and tokens create, list and revoke
+    assert len(commands) == 19  # every command, stories remove, merge and move, and tokens create, list and revoke
 
 
 # --- 11. sizes in words and characters ----------------------------------------------------------
@@ -150,7 +150,8 @@ def test_articles_give_both_words_and_characters(shared_store):
     rows = json.loads(in_shared(shared_store, "articles", "--json").stdout)
     assert all(r["words"] > 100 and r["chars"] > 5 * r["words"] for r in rows)
     table = in_shared(shared_store, "articles").stdout
-    assert "words/chars" in table and f"{rows[0]['words']}/{rows[0]['chars']}" in table
+    assert all(r["sentences"] > 5 for r in rows)
+    assert "size: words/sentences/characters" in table and f"{rows[0]['words']}/{rows[0]['sentences']}/{rows[0]['chars']}" in table
 
 
 # --- 12. evidence spans -------------------------------------------------------------------------

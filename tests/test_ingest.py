@@ -59,12 +59,11 @@ def test_bad_inputs_are_reported_and_good_ones_stored(bad_batch):
     by_status = {}
     for row in rows:
         by_status.setdefault(row["status"], []).append(row)
-    assert len(by_status["added"]) == 2
+    assert len(by_status["added"]) == 3  # the seed, the page, and the one French sentence
     reasons = {row["source"].rsplit("/", 1)[-1]: row["reason"] for row in by_status["failed"]}
     expected = {
         "empty.txt": "empty input",
         "binary.html": "binary data",
-        "latin1.txt": "no article found",  # read as Windows-1252, and too short
         "malformed.html": "no article found",
         "navigation-only.html": "no article found",
         "records.jsonl:1": "no article found",
@@ -78,14 +77,15 @@ def test_bad_inputs_are_reported_and_good_ones_stored(bad_batch):
     for source, reason in expected.items():
         assert reason in reasons[source], (source, reasons[source])
         assert "\n" not in reasons[source]
-    assert [r["encoding"] for r in by_status["failed"] if "encoding" in r] == ["cp1252"]
-    assert len(stored_ids()) == 2
+    latin1 = next(r for r in by_status["added"] if r["source"].endswith("latin1.txt"))
+    assert latin1["encoding"] == "cp1252" and latin1["title"].startswith("Le café était fermé")
+    assert len(stored_ids()) == 3
 
 
 def test_summary_table_lists_each_skipped_input(bad_batch):
     result = cli("ingest", *bad_batch)
     assert result.exit_code == 1
-    assert "2 added, 0 already stored, 11 failed" in result.stdout
+    assert "3 added, 0 already stored, 10 failed" in result.stdout
     assert "Skipped inputs" in result.stdout and "empty input" in result.stdout
 
 
@@ -153,7 +153,8 @@ def test_extract_jsonl_prints_one_line_per_input_and_stores_nothing(tmp_path):
     result = cli("extract", "--jsonl", *map(str, SEED_FILES), str(tmp_path / "empty.txt"))
     assert result.exit_code == 1
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [sorted(line) for line in lines[:2]] == [["outlet", "published", "source", "text", "title"]] * 2
+    assert [sorted(line) for line in lines[:2]] == [["outlet", "published", "sentences", "source", "text", "title",
+                                                     "words"]] * 2
     assert lines[2] == {"source": str(tmp_path / "empty.txt"), "status": "failed", "reason": "empty input"}
     assert not Settings().db_path.exists()
 

@@ -13,10 +13,10 @@ from pipeline.settings import Settings
 def test_env_prefix_and_nested_sections(monkeypatch, tmp_path):
     monkeypatch.setenv("NEWSBRIEF_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("NEWSBRIEF_FETCH__TIMEOUT_S", "3.5")
-    monkeypatch.setenv("NEWSBRIEF_LIMITS__MIN_ARTICLE_CHARS", "10")
+    monkeypatch.setenv("NEWSBRIEF_LIMITS__MIN_SENTENCE_WORDS", "10")
     config = Settings()
     assert config.data_dir == tmp_path and config.db_path == tmp_path / "articles.sqlite3"
-    assert config.fetch.timeout_s == 3.5 and config.limits.min_article_chars == 10
+    assert config.fetch.timeout_s == 3.5 and config.limits.min_sentence_words == 10
 
 
 def test_default_data_dir_is_per_user(monkeypatch):

@@ -8,7 +8,6 @@ step, so a door can show it (a bar on a terminal, counts in a job's status).
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -73,12 +72,20 @@ def group_and_index(store: ArticleStore, config: Settings, progress: Progress, g
     return chunks
 
 
-def largest_story(store: ArticleStore, article_ids: set[str]) -> tuple[str, int]:
-    """The story most of these articles are in, and how many stories they make."""
+def inputs_story(store: ArticleStore, config: Settings, article_ids: list[str], vector_index=None):
+    """The story of sources given together, as one story: whoever sent them together says they
+    belong together, so grouping that split them is overruled (``pipeline.grouping.one_story``);
+    the index hears of the articles moved. The StoryDecision."""
+    from pipeline.grouping import one_story
+    from pipeline.index import index_pending
+    from pipeline.index.chroma import VectorIndex
+
     if not article_ids:
         raise NothingToBrief("no article could be read from the inputs")
-    stories = Counter(r.story_id for r in GroupStore(store.db).rows_for(article_ids))
-    return stories.most_common(1)[0][0], len(stories)
+    decision = one_story(store, list(article_ids))
+    if decision.rows:
+        index_pending(store, config, vector_index or VectorIndex(config), decision.rows)
+    return decision
 
 
 def story_version(store: ArticleStore, config: Settings, story_id: str) -> str:

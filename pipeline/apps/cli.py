@@ -59,7 +59,8 @@ app = _Typer(
     no_args_is_help=True,
     help="newsbrief: briefs of a news story across outlets, every claim cross-checked.",
 )
-stories_app = _Typer(help="List stories with their articles, outlets and source families; or remove one.")
+stories_app = _Typer(help="List stories with their articles, outlets and source families; remove one, merge two, "
+                     "or move an article to another story.")
 app.add_typer(stories_app, name="stories")
 tokens_app = _Typer(no_args_is_help=True, help="API tokens for `newsbrief serve`: create (printed once), list, revoke.")
 app.add_typer(tokens_app, name="tokens")
@@ -292,7 +293,7 @@ def index(
 
 @app.command()
 def articles(as_json: JsonFlag = False, limit: Limit = None) -> None:
-    """List stored articles, with their size in words and in characters."""
+    """List stored articles, with their size in words, sentences and characters."""
     from rich.table import Table
 
     with open_store(settings()) as store:
@@ -300,19 +301,22 @@ def articles(as_json: JsonFlag = False, limit: Limit = None) -> None:
     if as_json:
         print_json([a.model_dump(mode="json", exclude={"text"}) | _size(a) for a in rows])
         return
-    table = Table(title=counted(len(rows), "article"))
-    for name in ("id", "outlet", "title", "published", "lang", "words/chars"):
+    table = Table(title=counted(len(rows), "article"), caption="size: words/sentences/characters")
+    for name in ("id", "outlet", "title", "published", "lang", "size"):
         table.add_column(name, no_wrap=name not in ("outlet", "title"))  # the title takes the squeeze
     for a in rows:
         published = a.published.date().isoformat() if a.published else ""
         size = _size(a)
         table.add_row(a.id[:10], a.outlet or "", a.title or "", published, a.language or "",
-                      f"{size['words']}/{size['chars']}")
+                      f"{size['words']}/{size['sentences']}/{size['chars']}")
     out.print(table)
 
 
 def _size(article: Article) -> dict:
-    return {"words": len(article.text.split()), "chars": len(article.text)}
+    from pipeline.ingest.prose import article_length
+
+    length = article_length(article)
+    return {"words": length.words, "sentences": length.sentences, "chars": len(article.text)}
 
 
 @stories_app.callback(invoke_without_command=True)
@@ -404,6 +408,8 @@ def _print_article(article: Article, also_from: list[str] = ()) -> None:
 
     fields = ["id", "outlet", "author", "published", "language", "url", "source", "credit"]
     lines = [f"[bold]{f}[/]: {escape(str(getattr(article, f)))}" for f in fields if getattr(article, f)]
+    size = _size(article)
+    lines.append(f"[bold]length[/]: {counted(size['words'], 'word')}, {counted(size['sentences'], 'sentence')}")
     lines += [f"[bold]same text also in[/]: {escape(source)}" for source in also_from]
     out.print(Panel("\n".join(lines), title=escape(article.title or "(untitled)"), title_align="left"))
     out.print(article.text, highlight=False, markup=False)
@@ -437,6 +443,64 @@ def remove_story(story: StoryId, as_json: JsonFlag = False) -> None:
         removal = _remove(store, config, story_article_ids(store, story_id))
         BriefStore(store.db).forget_stories([story_id])
     _print_removal(removal, as_json)
+
+
+@stories_app.command("merge")
+def merge_stories(
+    story: StoryId,
+    other: Annotated[str, typer.Argument(help="The story whose articles join STORY (an id or a unique prefix).")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Merge OTHER into STORY, which keeps its id. The decision is stored: regrouping keeps it."""
+    from pipeline.grouping import merge_stories as merge
+
+    config = settings()
+    with open_store(config) as store:
+        story_id, other_id = resolve_story(store, config, story), resolve_story(store, config, other)
+        decision = _decide(store, config, lambda: merge(store, story_id, other_id))
+    if as_json:
+        print_json({"story_id": story_id, "merged": other_id, "moved": decision.moved})
+        return
+    out.print(f"merged story {other_id[:10]} into story {story_id[:10]}: {counted(len(decision.moved), 'article')} "
+              "moved (see `newsbrief stories`)")
+
+
+@stories_app.command("move")
+def move_to_story(
+    article: Annotated[str, typer.Argument(help="The article to move (an id or a unique prefix).")],
+    story: StoryId,
+    as_json: JsonFlag = False,
+) -> None:
+    """Move an article, and the reprints of it, to STORY. The decision is stored: regrouping keeps it."""
+    from pipeline.grouping import move_article
+
+    config = settings()
+    with open_store(config) as store:
+        article_id = resolve_article(store, article).id
+        story_id = resolve_story(store, config, story)
+        decision = _decide(store, config, lambda: move_article(store, article_id, story_id))
+    if as_json:
+        print_json({"article_id": article_id, "story_id": story_id, "moved": decision.moved})
+        return
+    if not decision.moved:
+        out.print(f"article {article_id[:10]} is in story {story_id[:10]} already; it stays there when regrouped")
+        return
+    reprints = len(decision.moved) - 1
+    also = f" with {counted(reprints, 'reprint')} of it" if reprints else ""
+    out.print(f"moved article {article_id[:10]}{also} to story {story_id[:10]} (see `newsbrief stories`)")
+
+
+def _decide(store, config: Settings, make_decision):
+    """Record an editor's story decision and refresh the index's story of the articles it moved."""
+    from pipeline.grouping import StoryDecisionError
+
+    try:
+        decision = make_decision()
+    except StoryDecisionError as exc:
+        fail(str(exc))
+    if decision.rows:
+        _index(store, config, decision.rows)
+    return decision
 
 
 def _remove(store, config: Settings, article_ids: list[str]):
@@ -740,8 +804,9 @@ def _brief_renderer(format: str | None, as_json: bool):
 
 
 def _story_for(store, config: Settings, inputs: list[str]) -> str:
-    """A story id prefix as it is; sources are ingested first, and their largest story is briefed."""
-    from pipeline.apps.briefing import largest_story
+    """A story id prefix as it is; sources are ingested first, and briefed as one story: given
+    together, they belong together, and grouping that split them is overruled (and told so)."""
+    from pipeline.grouping import one_story
     from store.groups import GroupStore
 
     groups = GroupStore(store.db)
@@ -754,14 +819,16 @@ def _story_for(store, config: Settings, inputs: list[str]) -> str:
         if outcome.status in ("failed", "skipped"):
             err.print(f"[red]skipped[/] {outcome.source}: {outcome.reason}", soft_wrap=True)
     changed = _group(store, config)
-    _index(store, config, changed.rows)
-    ids = {o.article.id for o in report.outcomes if o.article}
+    ids = list(dict.fromkeys(o.article.id for o in report.outcomes if o.article))
     if not ids:
         fail("no article could be read from the inputs, and no story has that id")
-    story_id, stories = largest_story(store, ids)
-    if stories > 1:
-        err.print(f"note: the inputs make {stories} stories; briefing the largest (see `newsbrief stories`)")
-    return story_id
+    decision = one_story(store, ids)
+    _index(store, config, [*changed.rows, *decision.rows])
+    if decision.moved:
+        err.print(f"note: grouping had split the inputs; they are briefed as one story, {decision.story_id[:10]}, "
+                  f"and kept together ({counted(len(decision.moved), 'article')} moved into it; "
+                  "`newsbrief stories move` undoes it)", soft_wrap=True)
+    return decision.story_id
 
 
 @app.command()
@@ -823,7 +890,8 @@ def _print_extracted(article: Article, encoding: str | None, as_json: bool) -> N
     if encoding:
         err.print(f"note: {article.source} read as {encoding}, not UTF-8", markup=False)
     if as_json:
-        row = article.model_dump(mode="json", include={"source", "title", "outlet", "published", "text"})
+        row = article.model_dump(mode="json", include={"source", "title", "outlet", "published", "words", "sentences",
+                                                       "text"})
         print_json(row | ({"encoding": encoding} if encoding else {}))
     else:
         _print_article(article)

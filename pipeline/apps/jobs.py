@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pipeline.apps.briefing import NothingToBrief, Progress, brief_of_version, group_and_index, ingest_inputs, \
-    largest_story, story_version
+    inputs_story, story_version
 from pipeline.errors import NewsbriefError, unexpected
 from pipeline.models import RawDocument, SourceHints
 from pipeline.settings import Settings
@@ -116,7 +116,7 @@ def run_job(job_id: str, config: Settings) -> None:
 
 
 def _story_of(job: Job, store: ArticleStore, config: Settings, progress: Progress, failures: list[dict]) -> str:
-    """The job's story: the one named, or the one most of its sources are in once ingested.
+    """The job's story: the one named, or its sources' once ingested, as one story.
     ``failures`` gets a line for each source that gave no article."""
     if job.request.get("story_id"):
         with STORY_STAGES:
@@ -124,11 +124,11 @@ def _story_of(job: Job, store: ArticleStore, config: Settings, progress: Progres
         return job.request["story_id"]
     report = ingest_inputs(units_of(job.request["sources"]), store, config, progress)
     failures += [{"source": o.source, "reason": o.reason} for o in report.outcomes if o.status in ("failed", "skipped")]
-    ids = {o.article.id for o in report.outcomes if o.article}
+    ids = list(dict.fromkeys(o.article.id for o in report.outcomes if o.article))
     with STORY_STAGES:
         group_and_index(store, config, progress)
-        story_id, _ = largest_story(store, ids)
-    progress.update(grouped=sum(r.story_id == story_id for r in _rows_of(store, ids)))
+        story_id = inputs_story(store, config, ids).story_id
+    progress.update(grouped=sum(r.story_id == story_id for r in _rows_of(store, set(ids))))
     return story_id
 
 

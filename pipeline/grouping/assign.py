@@ -76,7 +76,7 @@ def group_pending(store: ArticleStore, settings: Settings, on_progress: Progress
         report("duplicates", done, len(pending_ids))
 
     report("stories", len(pending_ids), len(pending_ids))
-    stories = _assign_stories(deduper, articles, context, key, story_embedder(settings))
+    stories = _assign_stories(deduper, articles, context, key, story_embedder(settings), groups.decided_stories())
     rows = [GroupRow(a, deduper.original_of(a), deduper.family_of(a), stories[a]) for a in articles]
     groups.save(rows, spans)
     return GroupingReport(
@@ -88,15 +88,20 @@ def group_pending(store: ArticleStore, settings: Settings, on_progress: Progress
     )
 
 
-def _assign_stories(deduper: Deduper, articles: dict[str, Article], context: dict, key, embed):
-    """Originals are clustered; a duplicate belongs to its original's story."""
+def _assign_stories(deduper: Deduper, articles: dict[str, Article], context: dict, key, embed,
+                    decided: dict[str, str]):
+    """Originals are clustered; a duplicate belongs to its original's story; an editor's decision
+    (``decided``: article -> story) wins over both. Decided articles are settled, as grouped ones
+    are: never clustered again, even when a removal regroups them, while new articles may join
+    their stories."""
     stories = {a: row.story_id for a, row in context.items()}
     originals = sorted({deduper.original_of(a) for a in articles}, key=key.__getitem__)
-    existing = {a: stories[a] for a in originals if a in stories}
+    settled = {a: decided.get(a) or stories[a] for a in originals if a in decided or a in stories}
+    stories.update(settled)
     inputs = [StoryInput(a, articles[a].title, articles[a].text, articles[a].published) for a in originals]
-    stories.update(StoryClusterer(embed=embed).assign(existing, inputs))
+    stories.update(StoryClusterer(embed=embed).assign(settled, inputs))
     for article_id in articles:
-        stories[article_id] = stories[deduper.original_of(article_id)]
+        stories[article_id] = decided.get(article_id) or stories[deduper.original_of(article_id)]
     return stories
 
 

@@ -26,6 +26,7 @@ def remove_articles(store: ArticleStore, settings: Settings, article_ids: list[s
     groups = GroupStore(store.db)
     linked = groups.linked(set(article_ids))
     groups.forget(linked)
+    groups.forget_decisions(set(article_ids))
     store.delete(article_ids)
     regrouped = sorted(linked - set(article_ids))
     return Removal(list(article_ids), regrouped, group_pending(store, settings, on_progress))

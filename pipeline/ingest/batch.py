@@ -17,6 +17,7 @@ from functools import partial
 from pipeline.ingest.clean import clean_text
 from pipeline.errors import InputError, unexpected
 from pipeline.ingest.extract import extract_html, outlet_from_url
+from pipeline.ingest.prose import measure, no_article_reason
 from pipeline.models import Article, IngestFailure, RawDocument
 from pipeline.settings import Settings
 from pipeline.ingest.workers import ordered_map
@@ -44,13 +45,10 @@ def to_article(raw: RawDocument, settings: Settings) -> Article:
     if raw.kind == "html":
         cleaned, meta = extract_html(raw.content, hints.url)
     else:
-        cleaned, meta = clean_text(raw.content), {}
-    minimum = settings.limits.min_article_chars
-    if len(cleaned.text) < minimum:
-        raise InputError(
-            f"no article found: {len(cleaned.text)} characters of text after cleaning, fewer than {minimum} "
-            "(NEWSBRIEF_LIMITS__MIN_ARTICLE_CHARS)"
-        )
+        cleaned, meta = clean_text(raw.content, title=hints.title), {}
+    if reason := no_article_reason(cleaned.text, settings.limits):
+        raise InputError(reason)
+    length = measure(cleaned.text)
     # What the input says about itself (JSONL fields, a sidecar) wins over what was inferred.
     return Article(
         id=article_id(cleaned.text),
@@ -63,6 +61,8 @@ def to_article(raw: RawDocument, settings: Settings) -> Article:
         language=detect_language(cleaned.text),
         credit=cleaned.credit,
         text=cleaned.text,
+        words=length.words,
+        sentences=length.sentences,
     )
 
 

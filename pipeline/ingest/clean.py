@@ -317,8 +317,10 @@ def _vocabulary(paragraphs: list[str]) -> Counter[str]:
 
 
 def clean_paragraphs(paragraphs: list[str], *, title: str | None = None, take_title: bool = False) -> Cleaned:
-    """Clean a list of paragraphs. With ``take_title``, a leading headline becomes the title;
-    with no headline, the title is taken from the text (never from a dateline)."""
+    """Clean a list of paragraphs. With ``take_title`` and no ``title`` given, a leading headline
+    becomes the title; a title given separately (page metadata, a feed entry, JSONL, a sidecar)
+    leaves every paragraph in the text, so a lone lead without a full stop is not lost as a
+    headline. With neither, the title is taken from the text (never from a dateline)."""
     cleaner = _ParagraphCleaner(paragraphs)
     pars = cleaner.run()
     title = None if title and is_dateline(title) else title
@@ -338,6 +340,7 @@ def clean_paragraphs(paragraphs: list[str], *, title: str | None = None, take_ti
     )
 
 
-def clean_text(raw: str) -> Cleaned:
-    """Clean text pasted from a web page: one paragraph per line, headline first."""
-    return clean_paragraphs(raw.splitlines(), take_title=True)
+def clean_text(raw: str, title: str | None = None) -> Cleaned:
+    """Clean text pasted from a web page: one paragraph per line, headline first unless the
+    ``title`` came separately."""
+    return clean_paragraphs(raw.splitlines(), title=title, take_title=True)

@@ -358,7 +358,9 @@ def _feed_entry_documents(entry, where: str, outlet: str | None, settings: Setti
     body = _entry_content(entry)
     # A summary is a teaser ("... [...] The post appeared first on ..."): the linked page is the
     # article. Only full content (content:encoded, Atom content) stands in for the page.
-    if len(re.sub(r"<[^>]+>", "", body)) >= settings.limits.min_article_chars:
+    # With no link, short content is all there is: a feed item with its text, stored if it is prose.
+    full_text = len(re.sub(r"<[^>]+>", "", body)) >= settings.limits.feed_full_text_chars
+    if body.strip() and (full_text or not hints.url):
         yield RawDocument(source=where, kind="html", content=body, hints=hints)
     elif hints.url:
         # Not a feed again: an entry that links to its own feed would never end.
