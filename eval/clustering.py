@@ -5,8 +5,10 @@ as ingest does (so the headline becomes the title). Reported:
 - the full method (names, years and figures with the embedding veto; average-link at the
   fixed threshold), its adjusted Rand index and V-measure;
 - wordllama embeddings alone, average-link, at the threshold chosen by cross-validation;
-- the full method with its threshold chosen by the same cross-validation, to show the fixed
-  one is not tuned to these rows: thresholds are picked on half the topics, scored on the other;
+- the full method with its threshold chosen by the same cross-validation: thresholds are picked
+  on half the topics, scored on the other. This is the figure to trust (pinned as cv_ari); the
+  fixed threshold's was chosen on these rows;
+- for both, the share of same-story pairs kept in one story (a split story shows here first);
 - incremental mode: the articles arrive in 5 batches, each joining the stories so far.
 
     python eval/clustering.py [--write-floor]
@@ -41,7 +43,19 @@ def scores(truth, labels) -> dict:
     from sklearn.metrics import adjusted_rand_score, v_measure_score
 
     return {"ari": round(adjusted_rand_score(truth, labels), 4), "v_measure": round(v_measure_score(truth, labels), 4),
-            "stories_found": len(set(labels))}
+            "stories_found": len(set(labels)), "pairs_kept": round(pairs_kept(truth, labels), 4)}
+
+
+def pairs_kept(truth, labels) -> float:
+    """The share of same-story pairs of articles that are in one story found: how often an
+    editor finds a story's coverage together rather than split."""
+    kept = total = 0
+    for i in range(len(truth)):
+        for j in range(i + 1, len(truth)):
+            if truth[i] == truth[j]:
+                total += 1
+                kept += labels[i] == labels[j]
+    return kept / total
 
 
 def average_link(similarity: np.ndarray, threshold: float) -> list[int]:
@@ -61,7 +75,7 @@ def cross_validated(cluster, rows, truth, folds: int = 5) -> dict:
 
     topics = np.array([r["topic"] for r in rows])
     truth = np.array(truth)
-    results, chosen = [], []
+    results, kept, chosen = [], [], []
     for seed in range(folds):
         order = sorted(set(topics))
         random.Random(seed).shuffle(order)
@@ -72,7 +86,9 @@ def cross_validated(cluster, rows, truth, folds: int = 5) -> dict:
             chosen.append(float(best))
             labels[test] = [f"{'ab'[int(fit[0])]}{label}" for label in cluster(np.flatnonzero(test), best)]
         results.append(adjusted_rand_score(truth, labels.astype(str)))
-    return {"ari": round(float(np.mean(results)), 4), "thresholds": sorted(set(chosen))}
+        kept.append(pairs_kept(list(truth), list(labels.astype(str))))
+    return {"ari": round(float(np.mean(results)), 4), "pairs_kept": round(float(np.mean(kept)), 4),
+            "thresholds": sorted(set(chosen))}
 
 
 def run() -> dict:
@@ -130,14 +146,15 @@ def main() -> int:
     require(ECB)
     result = run()
     full, alone = result["full_method"], result["wordllama_alone_cv"]
+    cv = result["full_method_cv"]
     print(f"clustering over {ECB.name}: full method ARI {full['ari']:.4f}  V {full['v_measure']:.4f}  "
-          f"({full['stories_found']} stories found, 36 true)")
-    print(f"  full method, cross-validated threshold: ARI {result['full_method_cv']['ari']:.4f} "
-          f"(thresholds picked: {result['full_method_cv']['thresholds']})")
+          f"({full['stories_found']} stories found, 36 true; same-story pairs kept together {full['pairs_kept']:.1%})")
+    print(f"  full method, cross-validated threshold: ARI {cv['ari']:.4f}, same-story pairs kept together "
+          f"{cv['pairs_kept']:.1%} (thresholds picked: {cv['thresholds']}; goal ARI 0.85)")
     print(f"  wordllama embeddings alone, cross-validated: ARI {alone['ari']:.4f} (thresholds {alone['thresholds']})")
     inc = result["incremental_5_batches"]
     print(f"  incremental, 5 batches: ARI {inc['ari']:.4f}  V {inc['v_measure']:.4f}")
-    floors = {"ari": full["ari"], "v_measure": full["v_measure"], "incremental_ari": inc["ari"]}
+    floors = {"ari": full["ari"], "v_measure": full["v_measure"], "incremental_ari": inc["ari"], "cv_ari": cv["ari"]}
     return check_or_pin("clustering", floors, {"dataset_sha256": file_sha256(ECB)}, write=args.write_floor)
 
 

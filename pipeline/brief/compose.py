@@ -16,10 +16,12 @@ import time
 import numpy as np
 from pydantic import BaseModel, Field
 
-from pipeline.brief.select import Sentence, group_facts, news_candidates, rank_facts
+from pipeline.brief.select import Sentence, group_facts, news_candidates, rank_facts, stands_alone
 from pipeline.verify.claims import extract_claims
 from pipeline.verify.figure_check import VERDICT_ORDER, check_story_figures, describe
 from pipeline.verify.verifier import verify_claim
+
+ALTERNATIVE_PHRASINGS = 2  # other families' sentences of a fact tried when its lead is not confirmed
 
 
 class Citation(BaseModel):
@@ -127,8 +129,8 @@ def extractive_brief(story, embedder, config_hash: str, index=None) -> Brief:
     vectors = embedder.embed([s.text for s in sentences]) if sentences else np.zeros((0, 1))
     facts = group_facts(sentences, vectors)
 
-    def point(i: int, lead: Sentence) -> KeyPoint:
-        return _point(facts[i], lead, sentences, story, embedder, index)
+    def point(i: int, lead: Sentence, rephrase: bool = True) -> KeyPoint:
+        return _point(facts[i], lead, sentences, story, embedder, index, rephrase)
 
     lead, first = _news_point(news_candidates(facts, sentences, vectors, story), point)
     points = ([first] if first else []) + [point(i, s) for i, s in rank_facts(facts, sentences, vectors, lead)]
@@ -153,18 +155,37 @@ def _news_point(candidates: list[tuple[int, Sentence]], point) -> tuple[tuple[in
     """The first candidate another family confirms, else the likeliest: the lead fact and its point."""
     tried = []
     for candidate in candidates:
-        tried.append((candidate, point(*candidate)))
+        tried.append((candidate, point(*candidate, rephrase=False)))
         if tried[-1][1].families >= 2 and tried[-1][1].claims[0].verdict == "confirmed":
             return tried[-1]
     return tried[0] if tried else (None, None)
 
 
-def _point(fact: list[int], lead: Sentence, sentences, story, embedder, index) -> KeyPoint:
+def _point(fact: list[int], lead: Sentence, sentences, story, embedder, index, rephrase: bool = True) -> KeyPoint:
+    """The fact stated by its lead sentence; when the verifier finds no other family stating
+    that, by another family's sentence of it that it does (one outlet's wording may carry a
+    detail the others lack, another's not). The news lead is not rephrased: its sentence was
+    chosen for stating the headlines' news, and other news facts are tried instead."""
     members = [sentences[i] for i in fact]
-    verdict = verify_claim(lead.text, story.families, lead.family_id, embedder, index)
-    citations = _citations(lead, members, verdict, story)
-    claim = _claim(story, lead.text, verdict, citations, verdict.reasons)
-    return _key_point(story, lead.text, claim, len({c.family_id for c in citations}))
+    first = None
+    for sentence in _phrasings(lead, members) if rephrase else [lead]:
+        verdict = verify_claim(sentence.text, story.families, sentence.family_id, embedder, index)
+        citations = _citations(sentence, members, verdict, story)
+        claim = _claim(story, sentence.text, verdict, citations, verdict.reasons)
+        point = _key_point(story, sentence.text, claim, len({c.family_id for c in citations}))
+        if point.families >= 2 and verdict.verdict == "confirmed":
+            return point
+        first = first or point
+    return first
+
+
+def _phrasings(lead: Sentence, members: list[Sentence]) -> list[Sentence]:
+    """The lead, then the first sentence of each other family in the fact that stands alone."""
+    others = {}
+    for member in members:
+        if member.family_id != lead.family_id and stands_alone(member.text):
+            others.setdefault(member.family_id, member)
+    return [lead, *list(others.values())[:ALTERNATIVE_PHRASINGS]]
 
 
 def _citations(lead: Sentence, members: list[Sentence], verdict, story) -> list[Citation]:

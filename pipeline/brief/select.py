@@ -44,8 +44,8 @@ _POINTS_BACK = re.compile(
     r"^\W*(?:this|that|these|those|it|its|they|their|them|he|she|his|her|such|the other|the others|"
     r"the two|both|another|also|and|but|so|yet|still|then|however|meanwhile|instead|moreover|"
     r"furthermore|likewise|similarly|as a result|in addition)\b", re.IGNORECASE)
-_QUOTE_MARKS = "\"“”„«»"
-_QUOTED = re.compile(r"[\"“„«][^\"“”„«»]{3,}[\"”»]")
+_QUOTE_MARKS = ("\"", "“", "”", "„", "«", "»", "``", "''")  # `` and '' : the ASCII convention of typeset text
+_QUOTED = re.compile(r"(?:[\"“„«]|``)(?:(?!'')[^\"“”„«»]){3,}(?:[\"”»]|'')")
 
 
 @dataclass
@@ -123,7 +123,7 @@ def stands_alone(text: str) -> bool:
 
 def _is_quotation(text: str) -> bool:
     quoted = sum(len(m.group(0)) for m in _QUOTED.finditer(text))
-    return text.lstrip()[:1] in _QUOTE_MARKS or quoted >= len(text) / 2
+    return text.lstrip().startswith(_QUOTE_MARKS) or quoted >= len(text) / 2
 
 
 def news_scores(facts: list[list[int]], sentences: list[Sentence], heads: list[set[str]]) -> np.ndarray:
