@@ -194,9 +194,9 @@ def ingest(
         stories_before = set(GroupStore(store.db).story_ids())
         report = _extract_and_store(sources, store, config,
                                     on_outcome=(lambda o: print_json(o.as_json())) if as_json else None)
-        changed = _group(store, config)
+        _group(store, config)
         own = grouping_of(store, report.added_ids, stories_before)  # not what a concurrent ingest added
-        chunks = _index(store, config, changed.rows) if index else 0
+        chunks = _index(store, config) if index else 0
     if not as_json:
         _print_ingest_summary(report.outcomes, config)
         _print_grouping(own, chunks)
@@ -220,7 +220,7 @@ def _group(store, config: Settings):
         return group_pending(store, config, on_progress=progress.update)
 
 
-def _index(store, config: Settings, changed_rows=(), rebuild: bool = False, vector_index=None) -> int:
+def _index(store, config: Settings, rebuild: bool = False, vector_index=None) -> int:
     from pipeline.index import index_pending
     from pipeline.index.chroma import VectorIndex
 
@@ -229,7 +229,7 @@ def _index(store, config: Settings, changed_rows=(), rebuild: bool = False, vect
         if rebuild:
             vector_index.client.delete_collection(vector_index.name)
             vector_index = VectorIndex(config, vector_index.embedder, vector_index.client)
-        return index_pending(store, config, vector_index, changed_rows, on_progress=progress.update)
+        return index_pending(store, config, vector_index, on_progress=progress.update)
 
 
 def _print_ingest_summary(outcomes: list[Outcome], config: Settings) -> None:
@@ -438,14 +438,15 @@ def remove_story(story: StoryId, as_json: JsonFlag = False) -> None:
 
 
 def _remove(store, config: Settings, article_ids: list[str]):
-    """Out of the store, regrouped, and out of the index (with the regrouped articles' groups refreshed)."""
+    """Out of the store, regrouped, and out of the index (an article that was a duplicate of a removed
+    one and is now an original is indexed)."""
     from pipeline.grouping import remove_articles
 
     vector_index = open_index(config)  # first: with the Chroma server down, nothing is removed
     with StageProgress(err, "regrouping") as progress:
         removal = remove_articles(store, config, article_ids, on_progress=progress.update)
     vector_index.remove(article_ids)
-    _index(store, config, removal.grouping.rows, vector_index=vector_index)
+    _index(store, config, vector_index=vector_index)
     return removal
 
 
@@ -470,6 +471,7 @@ def search(
     as_json: JsonFlag = False,
 ) -> None:
     """The passages nearest a query, with article, outlet, span and score."""
+    from pipeline.index.chroma import with_passages
     from store.groups import GroupStore
 
     if not query.strip():
@@ -481,8 +483,9 @@ def search(
             story_id = resolve_story(store, config, story)
             article_ids = [r.article_id for r in GroupStore(store.db).story_rows(story_id)]
         hits = open_index(config).search(query, k, article_ids)
+        hits = with_passages(hits, {a.id: a for a in store.get_many(list({h.article_id for h in hits}))})
     if as_json:
-        print_json([{"chunk_id": h.chunk_id, "article_id": h.article_id, "outlet": h.metadata.get("outlet"),
+        print_json([{"chunk_id": h.chunk_id, "article_id": h.article_id, "outlet": h.outlet,
                      "start": h.start, "end": h.end, "score": h.score, "text": h.text} for h in hits])
         return
     _print_hits(hits)
@@ -493,7 +496,7 @@ def _print_hits(hits) -> None:
 
     table = Table("score", "article", "outlet", "span", "passage", title=counted(len(hits), "passage"))
     for hit in hits:
-        table.add_row(f"{hit.score:.3f}", hit.article_id[:10], hit.metadata.get("outlet", "—"),
+        table.add_row(f"{hit.score:.3f}", hit.article_id[:10], hit.outlet or "—",
                       f"{hit.start}-{hit.end}", hit.text)
     out.print(table)
 
@@ -757,8 +760,8 @@ def _story_for(store, config: Settings, inputs: list[str]) -> str:
     for outcome in report.outcomes:
         if outcome.status in ("failed", "skipped"):
             err.print(f"[red]skipped[/] {outcome.source}: {outcome.reason}", soft_wrap=True)
-    changed = _group(store, config)
-    _index(store, config, changed.rows)
+    _group(store, config)
+    _index(store, config)
     ids = {o.article.id for o in report.outcomes if o.article}
     if not ids:
         fail("no article could be read from the inputs, and no story has that id")
