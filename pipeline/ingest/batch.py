@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain, islice
 
 from pipeline.ingest.clean import clean_text
 from pipeline.errors import InputError, unexpected
@@ -113,16 +114,19 @@ def extract_documents(units: list[str], settings: Settings) -> Iterator[tuple[st
     """(unit, what was read, its article or failure), in input order.
 
     Reading stays in this process; extraction, which is CPU-bound, runs in
-    ``settings.effective_workers`` forked processes when there is more than one unit.
+    ``settings.effective_workers`` forked processes when there is more than one document: the
+    documents of one JSONL file or feed are spread over the workers as a folder's files are.
     """
     pairs = ((unit, item) for unit in units for item in read_source(unit, settings))
-    workers = min(settings.effective_workers, len(units))
-    if workers <= 1:
+    first = list(islice(pairs, 2))  # a single document is not worth forking for
+    pairs = chain(first, pairs)
+    if settings.effective_workers <= 1 or len(first) <= 1:
         for unit, item in pairs:
             yield unit, item, _article_or_failure(item, settings)
         return
     _warm_up()  # forked workers inherit loaded modules instead of importing them each
-    results = ordered_map(partial(_extract_pair, settings=settings), pairs, workers, on_crash=_crashed)
+    results = ordered_map(partial(_extract_pair, settings=settings), pairs, settings.effective_workers,
+                          on_crash=_crashed)
     for (unit, item), result in results:
         yield unit, item, result
 
