@@ -100,22 +100,23 @@ def run_newsbrief(source: Path, data_dir: Path, spawned: float) -> dict:
 
     settings = Settings(data_dir=data_dir)
     index = VectorIndex(settings)
-    stages["start-up and imports"] = stages.pop("_extract_and_store_started") - spawned
+    stages = {"start-up and imports": stages.pop("started") - spawned, **stages}
     return {"seconds": done - spawned, "chunks": index.count(), "stages": stages,
             "index_bytes": folder_size(settings.chroma_path), "query_ms": _query_ms(lambda q: index.search(q, 5))}
 
 
 def _timed_stages(module, names: list[str]) -> dict:
-    """Wraps the CLI's stage functions to record how long each took (and when the first began)."""
+    """Wraps the CLI's stage functions to record how long each took; "started" is when the
+    first of them began."""
     stages = {}
     for name in names:
-        def timed(*args, _fn=getattr(module, name), _name=name, **kwargs):
+        def timed(*args, _fn=getattr(module, name), _name=name.strip("_"), **kwargs):
             started = time.time()
-            stages.setdefault(f"{_name}_started", started)
+            stages.setdefault("started", started)
             try:
                 return _fn(*args, **kwargs)
             finally:
-                stages[_name.strip("_")] = stages.get(_name.strip("_"), 0) + time.time() - started
+                stages[_name] = stages.get(_name, 0) + time.time() - started
         setattr(module, name, timed)
     return stages
 
