@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
@@ -192,8 +194,8 @@ def ingest(
     config = settings()
     with open_store(config) as store:
         stories_before = set(GroupStore(store.db).story_ids())
-        report = _extract_and_store(sources, store, config,
-                                    on_outcome=(lambda o: print_json(o.as_json())) if as_json else None)
+        printed = (lambda o: print_json(o.as_json())) if as_json else None
+        report = _extract_and_store(sources, store, config, on_outcome=_preloading(config, index, printed))
         _group(store, config)
         own = grouping_of(store, report.added_ids, stories_before)  # not what a concurrent ingest added
         chunks = _index(store, config) if index else 0
@@ -202,6 +204,24 @@ def ingest(
         _print_grouping(own, chunks)
     if report.failures:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def _preloading(config: Settings, index: bool, then: Callable[[Outcome], None] | None) -> Callable[[Outcome], None]:
+    """An on_outcome that starts loading the later stages' libraries at the first outcome (the
+    extraction workers have forked by then; see apps/preload.py), then calls ``then``."""
+    from pipeline.apps import preload
+
+    started = []
+
+    def on_outcome(outcome: Outcome) -> None:
+        if not started:
+            started.append(True)
+            preload.start(preload.grouping_libraries, partial(preload.embedder, config),
+                          *([preload.index_libraries] if index else []))
+        if then:
+            then(outcome)
+
+    return on_outcome
 
 
 def _extract_and_store(sources: list[str], store, config: Settings, on_outcome=None):

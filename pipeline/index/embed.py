@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -170,6 +171,10 @@ def _load(name: str, settings_json: str) -> Embedder:
     raise NewsbriefError(f"unknown embedder {name!r}; set NEWSBRIEF_EMBEDDER to wordllama, minilm or openai")
 
 
+_loading = threading.Lock()
+
+
 def get_embedder(name: str = "wordllama", settings: Settings | None = None) -> Embedder:
-    """The embedder by name, loaded once per process."""
-    return _load(name, settings.model_dump_json() if settings and name == "openai" else "")
+    """The embedder by name, loaded once per process (also when a preloading thread asks too)."""
+    with _loading:
+        return _load(name, settings.model_dump_json() if settings and name == "openai" else "")
