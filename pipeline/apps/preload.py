@@ -48,7 +48,7 @@ def _run(*loaders: Callable[[], object]) -> None:
         try:
             load()
         except Exception:  # noqa: BLE001 - the stage that needs it loads it again and reports the error
-            return
+            continue
 
 
 def grouping_libraries() -> None:
