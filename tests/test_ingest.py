@@ -302,3 +302,12 @@ def test_ordered_map_survives_a_worker_dying_between_results():
         clock.sleep(0.05)  # a slow consumer: the pool breaks while items are still being fed
         results.append((item, result))
     assert results == [(n, "crashed" if n == 1 else n * 10) for n in range(12)]
+
+
+def test_batched_map_keeps_the_order_and_loses_only_the_item_that_kills_its_batch():
+    from pipeline.ingest.workers import ordered_map_batched
+
+    sizes = {n: (5 if n == 7 else 1) for n in range(12)}  # 7 is too big to share a batch
+    results = list(ordered_map_batched(_dies_on_one, range(12), workers=2, on_crash=lambda n: "crashed",
+                                       size=sizes.__getitem__, batch_size=3))
+    assert results == [(n, "crashed" if n == 1 else n * 10) for n in range(12)]

@@ -20,9 +20,14 @@ from pipeline.errors import InputError, unexpected
 from pipeline.ingest.extract import extract_html, outlet_from_url
 from pipeline.models import Article, IngestFailure, RawDocument
 from pipeline.settings import Settings
-from pipeline.ingest.workers import ordered_map
+from pipeline.ingest.workers import ordered_map_batched
 from pipeline.ingest.sources import Item, expand_inputs, read_source
 from store.articles import ArticleStore
+
+
+# Documents go to the extraction workers in batches of about this many characters: a web page
+# (50-200 KB) alone, JSONL texts of a few kilobytes some 20 at a time.
+BATCH_CHARS = 50_000
 
 
 def article_id(text: str) -> str:
@@ -125,10 +130,14 @@ def extract_documents(units: list[str], settings: Settings) -> Iterator[tuple[st
             yield unit, item, _article_or_failure(item, settings)
         return
     _warm_up()  # forked workers inherit loaded modules instead of importing them each
-    results = ordered_map(partial(_extract_pair, settings=settings), pairs, settings.effective_workers,
-                          on_crash=_crashed)
+    results = ordered_map_batched(partial(_extract_pair, settings=settings), pairs, settings.effective_workers,
+                                  on_crash=_crashed, size=_content_chars, batch_size=BATCH_CHARS)
     for (unit, item), result in results:
         yield unit, item, result
+
+
+def _content_chars(pair: tuple[str, RawDocument | IngestFailure]) -> int:
+    return len(pair[1].content) if isinstance(pair[1], RawDocument) else 0
 
 
 def _extract_pair(pair: tuple[str, RawDocument | IngestFailure], settings: Settings) -> Article | IngestFailure:
