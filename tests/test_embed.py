@@ -31,6 +31,8 @@ def test_groups_of_texts_do_not_change_a_vector(monkeypatch):
     whole = embedder.embed(texts)
     monkeypatch.setattr(WordLlamaEmbedder, "TOKENS_PER_GROUP", 8)  # every text in a group of its own
     assert np.abs(embedder.embed(texts) - whole).max() < 1e-6
+    monkeypatch.setattr(WordLlamaEmbedder, "TEXTS_PER_CALL", 3)  # tokenized 3 at a time
+    assert np.abs(embedder.embed(texts) - whole).max() < 1e-6
     assert np.abs(embedder.embed(texts[2:3])[0] - whole[2]).max() < 1e-6
 
 
