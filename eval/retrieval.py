@@ -49,12 +49,13 @@ def contains(span, sentence) -> bool:
 
 def chunk_ranks(index, claims, hybrid: bool) -> list[int]:
     """1-based rank of the first chunk holding the gold sentence (0 when absent)."""
+    from pipeline.index.chroma import with_passages
     from pipeline.index.retrieve import fuse
 
     ranks = []
     for claim, article in claims:
         gold = gold_sentence(claim, article)
-        hits = index.search(claim, k=100, article_ids=[article.id])
+        hits = with_passages(index.search(claim, k=100, article_ids=[article.id]), {article.id: article})
         if hybrid:
             fused = fuse(claim, [h.text for h in hits], [h.score for h in hits])
             hits = [h for (score, *_), h in sorted(zip(fused, hits), key=lambda pair: -pair[0][0])]

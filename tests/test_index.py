@@ -11,7 +11,7 @@ import pytest
 from conftest import SEED_FILES
 from pipeline.index.chunk import chunk_text
 from pipeline.ingest.clean import clean_text
-from pipeline.index.chroma import VectorIndex, collection_name, open_client
+from pipeline.index.chroma import VectorIndex, collection_name, open_client, with_passages
 from pipeline.ingest.batch import article_id
 from pipeline.models import Article
 from pipeline.text.sentences import split_sentences
@@ -42,13 +42,27 @@ def settings(request, monkeypatch):
 def test_index_and_search_the_example_story(settings):
     index = VectorIndex(settings)
     articles = seed_articles()
-    groups = {a.id: {"story_id": articles[0].id, "family_id": a.id} for a in articles}
-    written = index.add(articles, groups)
+    written = index.add(articles)
     assert written == index.count() > 20
-    [hit, *_] = index.search("Baidu shares sank at the close", k=3)
+    [hit, *_] = with_passages(index.search("Baidu shares sank at the close", k=3), {a.id: a for a in articles})
     source = next(a for a in articles if a.id == hit.article_id)
     assert source.text[hit.start:hit.end] == hit.text and "Baidu sinking 4.7%" in hit.text
-    assert hit.metadata["story_id"] == articles[0].id and 0 < hit.score <= 1
+    assert hit.outlet == source.outlet and 0 < hit.score <= 1
+
+
+def test_rows_are_slim_and_the_text_comes_from_the_articles(settings):
+    """Chroma keeps no chunk text and no outlet or groups: only where each chunk stands."""
+    index = VectorIndex(settings)
+    articles = seed_articles()
+    index.add(articles)
+    rows = index.collection.get(include=["documents", "metadatas"])
+    assert set(rows["documents"]) == {None}
+    assert all(set(meta) == {"article_id", "start", "end"} for meta in rows["metadatas"])
+    by_id = {a.id: a for a in articles}
+    hits = with_passages(index.search("Baidu", k=10), by_id)
+    chunks = {(a.id, c.start, c.end): c.text for a in articles for c in chunk_text(a.text)}
+    assert hits and all(chunks[(h.article_id, h.start, h.end)] == h.text for h in hits)
+    assert with_passages(hits, {articles[1].id: articles[1]}) == [h for h in hits if h.article_id == articles[1].id]
 
 
 def test_reindexing_replaces_chunks_and_removing_deletes_them(settings):
@@ -67,15 +81,6 @@ def test_search_within_some_articles(settings):
     hits = index.search("Baidu", k=5, article_ids=[articles[1].id])
     assert hits and {h.article_id for h in hits} == {articles[1].id}
     assert index.search("Baidu", k=5, article_ids=[]) == []
-
-
-def test_group_ids_are_refreshed(settings):
-    index = VectorIndex(settings)
-    articles = seed_articles()
-    index.add(articles, {a.id: {"story_id": a.id, "family_id": a.id} for a in articles})
-    index.update_groups({articles[1].id: {"story_id": articles[0].id, "family_id": articles[1].id}})
-    hits = index.search("Reuters Alibaba", k=3, article_ids=[articles[1].id])
-    assert {h.metadata["story_id"] for h in hits} == {articles[0].id}
 
 
 def test_changing_embedder_or_chunking_makes_a_new_collection(monkeypatch):

@@ -205,6 +205,27 @@ def test_parallel_extraction_gives_the_same_results_in_the_same_order(monkeypatc
     assert parallel == serial and len(serial.splitlines()) == 6
 
 
+def test_one_jsonl_file_is_extracted_in_parallel_with_the_same_articles_in_the_same_order(tmp_path, monkeypatch):
+    """The documents of one file are spread over the workers too, and come back in file order."""
+    records = [{"html": page.read_text(), "url": f"https://outlet{n}.example/a"} for n, page in enumerate(PAGES)]
+    records += [{"text": path.read_text(), "outlet": "wire"} for path in SEED_FILES] + [{"text": "too short"}]
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("\n".join(json.dumps(r) for r in records))
+    forked = []
+    monkeypatch.setattr(ingest_module, "_warm_up", lambda real=ingest_module._warm_up: forked.append(1) or real())
+    monkeypatch.setenv("NEWSBRIEF_WORKERS", "1")
+    serial = cli("extract", "--jsonl", str(batch)).stdout
+    monkeypatch.setenv("NEWSBRIEF_WORKERS", "2")
+    parallel = cli("extract", "--jsonl", str(batch)).stdout
+    assert forked == [1] and parallel == serial and len(serial.splitlines()) == len(records)
+
+    first = [json.loads(line) for line in cli("ingest", "--json", str(batch)).stdout.splitlines()]
+    again = [json.loads(line) for line in cli("ingest", "--json", str(batch)).stdout.splitlines()]
+    assert [r["status"] for r in first].count("added") == len(records) - 1
+    assert [r.get("id") for r in again] == [r.get("id") for r in first]
+    assert {r["status"] for r in again} == {"unchanged", "failed"} and len(stored_ids()) == len(records) - 1
+
+
 def test_a_worker_that_dies_is_reported_and_the_batch_goes_on(monkeypatch):
     """A parser that kills its process (out of memory, a segfault) costs one input, not the batch."""
     import os
@@ -281,4 +302,13 @@ def test_ordered_map_survives_a_worker_dying_between_results():
     for item, result in ordered_map(_dies_on_one, range(12), workers=2, on_crash=lambda n: "crashed"):
         clock.sleep(0.05)  # a slow consumer: the pool breaks while items are still being fed
         results.append((item, result))
+    assert results == [(n, "crashed" if n == 1 else n * 10) for n in range(12)]
+
+
+def test_batched_map_keeps_the_order_and_loses_only_the_item_that_kills_its_batch():
+    from pipeline.ingest.workers import ordered_map_batched
+
+    sizes = {n: (5 if n == 7 else 1) for n in range(12)}  # 7 is too big to share a batch
+    results = list(ordered_map_batched(_dies_on_one, range(12), workers=2, on_crash=lambda n: "crashed",
+                                       size=sizes.__getitem__, batch_size=3))
     assert results == [(n, "crashed" if n == 1 else n * 10) for n in range(12)]

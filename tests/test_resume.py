@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -17,11 +18,17 @@ from conftest import write_news_pages
 PAGES = 60
 
 
-@pytest.fixture
-def page_folder(tmp_path) -> Path:
+@pytest.fixture(params=["folder", "jsonl"])
+def page_folder(tmp_path, request) -> Path:
+    """The pages as a folder of files, or as the records of one JSONL file (extracted in
+    parallel too)."""
     folder = tmp_path / "pages"
-    write_news_pages(folder, PAGES)
-    return folder
+    pages = write_news_pages(folder, PAGES)
+    if request.param == "folder":
+        return folder
+    batch = tmp_path / "pages.jsonl"
+    batch.write_text("\n".join(json.dumps({"html": page.read_text()}) for page in pages))
+    return batch
 
 
 def start_ingest(folder: Path, data_dir: Path) -> subprocess.Popen:

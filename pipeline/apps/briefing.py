@@ -64,28 +64,23 @@ def group_and_index(store: ArticleStore, config: Settings, progress: Progress, g
     from pipeline.index.chroma import VectorIndex
 
     progress.update(stage="grouping")
-    changed = group_pending(store, config, on_progress=group_progress)
+    group_pending(store, config, on_progress=group_progress)
     progress.update(stage="indexing")
     vector_index = vector_index or VectorIndex(config)
-    chunks = index_pending(store, config, vector_index, changed.rows, on_progress=index_progress)
+    chunks = index_pending(store, config, vector_index, on_progress=index_progress)
     progress.update(indexed=chunks)
     return chunks
 
 
-def inputs_story(store: ArticleStore, config: Settings, article_ids: list[str], vector_index=None):
+def inputs_story(store: ArticleStore, article_ids: list[str]):
     """The story of sources given together, as one story: whoever sent them together says they
-    belong together, so grouping that split them is overruled (``pipeline.grouping.one_story``);
-    the index hears of the articles moved. The StoryDecision."""
+    belong together, so grouping that split them is overruled (``pipeline.grouping.one_story``).
+    The StoryDecision. (The index keeps no story ids: nothing there to refresh.)"""
     from pipeline.grouping import one_story
-    from pipeline.index import index_pending
-    from pipeline.index.chroma import VectorIndex
 
     if not article_ids:
         raise NothingToBrief("no article could be read from the inputs")
-    decision = one_story(store, list(article_ids))
-    if decision.rows:
-        index_pending(store, config, vector_index or VectorIndex(config), decision.rows)
-    return decision
+    return one_story(store, list(article_ids))
 
 
 def story_version(store: ArticleStore, config: Settings, story_id: str) -> str:

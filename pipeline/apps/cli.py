@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
@@ -195,16 +197,34 @@ def ingest(
     config = settings()
     with open_store(config) as store:
         stories_before = set(GroupStore(store.db).story_ids())
-        report = _extract_and_store(sources, store, config,
-                                    on_outcome=(lambda o: print_json(o.as_json())) if as_json else None)
-        changed = _group(store, config)
+        printed = (lambda o: print_json(o.as_json())) if as_json else None
+        report = _extract_and_store(sources, store, config, on_outcome=_preloading(config, index, printed))
+        _group(store, config)
         own = grouping_of(store, report.added_ids, stories_before)  # not what a concurrent ingest added
-        chunks = _index(store, config, changed.rows) if index else 0
+        chunks = _index(store, config) if index else 0
     if not as_json:
         _print_ingest_summary(report.outcomes, config)
         _print_grouping(own, chunks)
     if report.failures:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def _preloading(config: Settings, index: bool, then: Callable[[Outcome], None] | None) -> Callable[[Outcome], None]:
+    """An on_outcome that starts loading the later stages' libraries at the first outcome (the
+    extraction workers have forked by then; see apps/preload.py), then calls ``then``."""
+    from pipeline.apps import preload
+
+    started = []
+
+    def on_outcome(outcome: Outcome) -> None:
+        if not started:
+            started.append(True)
+            preload.start(preload.grouping_libraries, partial(preload.embedder, config),
+                          *([preload.index_libraries] if index else []))
+        if then:
+            then(outcome)
+
+    return on_outcome
 
 
 def _extract_and_store(sources: list[str], store, config: Settings, on_outcome=None):
@@ -223,7 +243,7 @@ def _group(store, config: Settings):
         return group_pending(store, config, on_progress=progress.update)
 
 
-def _index(store, config: Settings, changed_rows=(), rebuild: bool = False, vector_index=None) -> int:
+def _index(store, config: Settings, rebuild: bool = False, vector_index=None) -> int:
     from pipeline.index import index_pending
     from pipeline.index.chroma import VectorIndex
 
@@ -232,7 +252,7 @@ def _index(store, config: Settings, changed_rows=(), rebuild: bool = False, vect
         if rebuild:
             vector_index.client.delete_collection(vector_index.name)
             vector_index = VectorIndex(config, vector_index.embedder, vector_index.client)
-        return index_pending(store, config, vector_index, changed_rows, on_progress=progress.update)
+        return index_pending(store, config, vector_index, on_progress=progress.update)
 
 
 def _print_ingest_summary(outcomes: list[Outcome], config: Settings) -> None:
@@ -457,7 +477,7 @@ def merge_stories(
     config = settings()
     with open_store(config) as store:
         story_id, other_id = resolve_story(store, config, story), resolve_story(store, config, other)
-        decision = _decide(store, config, lambda: merge(store, story_id, other_id))
+        decision = _decide(lambda: merge(store, story_id, other_id))
     if as_json:
         print_json({"story_id": story_id, "merged": other_id, "moved": decision.moved})
         return
@@ -478,7 +498,7 @@ def move_to_story(
     with open_store(config) as store:
         article_id = resolve_article(store, article).id
         story_id = resolve_story(store, config, story)
-        decision = _decide(store, config, lambda: move_article(store, article_id, story_id))
+        decision = _decide(lambda: move_article(store, article_id, story_id))
     if as_json:
         print_json({"article_id": article_id, "story_id": story_id, "moved": decision.moved})
         return
@@ -490,28 +510,27 @@ def move_to_story(
     out.print(f"moved article {article_id[:10]}{also} to story {story_id[:10]} (see `newsbrief stories`)")
 
 
-def _decide(store, config: Settings, make_decision):
-    """Record an editor's story decision and refresh the index's story of the articles it moved."""
+def _decide(make_decision):
+    """Record an editor's story decision; an impossible one is a usage error. (The index keeps
+    no story ids, so it has nothing to refresh.)"""
     from pipeline.grouping import StoryDecisionError
 
     try:
-        decision = make_decision()
+        return make_decision()
     except StoryDecisionError as exc:
         fail(str(exc))
-    if decision.rows:
-        _index(store, config, decision.rows)
-    return decision
 
 
 def _remove(store, config: Settings, article_ids: list[str]):
-    """Out of the store, regrouped, and out of the index (with the regrouped articles' groups refreshed)."""
+    """Out of the store, regrouped, and out of the index (an article that was a duplicate of a removed
+    one and is now an original is indexed)."""
     from pipeline.grouping import remove_articles
 
     vector_index = open_index(config)  # first: with the Chroma server down, nothing is removed
     with StageProgress(err, "regrouping") as progress:
         removal = remove_articles(store, config, article_ids, on_progress=progress.update)
     vector_index.remove(article_ids)
-    _index(store, config, removal.grouping.rows, vector_index=vector_index)
+    _index(store, config, vector_index=vector_index)
     return removal
 
 
@@ -536,6 +555,7 @@ def search(
     as_json: JsonFlag = False,
 ) -> None:
     """The passages nearest a query, with article, outlet, span and score."""
+    from pipeline.index.chroma import with_passages
     from store.groups import GroupStore
 
     if not query.strip():
@@ -547,8 +567,9 @@ def search(
             story_id = resolve_story(store, config, story)
             article_ids = [r.article_id for r in GroupStore(store.db).story_rows(story_id)]
         hits = open_index(config).search(query, k, article_ids)
+        hits = with_passages(hits, {a.id: a for a in store.get_many(list({h.article_id for h in hits}))})
     if as_json:
-        print_json([{"chunk_id": h.chunk_id, "article_id": h.article_id, "outlet": h.metadata.get("outlet"),
+        print_json([{"chunk_id": h.chunk_id, "article_id": h.article_id, "outlet": h.outlet,
                      "start": h.start, "end": h.end, "score": h.score, "text": h.text} for h in hits])
         return
     _print_hits(hits)
@@ -559,7 +580,7 @@ def _print_hits(hits) -> None:
 
     table = Table("score", "article", "outlet", "span", "passage", title=counted(len(hits), "passage"))
     for hit in hits:
-        table.add_row(f"{hit.score:.3f}", hit.article_id[:10], hit.metadata.get("outlet", "—"),
+        table.add_row(f"{hit.score:.3f}", hit.article_id[:10], hit.outlet or "—",
                       f"{hit.start}-{hit.end}", hit.text)
     out.print(table)
 
@@ -818,12 +839,12 @@ def _story_for(store, config: Settings, inputs: list[str]) -> str:
     for outcome in report.outcomes:
         if outcome.status in ("failed", "skipped"):
             err.print(f"[red]skipped[/] {outcome.source}: {outcome.reason}", soft_wrap=True)
-    changed = _group(store, config)
+    _group(store, config)
+    _index(store, config)
     ids = list(dict.fromkeys(o.article.id for o in report.outcomes if o.article))
     if not ids:
         fail("no article could be read from the inputs, and no story has that id")
-    decision = one_story(store, ids)
-    _index(store, config, [*changed.rows, *decision.rows])
+    decision = one_story(store, ids)  # the index keeps no story ids: a decision needs no re-index
     if decision.moved:
         err.print(f"note: grouping had split the inputs; they are briefed as one story, {decision.story_id[:10]}, "
                   f"and kept together ({counted(len(decision.moved), 'article')} moved into it; "

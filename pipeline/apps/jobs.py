@@ -127,7 +127,7 @@ def _story_of(job: Job, store: ArticleStore, config: Settings, progress: Progres
     ids = list(dict.fromkeys(o.article.id for o in report.outcomes if o.article))
     with STORY_STAGES:
         group_and_index(store, config, progress)
-        story_id = inputs_story(store, config, ids).story_id
+        story_id = inputs_story(store, ids).story_id
     progress.update(grouped=sum(r.story_id == story_id for r in _rows_of(store, set(ids))))
     return story_id
 

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain, islice
 
 from pipeline.ingest.clean import clean_text
 from pipeline.errors import InputError, unexpected
@@ -20,9 +21,14 @@ from pipeline.ingest.extract import extract_html, outlet_from_url
 from pipeline.ingest.prose import measure, no_article_reason
 from pipeline.models import Article, IngestFailure, RawDocument
 from pipeline.settings import Settings
-from pipeline.ingest.workers import ordered_map
+from pipeline.ingest.workers import ordered_map_batched
 from pipeline.ingest.sources import Item, expand_inputs, read_source
 from store.articles import ArticleStore
+
+
+# Documents go to the extraction workers in batches of about this many characters: a web page
+# (50-200 KB) alone, JSONL texts of a few kilobytes some 20 at a time.
+BATCH_CHARS = 50_000
 
 
 def article_id(text: str) -> str:
@@ -113,18 +119,25 @@ def extract_documents(units: list[str | RawDocument], settings: Settings) -> Ite
     """(unit, what was read, its article or failure), in input order.
 
     Reading stays in this process; extraction, which is CPU-bound, runs in
-    ``settings.effective_workers`` forked processes when there is more than one unit.
+    ``settings.effective_workers`` forked processes when there is more than one document: the
+    documents of one JSONL file or feed are spread over the workers as a folder's files are.
     """
     pairs = ((unit, item) for unit in units for item in read_source(unit, settings))
-    workers = min(settings.effective_workers, len(units))
-    if workers <= 1:
+    first = list(islice(pairs, 2))  # a single document is not worth forking for
+    pairs = chain(first, pairs)
+    if settings.effective_workers <= 1 or len(first) <= 1:
         for unit, item in pairs:
             yield unit, item, _article_or_failure(item, settings)
         return
     _warm_up()  # forked workers inherit loaded modules instead of importing them each
-    results = ordered_map(partial(_extract_pair, settings=settings), pairs, workers, on_crash=_crashed)
+    results = ordered_map_batched(partial(_extract_pair, settings=settings), pairs, settings.effective_workers,
+                                  on_crash=_crashed, size=_content_chars, batch_size=BATCH_CHARS)
     for (unit, item), result in results:
         yield unit, item, result
+
+
+def _content_chars(pair: tuple[str, RawDocument | IngestFailure]) -> int:
+    return len(pair[1].content) if isinstance(pair[1], RawDocument) else 0
 
 
 def _extract_pair(pair: tuple[str, RawDocument | IngestFailure], settings: Settings) -> Article | IngestFailure:
