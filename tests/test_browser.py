@@ -66,7 +66,8 @@ def test_paste_brief_highlight_override(page, tmp_path):
     marks = page.locator(".article-text mark")
     assert marks.count() == 2  # the point's own sentence, and the other family's
     assert claim.get_attribute("aria-pressed") == "true"
-    assert marks.first.inner_text().split()[:3] == claim.inner_text().split()[:3]
+    # one mark is the point's own sentence (its article may come second on the page)
+    assert claim.inner_text().split()[:3] in [marks.nth(i).inner_text().split()[:3] for i in range(marks.count())]
 
     # Override it with a reason: the point then shows the machine's verdict and the editor's.
     points.first.locator("summary").click()
