@@ -149,7 +149,7 @@ class StoryClusterer:
         if meaning is not None:
             sims[(meaning[rows] @ meaning[cols].T) < self.veto] = 0.0
         # Only pairs with both dates can fall outside the window: the rest are not looked at (an
-        # n x n loop in Python was a quarter of grouping 2,000 undated texts).
+        # n x n loop in Python took 1.0 of 8.9 s of grouping 2,000 undated texts).
         dated_cols = [(j, articles[c].published) for j, c in enumerate(cols) if articles[c].published]
         for i, r in enumerate(rows):
             if published := articles[r].published:
