@@ -827,7 +827,7 @@ def _brief_renderer(format: str | None, as_json: bool):
 def _story_for(store, config: Settings, inputs: list[str]) -> str:
     """A story id prefix as it is; sources are ingested first, and briefed as one story: given
     together, they belong together, and grouping that split them is overruled (and told so)."""
-    from pipeline.grouping import one_story
+    from pipeline.apps.briefing import inputs_story
     from store.groups import GroupStore
 
     groups = GroupStore(store.db)
@@ -844,7 +844,7 @@ def _story_for(store, config: Settings, inputs: list[str]) -> str:
     ids = list(dict.fromkeys(o.article.id for o in report.outcomes if o.article))
     if not ids:
         fail("no article could be read from the inputs, and no story has that id")
-    decision = one_story(store, ids)  # the index keeps no story ids: a decision needs no re-index
+    decision = inputs_story(store, ids)  # the same call as the API's jobs
     if decision.moved:
         err.print(f"note: grouping had split the inputs; they are briefed as one story, {decision.story_id[:10]}, "
                   f"and kept together ({counted(len(decision.moved), 'article')} moved into it; "
