@@ -153,12 +153,17 @@ def _assemble(story, headline: str, points: list[KeyPoint], started: float, **me
 
 def _news_point(candidates: list[tuple[int, Sentence]], point) -> tuple[tuple[int, Sentence] | None, KeyPoint | None]:
     """The first candidate another family confirms, else the likeliest: the lead fact and its point."""
-    tried = []
+    likeliest = None
     for candidate in candidates:
-        tried.append((candidate, point(*candidate, rephrase=False)))
-        if tried[-1][1].families >= 2 and tried[-1][1].claims[0].verdict == "confirmed":
-            return tried[-1]
-    return tried[0] if tried else (None, None)
+        stated = point(*candidate, rephrase=False)
+        if _confirmed_by_another(stated):
+            return candidate, stated
+        likeliest = likeliest or (candidate, stated)
+    return likeliest or (None, None)
+
+
+def _confirmed_by_another(point: KeyPoint) -> bool:
+    return point.families >= 2 and point.claims[0].verdict == "confirmed"
 
 
 def _point(fact: list[int], lead: Sentence, sentences, story, embedder, index, rephrase: bool = True) -> KeyPoint:
@@ -173,7 +178,7 @@ def _point(fact: list[int], lead: Sentence, sentences, story, embedder, index, r
         citations = _citations(sentence, members, verdict, story)
         claim = _claim(story, sentence.text, verdict, citations, verdict.reasons)
         point = _key_point(story, sentence.text, claim, len({c.family_id for c in citations}))
-        if point.families >= 2 and verdict.verdict == "confirmed":
+        if _confirmed_by_another(point):
             return point
         first = first or point
     return first

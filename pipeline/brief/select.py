@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pipeline.grouping.stories import headline
 from pipeline.text.lexical import STOPWORDS
 from pipeline.text.lexicon import stem
 from pipeline.verify.align import align
@@ -99,8 +100,8 @@ def headlines(story) -> list[set[str]]:
     own first sentence is not a headline: it would only vote for that sentence."""
     seen, found = set(), []
     for article in story.articles:
-        title = (article.title or "").strip()
-        if not title or title.rstrip("…").strip() in article.text[:len(title) + 40] or title.lower() in seen:
+        title = headline(article.title, article.text).strip()
+        if not title or title.lower() in seen:
             continue
         seen.add(title.lower())
         if words := content_words(title):
