@@ -67,23 +67,34 @@ def test_headlines_leave_out_titles_taken_from_the_text_and_repeats():
     assert heads == [select.content_words("Apple taps Alibaba for AI in China")]
 
 
+NORTHBRIDGE = {
+    "f1": "Northbridge agreed to buy Calder Rail for $2.4 billion on Monday. The deal needs approval. "
+          "Calder Rail was founded in 1901 in Leeds.",
+    "f2": "Northbridge will buy Calder Rail for $2.4 billion, the companies said on Monday. "
+          "Shares rose in early trade. Calder Rail was founded in 1901 in Leeds.",
+    "f3": "Regulators will review many rail deals this year. Analysts were divided. "
+          "Calder Rail was founded in 1901 in Leeds.",
+}
+
+
+def northbridge_brief():
+    articles = [Article(id=k, source=k, title="Northbridge to buy Calder Rail for $2.4 billion" if k == "f1" else None,
+                        outlet=k, text=t) for k, t in NORTHBRIDGE.items()]
+    return extractive_brief(Story("s", None, articles, families_of(articles)), get_embedder(), "test")
+
+
 def test_the_news_leads_over_a_fact_more_families_repeat():
     """A late detail that three families repeat does not lead over the news that two open with
     and that the headlines name."""
-    texts = {
-        "f1": "Northbridge agreed to buy Calder Rail for $2.4 billion on Monday. The deal needs approval. "
-              "Calder Rail was founded in 1901 in Leeds.",
-        "f2": "Northbridge will buy Calder Rail for $2.4 billion, the companies said on Monday. "
-              "Shares rose in early trade. Calder Rail was founded in 1901 in Leeds.",
-        "f3": "Regulators will review many rail deals this year. Analysts were divided. "
-              "Calder Rail was founded in 1901 in Leeds.",
-    }
-    articles = [Article(id=k, source=k, title="Northbridge to buy Calder Rail for $2.4 billion" if k == "f1" else None,
-                        outlet=k, text=t) for k, t in texts.items()]
-    story = Story("s", None, articles, families_of(articles))
-    brief = extractive_brief(story, get_embedder(), "test")
+    brief = northbridge_brief()
     assert "buy Calder Rail for $2.4 billion" in brief.points[0].text
     assert any("founded in 1901" in p.text for p in brief.points[1:])
+
+
+def test_a_figure_two_families_report_is_one_confirmed_row():
+    rows = [r for r in northbridge_brief().figures if "$2.4 billion" in r.figure]
+    assert len(rows) == 1, rows
+    assert rows[0].verdict == "confirmed" and rows[0].outlets == ["f1", "f2"] and len(rows[0].families) == 2
 
 
 def test_stock_figures_are_in_the_table_as_single_source(demo_brief):

@@ -71,6 +71,9 @@ class FigureRow(BaseModel):
     verdict: str
     reasons: list[str]
     citation: Citation
+    # Every outlet and family that reports this figure: a figure two families state is one row.
+    outlets: list[str] = Field(default_factory=list)
+    families: list[str] = Field(default_factory=list)
 
 
 class ConflictSide(BaseModel):
@@ -142,7 +145,8 @@ def _assemble(story, headline: str, points: list[KeyPoint], started: float, **me
     """What every brief has whatever engine wrote its points: figures (conflicts first), the
     conflicts section, the sources by family, and the metadata with the time taken."""
     verdicts = check_story_figures(story.families)
-    figures = sorted((_figure_row(v) for v in verdicts), key=lambda r: VERDICT_ORDER.index(r.verdict))
+    figures = sorted((_figure_row(group) for group in _same_figures(verdicts)),
+                     key=lambda r: VERDICT_ORDER.index(r.verdict))
     pairs = _conflict_pairs(verdicts, story)
     conflicts = list(dict.fromkeys([p.text for p in pairs] + [f"{c.text}: {c.reasons[0]}" for p in points
                                                               for c in p.claims if c.verdict == "conflicting"]))
@@ -214,13 +218,44 @@ def _citation(sentence: Sentence) -> Citation:
                     start=sentence.start, end=sentence.end, quote=sentence.text)
 
 
-def _figure_row(verdict) -> FigureRow:
+def _same_figures(verdicts) -> list[list]:
+    """The figure verdicts grouped by the figure they report: a reprint's copy of a figure, and
+    another family's figure that confirms it, join its group (connected through "confirmed")."""
+    group_of = list(range(len(verdicts)))
+
+    def root(i: int) -> int:
+        while group_of[i] != i:
+            group_of[i] = group_of[group_of[i]]
+            i = group_of[i]
+        return i
+
+    position = {(v.article_id, v.figure.start): i for i, v in enumerate(verdicts)}
+    by_family_and_text: dict[tuple, int] = {}
+    for i, v in enumerate(verdicts):
+        same = by_family_and_text.setdefault((v.family_id, describe(v.figure)), i)
+        group_of[root(i)] = root(same)
+        for _family, article_id, other, relation in v.evidence:
+            j = position.get((article_id, other.start))
+            if relation == "confirmed" and j is not None:
+                group_of[root(j)] = root(i)
+    groups: dict[int, list] = {}
+    for i, v in enumerate(verdicts):
+        groups.setdefault(root(i), []).append(v)
+    return list(groups.values())
+
+
+def _figure_row(group: list) -> FigureRow:
+    """One row for a figure: the words of its first report, the worst verdict of any report
+    (a conflict shows), and every outlet and family that reports it."""
+    verdict = min(group, key=lambda v: VERDICT_ORDER.index(v.verdict))
     figure = verdict.figure
     citation = Citation(article_id=verdict.article_id, outlet=verdict.outlet, family_id=verdict.family_id,
                         start=figure.start, end=figure.end, quote=figure.quote)
     return FigureRow(entity=figure.entity, metric=figure.metric, figure=describe(figure, with_basis=False),
                      basis=figure.basis, outlet=verdict.outlet, family_id=verdict.family_id,
-                     verdict=verdict.verdict, reasons=verdict.reasons, citation=citation)
+                     verdict=verdict.verdict, reasons=verdict.reasons, citation=citation,
+                     outlets=sorted({v.outlet for v in group if v.outlet}),
+                     families=sorted({v.family_id for v in group}))
 
 
 def _conflict_pairs(verdicts, story) -> list[ConflictPair]:
