@@ -91,8 +91,11 @@ def _slot(row: FigureRow) -> tuple:
 def _figure_changes(old: Brief, new: Brief) -> list[Change]:
     before = {_figure_key(r): r for r in old.figures}
     old_slots = {_slot(r): r for r in old.figures}
-    changes = []
+    changes, seen = [], set()
     for row in new.figures:
+        if (row.family_id, row.figure, row.basis) in seen:  # a reprint says what its original says
+            continue
+        seen.add((row.family_id, row.figure, row.basis))
         was = before.get(_figure_key(row))
         if was is not None:
             if row.verdict == "conflicting" and was.verdict != "conflicting":
@@ -107,9 +110,8 @@ def _figure_changes(old: Brief, new: Brief) -> list[Change]:
 
 
 def _figure_text(row: FigureRow) -> str:
-    what = " ".join(x for x in (row.entity, row.metric) if x)
     basis = f" ({row.basis})" if row.basis else ""
-    return f"{what + ' ' if what else ''}{row.figure}{basis}, {row.outlet or 'family ' + row.family_id[:8]}"
+    return f"{row.figure}{basis}, {row.outlet or 'family ' + row.family_id[:8]}"
 
 
 def _figure_subject(row: FigureRow) -> str:
