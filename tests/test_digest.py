@@ -105,6 +105,31 @@ def test_a_contradicting_article_is_a_change_in_the_brief_and_the_next_digest(tm
     third = digest(feeds)
     assert "Nothing new since the last digest" in third.stdout and "## No change" in third.stdout
     assert "## Contents" not in third.stdout
+    api_and_page_show_the_changes(orvane["story_id"], second["id"], rows)
+
+
+def api_and_page_show_the_changes(story_id: str, digest_id: int, rows: list[dict]) -> None:
+    """The same changes and digest through the HTTP API, and the "what changed" block on the web page."""
+    from fastapi.testclient import TestClient
+
+    from pipeline.apps.api import create_app
+    from pipeline.settings import Settings
+    from store.articles import ArticleStore
+    from store.tokens import TokenStore
+
+    config = Settings()
+    with ArticleStore(config.db_path) as store:
+        token = TokenStore(store.db).create("desk")
+    auth = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(config)) as client:
+        assert client.get(f"/v1/stories/{story_id[:8]}/changes", headers=auth).json() == rows
+        past = client.get(f"/v1/digests/{digest_id}", headers=auth).json()
+        assert past["id"] == digest_id and past["stories"][0]["status"] == "changed"
+        assert "**What changed**" in client.get(f"/v1/digests/{digest_id}?format=md", headers=auth).text
+        client.cookies.set("newsbrief_token", token)
+        page = client.get(f"/stories/{story_id}").text
+        block = page.split('id="changes-title"')[1].split("</section>")[0]
+        assert "conflicting" in block and "+2%" in block
 
 
 def test_bad_feeds_are_logged_and_the_rest_is_produced(tmp_path, http_server, digest_env, monkeypatch):
