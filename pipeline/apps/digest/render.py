@@ -31,6 +31,8 @@ def _sources_line(story: DigestStory) -> str:
 
 
 def _nothing_new_line(digest: Digest) -> str:
+    if not digest.stories:
+        return "No story had news in this window."
     return f"Nothing new since the last digest (#{digest.previous}): no story is new or changed."
 
 
