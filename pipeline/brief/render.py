@@ -85,13 +85,7 @@ def to_html(brief: Brief) -> str:
 
     families = {f.id: n for n, f in enumerate(brief.sources, start=1)}
     parts = [f"<!doctype html><html lang=en><meta charset=utf-8><title>{escape(brief.headline)}</title>",
-             f"<style>{CSS}</style><h1>{escape(brief.headline)}</h1>"]
-    if brief.conflicts:
-        items = "".join(f"<li>{escape(c)}</li>" for c in brief.conflicts)
-        parts.append(f'<section class=conflicts><h2>Conflicts</h2><ul>{items}</ul></section>')
-    parts.append(f"<h2>Key points</h2>{html_points(brief, families)}")
-    if brief.figures:
-        parts.append(f"<h2>Figures</h2>{html_figures(brief, families)}")
+             f"<style>{CSS}</style><h1>{escape(brief.headline)}</h1>", *html_sections(brief, families)]
     sources = "".join(f'<li id="source-{families[f.id]}">{escape(_origin(f))}: '
                       + "; ".join(_article_html(a) for a in f.articles) + "</li>" for f in brief.sources)
     parts.append(f"<h2>Sources</h2><ol>{sources}</ol>")
@@ -115,6 +109,21 @@ def _claim_badges(claim) -> str:
     editor = claim.override
     return (f"{_badge(claim.verdict)} editor: {_badge(editor.verdict)} "
             f"<small>({escape(editor.who)}: {escape(editor.reason)})</small>")
+
+
+def html_sections(brief: Brief, families: dict[str, int], level: int = 2, link_prefix: str = "source-") -> list[str]:
+    """Conflicts (when there are any), key points and figures, under headings of this level."""
+    from html import escape
+
+    h = f"h{level}"
+    parts = []
+    if brief.conflicts:
+        items = "".join(f"<li>{escape(c)}</li>" for c in brief.conflicts)
+        parts.append(f"<section class=conflicts><{h}>Conflicts</{h}><ul>{items}</ul></section>")
+    parts.append(f"<{h}>Key points</{h}>{html_points(brief, families, link_prefix)}")
+    if brief.figures:
+        parts.append(f"<{h}>Figures</{h}>{html_figures(brief, families)}")
+    return parts
 
 
 def html_points(brief: Brief, families: dict[str, int], link_prefix: str = "source-") -> str:

@@ -50,8 +50,10 @@ def register(app: typer.Typer, cli) -> None:
         out_file: Annotated[Optional[Path], typer.Option("--out", help="Write the digest here instead of printing it.")] = None,
         email: Annotated[bool, typer.Option("--email", help="E-mail it to the file's `email.to` (NEWSBRIEF_SMTP__*).")] = False,
     ) -> None:
-        """Pull the feeds, brief (or update) the top stories, and print what is new or changed since
-        the last run of this digest. Each digest is stored (see `newsbrief digests`)."""
+        """Pull the feeds, brief (or update) the top stories, and print what is new or changed since the last run of this digest.
+
+        Each digest is stored (see `newsbrief digests`).
+        """
         render = renderer(format, as_json)
         config = load(feeds)
         problems = run_and_deliver(config, cli.settings(), since, top, email, render, out_file)
@@ -128,8 +130,7 @@ def register(app: typer.Typer, cli) -> None:
         since: Annotated[Optional[str], typer.Option(help="Only changes since then: a date, a time or an age (24h, 7d).")] = None,
         as_json: cli.JsonFlag = False,
     ) -> None:
-        """What changed in a story's brief from one version to the next: conflicts, corrections,
-        confirmations, new and withdrawn points, new sources."""
+        """What changed in a story's brief from one version to the next: conflicts, corrections, confirmations, new and withdrawn points, new sources."""
         from dataclasses import asdict
 
         from store.briefs import BriefStore
@@ -152,8 +153,10 @@ def register(app: typer.Typer, cli) -> None:
         email: Annotated[bool, typer.Option("--email", help="E-mail each run to its `email.to`.")] = False,
         runs: Annotated[Optional[int], typer.Option(min=1, help="Stop after this many runs (default: run for ever).")] = None,
     ) -> None:
-        """Run the digests on their crontab lines, in this one process. A digest missed while it was
-        down runs once at start, not once per missed slot."""
+        """Run the digests on their crontab lines, in this one process.
+
+        A digest missed while it was down runs once at start, not once per missed slot.
+        """
         from pipeline.apps.digest.render import to_html, to_markdown
         from pipeline.apps.digest.schedule import Scheduled, Scheduler, utc
         from store.digests import DigestStore

@@ -11,7 +11,7 @@ from html import escape
 
 from pipeline.apps.digest.model import Digest, DigestStory
 from pipeline.brief.compose import Brief
-from pipeline.brief.render import CSS, html_figures, html_points, markdown_figures, markdown_points
+from pipeline.brief.render import CSS, html_sections, markdown_figures, markdown_points
 
 STATUS = {"new": "new", "changed": "updated", "unchanged": "no change"}
 
@@ -96,12 +96,7 @@ def _story_html(story: DigestStory) -> str:
     if story.changes:
         items = "".join(f'<li class="{escape(c.kind)}">{escape(c.text)}</li>' for c in story.changes)
         parts.append(f"<h3>What changed</h3><ul>{items}</ul>")
-    if brief.conflicts:
-        items = "".join(f"<li>{escape(c)}</li>" for c in brief.conflicts)
-        parts.append(f"<div class=conflicts><h3>Conflicts</h3><ul>{items}</ul></div>")
-    parts.append(f"<h3>Key points</h3>{html_points(brief, families, link_prefix=f'story-{story.rank}-source-')}")
-    if brief.figures:
-        parts.append(f"<h3>Figures</h3>{html_figures(brief, families)}")
+    parts += html_sections(brief, families, level=3, link_prefix=f"story-{story.rank}-source-")
     return "".join(parts) + "</section>"
 
 
