@@ -87,9 +87,12 @@ def test_a_contradicting_article_is_a_change_in_the_brief_and_the_next_digest(tm
     orvane = first["stories"][0]
     assert not any(f["verdict"] == "conflicting" for f in orvane["brief"]["figures"])
 
+    overridden = override_every_claim(orvane["brief_id"])
     serve(http_server, items + [CONTRADICTION])  # the Evening Courier's feed now carries it
     second = json.loads(digest(feeds, "--json").stdout)
     story = next(s for s in second["stories"] if s["story_id"] == orvane["story_id"])
+    kept = [c for p in story["brief"]["points"] for c in p["claims"] if c["id"] in overridden]
+    assert kept and all(c["override"]["who"] == "desk" for c in kept)  # the editor's verdicts carried over
     assert story["status"] == "changed" and story["families"] == 6
     conflicts = [c["text"] for c in story["changes"] if c["kind"] == "conflicting"]
     assert any("-6%" in text and "+2%" in text for text in conflicts), story["changes"]
@@ -106,6 +109,18 @@ def test_a_contradicting_article_is_a_change_in_the_brief_and_the_next_digest(tm
     assert "Nothing new since the last digest" in third.stdout and "## No change" in third.stdout
     assert "## Contents" not in third.stdout
     api_and_page_show_the_changes(orvane["story_id"], second["id"], rows)
+
+
+def override_every_claim(brief_id: int) -> set[str]:
+    from pipeline.apps.briefing import record_override, stored_brief
+    from pipeline.settings import Settings
+    from store.articles import ArticleStore
+
+    with ArticleStore(Settings().db_path) as store:
+        claims = [c.id for p in stored_brief(store, brief_id).points for c in p.claims]
+        for claim_id in claims:
+            record_override(store, brief_id, claim_id, "confirmed", "checked by phone", "desk")
+    return set(claims)
 
 
 def api_and_page_show_the_changes(story_id: str, digest_id: int, rows: list[dict]) -> None:

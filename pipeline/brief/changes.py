@@ -104,7 +104,8 @@ def _figure_changes(old: Brief, new: Brief) -> list[Change]:
             continue
         earlier = old_slots.get(_slot(row))
         if earlier is not None and earlier.figure != row.figure:
-            changes.append(Change("correction", f"{row.outlet or 'a source'} now reports {_figure_text(row)} "
+            basis = f" ({row.basis})" if row.basis else ""
+            changes.append(Change("correction", f"{row.outlet or 'a source'} now reports {row.figure}{basis} "
                                   f"(was {earlier.figure})", _figure_subject(row)))
     return changes
 
