@@ -85,6 +85,8 @@ def main() -> None:
         print(f"  {stage:<45} {seconds:7.1f} s")
     print(f"articles per second (to the stored digest): {result['articles_per_second']:.1f}")
     print(f"time to the rendered digest: {result['seconds_to_rendered']:.1f} s")
+    print(f"articles per second through pull and ingest alone: {result['ingest_articles_per_second']:.1f}")
+    print(f"the same digest again (nothing new: {result['second_run_nothing_new']}): {result['second_run_seconds']:.1f} s")
 
 
 def run(base: str, top: int, folder: str) -> dict:
@@ -111,7 +113,12 @@ def run(base: str, top: int, folder: str) -> dict:
     rendered = time.perf_counter()
     stages["rendering (md + html)"] = rendered - stored
     articles = digest.counts["added"] + digest.counts["already_stored"]
-    return {"entries": digest.counts["entries"], "articles": articles, "failed": digest.counts["failed"],
+    read_in = stages.get("pulling feeds", 0) + stages.get(f"ingesting {digest.counts['entries']} entries", 0)
+    again = time.perf_counter()
+    second = run_digest(config, Settings())  # the same feed again: nothing new, nothing briefed
+    return {"ingest_articles_per_second": round(articles / read_in, 2) if read_in else None,
+            "second_run_seconds": round(time.perf_counter() - again, 2), "second_run_nothing_new": second.nothing_new,
+            "entries": digest.counts["entries"], "articles": articles, "failed": digest.counts["failed"],
             "stories": len(digest.stories), "stages": {k: round(v, 2) for k, v in stages.items()},
             "articles_per_second": round(articles / (stored - started), 2),
             "seconds_to_rendered": round(rendered - started, 2), "markdown_chars": len(text), "html_chars": len(page),
