@@ -177,3 +177,13 @@ def test_feeds_yaml_errors_name_the_key(tmp_path):
     assert result.exit_code == 2
     message = " ".join(result.stderr.split())
     assert "schedule: not a crontab line" in message and "feeds.0.url" in message and "feeds.1:" in message
+
+
+def test_a_bad_since_is_a_usage_error(tmp_path):
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("name: Desk\nfeeds:\n  - path: wire.xml\n")
+    result = runner.invoke(app, ["digest", "--feeds", str(feeds), "--since", "yesterday"])
+    assert result.exit_code == 2 and "--since takes an age" in result.stderr
+    feeds.write_text("name: Desk\nsince: soon\nfeeds:\n  - path: wire.xml\n")
+    result = runner.invoke(app, ["digest", "--feeds", str(feeds)])
+    assert result.exit_code == 2 and "since: not an age (24h, 7d, 2w) or an ISO date: 'soon'" in " ".join(result.stderr.split())

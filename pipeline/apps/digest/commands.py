@@ -56,7 +56,12 @@ def register(app: typer.Typer, cli) -> None:
         """
         render = renderer(format, as_json)
         config = load(feeds)
-        problems = run_and_deliver(config, cli.settings(), since, top, email, render, out_file)
+        if since is not None:
+            try:
+                config = type(config).model_validate(config.model_dump() | {"since": since})  # checked as the file's
+            except ValueError:
+                cli.fail(f"--since takes an age (24h, 7d, 2w) or an ISO date, not {since!r}")
+        problems = run_and_deliver(config, cli.settings(), None, top, email, render, out_file)
         if problems:
             raise typer.Exit(cli.EXIT_PARTIAL)
 

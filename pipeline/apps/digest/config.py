@@ -72,6 +72,19 @@ class DigestConfig(BaseModel):
     feeds: list[FeedConfig] = Field(min_length=1, description="The feeds read.")
     email: EmailConfig | None = Field(None, description="Where `--email` sends it.")
 
+    @field_validator("since")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        from datetime import datetime, timezone
+
+        from pipeline.apps.digest.run import since_time
+
+        try:
+            since_time(value, datetime.now(timezone.utc))
+        except ValueError:
+            raise ValueError(f"not an age (24h, 7d, 2w) or an ISO date: {value!r}") from None
+        return value
+
     @field_validator("schedule")
     @classmethod
     def _crontab(cls, value: str | None) -> str | None:
