@@ -187,3 +187,31 @@ def test_a_bad_since_is_a_usage_error(tmp_path):
     feeds.write_text("name: Desk\nsince: soon\nfeeds:\n  - path: wire.xml\n")
     result = runner.invoke(app, ["digest", "--feeds", str(feeds)])
     assert result.exit_code == 2 and "since: not an age (24h, 7d, 2w) or an ISO date: 'soon'" in " ".join(result.stderr.split())
+
+
+def write_texts(folder, items: list[Item]):
+    """Each item as a .txt file with its sidecar (outlet, title, time)."""
+    folder.mkdir(parents=True)
+    for item in items:
+        (folder / f"{item.key}.txt").write_text("\n".join(item.paragraphs) + "\n")
+        (folder / f"{item.key}.meta.json").write_text(json.dumps(
+            {"outlet": item.outlet, "title": item.title, "published": item.published.isoformat()}))
+    return folder
+
+
+def test_ingest_rechecks_a_briefed_story_that_a_new_article_joins(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSBRIEF_WORKERS", "1")
+    orvane = [i for i in load_items() if i.story == "s1"]
+    briefed = runner.invoke(app, ["brief", "--json", str(write_texts(tmp_path / "first", orvane))])
+    assert briefed.exit_code == 0, briefed.output
+    story_id = json.loads(briefed.stdout)["story_id"]
+    assert json.loads(runner.invoke(app, ["changes", story_id, "--json"]).stdout) == []  # one version, no change
+
+    added = runner.invoke(app, ["ingest", str(write_texts(tmp_path / "later", [CONTRADICTION]))])
+    assert added.exit_code == 0 and "re-checked the briefs of 1 story" in added.stderr
+    rows = json.loads(runner.invoke(app, ["changes", story_id, "--json", "--since", "1h"]).stdout)
+    assert {r["kind"] for r in rows} >= {"conflicting", "new_source"}
+    briefs = json.loads(runner.invoke(app, ["briefs", "--json"]).stdout)
+    assert len(briefs) == 2 and {r["brief_id"] for r in rows} == {briefs[0]["id"]}  # the new version's
+    again = runner.invoke(app, ["ingest", str(tmp_path / "later")])
+    assert "re-checked" not in again.stderr  # nothing new joined: no new version

@@ -64,7 +64,13 @@ def _story_markdown(story: DigestStory) -> list[str]:
     lines += ["**Key points**", ""] + markdown_points(brief, families) + [""]
     if brief.figures:
         lines += ["**Figures**", ""] + markdown_figures(brief, families) + [""]
-    return lines
+    return lines + ["**Sources** " + "; ".join(f"[{n}] {_family_label(f)}" for n, f in enumerate(brief.sources, 1)), ""]
+
+
+def _family_label(family) -> str:
+    """A family's outlets, its origin first when it names one (a wire and its reprints)."""
+    outlets = ", ".join(family.outlets) or "outlet unknown"
+    return f"{outlets} (from {family.origin})" if family.origin and family.origin not in family.outlets else outlets
 
 
 def to_html(digest: Digest) -> str:
@@ -96,8 +102,10 @@ def _story_html(story: DigestStory) -> str:
     if story.changes:
         items = "".join(f'<li class="{escape(c.kind)}">{escape(c.text)}</li>' for c in story.changes)
         parts.append(f"<h3>What changed</h3><ul>{items}</ul>")
-    parts += html_sections(brief, families, level=3, link_prefix=f"story-{story.rank}-source-")
-    return "".join(parts) + "</section>"
+    prefix = f"story-{story.rank}-source-"
+    parts += html_sections(brief, families, level=3, link_prefix=prefix)
+    sources = "".join(f'<li id="{prefix}{n}">{escape(_family_label(f))}</li>' for n, f in enumerate(brief.sources, 1))
+    return "".join(parts) + f"<h3>Sources</h3><ol>{sources}</ol></section>"
 
 
 RENDERERS = {"md": to_markdown, "markdown": to_markdown, "html": to_html, "json": to_json}
