@@ -67,7 +67,7 @@ def rss(outlet: str, items: list[Item], link_base: str | None = None) -> str:
     for item in items:
         link = f"{link_base}/{item.slug}.html" if link_base else f"https://{outlet.lower().replace(' ', '')}.example/{item.slug}"
         content = "" if link_base else f"<content:encoded><![CDATA[{body_html(item)}]]></content:encoded>"
-        entries.append(f"<item><title>{html.escape(item.title)}</title><link>{link}</link><guid>{item.key}</guid>"
+        entries.append(f"<item><title>{html.escape(item.title)}</title><link>{link}</link><guid isPermaLink='false'>{item.key}</guid>"
                        f"<pubDate>{format_datetime(item.published)}</pubDate>"
                        f"<description>{html.escape(item.paragraphs[0][:80])}…</description>{content}</item>")
     return ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '

@@ -18,6 +18,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Path as FastApiPath
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -262,7 +263,8 @@ def digests(store: Store, who: Who, name: str | None = None, limit: int | None =
 
 
 @router.get("/digests/{digest_id}", responses={200: {"content": {"text/markdown": {}, "text/html": {}}}, 404: {}})
-def digest(digest_id: int, store: Store, who: Who, format: Literal["json", "md", "html"] = "json"):
+def digest(store: Store, who: Who, digest_id: int = FastApiPath(ge=1, le=2**63 - 1),
+           format: Literal["json", "md", "html"] = "json"):
     """A past digest as it went out: its stories, statuses, changes and briefs; ``format=md|html`` the rendering."""
     from pipeline.apps.digest.model import Digest
     from pipeline.apps.digest.render import to_html, to_markdown

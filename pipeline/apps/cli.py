@@ -207,8 +207,8 @@ def ingest(
         _print_ingest_summary(report.outcomes, config)
         _print_grouping(own, chunks)
         if rechecked:
-            err.print(f"re-checked the briefs of {counted(len(rechecked), 'story', 'stories')} new articles joined "
-                      "(see `newsbrief changes STORY`)")
+            err.print(f"re-checked the briefs of {counted(len(rechecked), 'story', 'stories')} that new articles "
+                      "joined (see `newsbrief changes STORY`)", soft_wrap=True)
     if report.failures:
         raise typer.Exit(EXIT_PARTIAL)
 

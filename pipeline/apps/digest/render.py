@@ -24,6 +24,10 @@ def _brief(story: DigestStory) -> Brief | None:
     return Brief.model_validate(story.brief) if story.brief else None
 
 
+def _sources(families: int) -> str:
+    return f"{families} source{'s' if families != 1 else ''}"
+
+
 def _sources_line(story: DigestStory) -> str:
     outlets = ", ".join(story.outlets[:6]) + (" …" if len(story.outlets) > 6 else "")
     return (f"{story.families} independent source{'s' if story.families != 1 else ''}, "
@@ -42,7 +46,7 @@ def to_markdown(digest: Digest) -> str:
     if digest.nothing_new:
         lines += [_nothing_new_line(digest), ""]
     if digest.moved():
-        lines += ["## Contents", ""] + [f"{s.rank}. {s.headline} ({STATUS[s.status]}, {s.families} sources)"
+        lines += ["## Contents", ""] + [f"{s.rank}. {s.headline} ({STATUS[s.status]}, {_sources(s.families)})"
                                         for s in digest.moved()] + [""]
     for story in digest.moved():
         lines += _story_markdown(story)
@@ -82,7 +86,7 @@ def to_html(digest: Digest) -> str:
         parts.append(f"<p class=nothing-new>{escape(_nothing_new_line(digest))}</p>")
     if digest.moved():
         items = "".join(f'<li><a href="#story-{s.rank}">{escape(s.headline)}</a> ({STATUS[s.status]}, '
-                        f"{s.families} sources)</li>" for s in digest.moved())
+                        f"{_sources(s.families)})</li>" for s in digest.moved())
         parts.append(f"<nav><h2>Contents</h2><ol>{items}</ol></nav>")
     parts += [_story_html(s) for s in digest.moved()]
     if digest.still():
