@@ -25,7 +25,7 @@ from pipeline.errors import NewsbriefError
 SETTINGS_FILE = "newsbrief.toml"
 ENV_PREFIX = "NEWSBRIEF_"
 # The secrets, read from the environment only (pipeline.llm.api_key); `newsbrief config` masks them.
-SECRET_VARIABLES = ("NEWSBRIEF_LLM_API_KEY", "OPENAI_API_KEY")
+SECRET_VARIABLES = ("NEWSBRIEF_LLM_API_KEY", "OPENAI_API_KEY", "NEWSBRIEF_SMTP_PASSWORD")
 
 
 class SettingsFileError(NewsbriefError):
@@ -123,6 +123,18 @@ class ApiSettings(BaseModel):
     job_threads: int = Field(2, gt=0, description="Worker threads that run brief jobs inside the server.")
 
 
+class SmtpSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    host: str | None = Field(None, description="The SMTP server digests are e-mailed through (`newsbrief digest --email`).")
+    port: int = Field(587, gt=0, lt=65536, description="Its port: 587 for STARTTLS, 465 for TLS, 25 for neither.")
+    security: Literal["starttls", "tls", "none"] = Field("starttls", description="STARTTLS, TLS from the start, or "
+                                                         "none (a local relay only).")
+    user: str | None = Field(None, description="The login; the password comes from NEWSBRIEF_SMTP_PASSWORD only.")
+    sender: str = Field("newsbrief@localhost", description="The From address.")
+    timeout_s: float = Field(30.0, gt=0, description="Time allowed for each SMTP step, seconds.")
+
+
 class Settings(BaseSettings):
     """Everything configurable, with a description on every field."""
 
@@ -144,6 +156,7 @@ class Settings(BaseSettings):
     openai: OpenAISettings = Field(default_factory=OpenAISettings, description="OpenAI-compatible endpoint.")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="The LLM that writes briefs, if any.")
     api: ApiSettings = Field(default_factory=ApiSettings, description="The HTTP API and web page (`newsbrief serve`).")
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings, description="E-mailing digests.")
     workers: int = Field(
         0, ge=0, description="Processes that extract and clean in parallel; 0 means one per CPU core, 1 means none."
     )
@@ -174,7 +187,7 @@ class Settings(BaseSettings):
     def config_hash(self) -> str:
         """Short hash of the configuration, for output metadata and index names."""
         # Where data lives, how many processes, and how the server serves change no brief.
-        payload = self.model_dump_json(exclude={"data_dir", "config_file", "workers", "chroma_url", "api"})
+        payload = self.model_dump_json(exclude={"data_dir", "config_file", "workers", "chroma_url", "api", "smtp"})
         return hashlib.md5(payload.encode()).hexdigest()[:12]
 
 

@@ -23,6 +23,18 @@ CREATE TABLE IF NOT EXISTS briefs (
     version    TEXT             -- the story version briefed: a hash of its articles and configuration
 );
 CREATE INDEX IF NOT EXISTS briefs_by_story ON briefs (story_id);
+-- What changed from one version of a story's brief to the next (pipeline.brief.changes).
+CREATE TABLE IF NOT EXISTS brief_changes (
+    id         INTEGER PRIMARY KEY,
+    story_id   TEXT NOT NULL,
+    brief_id   INTEGER NOT NULL,   -- the new version
+    previous   INTEGER NOT NULL,   -- the version it is compared with
+    kind       TEXT NOT NULL,      -- conflicting, confirmation, correction, new_point, withdrawn, new_source, resolved
+    text       TEXT NOT NULL,
+    subject    TEXT,               -- the claim, point or figure it is about, when there is one
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+CREATE INDEX IF NOT EXISTS brief_changes_by_story ON brief_changes (story_id, brief_id);
 """
 
 
@@ -33,6 +45,18 @@ class StoredBrief:
     engine: str
     model: str | None
     headline: str | None
+    created_at: str
+
+
+@dataclass
+class BriefChange:
+    id: int
+    story_id: str
+    brief_id: int
+    previous: int
+    kind: str
+    text: str
+    subject: str | None
     created_at: str
 
 
@@ -70,6 +94,26 @@ class BriefStore:
         sql += " ORDER BY id DESC" + (" LIMIT ?" if limit else "")
         return [StoredBrief(*row) for row in self.db.execute(sql, params + ([limit] if limit else []))]
 
+    def version_of(self, brief_id: int) -> str | None:
+        row = self.db.execute("SELECT version FROM briefs WHERE id = ?", (brief_id,)).fetchone()
+        return row[0] if row else None
+
+    def save_changes(self, story_id: str, brief_id: int, previous: int, changes: list[tuple[str, str, str | None]]) -> None:
+        """(kind, text, subject) rows: what changed from brief ``previous`` to ``brief_id``."""
+        with self.db:
+            self.db.executemany("INSERT INTO brief_changes (story_id, brief_id, previous, kind, text, subject)"
+                                " VALUES (?, ?, ?, ?, ?, ?)", [(story_id, brief_id, previous, *c) for c in changes])
+
+    def changes(self, story_id: str, since: str | None = None, after_brief: int | None = None) -> list[BriefChange]:
+        """The story's changes, oldest first: those recorded ``since`` an ISO time, or in versions
+        written after brief ``after_brief``."""
+        sql, params = "SELECT * FROM brief_changes WHERE story_id = ?", [story_id]
+        if since:
+            sql, params = sql + " AND created_at >= ?", params + [since]
+        if after_brief is not None:
+            sql, params = sql + " AND brief_id > ?", params + [after_brief]
+        return [BriefChange(*row) for row in self.db.execute(sql + " ORDER BY id", params)]
+
     def brief_json(self, brief_id: int) -> str | None:
         row = self.db.execute("SELECT brief FROM briefs WHERE id = ?", (brief_id,)).fetchone()
         return row[0] if row else None
@@ -77,4 +121,6 @@ class BriefStore:
     def forget_stories(self, story_ids: list[str]) -> None:
         with self.db:
             for chunk in batches(story_ids):
-                self.db.execute(f"DELETE FROM briefs WHERE story_id IN ({','.join('?' * len(chunk))})", chunk)
+                marks = ",".join("?" * len(chunk))
+                self.db.execute(f"DELETE FROM briefs WHERE story_id IN ({marks})", chunk)
+                self.db.execute(f"DELETE FROM brief_changes WHERE story_id IN ({marks})", chunk)

@@ -104,4 +104,4 @@ def test_effective_settings_say_where_each_came_from_and_mask_credentials(data_d
     assert (rows["llm.base_url"].value, rows["llm.base_url"].origin) == ("http://editor:********@llm.local/v1", "file")
     assert (rows["workers"].origin, rows["workers"].variable) == ("environment", "NEWSBRIEF_WORKERS")
     assert rows["embedder"].origin == "default"
-    assert secrets_set() == {"NEWSBRIEF_LLM_API_KEY": None, "OPENAI_API_KEY": "********"}
+    assert secrets_set() == {"NEWSBRIEF_LLM_API_KEY": None, "OPENAI_API_KEY": "********", "NEWSBRIEF_SMTP_PASSWORD": None}

@@ -18,6 +18,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Path as FastApiPath
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -240,6 +241,42 @@ def story(story_id: str, store: Store, who: Who):
                       "articles": [a.id for a in f.articles]} for f in found.families],
         "brief": brief_model(store, latest).model_dump(mode="json") if latest else None,
     }
+
+
+@router.get("/stories/{story_id}/changes")
+def story_changes(story_id: str, store: Store, who: Who,
+                  since: str | None = Query(None, description="Only changes recorded since this ISO date or time")):
+    """What changed from one version of the story's brief to the next, oldest first."""
+    from dataclasses import asdict
+
+    return [asdict(c) for c in BriefStore(store.db).changes(story_id_of(store, story_id), since=since)]
+
+
+@router.get("/digests")
+def digests(store: Store, who: Who, name: str | None = None, limit: int | None = Query(None, ge=1, le=1000)):
+    """Stored digests, newest first (`newsbrief digest` stores each run)."""
+    from dataclasses import asdict
+
+    from store.digests import DigestStore
+
+    return [asdict(r) for r in DigestStore(store.db).list(name, limit)]
+
+
+@router.get("/digests/{digest_id}", responses={200: {"content": {"text/markdown": {}, "text/html": {}}}, 404: {}})
+def digest(store: Store, who: Who, digest_id: int = FastApiPath(ge=1, le=2**63 - 1),
+           format: Literal["json", "md", "html"] = "json"):
+    """A past digest as it went out: its stories, statuses, changes and briefs; ``format=md|html`` the rendering."""
+    from pipeline.apps.digest.model import Digest
+    from pipeline.apps.digest.render import to_html, to_markdown
+    from store.digests import DigestStore
+
+    document = DigestStore(store.db).document(digest_id)
+    if document is None:
+        raise HTTPException(404, f"no digest {digest_id}")
+    found = Digest.model_validate_json(document)
+    if format == "md":
+        return PlainTextResponse(to_markdown(found), media_type="text/markdown; charset=utf-8")
+    return HTMLResponse(to_html(found)) if format == "html" else found.model_dump(mode="json")
 
 
 @router.get("/articles/{article_id}")

@@ -102,18 +102,51 @@ def write_stored_brief(store: ArticleStore, config: Settings, story_id: str, vec
     story = load_story(store, story_id)
     vector_index = vector_index or VectorIndex(config)
     result = write_brief(story, config, get_embedder(config.embedder, config), vector_index)
-    brief_id = BriefStore(store.db).save(result.story_id, result.meta.engine, result.meta.model, result.headline,
-                                         to_json(result), story_version(store, config, story_id))
-    return with_overrides(result, OverrideStore(store.db).in_force(story_id)), brief_id
+    briefs = BriefStore(store.db)
+    previous = briefs.latest(story_id)
+    version = story_version(store, config, story_id)
+    brief_id = briefs.save(result.story_id, result.meta.engine, result.meta.model, result.headline,
+                           to_json(result), version)
+    result = with_overrides(result, OverrideStore(store.db).in_force(story_id))
+    if previous is not None and briefs.version_of(previous) != version:
+        record_changes(store, previous, brief_id, result)
+    return result, brief_id
 
 
-def brief_of_version(store: ArticleStore, config: Settings, story_id: str, progress: Progress) -> int:
+def record_changes(store: ArticleStore, previous_id: int, brief_id: int, brief) -> list:
+    """Store what changed from the story's previous brief to this new version of it. Both are
+    compared with the overrides in force laid over them, so a change says when an editor's
+    verdict still stands."""
+    from pipeline.brief.changes import brief_changes
+
+    changes = brief_changes(stored_brief(store, previous_id), brief)
+    BriefStore(store.db).save_changes(brief.story_id, brief_id, previous_id, [c.as_row() for c in changes])
+    return changes
+
+
+def refresh_briefs(store: ArticleStore, config: Settings, story_ids, vector_index=None) -> dict[str, int]:
+    """Living briefs: every one of these stories that has a brief, and whose version moved since
+    (a new article joined it), is briefed again: its points re-selected, its claims and figures
+    re-verified against the new family, the changes stored. story id -> its current brief id."""
+    briefs, current = BriefStore(store.db), {}
+    for story_id in dict.fromkeys(story_ids):
+        latest = briefs.latest(story_id)
+        if latest is None:
+            continue
+        if briefs.version_of(latest) != story_version(store, config, story_id):
+            _, latest = write_stored_brief(store, config, story_id, vector_index)
+        current[story_id] = latest
+    return current
+
+
+def brief_of_version(store: ArticleStore, config: Settings, story_id: str, progress: Progress,
+                     vector_index=None) -> int:
     """The stored brief of the story as it is now: the one already written for this version, or
     a new one. One stored brief per story version, so a story is briefed once however often it is asked for."""
     progress.update(stage="verifying")
     brief_id = BriefStore(store.db).of_version(story_id, story_version(store, config, story_id))
     if brief_id is None:
-        brief, brief_id = write_stored_brief(store, config, story_id)
+        brief, brief_id = write_stored_brief(store, config, story_id, vector_index)
     else:
         brief = stored_brief(store, brief_id)
     progress.update(verified=sum(len(p.claims) for p in brief.points))

@@ -202,11 +202,23 @@ def ingest(
         _group(store, config)
         own = grouping_of(store, report.added_ids, stories_before)  # not what a concurrent ingest added
         chunks = _index(store, config) if index else 0
+        rechecked = _recheck_briefs(store, config, report.added_ids) if index else {}
     if not as_json:
         _print_ingest_summary(report.outcomes, config)
         _print_grouping(own, chunks)
+        if rechecked:
+            err.print(f"re-checked the briefs of {counted(len(rechecked), 'story', 'stories')} that new articles "
+                      "joined (see `newsbrief changes STORY`)", soft_wrap=True)
     if report.failures:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def _recheck_briefs(store, config: Settings, added_ids: list[str]) -> dict[str, int]:
+    """Living briefs: a briefed story that new articles joined is briefed again, its changes stored."""
+    from pipeline.apps.briefing import refresh_briefs
+    from store.groups import GroupStore
+
+    return refresh_briefs(store, config, [r.story_id for r in GroupStore(store.db).rows_for(set(added_ids))])
 
 
 def _preloading(config: Settings, index: bool, then: Callable[[Outcome], None] | None) -> Callable[[Outcome], None]:
@@ -1014,6 +1026,11 @@ def revoke_token(name: Annotated[str, typer.Argument(help="The token's name.")])
         if not TokenStore(store.db).revoke(name):
             fail(f"no valid token named {name!r}; see `newsbrief tokens list`")
     err.print(f"revoked {name}")
+
+
+from pipeline.apps.digest.commands import register as _register_digest_commands  # noqa: E402
+
+_register_digest_commands(app, sys.modules[__name__])  # digest, digests, changes, schedule
 
 
 def main() -> None:

@@ -32,17 +32,9 @@ def to_markdown(brief: Brief) -> str:
     lines = [f"# {brief.headline}", ""]
     if brief.conflicts:
         lines += ["## ⚠️ Conflicts", ""] + [f"- {c}" for c in brief.conflicts] + [""]
-    lines += ["## Key points", ""]
-    for point in brief.points:
-        claim = point.claims[0]
-        cites = " ".join(f"[{families[c.family_id]}]" for c in claim.citations)
-        lines.append(f"- {point.text[:1].upper()}{point.text[1:]} {cites} — {verdict_label(claim)}"
-                     f"{' (one source)' if point.single_source and claim.verdict != 'single_source' else ''}")
+    lines += ["## Key points", ""] + markdown_points(brief, families)
     if brief.figures:
-        lines += ["", "## Figures", "", "| entity | metric | figure | basis | outlet | verdict |", "|---|---|---|---|---|---|"]
-        for row in brief.figures:
-            lines.append(f"| {row.entity or ''} | {row.metric or ''} | {row.figure} | {row.basis or ''} | "
-                         f"{row.outlet or '[' + str(families[row.family_id]) + ']'} | {BADGES.get(row.verdict, row.verdict)} |")
+        lines += ["", "## Figures", ""] + markdown_figures(brief, families)
     lines += ["", "## Sources", ""]
     for family in brief.sources:
         origin = f"from {family.origin} ({family.origin_basis})" if family.origin else "origin not stated"
@@ -54,9 +46,28 @@ def to_markdown(brief: Brief) -> str:
     return "\n".join(lines) + "\n"
 
 
+def markdown_points(brief: Brief, families: dict[str, int]) -> list[str]:
+    """The key points, a line each: citations by family number and the verdict."""
+    lines = []
+    for point in brief.points:
+        claim = point.claims[0]
+        cites = " ".join(f"[{families[c.family_id]}]" for c in claim.citations)
+        lines.append(f"- {point.text[:1].upper()}{point.text[1:]} {cites} — {verdict_label(claim)}"
+                     f"{' (one source)' if point.single_source and claim.verdict != 'single_source' else ''}")
+    return lines
+
+
+def markdown_figures(brief: Brief, families: dict[str, int]) -> list[str]:
+    lines = ["| entity | metric | figure | basis | outlet | verdict |", "|---|---|---|---|---|---|"]
+    for row in brief.figures:
+        lines.append(f"| {row.entity or ''} | {row.metric or ''} | {row.figure} | {row.basis or ''} | "
+                     f"{row.outlet or '[' + str(families[row.family_id]) + ']'} | {BADGES.get(row.verdict, row.verdict)} |")
+    return lines
+
+
 # --- HTML: one self-contained page, readable on screen and on paper ---------------------------
 
-_CSS = """
+CSS = """
 body{font:16px/1.5 Georgia,serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}
 h1{font-size:1.6rem;line-height:1.25}h2{font-size:1.15rem;border-bottom:1px solid #ddd;margin-top:2rem}
 .conflicts{border-left:4px solid #c0392b;background:#fdf0ee;padding:.5rem 1rem}
@@ -73,34 +84,8 @@ def to_html(brief: Brief) -> str:
     from html import escape
 
     families = {f.id: n for n, f in enumerate(brief.sources, start=1)}
-
-    def badge(verdict: str) -> str:
-        return f'<span class="badge {escape(verdict)}">{escape(verdict.replace("_", " "))}</span>'
-
-    def claim_badges(claim) -> str:
-        if claim.override is None:
-            return badge(claim.verdict)
-        editor = claim.override
-        return (f"{badge(claim.verdict)} editor: {badge(editor.verdict)} "
-                f"<small>({escape(editor.who)}: {escape(editor.reason)})</small>")
-
     parts = [f"<!doctype html><html lang=en><meta charset=utf-8><title>{escape(brief.headline)}</title>",
-             f"<style>{_CSS}</style><h1>{escape(brief.headline)}</h1>"]
-    if brief.conflicts:
-        items = "".join(f"<li>{escape(c)}</li>" for c in brief.conflicts)
-        parts.append(f'<section class=conflicts><h2>Conflicts</h2><ul>{items}</ul></section>')
-    points = "".join(
-        f"<li>{escape(p.text[:1].upper() + p.text[1:])} "
-        + "".join(f'<sup><a href="#source-{families[c.family_id]}">[{families[c.family_id]}]</a></sup>'
-                  for c in p.claims[0].citations)
-        + f" {claim_badges(p.claims[0])}</li>" for p in brief.points)
-    parts.append(f"<h2>Key points</h2><ul>{points}</ul>")
-    if brief.figures:
-        rows = "".join(f"<tr><td>{escape(r.entity or '')}</td><td>{escape(r.metric or '')}</td><td>{escape(r.figure)}</td>"
-                       f"<td>{escape(r.basis or '')}</td><td>{escape(r.outlet or str(families[r.family_id]))}</td>"
-                       f"<td>{badge(r.verdict)}</td></tr>" for r in brief.figures)
-        parts.append("<h2>Figures</h2><table><tr><th>entity</th><th>metric</th><th>figure</th><th>basis</th>"
-                     f"<th>outlet</th><th>verdict</th></tr>{rows}</table>")
+             f"<style>{CSS}</style><h1>{escape(brief.headline)}</h1>", *html_sections(brief, families)]
     sources = "".join(f'<li id="source-{families[f.id]}">{escape(_origin(f))}: '
                       + "; ".join(_article_html(a) for a in f.articles) + "</li>" for f in brief.sources)
     parts.append(f"<h2>Sources</h2><ol>{sources}</ol>")
@@ -108,6 +93,58 @@ def to_html(brief: Brief) -> str:
     parts.append(f"<footer>Engine: {escape(meta.engine)}{', model ' + escape(meta.model) if meta.model else ', no LLM'}"
                  f" · config {escape(meta.config_hash)} · {meta.seconds:.2f} s</footer></html>")
     return "\n".join(parts)
+
+
+def _badge(verdict: str) -> str:
+    from html import escape
+
+    return f'<span class="badge {escape(verdict)}">{escape(verdict.replace("_", " "))}</span>'
+
+
+def _claim_badges(claim) -> str:
+    from html import escape
+
+    if claim.override is None:
+        return _badge(claim.verdict)
+    editor = claim.override
+    return (f"{_badge(claim.verdict)} editor: {_badge(editor.verdict)} "
+            f"<small>({escape(editor.who)}: {escape(editor.reason)})</small>")
+
+
+def html_sections(brief: Brief, families: dict[str, int], level: int = 2, link_prefix: str = "source-") -> list[str]:
+    """Conflicts (when there are any), key points and figures, under headings of this level."""
+    from html import escape
+
+    h = f"h{level}"
+    parts = []
+    if brief.conflicts:
+        items = "".join(f"<li>{escape(c)}</li>" for c in brief.conflicts)
+        parts.append(f"<section class=conflicts><{h}>Conflicts</{h}><ul>{items}</ul></section>")
+    parts.append(f"<{h}>Key points</{h}>{html_points(brief, families, link_prefix)}")
+    if brief.figures:
+        parts.append(f"<{h}>Figures</{h}>{html_figures(brief, families)}")
+    return parts
+
+
+def html_points(brief: Brief, families: dict[str, int], link_prefix: str = "source-") -> str:
+    """The key points as a list, each with its citations (links to the sources) and badges."""
+    from html import escape
+
+    return "<ul>" + "".join(
+        f"<li>{escape(p.text[:1].upper() + p.text[1:])} "
+        + "".join(f'<sup><a href="#{link_prefix}{families[c.family_id]}">[{families[c.family_id]}]</a></sup>'
+                  for c in p.claims[0].citations)
+        + f" {_claim_badges(p.claims[0])}</li>" for p in brief.points) + "</ul>"
+
+
+def html_figures(brief: Brief, families: dict[str, int]) -> str:
+    from html import escape
+
+    rows = "".join(f"<tr><td>{escape(r.entity or '')}</td><td>{escape(r.metric or '')}</td><td>{escape(r.figure)}</td>"
+                   f"<td>{escape(r.basis or '')}</td><td>{escape(r.outlet or str(families[r.family_id]))}</td>"
+                   f"<td>{_badge(r.verdict)}</td></tr>" for r in brief.figures)
+    return ("<table><tr><th>entity</th><th>metric</th><th>figure</th><th>basis</th>"
+            f"<th>outlet</th><th>verdict</th></tr>{rows}</table>")
 
 
 def _origin(family) -> str:

@@ -10,6 +10,7 @@ import codecs
 import json
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,6 +28,7 @@ JSONL_SUFFIXES = {".jsonl"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 KNOWN_SUFFIXES = HTML_SUFFIXES | TEXT_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
 SIDECAR_SUFFIX = ".meta.json"
+FEED_FETCHERS = 8  # a feed's linked pages fetched at once
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
 _FEED_SNIFF = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed|rdf:RDF)\b", re.DOTALL)
@@ -342,9 +344,17 @@ def _read_feed(data: bytes, source: str, settings: Settings) -> Iterator[Item]:
         problem = feed.get("bozo_exception")
         raise InputError(f"not an RSS/Atom feed with entries{f': {problem}' if problem else ''}")
     outlet = feed.feed.get("title")
-    for index, entry in enumerate(feed.entries[: settings.limits.max_feed_entries]):
-        where = f"{source}#{entry.get('id') or entry.get('link') or index}"
-        yield from _feed_entry_documents(entry, where, outlet, settings)
+    entries = [(entry, f"{source}#{entry.get('id') or entry.get('link') or index}")
+               for index, entry in enumerate(feed.entries[: settings.limits.max_feed_entries])]
+
+    def documents(pair) -> list[Item]:
+        return list(_feed_entry_documents(pair[0], pair[1], outlet, settings))
+
+    # An entry's page is fetched while others wait on theirs: a feed of teasers is mostly waiting
+    # on the network. map() keeps the feed's order; each failure is its entry's own.
+    with ThreadPoolExecutor(FEED_FETCHERS, thread_name_prefix="newsbrief-feed") as pool:
+        for items in pool.map(documents, entries):
+            yield from items
 
 
 def _feed_entry_documents(entry, where: str, outlet: str | None, settings: Settings) -> Iterator[Item]:

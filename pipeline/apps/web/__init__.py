@@ -164,7 +164,8 @@ def _brief_page(request: Request, store: Store, who: str, brief_id: int, failure
     return templates.TemplateResponse(request, "brief.html", {
         "who": who, "brief": brief, "brief_id": brief_id, "articles": articles, "failures": failures,
         "evidence_json": json.dumps(evidence), "markdown": to_markdown(brief), "verdicts": VERDICTS,
-        "back": request.url.path, "number": {f.id: n for n, f in enumerate(brief.sources, start=1)}})
+        "back": request.url.path, "number": {f.id: n for n, f in enumerate(brief.sources, start=1)},
+        "changes": [c for c in BriefStore(store.db).changes(brief.story_id) if c.brief_id == brief_id]})
 
 
 def mount(app: FastAPI) -> None:
