@@ -13,7 +13,7 @@ from eval_data import ECB, SUMMEDITS
 
 LABELS = figures.load_labels()
 KEYS = {"source", "doc", "start", "end", "quote", "sentence", *figures.FIELDS}
-MEASURES = {"%", "pp", "bp", "count", "rank", "magnitude", "°C", "°F"}
+MEASURES = {"%", "pp", "bp", "count", "rank", "magnitude", "m", "°C", "°F"}
 MOST_QUOTED = 20  # characters: a figure as written, never a sentence of the data
 
 
