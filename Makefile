@@ -60,7 +60,7 @@ eval-wordnet: $(STAMP)
 	$(BIN)/python eval/wordnet_lists.py $(WORDNET)
 
 # Every eval against the floors pinned in eval/baseline.json; fails below any of them.
-eval: eval-extraction eval-dedup eval-clustering eval-retrieval eval-verification eval-summary eval-brief eval-conflicts
+eval: eval-extraction eval-dedup eval-clustering eval-retrieval eval-verification eval-summary eval-brief eval-conflicts eval-figures
 
 # The comparison with a plain LangChain pipeline needs the [bench] extra (langchain-chroma, matplotlib).
 bench-pipeline: $(STAMP)
