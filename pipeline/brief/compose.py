@@ -245,15 +245,16 @@ def _same_figures(verdicts) -> list[list]:
 
 
 def _figure_row(group: list) -> FigureRow:
-    """One row for a figure: the words of its first report, the worst verdict of any report
-    (a conflict shows), and every outlet and family that reports it."""
-    verdict = min(group, key=lambda v: VERDICT_ORDER.index(v.verdict))
-    figure = verdict.figure
-    citation = Citation(article_id=verdict.article_id, outlet=verdict.outlet, family_id=verdict.family_id,
+    """One row for a figure: the words and citation of its first report (stable from one
+    version of a brief to the next), the worst verdict of any report with its reasons (a
+    conflict shows), and every outlet and family that reports it."""
+    first, worst = group[0], min(group, key=lambda v: VERDICT_ORDER.index(v.verdict))
+    figure = first.figure
+    citation = Citation(article_id=first.article_id, outlet=first.outlet, family_id=first.family_id,
                         start=figure.start, end=figure.end, quote=figure.quote)
     return FigureRow(entity=figure.entity, metric=figure.metric, figure=describe(figure, with_basis=False),
-                     basis=figure.basis, outlet=verdict.outlet, family_id=verdict.family_id,
-                     verdict=verdict.verdict, reasons=verdict.reasons, citation=citation,
+                     basis=figure.basis, outlet=first.outlet, family_id=first.family_id,
+                     verdict=worst.verdict, reasons=worst.reasons, citation=citation,
                      outlets=sorted({v.outlet for v in group if v.outlet}),
                      families=sorted({v.family_id for v in group}))
 
