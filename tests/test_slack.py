@@ -197,18 +197,17 @@ def test_mark_wrong_opens_a_modal_and_its_submission_stores_the_override_and_upd
 
 
 def thirty_articles() -> str:
-    """Thirty outlets' reports of one takeover: shared facts, each its own wording and figures."""
+    """Thirty outlets' reports of one takeover, each in its own words and with its own figures."""
+    verbs, days = ("agreed to buy", "will acquire", "is taking over", "struck a deal for"), ("Tuesday", "Monday")
     pieces = []
-    for number in range(30):
-        rise = 1 + number % 4
+    for n in range(30):
         pieces.append(
-            f"outlet: Outlet {number:02d} Business Desk With A Long Name For Its Line\n"
-            f"Nordhavn Bank agrees to buy Westfield Credit, report {number}\n"
-            f"Nordhavn Bank said on Tuesday it agreed to buy Westfield Credit for $2.4 billion in cash.\n"
-            f"Shares of Nordhavn Bank rose {rise}.{number % 10}% by the close in Copenhagen on Tuesday.\n"
-            f"Westfield Credit has {100 + number} branches in Denmark and Sweden, reporter {number} wrote.\n"
-            f"The deal is expected to close in the second half of 2026, pending approval by regulators.\n"
-            f"Analyst number {number} at Bank {number} called the price of {10 + number} times earnings fair.")
+            f"outlet: Outlet {n:02d} Business Desk\n"
+            f"Nordhavn Bank {verbs[n % 4]} Westfield Credit, desk {n} reports\n"
+            f"Nordhavn Bank {verbs[n % 4]} Westfield Credit for $2.4 billion, the lender said on {days[n % 2]}.\n"
+            f"Shares of Nordhavn rose {1 + n % 4}.{n % 10}% by the close in Copenhagen, trader {n} noted.\n"
+            f"Westfield runs {100 + n} branches across Denmark and Sweden according to filing {n}.\n"
+            f"Regulator number {n} must approve it before the second half of 2026, analyst {n} said.")
     return "\n---\n".join(pieces)
 
 

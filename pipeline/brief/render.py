@@ -218,12 +218,13 @@ def _slack_conflicts(brief: Brief) -> list[str]:
 
 
 def _slack_source(family, number: int) -> str:
-    """A numbered line: each article a link when it has an http(s) URL."""
+    """A numbered family, then each of its articles on a line of its own, a link when it has an
+    http(s) URL: lines this short split cleanly between sections however many articles there are."""
     def label(article: dict) -> str:
         text = slack_escape(f"{article['outlet'] or 'unknown outlet'}: {article['title'] or article['id'][:10]}")
         url = article.get("url") or ""
         return f"<{url.replace('|', '%7C').replace('>', '%3E')}|{text}>" if url.startswith(("http://", "https://")) else text
-    return f"{number}. {slack_escape(_origin(family))} \u2014 " + "; ".join(label(a) for a in family.articles)
+    return "\n".join([f"{number}. {slack_escape(_origin(family))}", *(f"    – {label(a)}" for a in family.articles)])
 
 
 def _emoji(verdict: str) -> str:
