@@ -63,7 +63,7 @@ def test_a_brief_too_long_for_one_message_goes_on_in_its_thread(tmp_path, slack_
     brief.points = brief.points * 20  # 2 blocks a point: far over 50 blocks
     fake_slack.rate_limited["chat.postMessage"] = [0, 1]  # the first post is refused twice, then goes
     started = time.monotonic()
-    first_ts = post_brief(web_client(slack_tokens(), Settings()), Reply("C9"), brief, brief_id=1)
+    first_ts = post_brief(web_client(slack_tokens().bot_token, Settings()), Reply("C9"), brief, brief_id=1)
     posts = fake_slack.of("chat.postMessage")
     assert len(posts) >= 3 and posts[0].ts == first_ts and posts[0].at - started >= 1  # Retry-After waited out
     assert posts[0].args.get("thread_ts") is None and all(p.args["thread_ts"] == first_ts for p in posts[1:])

@@ -986,8 +986,7 @@ def slack(
 ) -> None:
     """Run the Slack bot on its own in Socket Mode, for a team without a public URL.
 
-    In HTTP mode it needs no command: `newsbrief serve` answers Slack at /slack/events. Tokens come
-    from SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_APP_TOKEN; see the README's Slack section.
+    In HTTP mode it needs no command: `newsbrief serve` answers Slack at /slack/events. Tokens come from SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_APP_TOKEN; see the README's Slack section.
     """
     from pipeline.apps.logs import configure_logging
     from pipeline.apps.slack.config import MissingSlackSetting

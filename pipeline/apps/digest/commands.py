@@ -49,6 +49,8 @@ def register(app: typer.Typer, cli) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
         out_file: Annotated[Optional[Path], typer.Option("--out", help="Write the digest here instead of printing it.")] = None,
         email: Annotated[bool, typer.Option("--email", help="E-mail it to the file's `email.to` (NEWSBRIEF_SMTP__*).")] = False,
+        slack: Annotated[Optional[str], typer.Option("--slack", metavar="CHANNEL",
+                                                     help="Post it to this Slack channel (SLACK_BOT_TOKEN).")] = None,
     ) -> None:
         """Pull the feeds, brief (or update) the top stories, and print what is new or changed since the last run of this digest.
 
@@ -61,11 +63,11 @@ def register(app: typer.Typer, cli) -> None:
                 config = type(config).model_validate(config.model_dump() | {"since": since})  # checked as the file's
             except ValueError:
                 cli.fail(f"--since takes an age (24h, 7d, 2w) or an ISO date, not {since!r}")
-        problems = run_and_deliver(config, cli.settings(), None, top, email, render, out_file)
+        problems = run_and_deliver(config, cli.settings(), None, top, email, render, out_file, slack)
         if problems:
             raise typer.Exit(cli.EXIT_PARTIAL)
 
-    def run_and_deliver(config, settings, since, top, email, render, out_file) -> int:
+    def run_and_deliver(config, settings, since, top, email, render, out_file, slack=None) -> int:
         """Run one digest, write it out, e-mail it; the count of what failed (log lines, recipients)."""
         from pipeline.apps.digest.run import run_digest
 
@@ -77,7 +79,21 @@ def register(app: typer.Typer, cli) -> None:
         emit(render(result), out_file)
         summary = "nothing new" if result.nothing_new else f"{len(result.moved())} new or changed"
         cli.err.print(f"digest #{result.id} stored: {len(result.stories)} stories, {summary}", markup=False)
-        return len(result.log) + (send(result, config, settings) if email else 0)
+        return len(result.log) + (send(result, config, settings) if email else 0) + (
+            post(result, slack, settings) if slack else 0)
+
+    def post(result, channel: str, settings) -> int:
+        from pipeline.apps.digest.deliver.slack import slack_digest
+        from pipeline.apps.slack.config import MissingSlackSetting
+
+        try:
+            deliveries = slack_digest(result, channel, settings)
+        except MissingSlackSetting as exc:
+            cli.err.print(f"not posted to Slack: {exc}", markup=False, soft_wrap=True)
+            return 1
+        for d in deliveries:
+            cli.err.print(f"Slack {d.recipient}: {'posted' if d.ok else 'failed: ' + d.reason}", markup=False)
+        return sum(not d.ok for d in deliveries)
 
     def send(result, config, settings) -> int:
         from pipeline.apps.digest.deliver.email import EmailError, email_digest

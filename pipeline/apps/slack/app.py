@@ -26,15 +26,15 @@ RATE_LIMIT_RETRIES = 3  # Web API 429s: slack_sdk waits the Retry-After they giv
 WORKING = "Working on it… the brief will appear in this channel."
 
 
-def web_client(tokens: SlackTokens, config: Settings) -> WebClient:
-    client = WebClient(token=tokens.bot_token, base_url=config.slack.api_url)
+def web_client(bot_token: str, config: Settings) -> WebClient:
+    client = WebClient(token=bot_token, base_url=config.slack.api_url)
     client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
     return client
 
 
 def build_app(tokens: SlackTokens, config: Settings, runner: JobRunner) -> App:
     """The app, its listeners bound to this job runner and configuration."""
-    app = App(client=web_client(tokens, config), signing_secret=tokens.signing_secret,
+    app = App(client=web_client(tokens.bot_token, config), signing_secret=tokens.signing_secret,
               process_before_response=True, token_verification_enabled=False)
     app.use(_once_per_event(config))
     _register(app, _Door(config, runner))

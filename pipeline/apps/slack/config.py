@@ -27,10 +27,12 @@ class SlackTokens:
 
 def slack_tokens(socket_mode: bool = False) -> SlackTokens:
     """The tokens, or MissingSlackSetting naming the first one missing and where to get it."""
-    needed = ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"] + (["SLACK_APP_TOKEN"] if socket_mode else [])
-    for name in needed:
-        if not os.environ.get(name):
-            raise MissingSlackSetting(f"{name} is not set: export {name}=... with {WHERE[name]} "
-                                      "(see the README's Slack section)")
-    return SlackTokens(os.environ["SLACK_BOT_TOKEN"], os.environ["SLACK_SIGNING_SECRET"],
-                       os.environ.get("SLACK_APP_TOKEN"))
+    return SlackTokens(required("SLACK_BOT_TOKEN"), required("SLACK_SIGNING_SECRET"),
+                       required("SLACK_APP_TOKEN") if socket_mode else os.environ.get("SLACK_APP_TOKEN"))
+
+
+def required(name: str) -> str:
+    if not os.environ.get(name):
+        raise MissingSlackSetting(f"{name} is not set: export {name}=... with {WHERE[name]} "
+                                  "(see the README's Slack section)")
+    return os.environ[name]
