@@ -111,3 +111,26 @@ def test_socket_mode_routes_slash_commands_and_events_to_the_same_listeners(slac
     assert [r.envelope_id for r in client.responses] == ["env-1", "env-2", "env-3"]  # each acknowledged
     time.sleep(0.5)
     assert len(fake_slack.of("chat.postMessage")) == 1  # the retry was dropped
+
+
+def test_digest_slack_posts_the_contents_then_each_brief_in_its_thread(tmp_path, http_server, monkeypatch,
+                                                                       allow_loopback_fetch, fake_slack):
+    from typer.testing import CliRunner
+
+    from digest_fixtures import load_items, write_feeds
+    from pipeline.apps.cli import app
+
+    monkeypatch.setenv("NEWSBRIEF_LIMITS__FEED_FULL_TEXT_CHARS", "80")
+    monkeypatch.setenv("NEWSBRIEF_WORKERS", "1")
+    monkeypatch.setenv("NEWSBRIEF_SLACK__API_URL", fake_slack.base)
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    feeds = write_feeds(tmp_path / "feeds", http_server, load_items())
+    refused = CliRunner().invoke(app, ["digest", "--feeds", str(feeds), "--slack", "C5"])
+    assert refused.exit_code == 2 and "SLACK_BOT_TOKEN is not set" in refused.stderr and not fake_slack.calls
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    posted = CliRunner().invoke(app, ["digest", "--feeds", str(feeds), "--slack", "C5"])
+    assert posted.exit_code == 0 and "Slack C5: posted" in posted.stderr, posted.output
+    top, *briefs = fake_slack.of("chat.postMessage")
+    assert top.args["blocks"][0]["type"] == "header" and "new or changed" in top.args["blocks"][0]["text"]["text"]
+    assert briefs and all(b.args["thread_ts"] == top.ts and b.args["channel"] == "C5" for b in briefs)
+    assert sum(b.args["blocks"][0]["type"] == "header" for b in briefs) >= 1

@@ -72,6 +72,8 @@ def register(app: typer.Typer, cli) -> None:
         from pipeline.apps.digest.run import run_digest
 
         cli.open_store(settings).close()  # a data directory that cannot be written is a usage error
+        if slack:
+            slack_token_or_fail()  # before the run: a digest that cannot be posted is not stored as sent
         result = run_digest(config, settings, since=since, top=top,
                             on_stage=lambda s: cli.err.print(f"{config.name}: {s}", markup=False))
         for line in result.log:
@@ -82,15 +84,18 @@ def register(app: typer.Typer, cli) -> None:
         return len(result.log) + (send(result, config, settings) if email else 0) + (
             post(result, slack, settings) if slack else 0)
 
-    def post(result, channel: str, settings) -> int:
-        from pipeline.apps.digest.deliver.slack import slack_digest
-        from pipeline.apps.slack.config import MissingSlackSetting
+    def slack_token_or_fail() -> None:
+        from pipeline.apps.slack.config import MissingSlackSetting, required
 
         try:
-            deliveries = slack_digest(result, channel, settings)
+            required("SLACK_BOT_TOKEN")
         except MissingSlackSetting as exc:
-            cli.err.print(f"not posted to Slack: {exc}", markup=False, soft_wrap=True)
-            return 1
+            cli.fail(f"not posted to Slack: {exc}")
+
+    def post(result, channel: str, settings) -> int:
+        from pipeline.apps.digest.deliver.slack import slack_digest
+
+        deliveries = slack_digest(result, channel, settings)
         for d in deliveries:
             cli.err.print(f"Slack {d.recipient}: {'posted' if d.ok else 'failed: ' + d.reason}", markup=False)
         return sum(not d.ok for d in deliveries)
