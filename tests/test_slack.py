@@ -235,3 +235,20 @@ def test_a_web_api_429_is_waited_out_as_retry_after_says(slack):
     slash(slack.url, "story ffff0000")  # no such story: the error goes to the user, ephemeral
     call = slack.wait_for("chat.postEphemeral")[-1]
     assert call.at - started >= 1 and "no story" in call.args["text"]
+
+
+def test_check_this_claim_answers_in_the_messages_thread(slack, example_brief):
+    shortcut = {"type": "message_action", "callback_id": "check_claim", "trigger_id": "t9", "team": {"id": "T1"},
+                "user": {"id": "U3"}, "channel": {"id": "C4"}, "api_app_id": "A1", "response_url": "http://127.0.0.1:9/r",
+                "message_ts": "1700000002.000200",
+                "message": {"type": "message", "user": "U9", "ts": "1700000002.000200",
+                            "text": "Alibaba's shares rose 1.3% by the close."}}
+    assert interaction(slack.url, shortcut).status_code == 200
+    deadline = time.monotonic() + 60
+    while not (answers := [c for c in slack.of("chat.postMessage") if c.args.get("channel") == "C4"]):
+        assert time.monotonic() < deadline, slack.calls
+        time.sleep(0.2)
+    answer = answers[0].args
+    text = "\n".join(section_texts(answer["blocks"]))
+    assert answer["thread_ts"] == "1700000002.000200" and "Apple Taps Alibaba" in text
+    assert any(emoji in text for emoji in BADGE_EMOJI) and "1.3%" in text  # the verdict, and a cited quote
