@@ -207,6 +207,7 @@ def thirty_articles() -> str:
             f"Nordhavn Bank {verbs[n % 4]} Westfield Credit for $2.4 billion, the lender said on {days[n % 2]}.\n"
             f"Shares of Nordhavn rose {1 + n % 4}.{n % 10}% by the close in Copenhagen, trader {n} noted.\n"
             f"Westfield runs {100 + n} branches across Denmark and Sweden according to filing {n}.\n"
+            f"Westfield's profit rose {5 + n % 7}% in the third quarter to ${30 + n} million, its filing shows.\n"
             f"Regulator number {n} must approve it before the second half of 2026, analyst {n} said.")
     return "\n---\n".join(pieces)
 
@@ -226,7 +227,9 @@ def test_a_thirty_article_story_keeps_every_message_within_slacks_limits(slack):
         assert_within_limits(message.args["blocks"])
     sources = "\n".join(t for m in messages for t in section_texts(m.args["blocks"]) if "Outlet" in t)
     assert sum(f"Outlet {n:02d}" in sources for n in range(30)) == 30
-    assert all(m.args["thread_ts"] == messages[0].ts for m in messages[1:])
+    assert len(messages) > 1 and all(m.args["thread_ts"] == messages[0].ts for m in messages[1:])  # the rest in the thread
+    conflicts = section_texts(messages[0].args["blocks"])[1]
+    assert conflicts.startswith("*⚠️ Conflicts*\n• Nordhavn share price") and "    > Outlet" in conflicts
 
 
 def test_a_web_api_429_is_waited_out_as_retry_after_says(slack):

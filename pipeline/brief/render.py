@@ -212,7 +212,7 @@ def _slack_conflicts(brief: Brief) -> list[str]:
     """Each figure conflict with both sides' quotes; a conflict without sides as its line."""
     if not brief.conflict_pairs:
         return [f"• {slack_escape(c)}" for c in brief.conflicts]
-    return [f"• {slack_escape(pair.text)}\n" + "\n".join(
+    return [f"• {slack_escape(' against '.join(side.figure for side in pair.sides))}\n" + "\n".join(
         f"    > {slack_escape(side.outlet or 'unknown outlet')}: \u201c{slack_escape(side.sentence)}\u201d"
         for side in pair.sides) for pair in brief.conflict_pairs]
 
