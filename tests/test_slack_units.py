@@ -134,3 +134,16 @@ def test_digest_slack_posts_the_contents_then_each_brief_in_its_thread(tmp_path,
     assert top.args["blocks"][0]["type"] == "header" and "new or changed" in top.args["blocks"][0]["text"]["text"]
     assert briefs and all(b.args["thread_ts"] == top.ts and b.args["channel"] == "C5" for b in briefs)
     assert sum(b.args["blocks"][0]["type"] == "header" for b in briefs) >= 1
+
+
+def test_newsbrief_slack_needs_socket_and_names_a_missing_token(monkeypatch):
+    from typer.testing import CliRunner
+
+    from pipeline.apps.cli import app
+
+    assert "newsbrief serve" in (plain := CliRunner().invoke(app, ["slack"])).stderr and plain.exit_code == 2
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    missing = CliRunner().invoke(app, ["slack", "--socket"])
+    assert missing.exit_code == 2 and "SLACK_APP_TOKEN is not set: export SLACK_APP_TOKEN=" in missing.stderr

@@ -17,6 +17,7 @@ def socket_handler(config: Settings, runner: JobRunner, client=None):
     tokens = slack_tokens(socket_mode=True)
     handler = SocketModeHandler(build_app(tokens, config, runner), tokens.app_token)
     if client is not None:
+        handler.client.close()  # the built-in client starts its threads when made; nothing else stops them
         handler.client = client
         client.socket_mode_request_listeners.append(handler.handle)
     return handler
@@ -24,6 +25,7 @@ def socket_handler(config: Settings, runner: JobRunner, client=None):
 
 def run_socket_mode(config: Settings) -> None:
     """Connect and serve until interrupted; the job workers stop with it."""
+    slack_tokens(socket_mode=True)  # a missing token stops it before any worker starts
     runner = JobRunner(config, config.api.job_threads)
     runner.start()
     try:
