@@ -135,6 +135,14 @@ class SmtpSettings(BaseModel):
     timeout_s: float = Field(30.0, gt=0, description="Time allowed for each SMTP step, seconds.")
 
 
+class SlackSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    api_url: str = Field("https://slack.com/api/", description="Slack's Web API base URL (a local fake in tests); "
+                         "the tokens come from SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_APP_TOKEN only.")
+    job_timeout_s: float = Field(600.0, gt=0, description="How long the Slack door waits for a brief job, seconds.")
+
+
 class Settings(BaseSettings):
     """Everything configurable, with a description on every field."""
 
@@ -157,6 +165,7 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings, description="The LLM that writes briefs, if any.")
     api: ApiSettings = Field(default_factory=ApiSettings, description="The HTTP API and web page (`newsbrief serve`).")
     smtp: SmtpSettings = Field(default_factory=SmtpSettings, description="E-mailing digests.")
+    slack: SlackSettings = Field(default_factory=SlackSettings, description="The Slack bot (`newsbrief serve`, `slack`).")
     workers: int = Field(
         0, ge=0, description="Processes that extract and clean in parallel; 0 means one per CPU core, 1 means none."
     )
@@ -187,7 +196,7 @@ class Settings(BaseSettings):
     def config_hash(self) -> str:
         """Short hash of the configuration, for output metadata and index names."""
         # Where data lives, how many processes, and how the server serves change no brief.
-        payload = self.model_dump_json(exclude={"data_dir", "config_file", "workers", "chroma_url", "api", "smtp"})
+        payload = self.model_dump_json(exclude={"data_dir", "config_file", "workers", "chroma_url", "api", "smtp", "slack"})
         return hashlib.md5(payload.encode()).hexdigest()[:12]
 
 

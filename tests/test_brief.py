@@ -163,4 +163,5 @@ def test_slack_messages_stay_within_limits(tmp_path):
     for blocks in messages:
         assert len(blocks) <= SLACK_MAX_BLOCKS
         assert all(len(b["text"]["text"]) <= SLACK_MAX_SECTION for b in blocks if b["type"] == "section")
-    assert messages[0][0]["type"] == "header" and "Conflicts" in messages[0][1]["text"]["text"]
+    assert messages[0][0]["type"] == "header" and "Main point" in messages[0][1]["text"]["text"]
+    assert "Conflicts" in messages[0][2]["text"]["text"]  # straight after the main point

@@ -403,6 +403,9 @@ def create_app(config: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, limit=config.api.max_body_bytes)
     app.include_router(router)
     web.mount(app)
+    from pipeline.apps.slack import http as slack_http
+
+    slack_http.mount(app)  # POST /slack/events
     app.get("/healthz", include_in_schema=True, summary="Liveness; needs no token")(healthz)
     return app
 

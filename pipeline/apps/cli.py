@@ -979,6 +979,30 @@ def serve(
     uvicorn.run(create_app(config), host=host, port=port, log_config=None, log_level=log_level)
 
 
+@app.command()
+def slack(
+    socket: Annotated[bool, typer.Option("--socket", help="Socket Mode: connect out to Slack (needs SLACK_APP_TOKEN).")] = False,
+    log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
+) -> None:
+    """Run the Slack bot on its own in Socket Mode, for a team without a public URL.
+
+    In HTTP mode it needs no command: `newsbrief serve` answers Slack at /slack/events. Tokens come from SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET and SLACK_APP_TOKEN; see the README's Slack section.
+    """
+    from pipeline.apps.logs import configure_logging
+    from pipeline.apps.slack.config import MissingSlackSetting
+    from pipeline.apps.slack.socket import run_socket_mode
+
+    if not socket:
+        fail("give --socket for Socket Mode; in HTTP mode `newsbrief serve` answers Slack at /slack/events")
+    configure_logging(log_level)
+    config = settings()
+    try:
+        err.print(f"newsbrief Slack bot in Socket Mode (data: {config.data_dir})", markup=False, soft_wrap=True)
+        run_socket_mode(config)
+    except MissingSlackSetting as exc:
+        fail(str(exc))
+
+
 @tokens_app.command("create")
 def create_token(name: Annotated[str, typer.Argument(help="Who the token is for; the audit trail shows it.")],
                  as_json: JsonFlag = False) -> None:

@@ -166,28 +166,72 @@ def _article_html(article: dict) -> str:
 SLACK_MAX_BLOCKS = 50
 SLACK_MAX_SECTION = 3000
 SLACK_MAX_HEADER = 150
+SLACK_MAX_FIELDS = 10
 
 
-def to_slack_messages(brief: Brief) -> list[list[dict]]:
-    """Lists of blocks, each list one message: at most 50 blocks, 3,000 characters a section."""
+def to_slack_messages(brief: Brief, claim_actions=None) -> list[list[dict]]:
+    """Lists of blocks, each list one message: at most 50 blocks, 3,000 characters a section.
+    ``claim_actions(claim)`` gives the blocks that follow each point (the Slack door's buttons)."""
+    return split_messages(slack_blocks(brief, claim_actions))
+
+
+def slack_blocks(brief: Brief, claim_actions=None) -> list[dict]:
+    """The brief in reading order: headline and main point, conflicts with their two quotes, the
+    other points with verdict and outlets, figures in a compact section, numbered sources. Only
+    the quotes the brief cites are article text."""
     families = {f.id: n for n, f in enumerate(brief.sources, start=1)}
     blocks = [{"type": "header", "text": {"type": "plain_text", "text": brief.headline[:SLACK_MAX_HEADER]}}]
-    if brief.conflicts:
-        blocks += _sections("*⚠️ Conflicts*\n" + "\n".join(f"• {_slack(c)}" for c in brief.conflicts))
-    for point in brief.points:
-        claim = point.claims[0]
-        cites = " ".join(f"[{families[c.family_id]}]" for c in claim.citations)
-        blocks += _sections(f"• {_slack(point.text)} {cites} — {_slack(verdict_label(claim))}")
+    for index, point in enumerate(brief.points):
+        blocks += slack_sections(_slack_point(point, families, lead=index == 0))
+        blocks += claim_actions(point.claims[0]) if claim_actions else []
+        if index == 0 and brief.conflicts:  # conflicts come straight after the main point
+            blocks += slack_sections("*⚠️ Conflicts*\n" + "\n".join(_slack_conflicts(brief)))
     if brief.figures:
-        blocks += _sections("*Figures*\n" + "\n".join(
-            f"• {_slack(r.figure)} ({_slack(r.basis or 'basis unknown')}) — {BADGES.get(r.verdict, r.verdict)}"
+        blocks += slack_sections("*Figures*\n" + "\n".join(
+            f"• {slack_escape(r.figure)} ({slack_escape(r.basis or 'basis unknown')}) {_emoji(r.verdict)} "
+            f"[{', '.join(str(families[f]) for f in (r.families or [r.family_id]) if f in families)}]"
             for r in brief.figures))
-    blocks += _sections("*Sources*\n" + "\n".join(
-        f"{families[f.id]}. {_slack(_origin(f))}: {_slack(', '.join(f.outlets) or 'unknown outlet')}" for f in brief.sources))
+    blocks += slack_sections("*Sources*\n" + "\n".join(_slack_source(f, families[f.id]) for f in brief.sources))
+    return blocks
+
+
+def split_messages(blocks: list[dict]) -> list[list[dict]]:
     return [blocks[i : i + SLACK_MAX_BLOCKS] for i in range(0, len(blocks), SLACK_MAX_BLOCKS)]
 
 
-def _sections(text: str) -> list[dict]:
+def _slack_point(point, families: dict[str, int], lead: bool) -> str:
+    claim = point.claims[0]
+    outlets = sorted({c.outlet or f"[{families[c.family_id]}]" for c in claim.citations})
+    cites = " ".join(sorted({f"[{families[c.family_id]}]" for c in claim.citations}))
+    text = f"{slack_escape(point.text)} {cites}\n{slack_escape(verdict_label(claim))}"
+    text += f" · {slack_escape(', '.join(outlets))}" if outlets else ""
+    return f"*Main point:* {text}" if lead else f"• {text}"
+
+
+def _slack_conflicts(brief: Brief) -> list[str]:
+    """Each figure conflict with both sides' quotes; a conflict without sides as its line."""
+    if not brief.conflict_pairs:
+        return [f"• {slack_escape(c)}" for c in brief.conflicts]
+    return [f"• {slack_escape(' against '.join(side.figure for side in pair.sides))}\n" + "\n".join(
+        f"    > {slack_escape(side.outlet or 'unknown outlet')}: \u201c{slack_escape(side.sentence)}\u201d"
+        for side in pair.sides) for pair in brief.conflict_pairs]
+
+
+def _slack_source(family, number: int) -> str:
+    """A numbered family, then each of its articles on a line of its own, a link when it has an
+    http(s) URL: lines this short split cleanly between sections however many articles there are."""
+    def label(article: dict) -> str:
+        text = slack_escape(f"{article['outlet'] or 'unknown outlet'}: {article['title'] or article['id'][:10]}")
+        url = article.get("url") or ""
+        return f"<{url.replace('|', '%7C').replace('>', '%3E')}|{text}>" if url.startswith(("http://", "https://")) else text
+    return "\n".join([f"{number}. {slack_escape(_origin(family))}", *(f"    – {label(a)}" for a in family.articles)])
+
+
+def _emoji(verdict: str) -> str:
+    return BADGES.get(verdict, verdict).split(" ")[0]
+
+
+def slack_sections(text: str) -> list[dict]:
     """One section per 3,000 characters, cut at line ends where it can be."""
     chunks, current = [], ""
     for line in text.split("\n"):
@@ -203,6 +247,6 @@ def _sections(text: str) -> list[dict]:
     return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in chunks if chunk]
 
 
-def _slack(text: str) -> str:
+def slack_escape(text: str) -> str:
     """Slack's mrkdwn needs only these three escaped."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -49,6 +49,8 @@ def register(app: typer.Typer, cli) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="The same as --format json.")] = False,
         out_file: Annotated[Optional[Path], typer.Option("--out", help="Write the digest here instead of printing it.")] = None,
         email: Annotated[bool, typer.Option("--email", help="E-mail it to the file's `email.to` (NEWSBRIEF_SMTP__*).")] = False,
+        slack: Annotated[Optional[str], typer.Option("--slack", metavar="CHANNEL",
+                                                     help="Post it to this Slack channel (SLACK_BOT_TOKEN).")] = None,
     ) -> None:
         """Pull the feeds, brief (or update) the top stories, and print what is new or changed since the last run of this digest.
 
@@ -61,15 +63,17 @@ def register(app: typer.Typer, cli) -> None:
                 config = type(config).model_validate(config.model_dump() | {"since": since})  # checked as the file's
             except ValueError:
                 cli.fail(f"--since takes an age (24h, 7d, 2w) or an ISO date, not {since!r}")
-        problems = run_and_deliver(config, cli.settings(), None, top, email, render, out_file)
+        problems = run_and_deliver(config, cli.settings(), None, top, email, render, out_file, slack)
         if problems:
             raise typer.Exit(cli.EXIT_PARTIAL)
 
-    def run_and_deliver(config, settings, since, top, email, render, out_file) -> int:
+    def run_and_deliver(config, settings, since, top, email, render, out_file, slack=None) -> int:
         """Run one digest, write it out, e-mail it; the count of what failed (log lines, recipients)."""
         from pipeline.apps.digest.run import run_digest
 
         cli.open_store(settings).close()  # a data directory that cannot be written is a usage error
+        if slack:
+            slack_token_or_fail()  # before the run: a digest that cannot be posted is not stored as sent
         result = run_digest(config, settings, since=since, top=top,
                             on_stage=lambda s: cli.err.print(f"{config.name}: {s}", markup=False))
         for line in result.log:
@@ -77,7 +81,24 @@ def register(app: typer.Typer, cli) -> None:
         emit(render(result), out_file)
         summary = "nothing new" if result.nothing_new else f"{len(result.moved())} new or changed"
         cli.err.print(f"digest #{result.id} stored: {len(result.stories)} stories, {summary}", markup=False)
-        return len(result.log) + (send(result, config, settings) if email else 0)
+        return len(result.log) + (send(result, config, settings) if email else 0) + (
+            post(result, slack, settings) if slack else 0)
+
+    def slack_token_or_fail() -> None:
+        from pipeline.apps.slack.config import MissingSlackSetting, required
+
+        try:
+            required("SLACK_BOT_TOKEN")
+        except MissingSlackSetting as exc:
+            cli.fail(f"not posted to Slack: {exc}")
+
+    def post(result, channel: str, settings) -> int:
+        from pipeline.apps.digest.deliver.slack import slack_digest
+
+        deliveries = slack_digest(result, channel, settings)
+        for d in deliveries:
+            cli.err.print(f"Slack {d.recipient}: {'posted' if d.ok else 'failed: ' + d.reason}", markup=False)
+        return sum(not d.ok for d in deliveries)
 
     def send(result, config, settings) -> int:
         from pipeline.apps.digest.deliver.email import EmailError, email_digest
