@@ -198,11 +198,7 @@ def ingest(
     with open_store(config) as store:
         stories_before = set(GroupStore(store.db).story_ids())
         printed = (lambda o: print_json(o.as_json())) if as_json else None
-        report = _extract_and_store(sources, store, config, on_outcome=_preloading(config, printed))
-        if index:  # grouping runs on one core: chromadb loads on the other meanwhile
-            from pipeline.apps import preload
-
-            preload.start(preload.index_libraries)
+        report = _extract_and_store(sources, store, config, on_outcome=_preloading(config, index, printed))
         _group(store, config)
         own = grouping_of(store, report.added_ids, stories_before)  # not what a concurrent ingest added
         chunks = _index(store, config) if index else 0
@@ -225,9 +221,9 @@ def _recheck_briefs(store, config: Settings, added_ids: list[str]) -> dict[str, 
     return refresh_briefs(store, config, [r.story_id for r in GroupStore(store.db).rows_for(set(added_ids))])
 
 
-def _preloading(config: Settings, then: Callable[[Outcome], None] | None) -> Callable[[Outcome], None]:
-    """An on_outcome that starts loading grouping's libraries and the embedder at the first
-    outcome (the extraction workers have forked by then; see apps/preload.py), then calls ``then``."""
+def _preloading(config: Settings, index: bool, then: Callable[[Outcome], None] | None) -> Callable[[Outcome], None]:
+    """An on_outcome that starts loading the later stages' libraries at the first outcome (the
+    extraction workers have forked by then; see apps/preload.py), then calls ``then``."""
     from pipeline.apps import preload
 
     started = []
@@ -235,7 +231,8 @@ def _preloading(config: Settings, then: Callable[[Outcome], None] | None) -> Cal
     def on_outcome(outcome: Outcome) -> None:
         if not started:
             started.append(True)
-            preload.start(preload.grouping_libraries, partial(preload.embedder, config))
+            preload.start(preload.grouping_libraries, partial(preload.embedder, config),
+                          *([preload.index_libraries] if index else []))
         if then:
             then(outcome)
 
