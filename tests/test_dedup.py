@@ -99,3 +99,29 @@ def test_restore_keeps_stored_links_and_matches_new_copies():
     deduper.restore("copy", SYNDICATION_EDITS["reordered"], "original", "original", 2)
     decision = deduper.add("late-copy", SYNDICATION_EDITS["trimmed 30%"], 3)
     assert decision.original_id == "original" and deduper.family_of("late-copy") == "original"
+
+
+def test_banded_lsh_finds_the_candidates_datasketch_finds():
+    """The banded LSH replaced datasketch's MinHashLSH (an import and a scipy integration per run):
+    over signatures of near and far texts, both return the same candidates."""
+    from datasketch import LeanMinHash, MinHashLSH
+
+    from pipeline.grouping.dedup import _sketch
+    from pipeline.grouping.fingerprints import LSH_THRESHOLD, NUM_PERM, BandedLSH
+
+    rng = random.Random(7)
+    words = [f"w{n}" for n in range(300)]
+    base = [rng.choice(words) for _ in range(200)]
+    texts = [" ".join(base[: rng.randint(60, 200)] if k % 2 else [rng.choice(words) for _ in range(150)])
+             for k in range(60)]
+    ours, theirs = BandedLSH(), MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    assert (theirs.b, theirs.r) == (BandedLSH.BANDS, BandedLSH.ROWS)
+    found = 0
+    for key, text in enumerate(texts):
+        signature = _sketch(text)
+        lean = LeanMinHash(seed=1, hashvalues=signature, scheme="affine64")
+        assert ours.query(signature) == set(theirs.query(lean))
+        found += len(ours.query(signature))
+        ours.insert(str(key), signature)
+        theirs.insert(str(key), lean)
+    assert found > 0  # the near copies did find each other

@@ -1,10 +1,12 @@
 """Loading the later stages' libraries in a thread while a core would otherwise wait.
 
-An ingest imports about 3 s of libraries after extraction: datasketch, scipy and rapidfuzz for
+An ingest imports about 3 s of libraries after extraction: scipy and rapidfuzz for
 grouping, chromadb for the index. Loaded one after the other they run on one core while the
 other idles; loaded in a thread while the extraction workers run, they share the cores with
 them instead. Python's import system lets the stage that needs a module wait for the thread's
-import of it, so nothing waits for more than it needs.
+import of it, so nothing waits for more than it needs. (Loading chromadb during grouping instead
+measured slower: grouping is Python too, and an import in a thread takes the GIL from it, so
+the idle core does not help; during extraction the main process mostly waits on the workers.)
 
 A forked process must not start while the thread is inside an import: the child would inherit
 that module's import lock held by a thread it does not have, and hang if it imported the module.
@@ -52,7 +54,6 @@ def _run(*loaders: Callable[[], object]) -> None:
 
 
 def grouping_libraries() -> None:
-    import datasketch  # noqa: F401
     import rapidfuzz.process  # noqa: F401
     import scipy.cluster.hierarchy  # noqa: F401
     import scipy.sparse  # noqa: F401

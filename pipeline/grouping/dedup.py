@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.grouping.fingerprints import (
-    NUM_PERM,
+    BandedLSH,
     Paragraph,
     minhash,
     paragraph_fingerprints,
@@ -29,7 +29,6 @@ from pipeline.grouping.fingerprints import (
     tokens,
 )
 
-LSH_THRESHOLD = 0.3          # low on purpose: a copy with 30% trimmed is still a candidate
 DUPLICATE_COVERAGE = 0.6     # share of the shorter article's paragraphs found in the other
 PARAGRAPH_MATCH = 85         # rapidfuzz ratio for "the same paragraph, lightly edited"
 SHARED_PARAGRAPH_MATCH = 90  # stricter for wire copy inside otherwise different articles
@@ -114,9 +113,7 @@ class Deduper:
     """Incremental: add articles one by one; each is compared with the originals so far."""
 
     def __init__(self) -> None:
-        from datasketch import MinHashLSH  # lazily: only dedup needs it
-
-        self.lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        self.lsh = BandedLSH()
         self.indexed: dict[str, _Indexed] = {}
         self.paragraph_index: dict[int, list[tuple[str, int]]] = defaultdict(list)
         self.order: dict[str, Any] = {}
@@ -207,10 +204,7 @@ def _shared_words(spans: list[SharedSpan], pars: list[Paragraph]) -> int:
 
 
 def _sketch(text: str):
-    from datasketch import LeanMinHash  # a plain MinHash draws its permutations anew each time
-
-    signature = minhash(shingle_hashes(token_hashes(tokens(text))))
-    return LeanMinHash(seed=1, hashvalues=signature, scheme="affine64")
+    return minhash(shingle_hashes(token_hashes(tokens(text))))
 
 
 def _coverage_lines(text: str) -> list[str]:

@@ -2,7 +2,8 @@
 
 Hashing is done with numpy over whole documents at once: datasketch's own ``update`` hashes
 each shingle with SHA-1 in Python, which is about 50x slower and would not reach 100,000
-articles a minute. The signatures are ordinary MinHash values that datasketch's LSH indexes.
+articles a minute. Signatures are indexed by ``BandedLSH`` below, the banding datasketch's
+MinHashLSH does, without importing it and scipy's integration that picks its bands.
 
 Words are hashed with BLAKE2b (Python's ``hash`` would change between runs, and so would the
 results), each distinct word once per process.
@@ -12,12 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 
 SHINGLE_WORDS = 5
 NUM_PERM = 64
+LSH_THRESHOLD = 0.3  # low on purpose: a copy with 30% trimmed is still a dedup candidate
 PARAGRAPH_MIN_WORDS = 12
 _TOKEN = re.compile(r"\w+")
 _MERSENNE = np.uint64((1 << 61) - 1)
@@ -91,3 +94,28 @@ def paragraph_fingerprints(par: str, every: int = 2) -> set[int]:
     enough to index millions. Sampling by value (not position) keeps two copies' samples equal."""
     hashes = shingle_hashes(token_hashes(tokens(par)), n=6)
     return {int(h) for h in hashes if int(h) % every == 0}
+
+
+class BandedLSH:
+    """Candidates for a MinHash signature: keys whose signature equals it in at least one band.
+
+    21 bands of 3 values are what datasketch's MinHashLSH picks for LSH_THRESHOLD over NUM_PERM
+    values (the least weighted false positives and negatives), so the candidates are the ones it
+    found; the 64th value is unused there too.
+    """
+
+    BANDS, ROWS = 21, 3
+
+    def __init__(self) -> None:
+        assert self.BANDS * self.ROWS <= NUM_PERM
+        self.tables: list[dict[bytes, list[str]]] = [defaultdict(list) for _ in range(self.BANDS)]
+
+    def _bands(self, signature: np.ndarray) -> list[bytes]:
+        return [signature[b * self.ROWS : (b + 1) * self.ROWS].tobytes() for b in range(self.BANDS)]
+
+    def insert(self, key: str, signature: np.ndarray) -> None:
+        for table, band in zip(self.tables, self._bands(signature)):
+            table[band].append(key)
+
+    def query(self, signature: np.ndarray) -> set[str]:
+        return {key for table, band in zip(self.tables, self._bands(signature)) for key in table.get(band, ())}
