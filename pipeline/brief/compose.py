@@ -221,26 +221,20 @@ def _citation(sentence: Sentence) -> Citation:
 def _same_figures(verdicts) -> list[list]:
     """The figure verdicts grouped by the figure they report: a reprint's copy of a figure, and
     another family's figure that confirms it, join its group (connected through "confirmed")."""
-    group_of = list(range(len(verdicts)))
+    from pipeline.grouping.dedup import UnionFind
 
-    def root(i: int) -> int:
-        while group_of[i] != i:
-            group_of[i] = group_of[group_of[i]]
-            i = group_of[i]
-        return i
-
+    same = UnionFind({i: (i,) for i in range(len(verdicts))})
     position = {(v.article_id, v.figure.start): i for i, v in enumerate(verdicts)}
     by_family_and_text: dict[tuple, int] = {}
     for i, v in enumerate(verdicts):
-        same = by_family_and_text.setdefault((v.family_id, describe(v.figure)), i)
-        group_of[root(i)] = root(same)
+        same.union(by_family_and_text.setdefault((v.family_id, describe(v.figure)), i), i)
         for _family, article_id, other, relation in v.evidence:
             j = position.get((article_id, other.start))
             if relation == "confirmed" and j is not None:
-                group_of[root(j)] = root(i)
+                same.union(i, j)
     groups: dict[int, list] = {}
     for i, v in enumerate(verdicts):
-        groups.setdefault(root(i), []).append(v)
+        groups.setdefault(same.find(i), []).append(v)
     return list(groups.values())
 
 
