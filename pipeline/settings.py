@@ -159,6 +159,9 @@ class Settings(BaseSettings):
     chunking: ChunkSettings = Field(default_factory=ChunkSettings, description="How articles are cut for the index.")
     embedder: str = Field("wordllama", description="Embedder: 'wordllama' (default, offline), 'minilm' (the "
                           "[minilm] extra) or 'openai' (needs OPENAI_API_KEY).")
+    database_url: str | None = Field(None, description="The article store's database, e.g. "
+                                     "postgresql://user:password@host/newsbrief (run `newsbrief db upgrade` once); "
+                                     "unset, a SQLite file under the data directory.")
     chroma_url: str | None = Field(None, description="A `chroma run` server, e.g. http://127.0.0.1:8000; "
                                    "unset, an embedded store under the data directory is used.")
     openai: OpenAISettings = Field(default_factory=OpenAISettings, description="OpenAI-compatible endpoint.")
@@ -196,7 +199,7 @@ class Settings(BaseSettings):
     def config_hash(self) -> str:
         """Short hash of the configuration, for output metadata and index names."""
         # Where data lives, how many processes, and how the server serves change no brief.
-        payload = self.model_dump_json(exclude={"data_dir", "config_file", "workers", "chroma_url", "api", "smtp", "slack"})
+        payload = self.model_dump_json(exclude={"data_dir", "config_file", "workers", "database_url", "chroma_url", "api", "smtp", "slack"})
         return hashlib.md5(payload.encode()).hexdigest()[:12]
 
 

@@ -10,28 +10,10 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
 from dataclasses import dataclass, field
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    id         TEXT PRIMARY KEY,
-    key        TEXT NOT NULL,      -- a hash of the request: identical requests share a job
-    kind       TEXT NOT NULL,      -- 'brief'
-    request    TEXT NOT NULL,      -- the request's JSON, as validated
-    who        TEXT,               -- the token's name that asked for it
-    status     TEXT NOT NULL,      -- queued | running | done | failed
-    progress   TEXT NOT NULL DEFAULT '{}',
-    failures   TEXT NOT NULL DEFAULT '[]',
-    story_id   TEXT,
-    brief_id   INTEGER,
-    error      TEXT,
-    attempts   INTEGER NOT NULL DEFAULT 0,
-    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-);
-CREATE INDEX IF NOT EXISTS jobs_by_key ON jobs (key, status);
-"""
+from store.database import Database
+
 UNFINISHED = ("queued", "running")
 
 
@@ -54,27 +36,27 @@ class Job:
 
 
 class JobStore:
-    def __init__(self, db: sqlite3.Connection):
+    def __init__(self, db: Database):
         self.db = db
-        self.db.executescript(SCHEMA)
 
     def submit(self, key: str, kind: str, request: dict, who: str | None) -> tuple[Job, bool]:
         """The job for this request: an existing one with the same key that has not failed, or a
-        new queued one. The second value says whether it is new. One transaction (BEGIN
-        IMMEDIATE), so two identical requests at once cannot both create one."""
+        new queued one. The second value says whether it is new. One transaction that holds the
+        key's lock, so two identical requests at once (in any process) cannot both create one."""
         with self.db:
-            self.db.execute("BEGIN IMMEDIATE")
-            row = self.db.execute("SELECT id FROM jobs WHERE key = ? AND status != 'failed' ORDER BY created_at DESC"
-                                  " LIMIT 1", (key,)).fetchone()
-            if row:
-                return self.get(row[0]), False
+            self.db.lock(f"job:{key}")
+            found = self.db.execute("SELECT id FROM jobs WHERE key = :key AND status != 'failed' ORDER BY created_at DESC"
+                                    " LIMIT 1", {"key": key}).scalar()
+            if found:
+                return self.get(found), False
             job_id = secrets.token_hex(8)
-            self.db.execute("INSERT INTO jobs (id, key, kind, request, who, status) VALUES (?, ?, ?, ?, ?, 'queued')",
-                            (job_id, key, kind, json.dumps(request), who))
+            self.db.execute("INSERT INTO jobs (id, key, kind, request, who, status)"
+                            " VALUES (:id, :key, :kind, :request, :who, 'queued')",
+                            {"id": job_id, "key": key, "kind": kind, "request": json.dumps(request), "who": who})
         return self.get(job_id), True
 
     def get(self, job_id: str) -> Job | None:
-        row = self.db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        row = self.db.execute("SELECT * FROM jobs WHERE id = :id", {"id": job_id}).fetchone()
         return _job(row) if row else None
 
     def unfinished(self) -> list[Job]:
@@ -96,15 +78,13 @@ class JobStore:
         self._update(job_id, status="failed", error=error, failures=json.dumps(failures))
 
     def _update(self, job_id: str, attempts_plus: int = 0, **columns) -> None:
-        sets = ", ".join(f"{name} = ?" for name in columns)
-        with self.db:
-            self.db.execute(f"UPDATE jobs SET {sets}, attempts = attempts + ?, "
-                            "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
-                            [*columns.values(), attempts_plus, job_id])
+        sets = ", ".join(f"{name} = :{name}" for name in columns)
+        self.db.execute(f"UPDATE jobs SET {sets}, attempts = attempts + :attempts_plus, updated_at = {self.db.now}"
+                        " WHERE id = :job_id", {**columns, "attempts_plus": attempts_plus, "job_id": job_id})
 
 
 def _job(row) -> Job:
-    values = dict(row)  # the store's connections return sqlite3.Row
+    values = dict(row._mapping)
     for name in ("request", "progress", "failures"):
         values[name] = json.loads(values[name])
     return Job(**values)

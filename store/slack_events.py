@@ -3,23 +3,16 @@ hear back in 3 s (``X-Slack-Retry-Num``), and a retried event must not brief twi
 
 from __future__ import annotations
 
-import sqlite3
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS slack_events (
-    event_id TEXT PRIMARY KEY,
-    seen_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-);
-"""
+from store.database import Database
 
 
 class SlackEventStore:
-    def __init__(self, db: sqlite3.Connection):
+    def __init__(self, db: Database):
         self.db = db
-        self.db.executescript(SCHEMA)
 
     def first_time(self, event_id: str) -> bool:
-        """True the first time an event id is seen, and never again (one statement: atomic)."""
-        with self.db:
-            cursor = self.db.execute("INSERT OR IGNORE INTO slack_events (event_id) VALUES (?)", (event_id,))
-        return cursor.rowcount == 1
+        """True the first time an event id is seen, and never again (one statement, and the key
+        decides: atomic across processes)."""
+        inserted = self.db.execute("INSERT INTO slack_events (event_id) VALUES (:id) ON CONFLICT DO NOTHING",
+                                   {"id": event_id})
+        return inserted.rowcount == 1

@@ -8,17 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import sqlite3
 from dataclasses import dataclass
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS tokens (
-    name       TEXT PRIMARY KEY,   -- who: shown in the audit trail
-    hash       TEXT NOT NULL UNIQUE,
-    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-    revoked_at TEXT
-);
-"""
+from sqlalchemy.exc import IntegrityError
+
+from store.database import Database
+
 PREFIX = "nb_"
 
 
@@ -38,32 +33,28 @@ def token_hash(token: str) -> str:
 
 
 class TokenStore:
-    def __init__(self, db: sqlite3.Connection):
+    def __init__(self, db: Database):
         self.db = db
-        self.db.executescript(SCHEMA)
 
     def create(self, name: str) -> str:
         """A new token for ``name``; the only time it is seen in clear."""
         token = PREFIX + secrets.token_urlsafe(32)
         try:
-            with self.db:
-                self.db.execute("INSERT INTO tokens (name, hash) VALUES (?, ?)", (name, token_hash(token)))
-        except sqlite3.IntegrityError:
+            self.db.execute("INSERT INTO tokens (name, hash) VALUES (:name, :hash)", {"name": name, "hash": token_hash(token)})
+        except IntegrityError:
             raise TokenExists(f"a token named {name!r} exists already; revoke it or choose another name") from None
         return token
 
     def who(self, token: str) -> str | None:
         """The name of a valid (not revoked) token, else None."""
-        row = self.db.execute("SELECT name FROM tokens WHERE hash = ? AND revoked_at IS NULL",
-                              (token_hash(token),)).fetchone()
-        return row[0] if row else None
+        return self.db.execute("SELECT name FROM tokens WHERE hash = :hash AND revoked_at IS NULL",
+                               {"hash": token_hash(token)}).scalar()
 
     def list(self) -> list[TokenRow]:
         return [TokenRow(*r) for r in self.db.execute("SELECT name, created_at, revoked_at FROM tokens ORDER BY created_at")]
 
     def revoke(self, name: str) -> bool:
         """False when no valid token has that name."""
-        with self.db:
-            cursor = self.db.execute("UPDATE tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
-                                     " WHERE name = ? AND revoked_at IS NULL", (name,))
-        return cursor.rowcount == 1
+        revoked = self.db.execute(f"UPDATE tokens SET revoked_at = {self.db.now}"
+                                  " WHERE name = :name AND revoked_at IS NULL", {"name": name})
+        return revoked.rowcount == 1

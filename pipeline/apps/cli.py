@@ -128,15 +128,24 @@ def settings() -> Settings:
 
 
 def open_store(config: Settings):
-    import sqlite3
+    from sqlalchemy.exc import SQLAlchemyError
 
-    from store.articles import ArticleStore
+    from pipeline.apps.storage import open_article_store, store_location
+    from store.database import StoreNotReady
 
     try:
-        return ArticleStore(config.db_path)
-    except (OSError, sqlite3.Error) as exc:
-        fail(f"cannot open the article store at {config.db_path}: {exc}; "
-             "set NEWSBRIEF_DATA_DIR (or --data-dir) to a writable folder")
+        return open_article_store(config)
+    except StoreNotReady as exc:
+        fail(str(exc))
+    except (OSError, SQLAlchemyError) as exc:
+        hint = ("check NEWSBRIEF_DATABASE_URL and that the server is up" if config.database_url
+                else "set NEWSBRIEF_DATA_DIR (or --data-dir) to a writable folder")
+        fail(f"cannot open the article store at {store_location(config)}: {_first_line(exc)}; {hint}")
+
+
+def _first_line(exc: Exception) -> str:
+    """SQLAlchemy's messages carry the SQL and a link on further lines."""
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
 
 
 def open_index(config: Settings):
@@ -268,10 +277,12 @@ def _index(store, config: Settings, rebuild: bool = False, vector_index=None) ->
 
 
 def _print_ingest_summary(outcomes: list[Outcome], config: Settings) -> None:
+    from pipeline.apps.storage import store_location
+
     count = {status: sum(o.status == status for o in outcomes) for status in ("added", "unchanged", "failed", "skipped")}
     skipped = f", {count['skipped']} skipped" if count["skipped"] else ""
     out.print(f"[green]{count['added']} added[/], {count['unchanged']} already stored, [red]{count['failed']} failed[/]"
-              f"{skipped}  (store: {config.db_path})")
+              f"{skipped}  (store: {store_location(config)})")
     not_read = [o for o in outcomes if o.status in ("failed", "skipped")]
     if not_read:
         out.print(_reasons_table("Skipped inputs", [(o.source, o.reason) for o in not_read]))

@@ -7,13 +7,14 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from pipeline.apps.storage import open_article_store
 from store.articles import ArticleStore
 
 
 def request_store(request: Request) -> Iterator[ArticleStore]:
     """One connection per request. FastAPI opens it in one thread and may run the route in
     another, one step at a time: hence check_same_thread=False."""
-    with ArticleStore(request.app.state.config.db_path, check_same_thread=False) as store:
+    with open_article_store(request.app.state.config, check_same_thread=False) as store:
         yield store
 
 

@@ -23,6 +23,7 @@ from pipeline.apps.briefing import NothingToBrief, Progress, brief_of_version, g
 from pipeline.errors import NewsbriefError, unexpected
 from pipeline.models import RawDocument, SourceHints
 from pipeline.settings import Settings
+from pipeline.apps.storage import open_article_store
 from store.articles import ArticleStore
 from store.jobs import Job, JobStore
 
@@ -94,7 +95,7 @@ def units_of(sources: list[dict]) -> list[str | RawDocument]:
 
 def run_job(job_id: str, config: Settings) -> None:
     """Run one job to done or failed; a bug is that job's failure, never the worker's end."""
-    with ArticleStore(config.db_path) as store:
+    with open_article_store(config) as store:
         jobs = JobStore(store.db)
         job = jobs.get(job_id)
         jobs.start(job_id)
@@ -151,7 +152,7 @@ class JobRunner:
 
     def start(self) -> None:
         """Queue what a previous server left unfinished (a job running when it died runs again), then work."""
-        with ArticleStore(self.config.db_path) as store:
+        with open_article_store(self.config) as store:
             for job in JobStore(store.db).unfinished():
                 if job.status == "running":
                     log.warning("re-running a job left running", extra={"job": job.id, "attempts": job.attempts})
@@ -161,7 +162,7 @@ class JobRunner:
 
     def submit(self, request: BriefRequest, who: str | None) -> tuple[Job, bool]:
         """The job for this request (an identical one's, if it has not failed), and whether it is new."""
-        with ArticleStore(self.config.db_path) as store:
+        with open_article_store(self.config) as store:
             version = story_version(store, self.config, request.story_id) if request.story_id else None
             job, created = JobStore(store.db).submit(request_key(request, version), "brief",
                                                      request.model_dump(exclude_none=True), who)

@@ -19,6 +19,7 @@ from pipeline.apps.digest.model import Digest, DigestChange, DigestStory, LogLin
 from pipeline.apps.digest.rank import Ranked, rank_stories
 from pipeline.models import IngestFailure, RawDocument
 from pipeline.settings import Settings
+from pipeline.apps.storage import open_article_store
 from store.articles import ArticleStore
 from store.briefs import BriefStore
 from store.digests import DigestStore, Included
@@ -103,7 +104,7 @@ def run_digest(digest: DigestConfig, config: Settings, *, since: str | None = No
 
     now = now or datetime.now(timezone.utc)
     stage = on_stage or (lambda name: None)
-    with ArticleStore(config.db_path) as store:
+    with open_article_store(config) as store:
         stage("pulling feeds")
         pulled = pull_feeds(digest.feeds, config)
         stage(f"ingesting {len(pulled.documents)} entries")

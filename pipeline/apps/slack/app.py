@@ -18,7 +18,7 @@ from pipeline.apps.slack.blocks import HELP, REASON_VIEW, VERDICT_OF_ACTION, rea
 from pipeline.apps.slack.config import SlackTokens
 from pipeline.apps.slack.work import Reply, errors_to
 from pipeline.settings import Settings
-from store.articles import ArticleStore
+from pipeline.apps.storage import open_article_store
 from store.slack_events import SlackEventStore
 
 log = logging.getLogger("newsbrief.slack")
@@ -46,7 +46,7 @@ def _once_per_event(config: Settings):
     def once(body: dict, next) -> BoltResponse | None:  # noqa: A002 - bolt passes it by this name
         event_id = body.get("event_id")
         if event_id:
-            with ArticleStore(config.db_path) as store:
+            with open_article_store(config) as store:
                 if not SlackEventStore(store.db).first_time(event_id):
                     log.info("slack retry dropped", extra={"event_id": event_id})
                     return BoltResponse(status=200, body="")

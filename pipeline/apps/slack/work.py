@@ -14,6 +14,7 @@ from pipeline.apps.jobs import BriefRequest, JobRunner, TextSource, UrlSource
 from pipeline.apps.slack.blocks import MAX_TEXT, brief_messages, checked_claim, message_of_claim
 from pipeline.errors import NewsbriefError, unexpected
 from pipeline.settings import Settings
+from pipeline.apps.storage import open_article_store
 from store.articles import ArticleStore
 from store.jobs import JobStore
 
@@ -63,7 +64,7 @@ def brief_request(text: str, config: Settings) -> BriefRequest:
     """`story ID` or sources, validated as the API validates them."""
     words = text.split()
     if len(words) == 2 and words[0].lower() == "story":
-        with ArticleStore(config.db_path) as store:
+        with open_article_store(config) as store:
             return BriefRequest(story_id=story_id(store, words[1]))
     sources = sources_of(text)
     if not sources:
@@ -94,7 +95,7 @@ def run_brief(request: BriefRequest, who: str, runner: JobRunner, config: Settin
 
     job, _ = runner.submit(request, who)
     deadline = time.monotonic() + config.slack.job_timeout_s
-    with ArticleStore(config.db_path) as store:
+    with open_article_store(config) as store:
         while (job := JobStore(store.db).get(job.id)).status not in ("done", "failed"):
             if time.monotonic() > deadline:
                 raise DoorError(f"the brief is taking over {config.slack.job_timeout_s:g} s; job {job.id} goes on")
@@ -120,7 +121,7 @@ def record_and_update(client, metadata: dict, reason: str, who: str, config: Set
     """Store the editor's verdict through the audit trail, then show it in the message."""
     from pipeline.apps.briefing import record_override, stored_brief
 
-    with ArticleStore(config.db_path) as store:
+    with open_article_store(config) as store:
         row = record_override(store, metadata["brief"], metadata["claim"], metadata["verdict"], reason, who)
         if row is None:
             raise DoorError("that claim is no longer in the brief")
@@ -135,7 +136,7 @@ def claim_text(config: Settings, brief_id: int, claim_id: str) -> str:
     from pipeline.apps.briefing import stored_brief
     from pipeline.brief.overrides import find_claim
 
-    with ArticleStore(config.db_path) as store:
+    with open_article_store(config) as store:
         claim = find_claim(stored_brief(store, brief_id), claim_id)
     if claim is None:
         raise DoorError("that claim is no longer in the brief")
@@ -157,7 +158,7 @@ def check_claim(text: str, config: Settings) -> list[dict]:
 
     if not text.strip():
         raise DoorError("that message has no text to check")
-    with STORY_STAGES, ArticleStore(config.db_path) as store:  # the embedded index is one process's, one user at a time
+    with STORY_STAGES, open_article_store(config) as store:  # the embedded index is one process's, one user at a time
         hits = VectorIndex(config).search(text, 1, None)
         rows = GroupStore(store.db).rows_for({hits[0].article_id}) if hits else []
         if not rows:

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from pipeline.apps.deps import Store
 from pipeline.apps.jobs import BriefRequest
+from pipeline.apps.storage import open_article_store
 from store.articles import ArticleStore
 from store.briefs import BriefStore
 from store.jobs import JobStore
@@ -87,7 +88,7 @@ async def submit(request: Request, who: Editor, texts: Annotated[str, Form()] = 
 
 
 def _home_with(request: Request, who: str, problem: str):
-    with ArticleStore(request.app.state.config.db_path) as store:
+    with open_article_store(request.app.state.config) as store:
         return home(request, store, who, problem=f"Nothing was briefed: {problem}")
 
 
