@@ -7,7 +7,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-web chromium test-llm eval eval-wordnet bench bench-pipeline install clean
+.PHONY: demo test test-web chromium test-llm eval eval-wordnet bench bench-pipeline install clean \
+	test-scale services postgresql
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +37,19 @@ chromium:
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq \
 		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
 		|| { echo "make chromium: install Debian's chromium (apt-get install chromium) as root" >&2; exit 1; }
+
+# The scale-out checks (issue 18) on real servers from Debian's packages, each started by the
+# test fixtures on a free loopback port: `services` installs what is missing (as root).
+test-scale: $(STAMP) services
+	$(BIN)/python -m pytest -q -m scale
+
+services: postgresql
+
+# The store on PostgreSQL: initdb and pg_ctl from /usr/lib/postgresql/*/bin (tests/postgres_server.py).
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } \
+		|| { echo "make postgresql: install Debian's postgresql (apt-get install postgresql) as root" >&2; exit 1; }
 
 # The contract test against a real local LLM. llama-cpp-python compiles from source (about
 # 4-12 minutes on 2 cores; uv caches the wheel), so it stays out of the default install.

@@ -66,6 +66,8 @@ stories_app = _Typer(help="List stories with their articles, outlets and source 
 app.add_typer(stories_app, name="stories")
 tokens_app = _Typer(no_args_is_help=True, help="API tokens for `newsbrief serve`: create (printed once), list, revoke.")
 app.add_typer(tokens_app, name="tokens")
+db_app = _Typer(no_args_is_help=True, help="The article store's schema: upgrade it (Alembic migrations), show its revision.")
+app.add_typer(db_app, name="db")
 out = Console()
 err = Console(stderr=True)
 
@@ -1061,6 +1063,40 @@ def revoke_token(name: Annotated[str, typer.Argument(help="The token's name.")])
         if not TokenStore(store.db).revoke(name):
             fail(f"no valid token named {name!r}; see `newsbrief tokens list`")
     err.print(f"revoked {name}")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="The revision to reach; 'head' is the newest.")] = "head") -> None:
+    """Bring the store's schema up to date: once per deployment on PostgreSQL, before the API and the
+    workers start (a SQLite file is upgraded whenever it is opened)."""
+    from alembic.util import CommandError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from pipeline.apps.storage import store_location, store_url
+    from store.database import current_revision, upgrade
+
+    config = settings()
+    try:
+        upgrade(store_url(config), revision)
+        err.print(f"{store_location(config)} is at revision {current_revision(store_url(config))}",
+                  markup=False, soft_wrap=True)
+    except (CommandError, OSError, SQLAlchemyError) as exc:
+        fail(f"cannot upgrade the store at {store_location(config)}: {_first_line(exc)}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """The store's schema revision, and the newest this version knows."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from pipeline.apps.storage import store_location, store_url
+    from store.database import current_revision, head_revision
+
+    config = settings()
+    try:
+        print(f"{current_revision(store_url(config)) or 'none'} (newest: {head_revision()})")
+    except (OSError, SQLAlchemyError) as exc:
+        fail(f"cannot read the store at {store_location(config)}: {_first_line(exc)}")
 
 
 from pipeline.apps.digest.commands import register as _register_digest_commands  # noqa: E402
