@@ -21,7 +21,7 @@ from conftest import SEED_FILES
 from pipeline.models import Article
 from store.articles import AmbiguousId, ArticleStore
 from store.briefs import BriefStore
-from store.database import StoreNotReady, current_revision, head_revision, sqlite_url
+from store.database import HEAD, StoreNotReady, current_revision, head_revision, sqlite_url
 from store.digests import DigestStore, Included
 from store.groups import GroupRow, GroupStore
 from store.jobs import JobStore
@@ -215,7 +215,7 @@ def test_a_store_from_before_the_migrations_is_upgraded(tmp_path):
         assert store.ids() == ["old00001", "new00002"]
         assert BriefStore(store.db).version_of(1) is None  # the column added, empty for the old brief
         assert GroupStore(store.db).ungrouped_ids() == ["old00001", "new00002"]  # the missing tables made
-    assert current_revision(sqlite_url(path)) == head_revision()
+    assert current_revision(sqlite_url(path)) == head_revision() == HEAD
 
 
 # --- PostgreSQL only --------------------------------------------------------------------------

@@ -105,11 +105,12 @@ def write_stored_brief(store: ArticleStore, config: Settings, story_id: str, vec
     briefs = BriefStore(store.db)
     previous = briefs.latest(story_id)
     version = story_version(store, config, story_id)
-    brief_id = briefs.save(result.story_id, result.meta.engine, result.meta.model, result.headline,
-                           to_json(result), version)
-    result = with_overrides(result, OverrideStore(store.db).in_force(story_id))
-    if previous is not None and briefs.version_of(previous) != version:
-        record_changes(store, previous, brief_id, result)
+    with store.db:  # the new version and what changed in it land together, or neither does
+        brief_id = briefs.save(result.story_id, result.meta.engine, result.meta.model, result.headline,
+                               to_json(result), version)
+        result = with_overrides(result, OverrideStore(store.db).in_force(story_id))
+        if previous is not None and briefs.version_of(previous) != version:
+            record_changes(store, previous, brief_id, result)
     return result, brief_id
 
 
