@@ -17,7 +17,7 @@ import sys
 import pytest
 from postgres_server import postgres_server, postgres_url  # noqa: F401  fixtures
 
-from conftest import SEED_FILES
+from conftest import write_news_pages
 from pipeline.models import Article
 from store.articles import AmbiguousId, ArticleStore
 from store.briefs import BriefStore
@@ -221,10 +221,22 @@ def test_a_store_from_before_the_migrations_is_upgraded(tmp_path):
 # --- PostgreSQL only --------------------------------------------------------------------------
 
 
+def newsbrief(*args: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline.apps.cli", *args], env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=300)
+
+
 @pytest.mark.scale
-def test_postgres_behind_the_schema_says_to_upgrade(postgres_server):  # noqa: F811
+def test_postgres_behind_the_schema_says_to_upgrade(postgres_server, tmp_path):  # noqa: F811
+    env = {"NEWSBRIEF_DATABASE_URL": postgres_server.new_database(), "NEWSBRIEF_DATA_DIR": str(tmp_path)}
     with pytest.raises(StoreNotReady, match="newsbrief db upgrade"):
-        ArticleStore(postgres_server.new_database())
+        ArticleStore(env["NEWSBRIEF_DATABASE_URL"])
+    refused = newsbrief("articles", env=env)
+    assert refused.returncode == 2 and "run `newsbrief db upgrade` once" in refused.stderr
+    assert newsbrief("db", "upgrade", env=env).returncode == 0
+    assert newsbrief("db", "current", env=env).stdout.strip() == f"{HEAD} (newest: {HEAD})"
+    with ArticleStore(env["NEWSBRIEF_DATABASE_URL"]) as store:
+        assert store.count() == 0
 
 
 ARTICLES_RACED = 300
@@ -253,17 +265,26 @@ def test_two_processes_adding_the_same_articles_store_each_once(postgres_url):  
         assert store.db.execute("SELECT COUNT(*) FROM sightings").scalar() == ARTICLES_RACED
 
 
+PAGES_RACED = 24
+
+
 @pytest.mark.scale
 def test_two_ingests_of_the_same_files_store_each_article_once(postgres_url, tmp_path):  # noqa: F811
-    """`newsbrief ingest` twice at once, as two workers would, on the same inputs."""
-    env = {**os.environ, "NEWSBRIEF_DATABASE_URL": postgres_url, "NEWSBRIEF_WORKERS": "1"}
+    """`newsbrief ingest` twice at once, as two workers would, on the same pages, one from the
+    first page and one from the last: each stores what it extracts as it goes, so they meet."""
+    pages = [str(p) for p in write_news_pages(tmp_path / "pages", PAGES_RACED)]
     runs = [subprocess.Popen([sys.executable, "-m", "pipeline.apps.cli", "ingest", "--no-index", "--json",
-                              *map(str, SEED_FILES)], env={**env, "NEWSBRIEF_DATA_DIR": str(tmp_path / f"worker{n}")},
+                              *(pages if n == 1 else reversed(pages))],
+                             env={**os.environ, "NEWSBRIEF_DATABASE_URL": postgres_url, "NEWSBRIEF_WORKERS": "1",
+                                  "NEWSBRIEF_DATA_DIR": str(tmp_path / f"worker{n}")},
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in (1, 2)]
     outputs = [run.communicate(timeout=300) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], [err for _, err in outputs]
     statuses = [json.loads(line)["status"] for out, _ in outputs for line in out.splitlines()]
+    assert all('"added"' in out for out, _ in outputs)  # both stored some: they did race
     with ArticleStore(postgres_url) as store:
-        assert store.count() == len(SEED_FILES) == statuses.count("added")
-        assert statuses.count("unchanged") == len(SEED_FILES)
-        assert len(GroupStore(store.db).rows()) == len(SEED_FILES)  # every article grouped, once
+        stored = store.count()
+        assert stored == statuses.count("added") and statuses.count("failed") == 0
+        assert statuses.count("added") + statuses.count("unchanged") == 2 * PAGES_RACED
+        assert store.db.execute("SELECT COUNT(*) FROM sightings").scalar() == PAGES_RACED  # one per page, not per run
+        assert len(GroupStore(store.db).rows()) == stored  # every article grouped, once
