@@ -133,14 +133,14 @@ def test_help_shows_no_type_for_flags_and_no_break_inside_a_paragraph():
     from typer.main import get_command
 
     group = get_command(app)
-    groups = ("stories", "tokens")
+    groups = ("stories", "tokens", "db")
     commands = [((name,), command) for name, command in group.commands.items() if name not in groups]
     commands += [((g, name), command) for g in groups for name, command in group.commands[g].commands.items()]
     for path, command in [((), group), *[((g,), group.commands[g]) for g in groups], *commands]:
         assert "<bool>" not in cli(*path, "--help").stdout, path
         for paragraph in inspect.cleandoc(command.help or "").split("\n\n"):
             assert "\n" not in paragraph, (path, paragraph)
-    assert len(commands) == 24  # every command, stories remove, merge and move, and tokens create, list and revoke
+    assert len(commands) == 26  # every command, stories remove, merge and move, tokens create, list and revoke, db upgrade and current
 
 
 # --- 11. sizes in words and characters ----------------------------------------------------------

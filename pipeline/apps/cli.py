@@ -1067,8 +1067,7 @@ def revoke_token(name: Annotated[str, typer.Argument(help="The token's name.")])
 
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="The revision to reach; 'head' is the newest.")] = "head") -> None:
-    """Bring the store's schema up to date: once per deployment on PostgreSQL, before the API and the
-    workers start (a SQLite file is upgraded whenever it is opened)."""
+    """Bring the store's schema up to date: once per deployment on PostgreSQL, before the API and the workers start (a SQLite file is upgraded whenever it is opened)."""
     from alembic.util import CommandError
     from sqlalchemy.exc import SQLAlchemyError
 
