@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-web chromium test-llm eval eval-wordnet bench bench-pipeline install clean
+.PHONY: demo test test-web test-scale redis-server chromium test-llm eval eval-wordnet bench bench-pipeline install clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,20 @@ chromium:
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq \
 		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
 		|| { echo "make chromium: install Debian's chromium (apt-get install chromium) as root" >&2; exit 1; }
+
+# --- scale-out (issue 18, Celery workers): real redis-server and `chroma run`, started by the
+# tests on free loopback ports; redis-server is installed with apt-get when missing and we are root.
+test-scale: $(STAMP) redis-server
+	$(BIN)/python -m pytest -q -s -m scale tests/test_workers.py
+
+redis-server:
+	@command -v redis-server >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; } \
+		|| { echo "make redis-server: install Debian's redis-server (apt-get install redis-server) as root" >&2; exit 1; }
+
+bench-workers: $(STAMP) redis-server
+	$(BIN)/python eval/bench_workers.py
+# --- end of scale-out
 
 # The contract test against a real local LLM. llama-cpp-python compiles from source (about
 # 4-12 minutes on 2 cores; uv caches the wheel), so it stays out of the default install.

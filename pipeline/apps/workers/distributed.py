@@ -38,9 +38,12 @@ def run_digest_distributed(digest: DigestConfig, config: Settings, *, since: str
     now = now or datetime.now(timezone.utc)
     waiter = Waiter(config.celery.wait_timeout_s, on_stage or (lambda line: None))
     read_failed, outcomes = _ingest(digest, waiter)
-    to_index = waiter.wait("grouping", [tasks.group_new_articles.delay()])[0]
-    waiter.wait("indexing", [tasks.index_article.delay(article_id) for article_id in to_index])
-    kept = list(dict.fromkeys(o["article_id"] for o in outcomes if o["kept"]))
+    cleaned = [o for o in outcomes if o["status"] == "cleaned"]
+    grouped = waiter.wait("grouping", [tasks.group_new_articles.delay([o["article"] for o in cleaned])])[0]
+    for outcome, (status, article_id) in zip(cleaned, grouped["stored"], strict=True):
+        outcome.update(status=status, article_id=article_id)
+    waiter.wait("indexing", [tasks.index_article.delay(article_id) for article_id in grouped["to_index"]])
+    kept = list(dict.fromkeys(o["article_id"] for o in cleaned if o["kept"]))
     stories, ranked = _candidates(digest, config, kept, since, top, now)
     waiter.wait("briefing", [tasks.brief_story.delay(story_id, story_id not in ranked) for story_id in stories])
     log = [LogLine(source=o["source"], reason=o["reason"] or "no article") for o in read_failed + outcomes
@@ -55,8 +58,8 @@ def run_digest_distributed(digest: DigestConfig, config: Settings, *, since: str
 
 
 def _ingest(digest: DigestConfig, waiter: Waiter) -> tuple[list[dict], list[dict]]:
-    """Every feed read, then every document it held cleaned and stored: (the feeds' read failures,
-    the documents' outcomes), both in the feeds' order, as the in-process digest has them."""
+    """Every feed read, then every document it held cleaned: (the feeds' read failures,
+    the documents' outcomes: cleaned or failed), both in the feeds' order, as in-process."""
     from pipeline.apps.workers import tasks
 
     feeds = waiter.wait("reading feeds", [tasks.ingest_source.delay(_shared_path(f.source), f.topics, f.outlet)

@@ -87,32 +87,36 @@ def _read_or_retry(task, source: str, config: Settings) -> list:
 
 
 def _ingest_document(document: RawDocument, topics: list[str]) -> dict:
+    """The document cleaned, not stored: group_new_articles stores the wave in the feeds' order,
+    which is the order grouping sees (the first of two copies is the original), as in-process."""
     from pipeline.apps.digest.run import on_topic
-    from pipeline.ingest.batch import ingest_units
+    from pipeline.ingest.batch import extract_documents
 
-    config = worker_settings()
-    with open_store(config) as store:
-        outcome = ingest_units([document], store, config).outcomes[0]
-    article = outcome.article
-    return _outcome(outcome.source, outcome.status, outcome.reason, article.id if article else None,
-                    bool(article) and on_topic(article, topics))
+    [(_, _, result)] = extract_documents([document], worker_settings())
+    if isinstance(result, IngestFailure):
+        return _outcome(result.source, "failed", result.reason)
+    return _outcome(document.source, "cleaned", article=result.model_dump(mode="json"), kept=on_topic(result, topics))
 
 
-def _outcome(source: str, status: str, reason: str | None = None, article_id: str | None = None,
+def _outcome(source: str, status: str, reason: str | None = None, article: dict | None = None,
              kept: bool = False) -> dict:
-    return {"source": source, "status": status, "reason": reason, "article_id": article_id, "kept": kept}
+    return {"source": source, "status": status, "reason": reason, "article": article, "kept": kept}
 
 
 @app.task(name="newsbrief.group_new_articles")
-def group_new_articles() -> list[str]:
-    """Group every article not grouped yet, one worker at a time; the originals left to index."""
+def group_new_articles(articles: list[dict] = ()) -> dict:
+    """Store the cleaned articles in their order and group every article not grouped yet, one
+    worker at a time. ``{"stored": [(status, article id)...], "to_index": [originals not indexed]}``."""
     from pipeline.grouping import group_pending
     from pipeline.index.sync import unindexed_originals
+    from pipeline.ingest.batch import store_result
+    from pipeline.models import Article
 
     config = worker_settings()
     with story_stages(config), open_store(config) as store:
+        stored = [store_result(Article.model_validate(a), store) for a in articles]
         group_pending(store, config)
-        return unindexed_originals(store, vector_index())
+        return {"stored": [(o.status, o.article.id) for o in stored], "to_index": unindexed_originals(store, vector_index())}
 
 
 @app.task(name="newsbrief.index_article")
