@@ -9,17 +9,18 @@ no chunk twice; (3) bad feeds and pages through the distributed path: reported, 
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 
 import pytest
 from typer.testing import CliRunner
 
-from digest_fixtures import load_items, write_feeds
+from digest_fixtures import PAGES_SERVED, assert_bad_feeds_reported, bad_feeds, load_items, of_outlet, write_feeds
 from pipeline.apps.cli import app
 from pipeline.settings import Settings
 from store.articles import ArticleStore
 from store.groups import GroupStore
-from workers_cluster import Workers, chroma_run, cluster_env, left_in_broker, newsbrief, redis_server
+from workers_cluster import Workers, chroma_run, cluster_env, left_in_broker, newsbrief, newsbrief_command, redis_server
 
 pytestmark = pytest.mark.scale
 # Short limits, so that a killed worker's task is handed out again within the test's patience;
@@ -87,3 +88,84 @@ def test_distributed_digest_equals_the_local_one(tmp_path, http_server, cluster,
     assert distributed["counts"] == local["counts"]
     assert grouping(tmp_path / "shared") == grouping(tmp_path / "local")
     assert left_in_broker(cluster["NEWSBRIEF_CELERY__BROKER_URL"]) == {"ingest": 0, "story": 0, "brief": 0, "unacked": 0}
+
+
+def stored_articles(data_dir) -> list[str]:
+    with ArticleStore(Settings(data_dir=data_dir).db_path) as store:
+        return list(store.ids())
+
+
+def chunk_rows(env) -> list[tuple]:
+    """Every chunk in the shared Chroma collection: (article id, start, end)."""
+    from pipeline.index.chroma import VectorIndex
+
+    config = Settings(data_dir=env["NEWSBRIEF_DATA_DIR"], chroma_url=env["NEWSBRIEF_CHROMA_URL"])
+    found = VectorIndex(config).collection.get(include=["metadatas"])
+    return [(m["article_id"], m["start"], m["end"]) for m in found["metadatas"]]
+
+
+def expected_chunks(data_dir) -> list[tuple]:
+    """The chunks the originals cut into, each once."""
+    from pipeline.index.chunk import chunk_text
+
+    config = Settings(data_dir=data_dir)
+    with ArticleStore(config.db_path) as store:
+        originals = [r.article_id for r in GroupStore(store.db).rows() if r.original_id == r.article_id]
+        return [(a.id, c.start, c.end) for a in store.get_many(originals)
+                for c in chunk_text(a.text, config.chunking.max_chars, config.chunking.overlap_sentences)]
+
+
+def worker_holding(broker_url: str, task_name: str, seconds: float) -> str | None:
+    """The worker that runs a task of this name now, asked over the broker's control channel."""
+    from pipeline.apps.workers.app import configure
+
+    celery = configure(Settings(celery={"broker_url": broker_url, "task_time_limit_s": 30, "visibility_timeout_s": 40}))
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for worker, running in (celery.control.inspect(timeout=0.5).active() or {}).items():
+            if any(task["name"] == task_name for task in running):
+                return worker.split("@")[0]
+    return None
+
+
+def test_a_worker_killed_while_it_holds_a_task(tmp_path, http_server, cluster, allow_loopback_fetch):
+    """The Evening Courier's pages answer slowly, so the worker reading its feed holds that task
+    for seconds: it is SIGKILLed then; Redis hands the task out again after the visibility timeout."""
+    items = load_items()
+    feeds = write_feeds(tmp_path / "feeds", http_server, items)
+    for item in of_outlet(items, PAGES_SERVED):
+        status, headers, body, _ = http_server.routes[f"/{item.slug}.html"]
+        http_server.routes[f"/{item.slug}.html"] = (status, headers, body, 3)
+    env = cluster | {"NEWSBRIEF_CELERY__TASK_TIME_LIMIT_S": "30", "NEWSBRIEF_CELERY__VISIBILITY_TIMEOUT_S": "40"}
+    with Workers(env, tmp_path / "logs").start(2) as workers:
+        run = subprocess.Popen(newsbrief_command("digest", "--feeds", str(feeds), "--json", "--distributed"),
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        victim = worker_holding(env["NEWSBRIEF_CELERY__BROKER_URL"], "newsbrief.ingest_source", seconds=60)
+        assert victim, "no worker took an ingest task within a minute"
+        workers.kill(victim)
+        killed_at = time.monotonic()
+        stdout, stderr = run.communicate(timeout=300)
+    print(f"\nkilled {victim}; the digest finished {time.monotonic() - killed_at:.0f} s later")
+    assert run.returncode == 0, stderr
+    document = json.loads(stdout)
+    assert len(document["stories"]) == 8 and document["log"] == []
+    stored = stored_articles(env["NEWSBRIEF_DATA_DIR"])
+    assert len(stored) == len(set(stored)) == len(items)  # each fixture article once
+    chunks = chunk_rows(env)
+    assert sorted(chunks) == sorted(expected_chunks(env["NEWSBRIEF_DATA_DIR"]))  # every chunk, none twice
+    assert left_in_broker(env["NEWSBRIEF_CELERY__BROKER_URL"]) == {"ingest": 0, "story": 0, "brief": 0, "unacked": 0}
+
+
+def test_bad_feeds_through_the_workers(tmp_path, http_server, cluster, allow_loopback_fetch):
+    """Bad feeds and pages are each reported (a feed that cannot be fetched after its retries
+    too), the good ones make the digest, and nothing is left in the queues."""
+    items = load_items()
+    extra = bad_feeds(tmp_path / "feeds", http_server)
+    feeds = write_feeds(tmp_path / "feeds", http_server, items, extra_feeds=extra)
+    env = cluster | {"NEWSBRIEF_FETCH__TIMEOUT_S": "1.5"}  # the slow feed takes 3 s; a loaded machine less
+    with Workers(env, tmp_path / "logs").start(2):
+        document, _ = distributed_digest(feeds, env)
+    assert_bad_feeds_reported(document, tmp_path / "feeds", http_server)
+    assert len(document["stories"]) == 8 and document["counts"]["failed"] == len(document["log"]) == 3, document["log"]
+    assert len(stored_articles(env["NEWSBRIEF_DATA_DIR"])) == len(items)
+    assert left_in_broker(env["NEWSBRIEF_CELERY__BROKER_URL"]) == {"ingest": 0, "story": 0, "brief": 0, "unacked": 0}

@@ -106,8 +106,12 @@ class Workers:
         self.stop()
 
 
+def newsbrief_command(*args: str) -> list[str]:
+    return [NEWSBRIEF, *args]
+
+
 def newsbrief(*args: str, env: dict[str, str], timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([NEWSBRIEF, *args], env=env, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(newsbrief_command(*args), env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def left_in_broker(broker_url: str) -> dict[str, int]:
