@@ -10,7 +10,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from conftest import _free_port, running_server
@@ -27,24 +26,17 @@ def redis_server(folder: Path, seconds: float = 30):
     if not binary:
         raise RuntimeError("redis-server is not installed: `make redis-server` (apt-get install redis-server)")
     port = _free_port()
-    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                                "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"redis://127.0.0.1:{port}/0"
-    deadline = time.monotonic() + seconds
-    while True:
+
+    def ping() -> None:
         try:
             redis.Redis.from_url(url).ping()
-            break
-        except redis.ConnectionError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"redis-server did not answer on port {port}") from None
-            time.sleep(0.1)
-    try:
+        except redis.ConnectionError as exc:
+            raise OSError(str(exc)) from None
+
+    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(folder)]
+    with running_server(command, url, "redis-server", seconds, ready=ping):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @contextlib.contextmanager

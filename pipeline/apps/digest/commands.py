@@ -13,6 +13,11 @@ import typer
 
 FORMATS = ("md", "markdown", "html", "json")
 FeedsFile = Annotated[Path, typer.Option("--feeds", help="The digest's feeds.yaml (see examples/feeds.yaml).")]
+# `schedule` and `beat` take the same options.
+ScheduledFeeds = Annotated[list[Path], typer.Option("--feeds", help="A feeds.yaml with a `schedule:` line; repeat for more.")]
+OutDir = Annotated[Optional[Path], typer.Option(help="Write each run's Markdown and HTML here.")]
+EmailEach = Annotated[bool, typer.Option("--email", help="E-mail each run to its `email.to`.")]
+Runs = Annotated[Optional[int], typer.Option(min=1, help="Stop after this many runs (default: run for ever).")]
 
 
 def register(app: typer.Typer, cli) -> None:
@@ -182,10 +187,7 @@ def register(app: typer.Typer, cli) -> None:
 
     @app.command()
     def schedule(
-        feeds: Annotated[list[Path], typer.Option("--feeds", help="A feeds.yaml with a `schedule:` line; repeat for more.")],
-        out_dir: Annotated[Optional[Path], typer.Option(help="Write each run's Markdown and HTML here.")] = None,
-        email: Annotated[bool, typer.Option("--email", help="E-mail each run to its `email.to`.")] = False,
-        runs: Annotated[Optional[int], typer.Option(min=1, help="Stop after this many runs (default: run for ever).")] = None,
+        feeds: ScheduledFeeds, out_dir: OutDir = None, email: EmailEach = False, runs: Runs = None,
     ) -> None:
         """Run the digests on their crontab lines, in this one process.
 
@@ -220,10 +222,7 @@ def register(app: typer.Typer, cli) -> None:
 
     @app.command()
     def beat(
-        feeds: Annotated[list[Path], typer.Option("--feeds", help="A feeds.yaml with a `schedule:` line; repeat for more.")],
-        out_dir: Annotated[Optional[Path], typer.Option(help="Write each run's Markdown and HTML here.")] = None,
-        email: Annotated[bool, typer.Option("--email", help="E-mail each run to its `email.to`.")] = False,
-        runs: Annotated[Optional[int], typer.Option(min=1, help="Stop after this many runs (default: run for ever).")] = None,
+        feeds: ScheduledFeeds, out_dir: OutDir = None, email: EmailEach = False, runs: Runs = None,
     ) -> None:
         """Run the scheduled digests on the workers (`digest --distributed` at each slot); exactly one beat may run.
 
