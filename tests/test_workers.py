@@ -169,3 +169,33 @@ def test_bad_feeds_through_the_workers(tmp_path, http_server, cluster, allow_loo
     assert len(document["stories"]) == 8 and document["counts"]["failed"] == len(document["log"]) == 3, document["log"]
     assert len(stored_articles(env["NEWSBRIEF_DATA_DIR"])) == len(items)
     assert left_in_broker(env["NEWSBRIEF_CELERY__BROKER_URL"]) == {"ingest": 0, "story": 0, "brief": 0, "unacked": 0}
+
+
+def test_an_api_job_runs_on_the_workers(tmp_path, cluster):
+    """With a broker set, the job layer behind the API queues a job as a Celery task; a worker
+    briefs it into the shared store, and the same request again is the same job."""
+    from pipeline.apps.jobs import BriefRequest, JobRunner
+
+    story = [i for i in load_items() if i.story == load_items()[0].story][:2]
+    request = BriefRequest(sources=[{"text": "\n\n".join(i.paragraphs), "title": i.title, "outlet": i.outlet} for i in story])
+    config = Settings(data_dir=cluster["NEWSBRIEF_DATA_DIR"], chroma_url=cluster["NEWSBRIEF_CHROMA_URL"],
+                      celery={"broker_url": cluster["NEWSBRIEF_CELERY__BROKER_URL"], **{
+                          k.removeprefix("celery__"): v for k, v in LIMITS.items() if k.startswith("celery__")}})
+    runner = JobRunner(config)
+    runner.start()
+    assert not runner.threads  # no in-process workers: the Celery ones run it
+    with Workers(cluster, tmp_path / "logs").start(1):
+        job, created = runner.submit(request, "desk")
+        deadline = time.monotonic() + 120
+        while (status := _job(config, job.id).status) not in ("done", "failed") and time.monotonic() < deadline:
+            time.sleep(0.5)
+    assert created and status == "done", _job(config, job.id)
+    assert runner.submit(request, "desk") == (_job(config, job.id), False)
+    assert left_in_broker(cluster["NEWSBRIEF_CELERY__BROKER_URL"]) == {"ingest": 0, "story": 0, "brief": 0, "unacked": 0}
+
+
+def _job(config, job_id):
+    from store.jobs import JobStore
+
+    with ArticleStore(config.db_path) as store:
+        return JobStore(store.db).get(job_id)
