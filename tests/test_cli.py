@@ -140,7 +140,7 @@ def test_help_shows_no_type_for_flags_and_no_break_inside_a_paragraph():
         assert "<bool>" not in cli(*path, "--help").stdout, path
         for paragraph in inspect.cleandoc(command.help or "").split("\n\n"):
             assert "\n" not in paragraph, (path, paragraph)
-    assert len(commands) == 24  # every command, stories remove, merge and move, and tokens create, list and revoke
+    assert len(commands) == 26  # every command (worker and beat too), stories remove, merge and move, and tokens create, list and revoke
 
 
 # --- 11. sizes in words and characters ----------------------------------------------------------
