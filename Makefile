@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .PHONY: demo test test-web chromium test-llm eval eval-wordnet bench bench-pipeline install clean \
-	test-scale services postgresql
+	test-scale services postgresql redis-server bench-workers
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,17 +39,27 @@ chromium:
 		|| { echo "make chromium: install Debian's chromium (apt-get install chromium) as root" >&2; exit 1; }
 
 # The scale-out checks (issue 18) on real servers from Debian's packages, each started by the
-# test fixtures on a free loopback port: `services` installs what is missing (as root).
+# test fixtures on a free loopback port: PostgreSQL for the store, redis-server and `chroma run`
+# for the Celery workers. `services` installs what is missing (as root).
 test-scale: $(STAMP) services
-	$(BIN)/python -m pytest -q -m scale
+	$(BIN)/python -m pytest -q -s -m scale
 
-services: postgresql
+services: postgresql redis-server
 
 # The store on PostgreSQL: initdb and pg_ctl from /usr/lib/postgresql/*/bin (tests/postgres_server.py).
 postgresql:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq \
 		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } \
 		|| { echo "make postgresql: install Debian's postgresql (apt-get install postgresql) as root" >&2; exit 1; }
+
+# The Celery workers' broker (tests/workers_cluster.py).
+redis-server:
+	@command -v redis-server >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; } \
+		|| { echo "make redis-server: install Debian's redis-server (apt-get install redis-server) as root" >&2; exit 1; }
+
+bench-workers: $(STAMP) redis-server
+	$(BIN)/python eval/bench_workers.py
 
 # The contract test against a real local LLM. llama-cpp-python compiles from source (about
 # 4-12 minutes on 2 cores; uv caches the wheel), so it stays out of the default install.

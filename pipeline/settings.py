@@ -143,6 +143,23 @@ class SlackSettings(BaseModel):
     job_timeout_s: float = Field(600.0, gt=0, description="How long the Slack door waits for a brief job, seconds.")
 
 
+class CelerySettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    broker_url: str | None = Field(None, description="A Redis broker, e.g. redis://127.0.0.1:6379/0: jobs and "
+                                   "`digest --distributed` run as Celery tasks on `newsbrief worker`s; unset, in-process.")
+    result_backend: str | None = Field(None, description="Where task results are kept; unset, the broker's Redis.")
+    task_time_limit_s: float = Field(600.0, gt=0, description="A task still running after this is killed (its "
+                                     "message is given back to the queue); the soft limit is 90% of it.")
+    visibility_timeout_s: float = Field(900.0, gt=0, description="A message taken by a worker that died is handed "
+                                        "out again after this; longer than the longest task, or tasks run twice.")
+    domain_interval_s: float = Field(1.0, ge=0, description="Least time between two fetches of one domain's "
+                                     "feed or page across all workers, seconds.")
+    max_retries: int = Field(3, ge=0, description="Retries of a source that could not be fetched.")
+    retry_backoff_s: float = Field(5.0, ge=0, description="First wait before a retry, doubled each time.")
+    wait_timeout_s: float = Field(3600.0, gt=0, description="How long `digest --distributed` waits for its tasks.")
+
+
 class Settings(BaseSettings):
     """Everything configurable, with a description on every field."""
 
@@ -169,6 +186,7 @@ class Settings(BaseSettings):
     api: ApiSettings = Field(default_factory=ApiSettings, description="The HTTP API and web page (`newsbrief serve`).")
     smtp: SmtpSettings = Field(default_factory=SmtpSettings, description="E-mailing digests.")
     slack: SlackSettings = Field(default_factory=SlackSettings, description="The Slack bot (`newsbrief serve`, `slack`).")
+    celery: CelerySettings = Field(default_factory=CelerySettings, description="Celery workers on Redis (scale-out).")
     workers: int = Field(
         0, ge=0, description="Processes that extract and clean in parallel; 0 means one per CPU core, 1 means none."
     )
@@ -199,7 +217,8 @@ class Settings(BaseSettings):
     def config_hash(self) -> str:
         """Short hash of the configuration, for output metadata and index names."""
         # Where data lives, how many processes, and how the server serves change no brief.
-        payload = self.model_dump_json(exclude={"data_dir", "config_file", "workers", "database_url", "chroma_url", "api", "smtp", "slack"})
+        payload = self.model_dump_json(exclude={"data_dir", "config_file", "workers", "database_url", "chroma_url", "api", "smtp", "slack",
+                                                    "celery"})
         return hashlib.md5(payload.encode()).hexdigest()[:12]
 
 

@@ -186,17 +186,22 @@ def chroma_server(tmp_path_factory):
 
 
 @contextlib.contextmanager
-def running_server(command: list[str], ready_url: str, name: str, seconds: float):
-    """Start a real server process, wait until ``ready_url`` answers, stop it afterwards."""
+def running_server(command: list[str], ready_url: str, name: str, seconds: float, ready=None):
+    """Start a real server process, wait until ``ready_url`` answers (or ``ready()`` stops
+    raising OSError, for a server that speaks no HTTP), stop it afterwards."""
     import subprocess
     import urllib.request
+
+    def answers() -> None:
+        with urllib.request.urlopen(ready_url, timeout=2):
+            pass
 
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + seconds
     while True:
         try:
-            with urllib.request.urlopen(ready_url, timeout=2):
-                break
+            (ready or answers)()
+            break
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()

@@ -122,3 +122,25 @@ def serve(server, items: list[Item]) -> None:
     server.routes["/courier.rss"] = (200, xml, rss(PAGES_SERVED, of_outlet(items, PAGES_SERVED), server.base).encode(), 0)
     for item in of_outlet(items, PAGES_SERVED):
         server.routes[f"/{item.slug}.html"] = (200, {"Content-Type": "text/html; charset=utf-8"}, page(item).encode(), 0)
+
+
+def bad_feeds(folder: Path, server) -> str:
+    """Three feeds that fail three ways, as feeds.yaml lines: a file that is not XML, a feed that
+    answers too slowly (given a short NEWSBRIEF_FETCH__TIMEOUT_S), a feed whose page is a menu."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "broken.xml").write_text("this is not XML at all, just words")
+    server.routes["/slow.rss"] = (200, {"Content-Type": "application/rss+xml"}, b"<rss/>", 3)
+    server.routes["/menu.html"] = (200, {"Content-Type": "text/html"},
+                                   b"<html><body><nav><a href='/a'>Home</a> <a href='/b'>Sport</a></nav></body></html>", 0)
+    teaser = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Menus</title><item><title>Menu</title>'
+              f"<link>{server.base}/menu.html</link></item></channel></rss>")
+    server.routes["/menus.rss"] = (200, {"Content-Type": "application/rss+xml"}, teaser.encode(), 0)
+    return f"  - path: broken.xml\n  - url: {server.base}/slow.rss\n  - url: {server.base}/menus.rss\n"
+
+
+def assert_bad_feeds_reported(document: dict, folder: Path, server) -> None:
+    """The three bad feeds of ``bad_feeds`` each a line of the digest's log, with its reason."""
+    reasons = {line["source"]: line["reason"] for line in document["log"]}
+    assert "not an RSS/Atom feed" in reasons[str(folder / "broken.xml")]
+    assert "timed out" in reasons[f"{server.base}/slow.rss"]
+    assert "no article found" in reasons[f"{server.base}/menu.html"]

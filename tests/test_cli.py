@@ -140,7 +140,7 @@ def test_help_shows_no_type_for_flags_and_no_break_inside_a_paragraph():
         assert "<bool>" not in cli(*path, "--help").stdout, path
         for paragraph in inspect.cleandoc(command.help or "").split("\n\n"):
             assert "\n" not in paragraph, (path, paragraph)
-    assert len(commands) == 26  # every command, stories remove, merge and move, tokens create, list and revoke, db upgrade and current
+    assert len(commands) == 28  # every command (worker and beat too), stories remove, merge and move, tokens create, list and revoke, db upgrade and current
 
 
 # --- 11. sizes in words and characters ----------------------------------------------------------

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 from typer.testing import CliRunner
 
-from digest_fixtures import Item, load_items, serve, write_feeds
+from digest_fixtures import Item, assert_bad_feeds_reported, bad_feeds, load_items, serve, write_feeds
 from pipeline.apps.cli import app
 
 runner = CliRunner()
@@ -150,23 +150,12 @@ def api_and_page_show_the_changes(story_id: str, digest_id: int, rows: list[dict
 def test_bad_feeds_are_logged_and_the_rest_is_produced(tmp_path, http_server, digest_env, monkeypatch):
     monkeypatch.setenv("NEWSBRIEF_FETCH__TIMEOUT_S", "0.5")
     items = load_items()
-    (tmp_path / "feeds").mkdir()
-    (tmp_path / "feeds" / "broken.xml").write_text("this is not XML at all, just words")
-    http_server.routes["/slow.rss"] = (200, {"Content-Type": "application/rss+xml"}, b"<rss/>", 3)
-    http_server.routes["/menu.html"] = (200, {"Content-Type": "text/html"},
-                                        b"<html><body><nav><a href='/a'>Home</a> <a href='/b'>Sport</a></nav></body></html>", 0)
-    teaser = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Menus</title><item><title>Menu</title>'
-              f"<link>{http_server.base}/menu.html</link></item></channel></rss>")
-    http_server.routes["/menus.rss"] = (200, {"Content-Type": "application/rss+xml"}, teaser.encode(), 0)
-    extra = (f"  - path: broken.xml\n  - url: {http_server.base}/slow.rss\n  - url: {http_server.base}/menus.rss\n")
+    extra = bad_feeds(tmp_path / "feeds", http_server)
     feeds = write_feeds(tmp_path / "feeds", http_server, items, extra_feeds=extra)
     result = digest(feeds, "--json")
     assert result.exit_code == 1
     document = json.loads(result.stdout)
-    reasons = {line["source"]: line["reason"] for line in document["log"]}
-    assert "not an RSS/Atom feed" in reasons[str(tmp_path / "feeds" / "broken.xml")]
-    assert "timed out" in reasons[f"{http_server.base}/slow.rss"]
-    assert "no article found" in reasons[f"{http_server.base}/menu.html"]
+    assert_bad_feeds_reported(document, tmp_path / "feeds", http_server)
     assert len(document["stories"]) == 8  # the rest of the digest is there
 
 

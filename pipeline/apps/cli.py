@@ -1100,7 +1100,11 @@ def db_current() -> None:
 
 from pipeline.apps.digest.commands import register as _register_digest_commands  # noqa: E402
 
-_register_digest_commands(app, sys.modules[__name__])  # digest, digests, changes, schedule
+_register_digest_commands(app, sys.modules[__name__])  # digest, digests, changes, schedule, beat
+
+from pipeline.apps.workers.commands import register as _register_worker_commands  # noqa: E402
+
+_register_worker_commands(app, sys.modules[__name__])  # worker
 
 
 def main() -> None:

@@ -3,8 +3,9 @@
 A request is validated (``BriefRequest``), stored as a job (store/jobs.py) and queued; a worker
 runs it through the same core as the CLI (pipeline.apps.briefing) and stores its progress after
 every step. Identical requests share one job, and a story is briefed once per version, so a
-story is never computed twice at once. The scale-out issue puts Celery behind ``JobRunner``'s
-``submit``.
+story is never computed twice at once. With ``NEWSBRIEF_CELERY__BROKER_URL`` set, ``submit``
+queues the job as a Celery task (pipeline.apps.workers.tasks.brief_job) for the `newsbrief
+worker`s instead, and the story stages take the workers' Redis lock instead of this process's.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from pipeline.apps.workers.coordination import story_stages
 from pipeline.apps.briefing import NothingToBrief, Progress, brief_of_version, group_and_index, ingest_inputs, \
     inputs_story, story_version
 from pipeline.errors import NewsbriefError, unexpected
@@ -31,8 +33,8 @@ log = logging.getLogger("newsbrief.jobs")
 MAX_SOURCES = 50
 
 # Grouping, indexing and writing a brief read and change what other stories lean on (families,
-# the embedded Chroma), so one job at a time does them; fetching and cleaning run side by side.
-STORY_STAGES = threading.Lock()
+# the embedded Chroma), so one job at a time does them (coordination.story_stages: this process's
+# lock, or the workers' Redis lock); fetching and cleaning run side by side.
 
 
 class UrlSource(BaseModel):
@@ -103,7 +105,7 @@ def run_job(job_id: str, config: Settings) -> None:
         failures: list[dict] = []
         try:
             story_id = _story_of(job, store, config, progress, failures)
-            with STORY_STAGES:
+            with story_stages(config):
                 brief_id = brief_of_version(store, config, story_id, progress)
             progress.update(stage="done")
             jobs.finish(job_id, story_id, brief_id, failures, progress.as_json())
@@ -120,13 +122,13 @@ def _story_of(job: Job, store: ArticleStore, config: Settings, progress: Progres
     """The job's story: the one named, or its sources' once ingested, as one story.
     ``failures`` gets a line for each source that gave no article."""
     if job.request.get("story_id"):
-        with STORY_STAGES:
+        with story_stages(config):
             group_and_index(store, config, progress)
         return job.request["story_id"]
     report = ingest_inputs(units_of(job.request["sources"]), store, config, progress)
     failures += [{"source": o.source, "reason": o.reason} for o in report.outcomes if o.status in ("failed", "skipped")]
     ids = list(dict.fromkeys(o.article.id for o in report.outcomes if o.article))
-    with STORY_STAGES:
+    with story_stages(config):
         group_and_index(store, config, progress)
         story_id = inputs_story(store, ids).story_id
     progress.update(grouped=sum(r.story_id == story_id for r in _rows_of(store, set(ids))))
@@ -140,18 +142,27 @@ def _rows_of(store: ArticleStore, ids: set[str]):
 
 
 class JobRunner:
-    """Worker threads over a queue of job ids; jobs live in the article database."""
+    """Worker threads over a queue of job ids, or the Celery workers when a broker is set; jobs
+    live in the article database."""
 
     def __init__(self, config: Settings, threads: int = 2):
         # One process for extraction: forking a process that runs threads can copy a lock another
         # thread holds, and an API request is small (at most 50 sources).
         self.config = config.model_copy(update={"workers": 1})
         self.queue: queue.Queue[str | None] = queue.Queue()
-        self.threads = [threading.Thread(target=self._work, name=f"newsbrief-job-{n}", daemon=True)
-                        for n in range(threads)]
+        self.celery = bool(config.celery.broker_url)
+        self.threads = [] if self.celery else [
+            threading.Thread(target=self._work, name=f"newsbrief-job-{n}", daemon=True) for n in range(threads)]
+        if self.celery:
+            from pipeline.apps.workers.app import configure
+
+            configure(config)  # refused here, at start, when the limits are unsafe
 
     def start(self) -> None:
-        """Queue what a previous server left unfinished (a job running when it died runs again), then work."""
+        """Queue what a previous server left unfinished (a job running when it died runs again), then work.
+        (The broker keeps the Celery workers' queue: a job lost with a worker is handed out again.)"""
+        if self.celery:
+            return
         with open_article_store(self.config) as store:
             for job in JobStore(store.db).unfinished():
                 if job.status == "running":
@@ -167,8 +178,16 @@ class JobRunner:
             job, created = JobStore(store.db).submit(request_key(request, version), "brief",
                                                      request.model_dump(exclude_none=True), who)
         if created:
-            self.queue.put(job.id)
+            self._queue(job.id)
         return job, created
+
+    def _queue(self, job_id: str) -> None:
+        if self.celery:
+            from pipeline.apps.workers.tasks import brief_job
+
+            brief_job.apply_async((job_id,), task_id=f"job-{job_id}")  # one task per job, however often queued
+        else:
+            self.queue.put(job_id)
 
     def stop(self, timeout: float = 5.0) -> None:
         for _ in self.threads:

@@ -202,7 +202,7 @@ def ingest_units(
         if on_unit_done and current is not None and current is not unit:  # identity: two documents may be equal
             on_unit_done(current)
         current = unit
-        outcome = _store(result, store)
+        outcome = store_result(result, store)
         outcome.encoding = getattr(item, "encoding", None)
         record(outcome)
     if on_unit_done and current is not None:
@@ -210,7 +210,8 @@ def ingest_units(
     return report
 
 
-def _store(result: Article | IngestFailure, store: ArticleStore) -> Outcome:
+def store_result(result: Article | IngestFailure, store: ArticleStore) -> Outcome:
+    """An extraction's result stored (keyed by its text's hash: a second time, "unchanged") as an Outcome."""
     if isinstance(result, IngestFailure):
         return Outcome(result.source, "failed", reason=result.reason)
     if store.add(result):

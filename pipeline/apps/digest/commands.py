@@ -1,4 +1,4 @@
-"""The CLI's digest commands: digest, digests, changes, schedule.
+"""The CLI's digest commands: digest, digests, changes, schedule, beat.
 
 ``register(app, cli)`` adds them to the main Typer app; ``cli`` is the CLI module itself, whose
 helpers (settings, the store, fail, JSON output) they share. Heavy imports stay inside the commands.
@@ -13,6 +13,11 @@ import typer
 
 FORMATS = ("md", "markdown", "html", "json")
 FeedsFile = Annotated[Path, typer.Option("--feeds", help="The digest's feeds.yaml (see examples/feeds.yaml).")]
+# `schedule` and `beat` take the same options.
+ScheduledFeeds = Annotated[list[Path], typer.Option("--feeds", help="A feeds.yaml with a `schedule:` line; repeat for more.")]
+OutDir = Annotated[Optional[Path], typer.Option(help="Write each run's Markdown and HTML here.")]
+EmailEach = Annotated[bool, typer.Option("--email", help="E-mail each run to its `email.to`.")]
+Runs = Annotated[Optional[int], typer.Option(min=1, help="Stop after this many runs (default: run for ever).")]
 
 
 def register(app: typer.Typer, cli) -> None:
@@ -51,6 +56,8 @@ def register(app: typer.Typer, cli) -> None:
         email: Annotated[bool, typer.Option("--email", help="E-mail it to the file's `email.to` (NEWSBRIEF_SMTP__*).")] = False,
         slack: Annotated[Optional[str], typer.Option("--slack", metavar="CHANNEL",
                                                      help="Post it to this Slack channel (SLACK_BOT_TOKEN).")] = None,
+        distributed: Annotated[bool, typer.Option("--distributed", help="Fan the work out to the `newsbrief worker`s "
+                                                  "(NEWSBRIEF_CELERY__BROKER_URL, NEWSBRIEF_CHROMA_URL) and wait.")] = False,
     ) -> None:
         """Pull the feeds, brief (or update) the top stories, and print what is new or changed since the last run of this digest.
 
@@ -63,19 +70,25 @@ def register(app: typer.Typer, cli) -> None:
                 config = type(config).model_validate(config.model_dump() | {"since": since})  # checked as the file's
             except ValueError:
                 cli.fail(f"--since takes an age (24h, 7d, 2w) or an ISO date, not {since!r}")
-        problems = run_and_deliver(config, cli.settings(), None, top, email, render, out_file, slack)
+        problems = run_and_deliver(config, cli.settings(), None, top, email, render, out_file, slack, distributed)
         if problems:
             raise typer.Exit(cli.EXIT_PARTIAL)
 
-    def run_and_deliver(config, settings, since, top, email, render, out_file, slack=None) -> int:
+    def run_and_deliver(config, settings, since, top, email, render, out_file, slack=None, distributed=False) -> int:
         """Run one digest, write it out, e-mail it; the count of what failed (log lines, recipients)."""
         from pipeline.apps.digest.run import run_digest
+        from pipeline.errors import NewsbriefError
 
         cli.open_store(settings).close()  # a data directory that cannot be written is a usage error
         if slack:
             slack_token_or_fail()  # before the run: a digest that cannot be posted is not stored as sent
-        result = run_digest(config, settings, since=since, top=top,
-                            on_stage=lambda s: cli.err.print(f"{config.name}: {s}", markup=False))
+        if distributed:
+            from pipeline.apps.workers.distributed import run_digest_distributed as run_digest
+        try:
+            result = run_digest(config, settings, since=since, top=top,
+                                on_stage=lambda s: cli.err.print(f"{config.name}: {s}", markup=False))
+        except NewsbriefError as exc:  # no broker, no Chroma server, a task failed or timed out
+            cli.fail(str(exc), cli.EXIT_PARTIAL if distributed else cli.EXIT_USAGE)
         for line in result.log:
             cli.err.print(f"not read: {line.source}: {line.reason}", markup=False, soft_wrap=True)
         emit(render(result), out_file)
@@ -174,15 +187,16 @@ def register(app: typer.Typer, cli) -> None:
 
     @app.command()
     def schedule(
-        feeds: Annotated[list[Path], typer.Option("--feeds", help="A feeds.yaml with a `schedule:` line; repeat for more.")],
-        out_dir: Annotated[Optional[Path], typer.Option(help="Write each run's Markdown and HTML here.")] = None,
-        email: Annotated[bool, typer.Option("--email", help="E-mail each run to its `email.to`.")] = False,
-        runs: Annotated[Optional[int], typer.Option(min=1, help="Stop after this many runs (default: run for ever).")] = None,
+        feeds: ScheduledFeeds, out_dir: OutDir = None, email: EmailEach = False, runs: Runs = None,
     ) -> None:
         """Run the digests on their crontab lines, in this one process.
 
         A digest missed while it was down runs once at start, not once per missed slot.
         """
+        run_schedule(feeds, out_dir, email, runs, distributed=False)
+
+    def run_schedule(feeds: list[Path], out_dir: Path | None, email: bool, runs: int | None, distributed: bool) -> None:
+        """Run the digests at their slots in this process, in-process or fanned out to the workers."""
         from pipeline.apps.digest.render import to_html, to_markdown
         from pipeline.apps.digest.schedule import Scheduled, Scheduler, utc
         from store.digests import DigestStore
@@ -199,12 +213,32 @@ def register(app: typer.Typer, cli) -> None:
             target = out_dir / f"{config.name.replace('/', '-')}.md" if out_dir else None
             if out_dir:
                 out_dir.mkdir(parents=True, exist_ok=True)
-            run_and_deliver(config, settings, None, None, email, to_markdown, target)
+            run_and_deliver(config, settings, None, None, email, to_markdown, target, distributed=distributed)
             if target:
                 target.with_suffix(".html").write_text(to_html(_last_digest(settings, config.name)))
 
         cli.err.print(f"scheduling {', '.join(f'{c.name} ({c.schedule})' for c in configs)}", markup=False)
         Scheduler(entries, run, max_runs=runs).start()
+
+    @app.command()
+    def beat(
+        feeds: ScheduledFeeds, out_dir: OutDir = None, email: EmailEach = False, runs: Runs = None,
+    ) -> None:
+        """Run the scheduled digests on the workers (`digest --distributed` at each slot); exactly one beat may run.
+
+        Needs NEWSBRIEF_CELERY__BROKER_URL and NEWSBRIEF_CHROMA_URL, like the workers.
+        """
+        from pipeline.apps.workers.coordination import only_beat
+        from pipeline.errors import NewsbriefError
+
+        settings = cli.settings()
+        if not settings.celery.broker_url:
+            cli.fail("`newsbrief beat` needs NEWSBRIEF_CELERY__BROKER_URL; `newsbrief schedule` runs digests in-process")
+        try:
+            with only_beat(settings):
+                run_schedule(feeds, out_dir, email, runs, distributed=True)
+        except NewsbriefError as exc:
+            cli.fail(str(exc))
 
     def _last_digest(settings, name: str):
         from pipeline.apps.digest.model import Digest

@@ -54,13 +54,23 @@ def pull_feeds(feeds: list[FeedConfig], config: Settings) -> Pulled:
     pulled = Pulled()
     for feed in feeds:
         for item in read_source(feed.source, config):
-            if isinstance(item, IngestFailure):
-                pulled.log.append(LogLine(source=item.source, reason=item.reason))
-                continue
-            if feed.outlet:
-                item = item.model_copy(update={"hints": item.hints.model_copy(update={"outlet": feed.outlet})})
-            pulled.documents.append((item, feed))
+            add_pulled(pulled, item, feed)
     return pulled
+
+
+def add_pulled(pulled: Pulled, item, feed: FeedConfig) -> None:
+    """A feed's item into ``pulled``: a failure as a log line, a document named by the feed's outlet."""
+    if isinstance(item, IngestFailure):
+        pulled.log.append(LogLine(source=item.source, reason=item.reason))
+        return
+    pulled.documents.append((with_outlet(item, feed.outlet), feed))
+
+
+def with_outlet(document: RawDocument, outlet: str | None) -> RawDocument:
+    """The document named by its feed's outlet, when the feed sets one."""
+    if not outlet:
+        return document
+    return document.model_copy(update={"hints": document.hints.model_copy(update={"outlet": outlet})})
 
 
 def on_topic(article, topics: list[str]) -> bool:
@@ -112,15 +122,27 @@ def run_digest(digest: DigestConfig, config: Settings, *, since: str | None = No
         stage("grouping and indexing")
         index = VectorIndex(config)
         group_and_index(store, config, Progress(), vector_index=index)
-        window = since_time(since or digest.since, now)
-        stories = candidate_stories(store, kept, window)
+        window, stories, ranked = choose_stories(store, digest, kept, since, top, now)
         stage(f"re-checking briefed stories, briefing the top {top or digest.top} of {len(stories)}")
         refresh_briefs(store, config, [s.id for s in stories], index)  # living briefs: new articles re-check them
-        ranked = rank_stories(stories, digest.half_life_hours, now)[: top or digest.top]
-        result = _compare(store, config, digest.name, ranked, index)
-        result.since, result.log = window, pulled.log
-        result.counts = {"feeds": len(digest.feeds), **counts}
-        return store_digest(store, result)
+        return assemble(store, config, digest, ranked, window, pulled.log, counts, index)
+
+
+def choose_stories(store: ArticleStore, digest: DigestConfig, kept: list[str], since: str | None, top: int | None,
+                   now: datetime) -> tuple[str | None, list, list[Ranked]]:
+    """The window, the kept articles' stories with news in it, and the top of them, ranked."""
+    window = since_time(since or digest.since, now)
+    stories = candidate_stories(store, kept, window)
+    return window, stories, rank_stories(stories, digest.half_life_hours, now)[: top or digest.top]
+
+
+def assemble(store: ArticleStore, config: Settings, digest: DigestConfig, ranked: list[Ranked], window: str | None,
+             log: list[LogLine], counts: dict, index) -> Digest:
+    """The digest of the ranked stories, briefed as they are now, compared with the last run, and stored."""
+    result = _compare(store, config, digest.name, ranked, index)
+    result.since, result.log = window, log
+    result.counts = {"feeds": len(digest.feeds), **counts}
+    return store_digest(store, result)
 
 
 def _compare(store: ArticleStore, config: Settings, name: str, ranked: list[Ranked], index) -> Digest:

@@ -149,7 +149,7 @@ def claim_text(config: Settings, brief_id: int, claim_id: str) -> str:
 def check_claim(text: str, config: Settings) -> list[dict]:
     """The message's text against the stored story nearest it, as blocks."""
     from pipeline.apps.cli import merged_evidence
-    from pipeline.apps.jobs import STORY_STAGES
+    from pipeline.apps.workers.coordination import story_stages
     from pipeline.grouping import load_story
     from pipeline.index.chroma import VectorIndex
     from pipeline.index.embed import get_embedder
@@ -158,7 +158,7 @@ def check_claim(text: str, config: Settings) -> list[dict]:
 
     if not text.strip():
         raise DoorError("that message has no text to check")
-    with STORY_STAGES, open_article_store(config) as store:  # the embedded index is one process's, one user at a time
+    with story_stages(config), open_article_store(config) as store:  # the embedded index is one process's, one user at a time
         hits = VectorIndex(config).search(text, 1, None)
         rows = GroupStore(store.db).rows_for({hits[0].article_id}) if hits else []
         if not rows:
