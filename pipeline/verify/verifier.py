@@ -131,11 +131,15 @@ def _named(family) -> str:
     return f"{family.origin} ({outlets})" if family.origin and family.origin not in family.outlets else outlets
 
 
-def unsaid(claim: str, articles) -> list[str]:
-    """What of the claim no article says: its novel words, then its unstated figures. One rule
-    for a claim against a story and for a claim against one doc (verify --pairs), so that the
-    two give the same verdict: "governor" where the doc says "mayor" is unsaid in both."""
-    return list(dict.fromkeys(novel_words(claim, articles) + unstated_figures(claim, articles)))
+def unsaid(claim: str, articles, open_words: bool = True) -> list[str]:
+    """What of the claim no article says: its novel words, then its unstated figures. Against a
+    single doc (verify --pairs, where a summary rewords freely) only the novel words of closed
+    classes count: names, numbers and titles, so that "governor" where the doc says "mayor" is
+    unsaid there as it is against a story."""
+    novel = novel_words(claim, articles)
+    if not open_words:
+        novel = [w for w in novel if w[0].isupper() or w[0].isdigit() or lexicon.key(w) in lexicon.TITLES]
+    return list(dict.fromkeys(novel + unstated_figures(claim, articles)))
 
 
 def novel_words(claim: str, articles) -> list[str]:
@@ -271,13 +275,14 @@ def _with_figures(result: ClaimVerdict, articles) -> ClaimVerdict:
     conflicts = [(m, t) for m, t, doubt in clashing if doubt is None]
     relations = [(relation, theirs) for relation, _, theirs in relations]
     if conflicts:
+        said = result.reasons if result.verdict == "conflicting" else []  # the words' turn, after
         result.verdict, result.supported, result.confirming_families = "conflicting", False, []
         result.reasons = [f"figure conflicts: {describe(m)} against {describe(t)}: “{m.sentence.strip()}” "
-                          f"against “{t.sentence.strip()}”" for m, t in conflicts[:3]]
+                          f"against “{t.sentence.strip()}”" for m, t in conflicts[:3]] + said
         return result
     result.reasons += [f"uncertain, not counted as a conflict: {describe(m)} against {describe(t)}: {doubt}"
                        for m, t, doubt in clashing[:3]]
-    if result.verdict != "confirmed" and any(r == "different_basis" for r, _ in relations) \
+    if result.verdict not in ("confirmed", "conflicting") and any(r == "different_basis" for r, _ in relations) \
             and not any(r == "confirmed" for r, _ in relations):  # a source states it on its own basis
         result.verdict = "different_basis"
         result.reasons = [f"same figure on another basis: {describe(t)}" for r, t in relations if r == "different_basis"][:3]
@@ -309,8 +314,8 @@ def figure_doubt(mine, theirs) -> str | None:
 
 # A phrase after a figure that makes it a part of a larger quantity: "four seasons as director",
 # "68 punches thrown during the round", "in the first half".
-_RESTRICTION = re.compile(r"(?:as (?:an?|the|his|her|its|their)|during|in (?:the|his|her|its|their) "
-                          r"(?:first|second|third|fourth|final|last|opening|same))", re.IGNORECASE)
+_RESTRICTION = re.compile(r"\b(?:as (?:an?|the|his|her|its|their)|during|in (?:the|his|her|its|their) "
+                          r"(?:first|second|third|fourth|final|last|opening|same))\b", re.IGNORECASE)
 
 
 def _restriction(figure) -> str | None:
@@ -322,11 +327,12 @@ def _restriction(figure) -> str | None:
 
 def _actors(figure) -> frozenset[str]:
     """The names in a figure's sentence other than its entity and the sentence's first word: the
-    capitalised words that are no function word ("The") and no title ("Director")."""
+    capitalised words that are no function word ("The"), no title ("Director") and no date."""
     own = {stem(w) for w in content_words(figure.entity or "")}
     sentence = figure.sentence.strip()
     names = {stem(m.group(0)) for m in _CAPITALISED.finditer(sentence) if m.start() > 0
-             and m.group(0).lower() not in STOPWORDS and lexicon.key(m.group(0)) not in lexicon.TITLES}
+             and m.group(0).lower() not in STOPWORDS and lexicon.key(m.group(0)) not in lexicon.TITLES
+             and not lexicon.MEANINGS.get(lexicon.key(m.group(0)), set()) & lexicon.CLOSED_MEANINGS}  # "Monday"
     return frozenset(names - own)
 
 
@@ -355,7 +361,7 @@ _PAIR_ORDER = {"conflicting": 0, "unsupported": 1, "confirmed": 2}
 
 def _pair_sentence(sentence: str, article, embedder, judge: Judge) -> ClaimVerdict:
     verdict, score, reasons, used = judge_against(sentence, [article], embedder, judge=judge)
-    novel = unsaid(sentence, [article])
+    novel = unsaid(sentence, [article], open_words=False)
     if verdict == "confirmed" and novel:
         verdict, used, reasons = "unsupported", [], [f"the source does not say {', '.join(novel)}"]
     result = ClaimVerdict(sentence, verdict, verdict == "confirmed", round(score, 4), used, [], reasons)
