@@ -105,7 +105,10 @@ def test_verify_json_names_the_one_family_and_shows_confirming_families():
 
 
 def test_a_conflict_names_both_quotes():
-    doc = "By the closing bell, Acme had gained more than 2%, traders said."
-    verdict = verify_pair("Acme shares fell 1.5% at the close.", doc, EMBEDDER)
+    from pipeline.models import Article
+    from pipeline.verify.verifier import verify
+
+    doc = Article(id="doc", source="test", text="By the closing bell, Acme had gained more than 2%, traders said.")
+    [verdict] = verify(["Acme shares fell 1.5% at the close."], [doc], EMBEDDER)
     assert verdict.verdict == "conflicting"
     assert "“Acme shares fell 1.5% at the close.”" in verdict.reasons[0] and "gained more than 2%" in verdict.reasons[0]

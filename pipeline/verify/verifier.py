@@ -364,8 +364,4 @@ def _pair_sentence(sentence: str, article, embedder, judge: Judge) -> ClaimVerdi
     novel = unsaid(sentence, [article], open_words=False)
     if verdict == "confirmed" and novel:
         verdict, used, reasons = "unsupported", [], [f"the source does not say {', '.join(novel)}"]
-    result = ClaimVerdict(sentence, verdict, verdict == "confirmed", round(score, 4), used, [], reasons)
-    result = _with_figures(result, [article])  # a figure the doc states otherwise, as verify --claim finds it
-    if result.verdict == "different_basis":  # batch rows answer supported or not: another basis is not support
-        result.verdict = "unsupported"
-    return result
+    return ClaimVerdict(sentence, verdict, verdict == "confirmed", round(score, 4), used, [], reasons)
