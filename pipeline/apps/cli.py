@@ -727,7 +727,7 @@ def _verify_claim(claim: str, sources: list[str], config: Settings, judge, as_js
     evidence = merged_evidence(verdict.evidence, articles)
     if as_json:
         print_json({"claim": claim, "verdict": verdict.verdict, "supported": verdict.supported, "score": verdict.score,
-                    "reasons": verdict.reasons, "evidence": [e.__dict__ for e in evidence[:5]]} | _engine(judge))
+                    "reasons": verdict.reasons, "confirming_families": verdict.confirming_families, "evidence": [e.__dict__ for e in evidence[:5]]} | _engine(judge))
     else:
         from rich.markup import escape
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from pipeline.brief.select import Sentence, group_facts, news_candidates, rank_facts, stands_alone
 from pipeline.verify.claims import extract_claims
 from pipeline.verify.figure_check import VERDICT_ORDER, check_story_figures, describe
-from pipeline.verify.verifier import verify_claim
+from pipeline.verify.verifier import figure_doubt, verify_claim
 
 ALTERNATIVE_PHRASINGS = 2  # other families' sentences of a fact tried when its lead is not confirmed
 
@@ -255,13 +255,14 @@ def _figure_row(group: list) -> FigureRow:
 
 def _conflict_pairs(verdicts, story) -> list[ConflictPair]:
     """One pair a disagreement between two families, whichever reprint says it: both figures,
-    both outlets, both quotes."""
+    both outlets, both quotes. A clash that something casts doubt on (``figure_doubt``) does not
+    lead the brief."""
     articles = {a.id: a for a in story.articles}
     found: dict[frozenset, ConflictPair] = {}
     for v in verdicts:
         for other_family, other_article, other, relation in v.evidence:
             pair = frozenset({(v.family_id, describe(v.figure)), (other_family, describe(other))})
-            if relation == "conflicting" and pair not in found:
+            if relation == "conflicting" and pair not in found and figure_doubt(v.figure, other) is None:
                 sides = [_side(v.figure, articles[v.article_id], v.family_id),
                          _side(other, articles[other_article], other_family)]
                 found[pair] = ConflictPair(text=" against ".join(_said(s) for s in sides), sides=sides)

@@ -87,6 +87,14 @@ SAME_PLACE = [
     "eu/europe/european/europeans", "un/united nations",
 ]
 
+# Titles and roles, a closed class: the same person is "the chief executive", "CEO" or "the
+# president" from one outlet to the next, so a title is never the name that a conflict turns on.
+TITLE_WORDS = ("chief executive officer ceo president chairman chairwoman chair director manager general "
+               "minister secretary governor mayor senator representative rep congressman congresswoman judge "
+               "justice chancellor premier king queen prince princess sheriff commissioner spokesman "
+               "spokeswoman spokesperson coach captain officer head founder vice deputy assistant acting "
+               "mr mrs ms dr sir lord lady st prof professor gen col lt sgt capt").split()
+
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
 
 
@@ -109,6 +117,8 @@ def key(word: str) -> str:
     word = stem(word)
     return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
+
+TITLES = frozenset(key(word) for word in TITLE_WORDS)
 
 OPPOSITES: dict[str, set[str]] = {}
 for _a, _b in ANTONYMS:

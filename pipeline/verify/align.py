@@ -123,8 +123,50 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
     elif in_slot:  # "577 candidates for the 125 seats" against "288 candidates for the 125 seats"
         turns.append(f"other figures: {', '.join(f'{m} against {t}' for m, t in in_slot)}")
         certain.append(turns[-1])
+    for mine, theirs in _name_swaps(claim, sentence, whole_claim):
+        turns.append(f"{ANOTHER_NAME}: {mine}/{theirs}")
+        certain.append(turns[-1])
     moved = _direction_turns(claim, sentence)
     return turns + moved, certain + moved
+
+
+ANOTHER_NAME = "another name in the same slot"
+_NAME_RUN = re.compile(r"(?:[A-Z]\.){2,}|\b[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|de|van|von|al))*(?<!\s(?:of|de|an|on|al))")
+
+
+def _name_runs(text: str) -> list[tuple[str, int, int]]:
+    """The names of a text, as runs of capitalised words ("Tony Reagins", "Bank of America"),
+    without titles and roles ("Chief Executive", "Governor"), function words ("The") and dates
+    ("Friday", checked as dates).
+    A single capitalised word that opens the text may be any word ("Police said"): not a name."""
+    runs = []
+    for match in _NAME_RUN.finditer(text):
+        words = [w for w in match.group(0).split()
+                 if w.lower() not in STOPWORDS and key(w) not in lexicon.TITLES and not _closed_class(key(w))
+                 and sum(c.isalpha() for c in w) >= 2]  # "E!" is a show's name as often as a letter
+        if not words or (match.start() == len(text) - len(text.lstrip()) and len(match.group(0).split()) == 1):
+            continue
+        runs.append((" ".join(words), match.start(), match.end()))
+    return runs
+
+
+def _name_swaps(claim: str, sentence: str, whole_claim: str) -> list[tuple[str, str]]:
+    """A name of the claim that the sentence lacks, where the sentence has, in the same slot, a
+    name the claim lacks: "Mike Lowell confirmed he made an offer" against "Tony Reagins confirmed
+    he made an offer" (a named counterpart is a closed-class value: the two cannot both be right).
+    A name said another way ("U.K."/"Britain") or in part ("Reid"/"Tara Reid") is the same name."""
+    claim_words, sentence_words = _name_stems(whole_claim), _name_stems(sentence)
+    lacking = [r for r in _name_runs(claim) if not _name_stems(r[0]) & sentence_words]
+    extra = [r for r in _name_runs(sentence) if not _name_stems(r[0]) & claim_words]
+    slot = lambda text, run: f"{text[:run[1]]} NAMESLOT {text[run[2]:]}"  # noqa: E731  the name as one word
+    return [(mine[0], theirs[0]) for mine in lacking for theirs in extra
+            if same_slot(slot(claim, mine), "NAMESLOT", slot(sentence, theirs), "NAMESLOT")]
+
+
+def _name_stems(text: str) -> frozenset[str]:
+    """A text's words, each with the other ways of naming the same place (lexicon.SAME_AS)."""
+    stems = {stem(w.strip("'’")) for w in _WORD.findall(text)}  # "Taradise''" is Taradise
+    return frozenset(stems.union(*(lexicon.SAME_AS.get(s, set()) for s in stems)))
 
 
 SLOT_WORDS = 4       # content words each side of a value that say what it is the value of

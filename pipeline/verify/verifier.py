@@ -20,7 +20,7 @@ from functools import lru_cache
 from pipeline.text import lexicon
 from pipeline.verify.align import FUZZY_WORD, RELATED, SUPPORTED, Alignment, align, clauses, content_stems, content_words
 from pipeline.verify.injection import addressed_to_a_model, without_instructions
-from pipeline.text.lexical import numbers
+from pipeline.text.lexical import STOPWORDS, numbers
 from pipeline.text.lexicon import stem
 from pipeline.index.retrieve import Evidence, evidence_for
 
@@ -107,7 +107,7 @@ def verify_claim(claim: str, families, own_family: str | None, embedder, index=N
     others = [a for f in families if f.id != own_family for a in f.articles]
     family_of = {a.id: f.id for f in families for a in f.articles}
     verdict, score, reasons, used = judge_against(claim, others, embedder, index, judge=judge)
-    novel = novel_words(claim, [a for f in families for a in f.articles])
+    novel = unsaid(claim, [a for f in families for a in f.articles])
     if verdict == "confirmed" and novel:
         verdict, used = "unsupported", []
         reasons = [f"no source in the story says {', '.join(novel)}"]
@@ -123,8 +123,23 @@ def verify_claim(claim: str, families, own_family: str | None, embedder, index=N
 
 
 def _named(family) -> str:
-    outlets = ", ".join(family.outlets) if family.outlets else family.id[:10]
+    """The family as an editor knows it: its outlets, else the files or pages it was read from."""
+    from pathlib import PurePath
+
+    read_from = list(dict.fromkeys(PurePath(a.source).name for a in family.articles if a.source))
+    outlets = ", ".join(family.outlets or read_from) or family.id[:10]
     return f"{family.origin} ({outlets})" if family.origin and family.origin not in family.outlets else outlets
+
+
+def unsaid(claim: str, articles, open_words: bool = True) -> list[str]:
+    """What of the claim no article says: its novel words, then its unstated figures. Against a
+    single doc (verify --pairs, where a summary rewords freely) only the novel words of closed
+    classes count: names, numbers and titles, so that "governor" where the doc says "mayor" is
+    unsaid there as it is against a story."""
+    novel = novel_words(claim, articles)
+    if not open_words:
+        novel = [w for w in novel if w[0].isupper() or w[0].isdigit() or lexicon.key(w) in lexicon.TITLES]
+    return list(dict.fromkeys(novel + unstated_figures(claim, articles)))
 
 
 def novel_words(claim: str, articles) -> list[str]:
@@ -254,17 +269,74 @@ def _with_figures(result: ClaimVerdict, articles) -> ClaimVerdict:
     conflict, whatever the words say; on another basis only, it is a different basis."""
     from pipeline.verify.figure_check import compare, describe
 
-    relations = [(compare(mine, theirs), theirs) for mine in figures_in(result.claim)
+    relations = [(compare(mine, theirs), mine, theirs) for mine in figures_in(result.claim)
                  for article in articles for theirs in figures_in(article.text)]
-    conflicts = [theirs for relation, theirs in relations if relation == "conflicting"]
+    clashing = [(m, t, figure_doubt(m, t)) for relation, m, t in relations if relation == "conflicting"]
+    conflicts = [(m, t) for m, t, doubt in clashing if doubt is None]
+    relations = [(relation, theirs) for relation, _, theirs in relations]
     if conflicts:
+        said = result.reasons if result.verdict == "conflicting" else []  # the words' turn, after
         result.verdict, result.supported, result.confirming_families = "conflicting", False, []
-        result.reasons = [f"figure conflicts with {describe(t)}: “{t.sentence.strip()}”" for t in conflicts[:3]]
-    elif result.verdict != "confirmed" and any(r == "different_basis" for r, _ in relations) \
+        result.reasons = [f"figure conflicts: {describe(m)} against {describe(t)}: “{m.sentence.strip()}” "
+                          f"against “{t.sentence.strip()}”" for m, t in conflicts[:3]] + said
+        return result
+    result.reasons += [f"uncertain, not counted as a conflict: {describe(m)} against {describe(t)}: {doubt}"
+                       for m, t, doubt in clashing[:3]]
+    if result.verdict not in ("confirmed", "conflicting") and any(r == "different_basis" for r, _ in relations) \
             and not any(r == "confirmed" for r, _ in relations):  # a source states it on its own basis
         result.verdict = "different_basis"
         result.reasons = [f"same figure on another basis: {describe(t)}" for r, t in relations if r == "different_basis"][:3]
     return result
+
+
+def figure_doubt(mine, theirs) -> str | None:
+    """Why two figures that compare() finds in conflict may still not be a disagreement, or None
+    when nothing casts doubt on it. A conflict needs both sentences to make the same statement:
+    - a sentence that also states the other's value reports several values (a range, "between
+      $140 million and $150 million", or a bid raised "from $160 million to $184 million");
+    - two sentences that name different people or bodies around the figure ("the Red Sox
+      offered..." against "the Nationals offered...") most likely state two facts."""
+    from pipeline.verify.figure_check import compare, describe
+
+    for figure, other in ((mine, theirs), (theirs, mine)):
+        stated = [f for f in figures_in(other.sentence) if compare(figure, f) == "confirmed"]
+        if stated:
+            return f"“{other.sentence.strip()}” also states {describe(stated[0])}: it reports several values"
+    my_names, their_names = _actors(mine), _actors(theirs)
+    if my_names and their_names and not my_names & their_names:
+        return (f"the two sentences name different actors ({', '.join(sorted(my_names))} against "
+                f"{', '.join(sorted(their_names))}): perhaps two facts")
+    restricted = [f for f in (mine, theirs) if _restriction(f)]
+    if len(restricted) == 1:
+        return f"only one of them is restricted (“{_restriction(restricted[0])}”): a part is not the whole"
+    return None
+
+
+# A phrase after a figure that makes it a part of a larger quantity: "four seasons as director",
+# "68 punches thrown during the round", "in the first half".
+_RESTRICTION = re.compile(r"\b(?:as (?:an?|the|his|her|its|their)|during|in (?:the|his|her|its|their) "
+                          r"(?:first|second|third|fourth|final|last|opening|same))\b", re.IGNORECASE)
+
+
+def _restriction(figure) -> str | None:
+    from pipeline.verify.figures import clause_around
+
+    found = _RESTRICTION.search(clause_around(figure)[1])
+    return found.group(0) if found else None
+
+
+def _actors(figure) -> frozenset[str]:
+    """The names in a figure's sentence other than its entity and the sentence's first word: the
+    capitalised words that are no function word ("The"), no title ("Director") and no date."""
+    own = {stem(w) for w in content_words(figure.entity or "")}
+    sentence = figure.sentence.strip()
+    names = {stem(m.group(0)) for m in _CAPITALISED.finditer(sentence) if m.start() > 0
+             and m.group(0).lower() not in STOPWORDS and lexicon.key(m.group(0)) not in lexicon.TITLES
+             and not lexicon.MEANINGS.get(lexicon.key(m.group(0)), set()) & lexicon.CLOSED_MEANINGS}  # "Monday"
+    return frozenset(names - own)
+
+
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]+")
 
 
 def verify_pair(claim: str, doc: str, embedder, judge: Judge = judge) -> ClaimVerdict:
@@ -289,10 +361,7 @@ _PAIR_ORDER = {"conflicting": 0, "unsupported": 1, "confirmed": 2}
 
 def _pair_sentence(sentence: str, article, embedder, judge: Judge) -> ClaimVerdict:
     verdict, score, reasons, used = judge_against(sentence, [article], embedder, judge=judge)
-    specific = [w for w in novel_words(sentence, [article]) if w[0].isupper() or w[0].isdigit()]
-    if verdict == "confirmed" and specific:
-        verdict, used, reasons = "unsupported", [], [f"the source does not name {', '.join(specific)}"]
-    figures = unstated_figures(sentence, [article])
-    if verdict == "confirmed" and figures:
-        verdict, used, reasons = "unsupported", [], [f"the source does not state {', '.join(figures)}"]
+    novel = unsaid(sentence, [article], open_words=False)
+    if verdict == "confirmed" and novel:
+        verdict, used, reasons = "unsupported", [], [f"the source does not say {', '.join(novel)}"]
     return ClaimVerdict(sentence, verdict, verdict == "confirmed", round(score, 4), used, [], reasons)

@@ -1,0 +1,114 @@
+"""`conflicting` only for what the evidence shows (issue 13): false-conflict cases written for
+these tests, the seeds' verdicts, and verify --claim and --pairs agreeing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import EXAMPLE_STORY
+from pipeline.apps.cli import app
+from pipeline.index.embed import get_embedder
+from pipeline.verify.align import align
+from pipeline.verify.figures import extract_figures
+from pipeline.verify.figure_check import compare
+from pipeline.verify.verifier import figure_doubt, verify_pair
+
+EMBEDDER = get_embedder()
+
+
+def _clash(mine: str, theirs: str):
+    """The first pair of figures of the two sentences that compare() finds in conflict."""
+    return next((a, b) for a in extract_figures(mine) for b in extract_figures(theirs) if compare(a, b) == "conflicting")
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    ("Northwind's CEO Dana Price opened the plant in Leeds on Tuesday.",
+     "Northwind's chief executive Dana Price opened the plant in Leeds on Tuesday."),
+    ("Northwind's chief executive said the plant would open in Leeds.",
+     "Northwind's president said the plant would open in Leeds."),
+    ("Justice Amy Hale wrote for the court in the 5-4 decision upholding the law.",
+     "In a 5-4 decision upholding the law, Justice Amy Hale wrote for the court."),
+    ("Price told reporters the plant would open in Leeds.",
+     "Dana Price told reporters the plant would open in Leeds."),
+    ("British activists gathered outside the embassy in Lima.",
+     "U.K. activists gathered outside the embassy in Lima."),
+], ids=["CEO and chief executive", "chief executive and president", "the same 5-4 vote", "a name in part",
+        "a place named two ways"])
+def test_titles_paraphrases_and_the_same_figures_are_no_conflict(claim, sentence):
+    assert align(claim, sentence).certain == []
+
+
+def test_a_unanimous_ruling_every_source_states_is_no_conflict():
+    doc = ("The Supreme Court ruled unanimously on Monday that the ban was lawful. "
+           "No justice dissented from the opinion.")
+    verdict = verify_pair("The justices unanimously ruled on Monday that the ban was lawful.", doc, EMBEDDER)
+    assert verdict.verdict == "confirmed", verdict.reasons
+
+
+def test_another_name_in_the_same_slot_conflicts_and_names_both():
+    claim = "Team president Omar Field confirmed the club made an eight-year offer to the pitcher."
+    sentence = "Team president Lena Voss confirmed the club made an eight-year offer to the pitcher."
+    alignment = align(claim, sentence)
+    assert alignment.certain == ["another name in the same slot: Omar Field/Lena Voss"]
+
+
+def test_a_name_in_another_slot_is_not_certain():
+    claim = "Omar Field confirmed the club made an offer to the pitcher."
+    sentence = "The pitcher, who met Lena Voss in March, had wanted a longer contract from the club."
+    assert align(claim, sentence).certain == []
+
+
+@pytest.mark.parametrize("mine, theirs, doubt", [
+    ("The Orioles offered Teixeira a seven-year deal worth between $140 million and $150 million.",
+     "The Orioles have offered Teixeira a deal worth $150 million.", "several values"),
+    ("The Nationals offered Teixeira an eight-year deal worth $160 million.",
+     "The Red Sox offered Teixeira an eight-year deal worth $200 million.", "different actors"),
+    ("Smith spent four seasons as the team director of scouting.",
+     "Smith has spent 19 seasons with the team.", "restricted"),
+], ids=["a range", "two bidders", "a part against the whole"])
+def test_a_figure_clash_in_doubt_is_said_and_not_a_conflict(mine, theirs, doubt):
+    a, b = _clash(mine, theirs)
+    assert doubt in (figure_doubt(a, b) or "")
+
+
+def test_the_same_count_stated_otherwise_stays_a_conflict():
+    a, b = _clash("Police said 12 people were injured in the riots.", "Police said 18 people were injured in the riots.")
+    assert figure_doubt(a, b) is None
+
+
+def test_verify_claim_and_pairs_agree_on_a_swapped_title(tmp_path):
+    """'governor' for 'mayor': the same verdict from --claim on the doc and from --pairs."""
+    doc = "City officials gathered downtown on Monday morning. The mayor opened the new bridge over the river on Monday."
+    claim = "The governor opened the new bridge over the river on Monday."
+    (tmp_path / "doc.txt").write_text(doc)
+    (tmp_path / "rows.jsonl").write_text(json.dumps({"id": 1, "doc": doc, "claim": claim}) + "\n")
+    runner = CliRunner()
+    single = json.loads(runner.invoke(app, ["verify", "--claim", claim, str(tmp_path / "doc.txt"), "--json"]).stdout)
+    [row] = [json.loads(line) for line in runner.invoke(app, ["verify", "--pairs", str(tmp_path / "rows.jsonl")]).stdout.splitlines()]
+    assert single["verdict"] == row["verdict"] == "unsupported"
+    assert any("governor" in reason for reason in row["reasons"]) and any("governor" in r for r in single["reasons"])
+
+
+def test_verify_json_names_the_one_family_and_shows_confirming_families():
+    runner = CliRunner()
+    result = runner.invoke(app, ["verify", "--claim", "By the closing bell, Apple had gained more than 2%",
+                                 str(EXAMPLE_STORY), "--json"])
+    out = json.loads(result.stdout)
+    assert out["verdict"] == "single_source" and len(out["confirming_families"]) == 1
+    assert "000_37c9d46621587dce.txt" in out["reasons"][0]  # the family, by the file it was read from
+    shared = "Initially, Baidu was selected as a key partner"
+    out = json.loads(runner.invoke(app, ["verify", "--claim", shared, str(EXAMPLE_STORY), "--json"]).stdout)
+    assert out["verdict"] == "confirmed" and len(out["confirming_families"]) == 2
+
+
+def test_a_conflict_names_both_quotes():
+    from pipeline.models import Article
+    from pipeline.verify.verifier import verify
+
+    doc = Article(id="doc", source="test", text="By the closing bell, Acme had gained more than 2%, traders said.")
+    [verdict] = verify(["Acme shares fell 1.5% at the close."], [doc], EMBEDDER)
+    assert verdict.verdict == "conflicting"
+    assert "“Acme shares fell 1.5% at the close.”" in verdict.reasons[0] and "gained more than 2%" in verdict.reasons[0]
