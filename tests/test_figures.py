@@ -207,7 +207,7 @@ def test_the_same_count_said_two_ways_confirms():
 
 
 @pytest.mark.parametrize("sentence, entity, metric", [
-    ("Northbridge agreed to buy Keller in a deal valued at $2.4 billion.", "Keller", "deal value"),
+    ("Northbridge agreed to buy Keller in a deal valued at $2.4 billion.", "Northbridge", "deal value"),  # the subject
     ("Northbridge offered $31.50 a share in cash.", "Northbridge", "price per share"),
     ("Northbridge's offer is a 27% premium to Keller's closing price.", "Northbridge", "premium"),
     ("Shares of Northbridge fell 1% at the close.", "Northbridge", "share price"),
