@@ -89,11 +89,14 @@ _NOT_ENTITIES = frozenset(
     October November December Q1 Q2 Q3 Q4 CEO One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve
     About Around Nearly Almost Some Over More Roughly Approximately Up Less Under""".split()
 )
+_ALWAYS_NAMED = frozenset({"price per share", "premium"})
 _METRICS = [
     # What a deal is worth, what is offered for each share, and the premium are not share moves
-    (re.compile(r"\b(?:a|per) share\b", re.I), "price per share"),
+    (re.compile(r"\b(?:a|per) share\b|\bfor each (?:[A-Z][\w&.-]* )?share\b", re.I), "price per share"),
     (re.compile(r"\bpremium\b", re.I), "premium"),
-    (re.compile(r"\b(?:deal|acquisition|takeover|merger|buyout|valued at|valuing)\b", re.I), "deal value"),
+    # A contract, an offer or a bid is what a deal is worth: "an eight-year, $200 million offer"
+    (re.compile(r"\b(?:deal|acquisition|takeover|merger|buyout|valued at|valuing|offers?|contracts?|bids?|buys?|bought|acquires?|acquired)\b",
+                re.I), "deal value"),
     (re.compile(r"\bshares?\b|\bstocks?\b|\bshare price\b", re.I), "share price"),
     (re.compile(r"\bmarket share\b", re.I), "market share"),
     (re.compile(r"\bof (?:its |total )?sales\b", re.I), "share of sales"),
@@ -147,10 +150,12 @@ def _with_context(figure: Figure, before: list[Figure]) -> Figure:
     previous = next((f for f in reversed(before) if f.unit == figure.unit), None)
     if previous is None or figure.start - previous.end > 600:
         return replace(figure, basis=None) if figure.basis == "same period" else figure
+    # The metric too; but a price per share and a premium are named by every figure of them (not
+    # "savings of $150 million" because an offer of "$31.50 a share" came a paragraph before).
+    if figure.metric is None and (previous.sentence == figure.sentence or previous.metric not in _ALWAYS_NAMED):
+        figure = replace(figure, metric=previous.metric)
     if figure.basis == "same period":
         figure = replace(figure, basis=previous.basis)
-    if figure.metric is None:
-        figure = replace(figure, metric=previous.metric)
     return figure
 
 
@@ -180,7 +185,7 @@ def _clause_figures(text: str, offset: int, clause: str, sentence: str, sentence
         for entity in (_ranked(before) if unit == "rank" else None) or _entities_for(before, clause, sentence, persons):
             figures.append(Figure(
                 entity=entity, metric=metric, value=value, unit=unit,
-                direction=None if unit == "rank" else _direction(clause, start, end),  # a rank moves nothing
+                direction=_direction_of(unit, clause, start, end),
                 approximator=approximator.group(1).lower() if approximator else None,
                 basis=basis, start=offset + start, end=offset + end, quote=text[offset + start: offset + end],
                 sentence=sentence,
@@ -316,6 +321,21 @@ def _basis_near(clause: str, start: int, end: int) -> str | None:
     if _SAME_PERIOD.search(clause):
         return "same period"
     return max(found)[1] if found else _basis(clause)
+
+
+COUNT_DIRECTION_CHARS = 20
+
+
+def _direction_of(unit: str, clause: str, start: int, end: int) -> str | None:
+    """A rank moves nothing; a count moves only when the move is said right before it ("raise the
+    number of seats from 65 to 125"), not anywhere in its clause ("evacuated 45 people, and the
+    bridge was closed as the water rose")."""
+    if unit == "rank":
+        return None
+    if unit == "count":
+        window = clause[max(0, start - COUNT_DIRECTION_CHARS):start]
+        return _direction(window, len(window), len(window))
+    return _direction(clause, start, end)
 
 
 def _direction(clause: str, start: int, end: int) -> str | None:
