@@ -203,7 +203,8 @@ def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
         if any(start <= match.start() < end for start, end, *_ in magnitudes):
             continue  # the "6" of "6. 1 - magnitude"
         if unit := _unit(match) or _range_unit(clause, match, found):
-            found.append((match.start(), match.end(), value, unit, "level" if unit == "m" else None))
+            end = match.start() + len(match.group(0).rstrip())  # not the space after "$31.50 a share"
+            found.append((match.start(), end, value, unit, "level" if unit == "m" else None))
         elif count := _count(clause, match.start(), match.end("scale") if match.group("scale") else match.end("number"),
                              match.group("number")):
             found.append((match.start(), count[0], value, "count", count[1]))
