@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from conftest import EXAMPLE_STORY, SEED_FILES
+from conftest import EXAMPLE_STORY, ROOT, SEED_FILES
 from pipeline.ingest.clean import clean_text
 from pipeline.apps.cli import app
 from pipeline.verify.figure_check import compare, interval, same_entity
@@ -207,7 +207,7 @@ def test_the_same_count_said_two_ways_confirms():
 
 
 @pytest.mark.parametrize("sentence, entity, metric", [
-    ("Northbridge agreed to buy Keller in a deal valued at $2.4 billion.", "Keller", "deal value"),
+    ("Northbridge agreed to buy Keller in a deal valued at $2.4 billion.", "Northbridge", "deal value"),  # the subject
     ("Northbridge offered $31.50 a share in cash.", "Northbridge", "price per share"),
     ("Northbridge's offer is a 27% premium to Keller's closing price.", "Northbridge", "premium"),
     ("Shares of Northbridge fell 1% at the close.", "Northbridge", "share price"),
@@ -223,3 +223,44 @@ def test_the_start_of_a_range_takes_the_scale_of_its_end():
     low, high = extract_figures("The Orioles offered $140-150 million over seven years.")
     assert (low.value, high.value) == (140e6, 150e6)
     assert compare(low, extract_figures("The Orioles offered $140 million over seven years.")[0]) == "confirmed"
+
+
+STORIES = ROOT / "tests" / "fixtures" / "stories"
+
+
+def story_brief(name: str):
+    """The offline brief of a fixture story (tests/fixtures/stories/NAME.jsonl, text written for testing)."""
+    from pipeline.brief.compose import extractive_brief
+    from pipeline.grouping import Story
+    from pipeline.index.embed import get_embedder
+    from pipeline.models import Article
+    from pipeline.verify.verifier import families_of
+
+    rows = [json.loads(line) for line in (STORIES / f"{name}.jsonl").read_text().splitlines()]
+    articles = [Article(id=r["id"], source=r["id"], title=r["title"], outlet=r["outlet"], text=r["text"]) for r in rows]
+    return extractive_brief(Story(name, None, articles, families_of(articles)), get_embedder(), "test")
+
+
+def test_the_takeover_brief_lists_the_one_real_conflict_first():
+    """A wire report, its reprint, a rival and a trade paper: only "fell 1%" against "rose 3%"
+    at the close clashes; the deal value, offer price, premium and fleet are confirmed, each once."""
+    brief = story_brief("northbridge-takeover")
+    assert len(brief.conflicts) == 1 and len(brief.conflict_pairs) == 1
+    sides = brief.conflict_pairs[0].sides
+    assert {s.citation.quote for s in sides} == {"1%", "3%"} and {s.outlet for s in sides} >= {"The Daily Ledger"}
+    assert brief.figures[0].verdict == "conflicting" and brief.figures[0].entity == "Northbridge"
+    assert all(r.verdict != "conflicting" for r in brief.figures if r.citation.quote not in ("1%", "3%"))
+    for metric, quote in [("deal value", "$2.4 billion"), ("price per share", "$31.50"), ("premium", "27%")]:
+        [row] = [r for r in brief.figures if r.metric == metric]
+        assert row.verdict == "confirmed" and row.citation.quote == quote and len(row.families) == 3, row
+    [fleet] = [r for r in brief.figures if r.metric == "locomotives"]
+    assert fleet.verdict == "confirmed" and fleet.entity != "Helen Marsh" and "Marsh" != fleet.entity
+
+
+def test_the_flood_figures_two_outlets_report_are_confirmed():
+    brief = story_brief("elmford-flood")
+    rows = {r.citation.quote.split()[-1]: r for r in brief.figures}
+    for what in ("homes", "metres", "people"):
+        assert rows[what].verdict == "confirmed" and rows[what].outlets == ["County Courier", "Elmford Gazette"]
+    assert all(r.basis != "close" for r in brief.figures)  # "the main road bridge was closed"
+    assert brief.conflicts == []

@@ -79,10 +79,35 @@ def interval(figure: Figure) -> tuple[float, float]:
     return low, high
 
 
+# Figures whose entity a sentence often leaves to its context: a deal's value, offer price and
+# premium (whose deal: "the offer of $31.50 for each Keller share"), counts and measured levels
+# ("About 300 homes were evacuated" against "In Elmford, around 300 homes ...").
+CONTEXT_ENTITY_METRICS = frozenset({"deal value", "price per share", "premium", "level"})
+
+
 def compare(a: Figure, b: Figure) -> str | None:
-    """'confirmed', 'conflicting' or 'different_basis'; None when they are not about the same thing."""
-    if not _same_subject(a, b):
-        return None
+    """'confirmed', 'conflicting' or 'different_basis'; None when they are not about the same thing.
+    Two figures whose entities only the context ties (``_related``) may confirm each other, never
+    conflict: a conflict needs the same entity stated."""
+    if _same_subject(a, b):
+        return _relation(a, b)
+    if _related(a, b):
+        relation = _relation(a, b)
+        return relation if relation != "conflicting" else None
+    return None
+
+
+def _related(a: Figure, b: Figure) -> bool:
+    """Of the same metric, one naming no entity or naming one the other's sentence names."""
+    if a.unit == b.unit == "count":
+        if not _same_counted(a.metric or "", b.metric or ""):
+            return False
+    elif not (a.metric == b.metric and a.metric in CONTEXT_ENTITY_METRICS):
+        return False
+    return not a.entity or not b.entity or a.entity in b.sentence or b.entity in a.sentence
+
+
+def _relation(a: Figure, b: Figure) -> str | None:
     if {a.unit, b.unit} <= {"%", "pp", "bp"} and a.unit != b.unit:
         return "different_basis"
     if a.unit != b.unit:

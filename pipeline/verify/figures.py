@@ -20,14 +20,18 @@ from pipeline.text.sentences import split_sentences
 _NUMBER = r"\d+(?:[.,]\d+)*"
 _SCALE = r"(?:trillion|tn|billion|bn|million|mn|m|thousand|k)\b"
 _FIGURE = re.compile(
-    rf"(?P<currency>US\$|\$|€|£|¥|RMB\s?|CNY\s?|USD\s?|EUR\s?)?(?P<number>{_NUMBER})\s?"
+    rf"(?P<currency>US\$|\$|€|£|¥|RMB\s?|CNY\s?|USD\s?|EUR\s?|euro\s?)?(?P<number>{_NUMBER})\s?"
     rf"(?:(?P<percent>%|percent\b|per cent\b)|(?P<points>percentage points?\b|pp\b|basis points?\b|bps\b)"
-    rf"|(?P<scale>{_SCALE}))?",
+    rf"|(?P<metres>metres\b|meters\b)|(?P<scale>{_SCALE}))?",
     re.IGNORECASE,
 )
+# A quake's strength, however written: "a 5.6 magnitude earthquake", "magnitude-5.2", "a magnitude
+# of 6.1", "6. 1 - magnitude" (ECB+'s tokens split a decimal: "6. 1" is 6.1).
+_MAGNITUDE = re.compile(r"(?P<number>\d\.\s?\d)(?=\s?-?\s?(?:magnitude|strength)\b)"
+                        r"|(?<=magnitude)(?:-|\sof\s|\s)(?P<after>\d\.\s?\d)\b", re.IGNORECASE)
 SCALES = {"trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6,
           "thousand": 1e3, "k": 1e3}
-CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "£": "GBP", "¥": "CNY",
+CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "euro": "EUR", "£": "GBP", "¥": "CNY",
               "rmb": "CNY", "cny": "CNY"}
 
 _WORD = re.compile(r"[A-Za-z]+")
@@ -85,11 +89,14 @@ _NOT_ENTITIES = frozenset(
     October November December Q1 Q2 Q3 Q4 CEO One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve
     About Around Nearly Almost Some Over More Roughly Approximately Up Less Under""".split()
 )
+_ALWAYS_NAMED = frozenset({"price per share", "premium"})
 _METRICS = [
     # What a deal is worth, what is offered for each share, and the premium are not share moves
-    (re.compile(r"\b(?:a|per) share\b", re.I), "price per share"),
+    (re.compile(r"\b(?:a|per) share\b|\bfor each (?:[A-Z][\w&.-]* )?share\b", re.I), "price per share"),
     (re.compile(r"\bpremium\b", re.I), "premium"),
-    (re.compile(r"\b(?:deal|acquisition|takeover|merger|buyout|valued at|valuing)\b", re.I), "deal value"),
+    # A contract, an offer or a bid is what a deal is worth: "an eight-year, $200 million offer"
+    (re.compile(r"\b(?:deal|acquisition|takeover|merger|buyout|valued at|valuing|offers?|contracts?|bids?|buys?|bought|acquires?|acquired)\b",
+                re.I), "deal value"),
     (re.compile(r"\bshares?\b|\bstocks?\b|\bshare price\b", re.I), "share price"),
     (re.compile(r"\bmarket share\b", re.I), "market share"),
     (re.compile(r"\bof (?:its |total )?sales\b", re.I), "share of sales"),
@@ -120,8 +127,9 @@ class Figure:
 
 def extract_figures(text: str) -> list[Figure]:
     figures: list[Figure] = []
+    persons = people_quoted(text)
     for sentence in split_sentences(text):
-        for figure in _sentence_figures(text, sentence.start, sentence.end):
+        for figure in _sentence_figures(text, sentence.start, sentence.end, persons):
             figures.append(_with_context(figure, figures))
     return figures
 
@@ -142,14 +150,16 @@ def _with_context(figure: Figure, before: list[Figure]) -> Figure:
     previous = next((f for f in reversed(before) if f.unit == figure.unit), None)
     if previous is None or figure.start - previous.end > 600:
         return replace(figure, basis=None) if figure.basis == "same period" else figure
+    # The metric too; but a price per share and a premium are named by every figure of them (not
+    # "savings of $150 million" because an offer of "$31.50 a share" came a paragraph before).
+    if figure.metric is None and (previous.sentence == figure.sentence or previous.metric not in _ALWAYS_NAMED):
+        figure = replace(figure, metric=previous.metric)
     if figure.basis == "same period":
         figure = replace(figure, basis=previous.basis)
-    if figure.metric is None:
-        figure = replace(figure, metric=previous.metric)
     return figure
 
 
-def _sentence_figures(text: str, start: int, end: int) -> list[Figure]:
+def _sentence_figures(text: str, start: int, end: int, persons: frozenset[str]) -> list[Figure]:
     sentence = text[start:end]
     sentence_basis = _basis(sentence)
     found = []
@@ -157,11 +167,12 @@ def _sentence_figures(text: str, start: int, end: int) -> list[Figure]:
     for clause in _CLAUSES.split(sentence):
         offset = sentence.index(clause, cursor)
         cursor = offset + len(clause)
-        found.extend(_clause_figures(text, start + offset, clause, sentence, sentence_basis))
+        found.extend(_clause_figures(text, start + offset, clause, sentence, sentence_basis, persons))
     return found
 
 
-def _clause_figures(text: str, offset: int, clause: str, sentence: str, sentence_basis: str | None) -> list[Figure]:
+def _clause_figures(text: str, offset: int, clause: str, sentence: str, sentence_basis: str | None,
+                    persons: frozenset[str]) -> list[Figure]:
     figures = []
     for start, end, value, unit, named_metric in _quantities(clause):
         before = clause[:start]
@@ -171,10 +182,10 @@ def _clause_figures(text: str, offset: int, clause: str, sentence: str, sentence
             basis = None
         sentence_before = sentence[: sentence.find(clause) + start] if clause in sentence else before
         metric = named_metric or _metric_near(sentence_before, clause[end:])
-        for entity in (_ranked(before) if unit == "rank" else None) or _entities_for(before, clause, sentence):
+        for entity in (_ranked(before) if unit == "rank" else None) or _entities_for(before, clause, sentence, persons):
             figures.append(Figure(
                 entity=entity, metric=metric, value=value, unit=unit,
-                direction=None if unit == "rank" else _direction(clause, start, end),  # a rank moves nothing
+                direction=_direction_of(unit, clause, start, end),
                 approximator=approximator.group(1).lower() if approximator else None,
                 basis=basis, start=offset + start, end=offset + end, quote=text[offset + start: offset + end],
                 sentence=sentence,
@@ -185,19 +196,31 @@ def _clause_figures(text: str, offset: int, clause: str, sentence: str, sentence
 def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
     """(start, end, value, unit, metric) of each figure in a clause: money, percentages and
     points; counts of things ("200 engineers", "four people"); ranks ("third-largest chipmaker")."""
-    found = []
+    found, magnitudes = [], _magnitudes(clause)
     for match in _FIGURE.finditer(clause):
         scale = match.group("scale") or _range_scale(clause, match)
         value = float(match.group("number").replace(",", "")) * SCALES.get((scale or "").lower(), 1)
+        if any(start <= match.start() < end for start, end, *_ in magnitudes):
+            continue  # the "6" of "6. 1 - magnitude"
         if unit := _unit(match) or _range_unit(clause, match, found):
-            found.append((match.start(), match.end(), value, unit, None))
+            end = match.start() + len(match.group(0).rstrip())  # not the space after "$31.50 a share"
+            found.append((match.start(), end, value, unit, "level" if unit == "m" else None))
         elif count := _count(clause, match.start(), match.end("scale") if match.group("scale") else match.end("number"),
                              match.group("number")):
             found.append((match.start(), count[0], value, "count", count[1]))
     for match in _COUNT_IN_WORDS.finditer(clause):
         if not _POINTING.search(clause[: match.start()]) and (count := _count(clause, match.start(), match.end(), "")):
             found.append((match.start(), count[0], float(NUMBER_WORDS[match.group(1).lower()]), "count", count[1]))
-    return sorted(found + _ranks(clause))
+    return sorted(found + magnitudes + _ranks(clause))
+
+
+def _magnitudes(clause: str) -> list[tuple[int, int, float, str, str | None]]:
+    found = []
+    for match in _MAGNITUDE.finditer(clause):
+        group = "number" if match.group("number") else "after"
+        found.append((match.start(group), match.end(group), float(match.group(group).replace(" ", "")),
+                      "magnitude", "level"))
+    return found
 
 
 _RANGE_JOINT = r"\s?(?:-|–|to)\s?"  # between a range's two ends: "$140-150 million", "$140 to $150 million"
@@ -271,6 +294,8 @@ def _unit(match: re.Match) -> str | None:
     """Percentages, points and money are figures; a bare number (a year, a date) is not."""
     if match.group("percent"):
         return "%"
+    if match.group("metres"):
+        return "m"
     if match.group("points"):
         return "bp" if match.group("points").lower().startswith(("basis", "bp")) else "pp"
     if match.group("currency"):
@@ -299,6 +324,21 @@ def _basis_near(clause: str, start: int, end: int) -> str | None:
     return max(found)[1] if found else _basis(clause)
 
 
+COUNT_DIRECTION_CHARS = 20
+
+
+def _direction_of(unit: str, clause: str, start: int, end: int) -> str | None:
+    """A rank moves nothing; a count moves only when the move is said right before it ("raise the
+    number of seats from 65 to 125"), not anywhere in its clause ("evacuated 45 people, and the
+    bridge was closed as the water rose")."""
+    if unit == "rank":
+        return None
+    if unit == "count":
+        window = clause[max(0, start - COUNT_DIRECTION_CHARS):start]
+        return _direction(window, len(window), len(window))
+    return _direction(clause, start, end)
+
+
 def _direction(clause: str, start: int, end: int) -> str | None:
     """The direction word (pipeline.text.lexicon) nearest the figure in its clause, not inside it:
     "200 diplomats" says nothing of a dip."""
@@ -320,11 +360,13 @@ def _metric_near(before: str, after: str) -> str | None:
     return max(found)[1] if found else None
 
 
-def _entities_for(before: str, clause: str, sentence: str) -> list[str | None]:
-    """The entity nearest before the figure; 'both Apple and Alibaba, which ...' gives both."""
-    names = _names(before)
+def _entities_for(before: str, clause: str, sentence: str, persons: frozenset[str]) -> list[str | None]:
+    """The clause's subject or possessor before the figure ("Northbridge's $2.4 billion takeover
+    of Keller", "the Red Sox have made Teixeira a $200 million offer"), else the name nearest
+    before it; 'both Apple and Alibaba, which ...' gives both."""
+    names = _names(before, persons)
     if not names:
-        names = _names(sentence[: sentence.find(clause)]) if clause in sentence else []
+        names = _names(sentence[: sentence.find(clause)], persons) if clause in sentence else []
     if not names:
         return [None]
     pair = re.search(r"\b(?:both\s+)?([A-Z][\w’']+)\s+and\s+([A-Z][\w’']+),?\s+(?:which|that|who)\b", before)
@@ -332,25 +374,69 @@ def _entities_for(before: str, clause: str, sentence: str) -> list[str | None]:
         return [pair.group(1), pair.group(2)]
     if _PARTICIPLE.search(before):  # "China is Apple's market outside the US, comprising 15%": China's
         return [names[0]]
-    return [names[-1]]
+    subjects = [name for name, match in _named(before, persons) if _is_subject(before, match)]
+    return [subjects[-1] if subjects else names[-1]]
 
 
-def _names(text: str) -> list[str]:
-    """The names in ``text``, whole: never a fragment ("of Northbridge", "Dutch-based"), and never
-    a person quoted ("Helen Marsh said"): a figure is about what the speaker speaks of."""
-    names, speakers = [], []
+def _named(text: str, persons: frozenset[str]) -> list[tuple[str, re.Match]]:
+    """Each name in ``text``, whole, with its match: never a fragment ("of Northbridge",
+    "Dutch-based") nor a person quoted anywhere in the article (``people_quoted``)."""
+    found = []
     for match in _ENTITY.finditer(text):
-        words = [w for w in match.group(0).split() if w not in _NOT_ENTITIES and not _ADJECTIVE.search(w)]
+        words = [w for w in match.group(0).split() if w not in _NOT_ENTITIES and w.lower() not in STOPWORDS
+                 and not _ADJECTIVE.search(w)]
         while words and words[0] in _CONNECTORS:
             words.pop(0)
         while words and words[-1] in _CONNECTORS:
             words.pop()
-        if words:
-            name = re.sub(r"['’]s$", "", " ".join(words))
-            (speakers if _SPEAKER.match(text, match.end()) else names).append(name)
-    # A speaker is the figure's entity only when nothing else is named and it is no person's name:
-    # "Keller Group said its revenue rose 5%", not "Helen Marsh said the firm has 1,100 engines".
-    return names or [s for s in speakers if not _looks_like_a_person(s)]
+        name = re.sub(r"['’]s$", "", " ".join(words))
+        if name and name not in persons:
+            found.append((name, match))
+    return found
+
+
+def _is_subject(text: str, match: re.Match) -> bool:
+    """A name that a verb follows ("the Red Sox have made", "Sabathia agreed") or that owns what
+    follows ("Northbridge's takeover"), and that is no preposition's object ("takeover of Keller")."""
+    if _OBJECT_OF.search(text, 0, match.start()):
+        return False
+    return bool(re.search(r"['’]s$", match.group(0)) or _VERB_AFTER.match(text, match.end()))
+
+
+_OBJECT_OF = re.compile(r"\b(?:of|to|for|with|by|from|in|at|on|into|than|against)\s+(?:the\s+)?$", re.I)
+_VERB_AFTER = re.compile(r"\s+(?:[a-z]+ly\s+)?(?!(?:of|in|on|at|for|with|and|or|to|from|by|the|a|an|as|than|"
+                         r"that|which|who|whose|said|says|told|added)\b)[a-z]+\b")
+
+
+def _names(text: str, persons: frozenset[str] = frozenset()) -> list[str]:
+    """The names in ``text`` (see ``_named``). A speaker is the figure's entity only when nothing
+    else is named, it is no person, and it speaks of itself: "Keller Group said its revenue rose
+    5%", not "Helen Marsh said the firm has 1,100 engines" nor "the Commission said turnout was 90%"."""
+    names, speakers = [], []
+    for name, match in _named(text, persons):
+        (speakers if _SPEAKER.match(text, match.end()) else names).append(name)
+    return names or [name for name, match in _named(text, persons) if _SPEAKS_OF_ITSELF.match(text, match.end())
+                     and not _looks_like_a_person(name)]
+
+
+def people_quoted(text: str) -> frozenset[str]:
+    """The people an article quotes or names by their role ("said Helen Marsh", "Helen Marsh,
+    Northbridge's chief executive,"), and their surnames ("Marsh said"): never a figure's entity."""
+    people = set()
+    for match in _ENTITY.finditer(text):
+        name = re.sub(r"['’]s$", "", match.group(0).strip())
+        if not _looks_like_a_person(name):
+            continue
+        if _SPEAKER.match(text, match.end()) or _SPOKE.search(text, 0, match.start()) or _ROLE.match(text, match.end()):
+            people.update({name, name.split()[-1]})
+    return frozenset(people)
+
+
+_SPOKE = re.compile(r"\b(?:said|says|told|according to|quoted)\s+$")
+_ROLE = re.compile(r",\s+(?:the\s+|a\s+)?(?:[A-Z][\w&.-]*(?:\s[A-Z][\w&.-]*)*['’]s\s+)?(?:[a-z]+\s+)?"
+                   r"(?:chief|president|head|director|chair\w*|spokes\w+|minister|governor|analyst|professor|"
+                   r"manager|executive|founder|mayor|secretary|official|economist|officer)\b")
+_SPEAKS_OF_ITSELF = re.compile(r",?\s+(?:said|says|reported|added)\s+(?:that\s+)?(?:its|it|our|we|their|they)\b")
 
 
 def _looks_like_a_person(name: str) -> bool:
@@ -363,6 +449,6 @@ _ORGANISATION_WORDS = frozenset("""Group Inc Corp Co Company Ltd Plc PLC Holding
     Commission Police Service University Party Fund Institute Office Court Government""".split())
 
 
-_SPEAKER = re.compile(r",?\s+(?:said|says|told|added|explained|noted|wrote|argued)\b")
+_SPEAKER = re.compile(r",?\s+(?:said|says|told|added|explained|noted|wrote|argued|reported)\b")
 _ADJECTIVE = re.compile(r"-(?:based|owned|listed|led|backed)$")  # "Dutch-based": where, not who
 _CONNECTORS = frozenset({"of", "de", "and"})
