@@ -72,7 +72,7 @@ def story_terms(title: str | None, text: str, lead_chars: int = LEAD_CHARS) -> l
     """Names (words and whole phrases), years, figures and dates; a headline's count twice, and
     the lead's (the text's first ``lead_chars`` characters) once more."""
     title, text = _CLOCK.sub(" ", headline(title, text)), _CLOCK.sub(" ", text)
-    terms = stated_dates(f"{title}\n{text}")  # once each: a date is one fact however often it is stated
+    terms = stated_dates(f"{title}\n{text}")  # each once: not weighed again as headline or lead
     for part, weight in ((title, 2), (text[:lead_chars], 1), (text, 1)):
         terms.extend(_terms(part) * weight)
     return terms
