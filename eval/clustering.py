@@ -2,8 +2,8 @@
 
 The algorithm is not told how many stories there are. Documents go through the text cleaner
 as ingest does (so the headline becomes the title). Reported:
-- the full method (names, years and figures with the embedding veto; average-link at the
-  fixed threshold), its adjusted Rand index and V-measure;
+- the full method (names, years, figures and dates, the lead's once more, with the embedding
+  veto; average-link at the fixed threshold), its adjusted Rand index and V-measure;
 - wordllama embeddings alone, average-link, at the threshold chosen by cross-validation;
 - the full method with its lead length and threshold chosen together by the same
   cross-validation: picked on half the topics, scored on the other. This is the figure to trust
@@ -143,7 +143,7 @@ def run() -> dict:
     embeddings = embed([f"{a.title or ''}\n{a.text[:2000]}" for a in inputs])
     emb_sim = embeddings @ embeddings.T
     result["wordllama_alone_cv"] = cross_validated(
-        lambda idx, t: average_link(emb_sim[np.ix_(idx, idx)], t), rows, truth, list(THRESHOLDS))
+        lambda idx, t: average_link(emb_sim[np.ix_(idx, idx)], t), rows, truth, [float(t) for t in THRESHOLDS])
 
     full_at = full_method_at(inputs, embed)
     settings = [(lead, float(t)) for lead in LEAD_CHOICES for t in THRESHOLDS]
