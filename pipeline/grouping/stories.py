@@ -49,8 +49,11 @@ _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w.])")
 _CLOCK = re.compile(r"\b\d{1,2}\s?:\s?\d\d(?:\s?[ap]\.?\s?m\b\.?)?", re.IGNORECASE)
 _MONTH = (r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?"
           r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
-_MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
-_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+# Matched on the few characters before a year, not over the whole text: the month alternation
+# tried at every word took longer than the rest of the terms together.
+_MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)$", re.IGNORECASE)
+_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+((?:19|20)\d\d)$", re.IGNORECASE)
+_BEFORE_YEAR = 24  # "September 30th, " is 16 characters; white space may double a few
 _MONTH_NUMBER = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 _NOT_NAMES = frozenset(
     """The A An In On At By As But And Or However He She They We It I You This That These Those His Her Their
@@ -106,8 +109,13 @@ def _terms(text: str) -> list[str]:
 def stated_dates(text: str) -> list[str]:
     """The dates a text states with day, month and year, each as a day term and a month term
     ("@2012-07-07", "@2012-07"): two reports of one event share them, as they share names."""
-    found = [(m.group(3), m.group(1), m.group(2)) for m in _MONTH_DAY_YEAR.finditer(text)]
-    found += [(m.group(3), m.group(2), m.group(1)) for m in _DAY_MONTH_YEAR.finditer(text)]
+    found = []
+    for year in _YEAR.finditer(text):
+        before = text[max(year.start() - _BEFORE_YEAR, 0) : year.end()]
+        if m := _MONTH_DAY_YEAR.search(before):
+            found.append((m.group(3), m.group(1), m.group(2)))
+        elif m := _DAY_MONTH_YEAR.search(before):
+            found.append((m.group(3), m.group(2), m.group(1)))
     out = []
     for year, month, day in found:
         month_number = _MONTH_NUMBER[month[:3].lower()]
