@@ -11,7 +11,7 @@ import pytest
 from conftest import needs_data
 from eval_data import ECB
 from pipeline.grouping.lineage import describe_family, stated_origin
-from pipeline.grouping.stories import StoryClusterer, StoryInput, story_terms, within_window
+from pipeline.grouping.stories import StoryClusterer, StoryInput, stated_dates, story_terms, within_window
 from pipeline.models import Article
 
 
@@ -85,7 +85,23 @@ def test_terms_are_names_years_and_figures():
     terms = story_terms("Baidu falls", "Baidu fell 4.7% in 2025 while Tim Cook visited Beijing.")
     assert {"baidu", "tim cook", "tim", "cook", "beijing", "2025", "#4.7"} <= set(terms)
     assert "falls" not in terms and "fell" not in terms
-    assert terms.count("baidu") == 3  # twice from the title, once from the text
+    assert terms.count("baidu") == 4  # twice from the title, once from the lead, once from the text
+    assert story_terms("Baidu falls", "Baidu fell.", lead_chars=0).count("baidu") == 3
+
+
+def test_the_lead_counts_once_more_than_the_background():
+    text = "Klitschko stopped Thompson in Bern. " + "Background filler words here. " * 20 + "Rahman lost in 2008."
+    terms = story_terms(None, text, lead_chars=40)
+    assert terms.count("thompson") == 2 and terms.count("rahman") == 1
+
+
+def test_stated_dates_are_terms_and_clock_times_are_not_figures():
+    terms = story_terms(None, "Updated: July 7, 2012, 10: 04 PM ET. Klitschko won on 7 July 2012 and on Jul. 8th, 2012.")
+    # each statement once: the lead and the headline do not weigh a date again
+    assert terms.count("@2012-07-07") == 2 and terms.count("@2012-07") == 3
+    assert "@2012-07-08" in terms
+    assert "#10" not in terms and "#04" not in terms  # the page's clock, not the event's figures
+    assert stated_dates("In May 2013 and on 3 Mayo 2013 nothing is dated.") == []
 
 
 @pytest.mark.parametrize(
