@@ -165,7 +165,9 @@ def _name_swaps(claim: str, sentence: str, whole_claim: str) -> list[tuple[str, 
 
 def _name_stems(text: str) -> frozenset[str]:
     """A text's words, each with the other ways of naming the same place (lexicon.SAME_AS)."""
-    stems = {stem(w.strip("'’")) for w in _WORD.findall(text)}  # "Taradise''" is Taradise
+    words = [w.strip("'’") for w in _WORD.findall(text)]  # "Taradise''" is Taradise
+    # A hyphenated word also names its parts: "the Dutch-based operator" names Dutch.
+    stems = {stem(part) for w in words for part in {w, *w.split("-")} if part}
     return frozenset(stems.union(*(lexicon.SAME_AS.get(s, set()) for s in stems)))
 
 
