@@ -199,3 +199,22 @@ def _job(config, job_id):
 
     with ArticleStore(config.db_path) as store:
         return JobStore(store.db).get(job_id)
+
+
+def test_a_second_beat_refuses_to_start(tmp_path, broker):
+    """Exactly one `newsbrief beat` per broker: while one holds the beat lock, another exits with
+    a clear error and schedules nothing; the lock is free again once the first stops."""
+    from pipeline.apps.workers.coordination import AnotherBeat, only_beat
+
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text('name: Beat\nschedule: "0 7 * * *"\nfeeds:\n  - path: none.rss\n    outlet: Nobody\n')
+    settings = Settings(data_dir=tmp_path / "data", celery={"broker_url": broker})
+    env = cluster_env(tmp_path / "data", broker, "http://127.0.0.1:9", **LIMITS)
+    with only_beat(settings):
+        second = newsbrief("beat", "--feeds", str(feeds), "--runs", "1", env=env, timeout=60)
+        assert second.returncode != 0 and "exactly one may" in second.stderr, second.stderr
+        with pytest.raises(AnotherBeat):
+            with only_beat(settings):
+                pass
+    with only_beat(settings):  # released by the first beat's exit
+        pass
