@@ -78,9 +78,9 @@ def _shared_path(source: str) -> str:
 def _candidates(digest: DigestConfig, config: Settings, kept: list[str], since, top, now) -> tuple[list[str], set[str]]:
     """The candidate stories' ids (each is re-checked if briefed) and the top ones' (briefed)."""
     from pipeline.apps.digest.run import choose_stories
-    from pipeline.apps.workers.tasks import open_store
+    from pipeline.apps.storage import open_article_store
 
-    with open_store(config) as store:
+    with open_article_store(config) as store:
         _, stories, ranked = choose_stories(store, digest, kept, since, top, now)
     return [s.id for s in stories], {r.story.id for r in ranked}
 
@@ -90,10 +90,10 @@ def _count(outcomes: list[dict], status: str) -> int:
 
 
 def _stored_digest(config: Settings, digest_id: int) -> Digest:
-    from pipeline.apps.workers.tasks import open_store
+    from pipeline.apps.storage import open_article_store
     from store.digests import DigestStore
 
-    with open_store(config) as store:
+    with open_article_store(config) as store:
         return Digest.model_validate_json(DigestStore(store.db).document(digest_id))
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 from functools import cache
 
+from pipeline.apps.storage import open_article_store
 from pipeline.apps.workers.app import app
 from pipeline.apps.workers.coordination import once, pace_domain, story_stages
 from pipeline.models import IngestFailure, RawDocument
 from pipeline.settings import Settings
-from store.articles import ArticleStore
 
 log = logging.getLogger("newsbrief.workers")
 
@@ -41,12 +41,6 @@ def vector_index():
     from pipeline.index.chroma import VectorIndex
 
     return VectorIndex(worker_settings())
-
-
-def open_store(config: Settings) -> ArticleStore:
-    from pipeline.apps.storage import open_article_store
-
-    return open_article_store(config)  # SQLite, or PostgreSQL when NEWSBRIEF_DATABASE_URL names one
 
 
 class SourceUnavailable(Exception):
@@ -115,7 +109,7 @@ def group_new_articles(articles: list[dict] = ()) -> dict:
     from pipeline.models import Article
 
     config = worker_settings()
-    with story_stages(config), open_store(config) as store:
+    with story_stages(config), open_article_store(config) as store:
         stored = [store_result(Article.model_validate(a), store) for a in articles]
         group_pending(store, config)
         return {"stored": [(o.status, o.article.id) for o in stored], "to_index": unindexed_originals(store, vector_index())}
@@ -126,7 +120,7 @@ def index_article(article_id: str) -> int:
     """(Re)write one article's chunks in the shared collection: its old ones go first, and a
     chunk's id is its article's and place, so a second run leaves the same chunks."""
     config = worker_settings()
-    with story_stages(config), open_store(config) as store:
+    with story_stages(config), open_article_store(config) as store:
         articles = store.get_many([article_id])
         return vector_index().add(articles)
 
@@ -138,7 +132,7 @@ def brief_story(story_id: str, only_if_briefed: bool = False) -> int | None:
     from pipeline.apps.briefing import Progress, brief_of_version, refresh_briefs
 
     config = worker_settings()
-    with open_store(config) as store:
+    with open_article_store(config) as store:
         if only_if_briefed:
             return refresh_briefs(store, config, [story_id], vector_index()).get(story_id)
         return brief_of_version(store, config, story_id, Progress(), vector_index())
@@ -156,7 +150,7 @@ def assemble_digest(run_key: str, digest: dict, kept: list[str], since: str | No
     from pipeline.apps.digest.run import assemble, choose_stories
 
     config = worker_settings()
-    with once(config, f"digest:{run_key}") as (stored, keep), open_store(config) as store:
+    with once(config, f"digest:{run_key}") as (stored, keep), open_article_store(config) as store:
         if stored:
             return int(stored)
         plan = DigestConfig.model_validate(digest)
