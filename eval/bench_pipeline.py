@@ -41,8 +41,8 @@ def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def peak_rss_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return round(resource.getrusage(who).ru_maxrss / 1024)
 
 
 # --- inputs --------------------------------------------------------------------------------------
@@ -200,6 +200,9 @@ def child(mode: str, source: str, spawned: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         result = RUNNERS[mode](Path(source), Path(tmp), float(spawned))
     result["peak_rss_mb"] = peak_rss_mb()
+    # The extraction workers are forked copies sharing most pages with the parent; their peak is
+    # reported beside the comparison, not in it (the baseline has none).
+    result["largest_worker_rss_mb"] = peak_rss_mb(resource.RUSAGE_CHILDREN)
     print(json.dumps(result))
 
 
@@ -252,6 +255,7 @@ def print_row(row: dict) -> None:
           f"{n['runs_s']}), {n['chunks']} chunks, {n['index_bytes'] / 1e6:.1f} MB, {n['peak_rss_mb']} MB RSS | LangChain "
           f"{row['articles'] / b['seconds']:.1f} articles/s ({b['seconds']:.2f} s, runs {b['runs_s']}), {b['chunks']} "
           f"chunks, {b['index_bytes'] / 1e6:.1f} MB, {b['peak_rss_mb']} MB RSS | ratios {r}", flush=True)
+    print(f"  newsbrief's largest extraction worker: {n['largest_worker_rss_mb']} MB RSS", flush=True)
     print(f"  newsbrief stages (s, medians): {n['stages']}", flush=True)
     if "floor" in row:
         print(f"  floor {row['floor']['seconds']:.2f} s: {row['floor']['stages']}", flush=True)

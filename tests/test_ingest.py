@@ -312,3 +312,16 @@ def test_batched_map_keeps_the_order_and_loses_only_the_item_that_kills_its_batc
     results = list(ordered_map_batched(_dies_on_one, range(12), workers=2, on_crash=lambda n: "crashed",
                                        size=sizes.__getitem__, batch_size=3))
     assert results == [(n, "crashed" if n == 1 else n * 10) for n in range(12)]
+
+
+def test_the_parent_drops_its_language_model_once_the_workers_have_forked(monkeypatch):
+    import py3langid.langid
+
+    monkeypatch.setenv("NEWSBRIEF_WORKERS", "2")
+    ingest_module.detect_language("the parent loads the model before it forks the workers")
+    result = cli("ingest", *map(str, [*SEED_FILES, *PAGES]))
+    assert result.exit_code == 0, result.output
+    assert py3langid.langid.IDENTIFIER is None  # ~75 MB the later stages do without
+    listing = json.loads(cli("articles", "--json").stdout)
+    assert len(listing) == 6 and all(a["language"] == "en" for a in listing)  # the workers had their copy
+    assert ingest_module.detect_language("and it loads again when this process needs it") == "en"

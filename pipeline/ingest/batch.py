@@ -45,6 +45,15 @@ def detect_language(text: str) -> str | None:
     return py3langid.classify(text[:1500])[0] if text else None
 
 
+def release_language_model() -> None:
+    """Drop this process's language model (some 75 MB, the largest thing an ingest holds). Once
+    the extraction workers have forked, each has its own copy and the parent needs it no more;
+    should it detect a language again, the model loads again (about a second)."""
+    import py3langid.langid
+
+    py3langid.langid.IDENTIFIER = None
+
+
 def to_article(raw: RawDocument, settings: Settings) -> Article:
     """Extract and clean one document. Raises InputError when no article is found."""
     hints = raw.hints
