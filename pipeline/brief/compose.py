@@ -354,9 +354,11 @@ def _points_judge(chat_model, settings):
 
 def _judged_by(judge) -> str:
     """Which judge checked the points, counting the checks the deterministic one stood in for."""
+    from pipeline.verify.model import judged_by
+
     decided = getattr(judge, "decided", None)
     if decided is None:
-        return "the deterministic verifier"
+        return judged_by()
     return (f"{judge.engine}: {decided['llm']} of {decided.total()} checks; the deterministic verifier "
             f"the rest (no passage to read, or no usable reply)")
 

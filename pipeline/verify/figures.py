@@ -58,8 +58,13 @@ _RANK = re.compile(  # "third-largest chipmaker", "2nd-largest bank", "No. 2 car
     rf"(?<![\w-])(?:(?P<ordinal>{'|'.join(ORDINALS)}|\d+(?:st|nd|rd|th))[-\s](?P<superlative>{_SUPERLATIVE})"
     rf"|(?P<number>No\.\s?\d+|number\s\d+))\s(?P<what>[a-z][a-z-]+)", re.I)
 _APPROXIMATOR = re.compile(
-    r"\b(more than|over|nearly|almost|about|around|roughly|approximately|at least|up to|less than|under|some)\s+$",
+    r"\b(more than|over|in excess of|upwards of|nearly|almost|about|around|roughly|approximately|at least|up to|"
+    r"less than|fewer than|under|at most|some)\s+$",
     re.IGNORECASE)
+# A money figure for each period is a rate, another unit than a total: "$184 million or $23 million per
+# season", "$2 billion a year".
+_PER_PERIOD = re.compile(r"\s*(?:per|a|an|each)\s+(year|season|month|week|day|game|quarter)\b|\s*(annually)\b",
+                         re.IGNORECASE)
 
 _BASES = [
     (re.compile(r"\bpre-?market\b|\bbefore the (?:opening )?bell\b", re.I), "pre-market"),
@@ -204,6 +209,8 @@ def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
             continue  # the "6" of "6. 1 - magnitude"
         if unit := _unit(match) or _range_unit(clause, match, found):
             end = match.start() + len(match.group(0).rstrip())  # not the space after "$31.50 a share"
+            if per := _PER_PERIOD.match(clause, end) if unit not in ("%", "pp", "bp") else None:
+                unit = f"{unit} per {(per.group(1) or 'year').lower()}"
             found.append((match.start(), end, value, unit, "level" if unit == "m" else None))
         elif count := _count(clause, match.start(), match.end("scale") if match.group("scale") else match.end("number"),
                              match.group("number")):

@@ -36,9 +36,62 @@ class ClaimVerdict:
     reasons: list[str] = field(default_factory=list)
 
 
+UNCERTAIN = "uncertain, not counted as a conflict"
+LEARNED_STATES = 0.5  # the model was trained with both classes weighed alike: 0.5 is its even odds
+LEARNED_ARTICLES = 3  # premises read per claim: the articles whose sentences align with it best
+
+
 def judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, list[str], list[Evidence]]:
     """(verdict among confirmed/conflicting/unsupported, score, reasons, the evidence used).
-    This is the deterministic judge; an LLM judge (pipeline.verify.llm_judge) has the same signature."""
+    The default judge: the deterministic checks (lexical_judge) decide conflicts and doubts, and
+    the learned verifier (pipeline.verify.model) whether a source states the claim in other words.
+    An LLM judge (pipeline.verify.llm_judge) has the same signature."""
+    from pipeline.verify.model import available
+
+    verdict, score, reasons, used = lexical_judge(claim, evidence)
+    if verdict == "conflicting" or any(r.startswith(UNCERTAIN) for r in reasons) or not evidence or not available():
+        return verdict, score, reasons, used
+    meaning, read = _read_by_model(claim, evidence)
+    if meaning >= LEARNED_STATES:
+        if verdict == "confirmed":
+            return verdict, score, reasons + [f"the learned verifier agrees (p {meaning:.2f})"], used
+        return "confirmed", meaning, [f"states it in other words: the learned verifier reads it so (p {meaning:.2f}; "
+                                      f"word alignment {score:.2f})"], read
+    if verdict == "confirmed":
+        return "unsupported", score, [f"the words match (alignment {score:.2f}), but the learned verifier reads no "
+                                      f"source as stating it (p {meaning:.2f})"], []
+    return verdict, score, reasons + [f"the learned verifier does not read it as stated either (p {meaning:.2f})"], used
+
+
+def _read_by_model(claim: str, evidence: list[Evidence]) -> tuple[float, list[Evidence]]:
+    """The learned verifier's best reading: (probability, the windows of the article it read it in).
+    Each article's windows make one premise, cut as in training (pipeline.verify.pairs)."""
+    from pipeline.verify.model import learned_verifier
+    from pipeline.verify.pairs import premise_for
+
+    by_article: dict[str, list[tuple[float, Evidence]]] = {}
+    for window in evidence:
+        by_article.setdefault(window.article_id, []).append((align(claim, window.quote).score, window))
+    ranked = sorted(by_article.values(), key=lambda windows: -max(a for a, _ in windows))[:LEARNED_ARTICLES]
+    premises = [premise_for(claim, _joined([w for _, w in windows])) for windows in ranked]
+    scores = learned_verifier().consistency([(premise, claim) for premise in premises])
+    best = max(range(len(scores)), key=scores.__getitem__)
+    return scores[best], [w for _, w in sorted(ranked[best], key=lambda pair: -pair[0])][:3]
+
+
+def _joined(windows: list[Evidence]) -> str:
+    """One article's windows as one text, in the article's order, overlaps told once."""
+    text, end = "", -1
+    for window in sorted(windows, key=lambda w: (w.start, -w.end)):
+        if window.end <= end:
+            continue
+        text += (" " + window.quote) if window.start >= end else window.quote[end - window.start:]
+        end = window.end
+    return text.strip()
+
+
+def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, list[str], list[Evidence]]:
+    """The deterministic judge alone: alignment, names, figures and what turns a window."""
     scored = sorted(((align(claim, e.quote), e) for e in evidence), key=lambda pair: -pair[0].score)
     turned_parts = _clause_turns(claim, evidence)
     supporting = [(a, e) for a, e in scored if a.score >= SUPPORTED and not a.turns and not a.unstated]
@@ -54,7 +107,7 @@ def judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, list[str], 
             [e for _, e in certain]
     if turning:  # the conflict is not certain: never cry wolf, say what is in doubt
         best, window = turning[0]
-        return "unsupported", best.score, [f"uncertain, not counted as a conflict: {t} (alignment {best.score:.2f})"
+        return "unsupported", best.score, [f"{UNCERTAIN}: {t} (alignment {best.score:.2f})"
                                            for t in best.turns], []
     top = scored[0][0].score if scored else 0.0
     return "unsupported", top, [f"no sentence states it (best alignment {top:.2f})"], []
@@ -280,7 +333,7 @@ def _with_figures(result: ClaimVerdict, articles) -> ClaimVerdict:
         result.reasons = [f"figure conflicts: {describe(m)} against {describe(t)}: “{m.sentence.strip()}” "
                           f"against “{t.sentence.strip()}”" for m, t in conflicts[:3]] + said
         return result
-    result.reasons += [f"uncertain, not counted as a conflict: {describe(m)} against {describe(t)}: {doubt}"
+    result.reasons += [f"{UNCERTAIN}: {describe(m)} against {describe(t)}: {doubt}"
                        for m, t, doubt in clashing[:3]]
     if result.verdict not in ("confirmed", "conflicting") and any(r == "different_basis" for r, _ in relations) \
             and not any(r == "confirmed" for r, _ in relations):  # a source states it on its own basis
