@@ -28,8 +28,8 @@ VERDICT_ORDER = ["conflicting", "different_basis", "confirmed", "single_source"]
 
 _LOW, _HIGH = -math.inf, math.inf
 APPROXIMATE = {"about", "around", "roughly", "approximately", "some"}
-AT_LEAST = {"more than", "over", "at least", "in excess of", "upwards of"}
-AT_MOST = {"up to", "less than", "fewer than", "under", "at most"}
+AT_LEAST = {"more than", "over", "at least"}
+AT_MOST = {"up to", "less than", "under"}
 NEARLY = {"nearly", "almost"}
 
 

@@ -58,8 +58,8 @@ _RANK = re.compile(  # "third-largest chipmaker", "2nd-largest bank", "No. 2 car
     rf"(?<![\w-])(?:(?P<ordinal>{'|'.join(ORDINALS)}|\d+(?:st|nd|rd|th))[-\s](?P<superlative>{_SUPERLATIVE})"
     rf"|(?P<number>No\.\s?\d+|number\s\d+))\s(?P<what>[a-z][a-z-]+)", re.I)
 _APPROXIMATOR = re.compile(
-    r"\b(more than|over|in excess of|upwards of|nearly|almost|about|around|roughly|approximately|at least|up to|"
-    r"less than|fewer than|under|at most|some)\s+$",
+    r"\b(more than|over|nearly|almost|about|around|roughly|approximately|at least|up to|"
+    r"less than|under|some)\s+$",
     re.IGNORECASE)
 # A money figure for each period is a rate, another unit than a total: "$184 million or $23 million per
 # season", "$2 billion a year".
