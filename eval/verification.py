@@ -63,6 +63,7 @@ def verified(rows: list[dict], embedder, judge=None) -> list:
 
 def run_file(path) -> dict:
     from pipeline.index.embed import get_embedder
+    from pipeline.verify.model import available
     from pipeline.verify.verifier import lexical_judge
 
     embedder = get_embedder()
@@ -79,8 +80,8 @@ def run_file(path) -> dict:
         "cv_threshold_balanced_accuracy": round(leave_one_doc_out(rows, [r.score for r in results],
                                                                   [r.verdict for r in results]), 4),
         "held_out_lists_balanced_accuracy": round(held_out_lists(rows, embedder), 4),
-        "deterministic_only_balanced_accuracy": round(balanced_accuracy(labels, [r.supported for r in verified(
-            rows, embedder, lexical_judge)]), 4),
+        "deterministic_only_balanced_accuracy": round(balanced_accuracy(labels, [r.supported for r in (
+            verified(rows, embedder, lexical_judge) if available() else results)]), 4),  # the same judge without a model
         "verdicts": dict(Counter(r.verdict for r in results)),
         "by_edit_type": {edit: dict(counts) for edit, counts in sorted(by_edit.items())},
     }

@@ -209,7 +209,8 @@ def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
             continue  # the "6" of "6. 1 - magnitude"
         if unit := _unit(match) or _range_unit(clause, match, found):
             end = match.start() + len(match.group(0).rstrip())  # not the space after "$31.50 a share"
-            if per := _PER_PERIOD.match(clause, end) if unit not in ("%", "pp", "bp") else None:
+            per = _PER_PERIOD.match(clause, end)
+            if per and unit not in ("%", "pp", "bp"):
                 unit = f"{unit} per {(per.group(1) or 'year').lower()}"
             found.append((match.start(), end, value, unit, "level" if unit == "m" else None))
         elif count := _count(clause, match.start(), match.end("scale") if match.group("scale") else match.end("number"),

@@ -48,6 +48,7 @@ class LearnedVerifier:
         return out
 
 
+@lru_cache(maxsize=4)  # asked once a claim: the files do not come and go while a process runs
 def available(directory: Path = MODEL_DIR) -> bool:
     return (directory / "verifier.onnx").exists() and (directory / "tokenizer.json").exists()
 

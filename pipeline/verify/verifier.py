@@ -69,14 +69,14 @@ def _read_by_model(claim: str, evidence: list[Evidence]) -> tuple[float, list[Ev
     from pipeline.verify.model import learned_verifier
     from pipeline.verify.pairs import premise_for
 
-    by_article: dict[str, list[tuple[float, Evidence]]] = {}
-    for window in evidence:
-        by_article.setdefault(window.article_id, []).append((align(claim, window.quote).score, window))
-    ranked = sorted(by_article.values(), key=lambda windows: -max(a for a, _ in windows))[:LEARNED_ARTICLES]
-    premises = [premise_for(claim, _joined([w for _, w in windows])) for windows in ranked]
+    by_article: dict[str, list[Evidence]] = {}
+    for window in sorted(evidence, key=lambda w: -w.score):  # retrieval's score: no second alignment
+        by_article.setdefault(window.article_id, []).append(window)
+    ranked = list(by_article.values())[:LEARNED_ARTICLES]
+    premises = [premise_for(claim, _joined(windows)) for windows in ranked]
     scores = learned_verifier().consistency([(premise, claim) for premise in premises])
     best = max(range(len(scores)), key=scores.__getitem__)
-    return scores[best], [w for _, w in sorted(ranked[best], key=lambda pair: -pair[0])][:3]
+    return scores[best], ranked[best][:3]
 
 
 def _joined(windows: list[Evidence]) -> str:
