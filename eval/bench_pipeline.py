@@ -174,10 +174,8 @@ def run_floor(source: Path, data_dir: Path, spawned: float) -> dict:
     stages["embed"], started = time.perf_counter() - started, time.perf_counter()
     client = chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=chromadb.Settings(anonymized_telemetry=False))
     collection = client.create_collection("floor", embedding_function=None, metadata={"hnsw:space": "cosine"})
-    rows = [{"article_id": str(n), "start": c.start, "end": c.end} for n, c in chunks]
-    for at in range(0, len(chunks), 1024):
-        collection.add(ids=[f"{n}:{c.index}" for n, c in chunks[at : at + 1024]], embeddings=vectors[at : at + 1024],
-                       metadatas=rows[at : at + 1024])
+    for at in range(0, len(chunks), 1024):  # the rows newsbrief writes: an id that holds the span, a vector
+        collection.add(ids=[f"{n}:{c.start}:{c.end}" for n, c in chunks[at : at + 1024]], embeddings=vectors[at : at + 1024])
     stages["write"] = time.perf_counter() - started
     return {"seconds": sum(stages.values()), "chunks": len(chunks), "stages": stages}
 

@@ -55,7 +55,7 @@ def chunk_ranks(index, claims, hybrid: bool) -> list[int]:
     ranks = []
     for claim, article in claims:
         gold = gold_sentence(claim, article)
-        hits = with_passages(index.search(claim, k=100, article_ids=[article.id]), {article.id: article})
+        hits = with_passages(index.search(claim, k=100, within=[article]), {article.id: article})
         if hybrid:
             fused = fuse(claim, [h.text for h in hits], [h.score for h in hits])
             hits = [h for (score, *_), h in sorted(zip(fused, hits), key=lambda pair: -pair[0][0])]

@@ -11,7 +11,7 @@ import pytest
 from conftest import SEED_FILES
 from pipeline.index.chunk import chunk_text
 from pipeline.ingest.clean import clean_text
-from pipeline.index.chroma import VectorIndex, collection_name, open_client, with_passages
+from pipeline.index.chroma import VectorIndex, collection_name, open_client, parse_chunk_id, with_passages
 from pipeline.ingest.batch import article_id
 from pipeline.models import Article
 from pipeline.text.sentences import split_sentences
@@ -51,13 +51,13 @@ def test_index_and_search_the_example_story(settings):
 
 
 def test_rows_are_slim_and_the_text_comes_from_the_articles(settings):
-    """Chroma keeps no chunk text and no outlet or groups: only where each chunk stands."""
+    """Chroma keeps no chunk text and no metadata at all: the id says where each chunk stands."""
     index = VectorIndex(settings)
     articles = seed_articles()
     index.add(articles)
     rows = index.collection.get(include=["documents", "metadatas"])
-    assert set(rows["documents"]) == {None}
-    assert all(set(meta) == {"article_id", "start", "end"} for meta in rows["metadatas"])
+    assert set(rows["documents"]) == {None} and set(map(bool, rows["metadatas"])) == {False}
+    assert {parse_chunk_id(i)[0] for i in rows["ids"]} == {a.id for a in articles}
     by_id = {a.id: a for a in articles}
     hits = with_passages(index.search("Baidu", k=10), by_id)
     chunks = {(a.id, c.start, c.end): c.text for a in articles for c in chunk_text(a.text)}
@@ -78,9 +78,11 @@ def test_search_within_some_articles(settings):
     index = VectorIndex(settings)
     articles = seed_articles()
     index.add(articles)
-    hits = index.search("Baidu", k=5, article_ids=[articles[1].id])
+    hits = index.search("Baidu", k=5, within=[articles[1]])
     assert hits and {h.article_id for h in hits} == {articles[1].id}
-    assert index.search("Baidu", k=5, article_ids=[]) == []
+    assert index.search("Baidu", k=5, within=[]) == []
+    everything = index.search("Baidu", k=500, within=articles)  # more asked for than there are chunks
+    assert len(everything) == index.count()
 
 
 def test_changing_embedder_or_chunking_makes_a_new_collection(monkeypatch):

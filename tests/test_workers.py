@@ -97,11 +97,10 @@ def stored_articles(data_dir) -> list[str]:
 
 def chunk_rows(env) -> list[tuple]:
     """Every chunk in the shared Chroma collection: (article id, start, end)."""
-    from pipeline.index.chroma import VectorIndex
+    from pipeline.index.chroma import VectorIndex, parse_chunk_id
 
     config = Settings(data_dir=env["NEWSBRIEF_DATA_DIR"], chroma_url=env["NEWSBRIEF_CHROMA_URL"])
-    found = VectorIndex(config).collection.get(include=["metadatas"])
-    return [(m["article_id"], m["start"], m["end"]) for m in found["metadatas"]]
+    return [parse_chunk_id(i) for i in VectorIndex(config).collection.get(include=[])["ids"]]
 
 
 def expected_chunks(data_dir) -> list[tuple]:

@@ -209,10 +209,13 @@ def ingest(
     with open_store(config) as store:
         stories_before = set(GroupStore(store.db).story_ids())
         printed = (lambda o: print_json(o.as_json())) if as_json else None
-        report = _extract_and_store(sources, store, config, on_outcome=_preloading(config, index, printed))
-        _group(store, config)
+        report = _extract_and_store(sources, store, config, on_outcome=_preloading(config, printed))
+        if index:
+            chunks = _group_and_index(store, config)
+        else:
+            _group(store, config)
+            chunks = 0
         own = grouping_of(store, report.added_ids, stories_before)  # not what a concurrent ingest added
-        chunks = _index(store, config) if index else 0
         rechecked = _recheck_briefs(store, config, report.added_ids) if index else {}
     if not as_json:
         _print_ingest_summary(report.outcomes, config)
@@ -232,7 +235,7 @@ def _recheck_briefs(store, config: Settings, added_ids: list[str]) -> dict[str, 
     return refresh_briefs(store, config, [r.story_id for r in GroupStore(store.db).rows_for(set(added_ids))])
 
 
-def _preloading(config: Settings, index: bool, then: Callable[[Outcome], None] | None) -> Callable[[Outcome], None]:
+def _preloading(config: Settings, then: Callable[[Outcome], None] | None) -> Callable[[Outcome], None]:
     """An on_outcome that, at the first outcome, starts loading the later stages' libraries and
     drops this process's language model (the extraction workers have forked by then, with their
     own copy; see apps/preload.py), then calls ``then``."""
@@ -245,8 +248,7 @@ def _preloading(config: Settings, index: bool, then: Callable[[Outcome], None] |
         if not started:
             started.append(True)
             release_language_model()
-            preload.start(preload.grouping_libraries, partial(preload.embedder, config),
-                          *([preload.index_libraries] if index else []))
+            preload.start(preload.grouping_libraries, partial(preload.embedder, config))
         if then:
             then(outcome)
 
@@ -261,14 +263,31 @@ def _extract_and_store(sources: list[str], store, config: Settings, on_outcome=N
         return run_ingest(sources, store, config, on_unit_done=progress.advance, on_outcome=on_outcome)
 
 
-def _group(store, config: Settings):
+def _group(store, config: Settings, on_original=None):
     """Duplicates, families and stories for every article not grouped yet."""
     from pipeline.grouping import group_pending
 
     with StageProgress(err, "grouping") as progress:
-        report = group_pending(store, config, on_progress=progress.update)
+        report = group_pending(store, config, on_progress=progress.update, on_original=on_original)
     _return_freed_memory()
     return report
+
+
+def _group_and_index(store, config: Settings) -> int:
+    """Grouping, with the new originals indexed in a process of their own as deduplication finds
+    them, so that the index is written on one core while grouping runs on the other (see
+    pipeline/index/beside.py). Returns the number of chunks written."""
+    from pipeline.errors import NewsbriefError
+    from pipeline.index.beside import IndexingBeside
+
+    beside = IndexingBeside(config, store.db.url)
+    _group(store, config, on_original=beside.add)
+    with StageProgress(err, "indexing") as progress:
+        try:
+            written = beside.result(on_progress=progress.update)
+        except NewsbriefError as exc:
+            fail(str(exc))
+    return written if written is not None else _index(store, config)  # it died: index here
 
 
 def _return_freed_memory() -> None:
@@ -605,11 +624,11 @@ def search(
         fail('the query is empty: say what to look for, e.g. newsbrief search "Baidu shares fell"')
     config = settings()
     with open_store(config) as store:
-        article_ids = None
+        within = None
         if story:
             story_id = resolve_story(store, config, story)
-            article_ids = [r.article_id for r in GroupStore(store.db).story_rows(story_id)]
-        hits = open_index(config).search(query, k, article_ids)
+            within = store.get_many([r.article_id for r in GroupStore(store.db).story_rows(story_id)])
+        hits = open_index(config).search(query, k, within)
         hits = with_passages(hits, {a.id: a for a in store.get_many(list({h.article_id for h in hits}))})
     if as_json:
         print_json([{"chunk_id": h.chunk_id, "article_id": h.article_id, "outlet": h.outlet,

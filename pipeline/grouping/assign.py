@@ -46,9 +46,14 @@ def story_embedder(settings: Settings):
 Progress = Callable[[str, int, int], None]  # (step, done, total), for a progress display
 
 
-def group_pending(store: ArticleStore, settings: Settings, on_progress: Progress | None = None) -> GroupingReport:
+def group_pending(store: ArticleStore, settings: Settings, on_progress: Progress | None = None,
+                  on_original: Callable[[Article], None] | None = None) -> GroupingReport:
     """Group every article not grouped yet; ``on_progress`` hears of each one deduplicated, then
-    of the clustering into stories."""
+    of the clustering into stories. ``on_original`` is given each new article that is no
+    duplicate as soon as deduplication finds it (indexing needs no more, and can run beside the
+    rest). Articles are deduplicated in time order and an original is the earliest of its copies,
+    so a later article never makes it a duplicate, except an earlier-dated one from before the
+    window's context: the index's own sync takes such a one out afterwards."""
     report = on_progress or (lambda step, done, total: None)
     groups = GroupStore(store.db)
     pending_ids = groups.ungrouped_ids()
@@ -73,6 +78,8 @@ def group_pending(store: ArticleStore, settings: Settings, on_progress: Progress
     for done, article_id in enumerate(sorted(pending_ids, key=key.__getitem__), start=1):
         decision = deduper.add(article_id, articles[article_id].text, key[article_id])
         spans.extend((s.a, s.a_start, s.a_end, s.b, s.b_start, s.b_end, s.score) for s in decision.shared)
+        if on_original and not decision.is_duplicate:
+            on_original(articles[article_id])
         report("duplicates", done, len(pending_ids))
 
     report("stories", len(pending_ids), len(pending_ids))

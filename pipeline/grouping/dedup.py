@@ -133,7 +133,7 @@ class Deduper:
                 self._index(article_id, sketch, lines, [], [])
             return Decision(article_id, self.original_of(article_id))
         pars = paragraphs(text)
-        fingerprints = [paragraph_fingerprints(p.text) for p in pars]
+        fingerprints = paragraph_fingerprints([p.text for p in pars])
         shared = self._find_shared(article_id, pars, fingerprints)
         for span in shared:
             self.link(span.b, article_id, "shared")
@@ -149,7 +149,7 @@ class Deduper:
         if original_id == article_id or self.indexed_count[root] < INDEXED_PER_GROUP:
             pars = paragraphs(text) if original_id == article_id else []
             self._index(article_id, _sketch(text), _coverage_lines(text), pars,
-                        [paragraph_fingerprints(p.text) for p in pars])
+                        paragraph_fingerprints([p.text for p in pars]))
 
     def link(self, a: str, b: str, kind: str) -> None:
         """Record a link; also how stored links are restored without re-checking them."""

@@ -81,7 +81,7 @@ def _lexical_candidates(text: str, articles: list[Article]) -> dict:
 def _vector_candidates(text: str, articles: list[Article], index) -> dict:
     by_id = {a.id: a for a in articles}
     found = {}
-    for hit in index.search(text, VECTOR_CANDIDATES, list(by_id)):
+    for hit in index.search(text, VECTOR_CANDIDATES, articles):
         article = by_id[hit.article_id]
         for sentence in sentences_within(article.text, hit.start, hit.end):
             found[(article.id, sentence.start, sentence.end)] = _Candidate(article, sentence.start, sentence.end,

@@ -225,6 +225,6 @@ def store_result(result: Article | IngestFailure, store: ArticleStore) -> Outcom
         return Outcome(result.source, "failed", reason=result.reason)
     if store.add(result):
         return Outcome(result.source, "added", article=result)
-    stored = store.get(result.id)
+    [stored] = store.get_many([result.id])  # by the exact id: a prefix search scans the table
     where = f" from {stored.outlet}" if stored.outlet else ""
     return Outcome(result.source, "unchanged", article=stored, reason=f"already stored: same text as {stored.id}{where}")

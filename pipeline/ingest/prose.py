@@ -52,10 +52,17 @@ def measure(text: str) -> TextLength:
     return TextLength(len(_WORD.findall(text)), len(split_sentences(text)))
 
 
-def full_sentences(text: str, min_words: int) -> int:
-    """Sentences of prose in ``text``: see _is_full_sentence."""
+def full_sentences(text: str, min_words: int, enough: int | None = None) -> int:
+    """Sentences of prose in ``text`` (see _is_full_sentence), counted up to ``enough`` when it
+    is given: whether an article has its few full sentences is known from its first paragraphs,
+    and the boilerplate test on every later sentence was a fifth of a JSONL text's extraction."""
     lone = len([p for p in text.split("\n\n") if p.strip()]) == 1
-    return sum(_is_full_sentence(s.text, min_words, lone) for s in split_sentences(text))
+    found = 0
+    for sentence in split_sentences(text):
+        found += _is_full_sentence(sentence.text, min_words, lone)
+        if found == enough:
+            break
+    return found
 
 
 def _is_full_sentence(sentence: str, min_words: int, lone: bool) -> bool:
@@ -76,7 +83,8 @@ def _capitalised(words: list[str]) -> bool:
 
 def no_article_reason(text: str, limits: LimitSettings) -> str | None:
     """Why ``text`` is not an article, in a line a person can act on; None when it is one."""
-    found, needed = full_sentences(text, limits.min_sentence_words), limits.min_full_sentences
+    needed = limits.min_full_sentences
+    found = full_sentences(text, limits.min_sentence_words, enough=needed)
     if found >= needed:
         return None
     words = measure(text).words

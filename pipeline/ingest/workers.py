@@ -25,8 +25,14 @@ R = TypeVar("R")
 
 def _worker_setup() -> None:
     """Ctrl-C goes to the parent alone, which then shuts the workers down; and a worker dies with
-    its parent (a parent killed with SIGKILL cannot shut anything down: its workers would stay)."""
+    its parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    dies_with_parent()
+
+
+def dies_with_parent() -> None:
+    """This forked process ends when its parent does (a parent killed with SIGKILL cannot shut
+    anything down: its children would stay)."""
     if sys.platform == "linux":
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
