@@ -87,7 +87,7 @@ def run_newsbrief(source: Path, data_dir: Path, spawned: float) -> dict:
     os.environ["NEWSBRIEF_DATA_DIR"] = str(data_dir)
     from pipeline.apps import cli
 
-    stages = _timed_stages(cli, ["_extract_and_store", "_group", "_index"])
+    stages = _timed_stages(cli, ["_extract_and_store", "_group", "_group_and_index"])
     with contextlib.redirect_stdout(io.StringIO()):
         try:
             cli.app(["ingest", "--json", str(source)], prog_name="newsbrief")
@@ -100,6 +100,8 @@ def run_newsbrief(source: Path, data_dir: Path, spawned: float) -> dict:
 
     settings = Settings(data_dir=data_dir)
     index = VectorIndex(settings)
+    # Indexing runs in its own process during grouping; what is left is the wait after grouping.
+    stages["index after grouping"] = stages.pop("group_and_index") - stages["group"]
     stages = {"start-up and imports": stages.pop("started") - spawned, **stages}
     return {"seconds": done - spawned, "chunks": index.count(), "stages": stages,
             "index_bytes": folder_size(settings.chroma_path), "query_ms": _query_ms(lambda q: index.search(q, 5))}
@@ -198,18 +200,48 @@ def child(mode: str, source: str, spawned: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         result = RUNNERS[mode](Path(source), Path(tmp), float(spawned))
     result["peak_rss_mb"] = peak_rss_mb()
-    # The extraction workers are forked copies sharing most pages with the parent; their peak is
-    # reported beside the comparison, not in it (the baseline has none).
+    # The extraction workers and the indexing process are forked copies sharing most pages with
+    # the parent: their memory counts in the peak PSS of all processes (measure), not here.
     result["largest_worker_rss_mb"] = peak_rss_mb(resource.RUSAGE_CHILDREN)
     print(json.dumps(result))
 
 
 def measure(mode: str, source: Path) -> dict:
     command = [sys.executable, __file__, "--child", mode, str(source), repr(time.time())]
-    out = subprocess.run(command, capture_output=True, text=True)
-    if out.returncode:
-        raise RuntimeError(f"{mode} on {source.name} failed:\n{out.stderr[-2000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as errors:
+        child_process = subprocess.Popen(command, stdout=out, stderr=errors, text=True)
+        peak_pss = 0.0
+        while child_process.poll() is None:
+            peak_pss = max(peak_pss, tree_pss_mb(child_process.pid))
+            time.sleep(PSS_EVERY_S)
+        out.seek(0)
+        errors.seek(0)
+        if child_process.returncode:
+            raise RuntimeError(f"{mode} on {source.name} failed:\n{errors.read()[-2000:]}")
+        result = json.loads(out.read().strip().splitlines()[-1])
+    result["peak_pss_mb"] = round(peak_pss)
+    return result
+
+
+PSS_EVERY_S = 0.1
+
+
+def tree_pss_mb(pid: int) -> float:
+    """The memory a process and all its descendants hold now: the sum of their proportional set
+    sizes (a page shared by n processes counts 1/n in each), so that forked workers, which share
+    most of their parent's pages, count for what they add. RSS would count the shared pages in
+    each; the parent's own RSS alone would not count the workers at all."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total += int(next(line.split()[1] for line in rollup.splitlines() if line.startswith("Pss:")))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending.extend(int(child) for child in (task / "children").read_text().split())
+        except (OSError, StopIteration, ValueError):  # it ended while we looked
+            continue
+    return total / 1024
 
 
 def median_run(runs: list[dict]) -> dict:
@@ -237,6 +269,7 @@ def compare(name: str, source: Path, articles: int, repeat: int, floor: bool = F
     row["ratios"] = {
         "throughput": round(base["seconds"] / ours["seconds"], 2),  # newsbrief's articles/s over the baseline's
         "peak_rss": round(ours["peak_rss_mb"] / base["peak_rss_mb"], 2),
+        "peak_pss_all_processes": round(ours["peak_pss_mb"] / base["peak_pss_mb"], 2),
         "index_size": round(ours["index_bytes"] / base["index_bytes"], 2),
         "query_ms": round(ours["query_ms"] / base["query_ms"], 2),
     }
@@ -253,7 +286,9 @@ def print_row(row: dict) -> None:
           f"{n['runs_s']}), {n['chunks']} chunks, {n['index_bytes'] / 1e6:.1f} MB, {n['peak_rss_mb']} MB RSS | LangChain "
           f"{row['articles'] / b['seconds']:.1f} articles/s ({b['seconds']:.2f} s, runs {b['runs_s']}), {b['chunks']} "
           f"chunks, {b['index_bytes'] / 1e6:.1f} MB, {b['peak_rss_mb']} MB RSS | ratios {r}", flush=True)
-    print(f"  newsbrief's largest extraction worker: {n['largest_worker_rss_mb']} MB RSS", flush=True)
+    print(f"  peak memory of all processes (PSS): newsbrief {n['peak_pss_mb']} MB, LangChain {b['peak_pss_mb']} MB; "
+          f"newsbrief's largest child (an extraction worker or the indexing process): "
+          f"{n['largest_worker_rss_mb']} MB RSS", flush=True)
     print(f"  newsbrief stages (s, medians): {n['stages']}", flush=True)
     if "floor" in row:
         print(f"  floor {row['floor']['seconds']:.2f} s: {row['floor']['stages']}", flush=True)

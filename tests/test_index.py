@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import subprocess
 import sys
@@ -160,3 +161,55 @@ def test_loading_the_embedder_leaves_logging_alone():
              "root = logging.getLogger(); print(root.level, len(root.handlers))")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.split() == [str(logging.WARNING), "0"]
+
+
+# A fresh `newsbrief ingest` process indexes from a forked process while it groups
+# (pipeline/index/beside.py); a process that has imported Chroma, as this one has, indexes after
+# grouping instead. This records which way the ingest went and what the forked process wrote.
+RECORDING_INGEST = """
+import json, sys
+from pipeline.apps import cli
+from pipeline.index.beside import IndexingBeside
+
+seen = []
+real_result = IndexingBeside.result
+def result(self, on_progress=None):
+    written = real_result(self, on_progress)
+    seen.append({"forked": self._process is not None, "written": written})
+    return written
+IndexingBeside.result = result
+try:
+    cli.app(["ingest", "--json", *sys.argv[1:]], prog_name="newsbrief")
+finally:
+    print(json.dumps(seen), file=sys.stderr)
+"""
+
+
+def test_a_fresh_ingest_indexes_every_original_once_from_beside_its_grouping(data_dir, tmp_path):
+    reprint = tmp_path / "reprint.txt"  # a copy with a credit line: a duplicate, never indexed
+    reprint.write_text(SEED_FILES[0].read_text() + "\nReprinted with permission of the wire service.\n")
+    inputs = [*map(str, SEED_FILES), str(reprint)]
+
+    def ingest() -> dict:
+        done = subprocess.run([sys.executable, "-c", RECORDING_INGEST, *inputs], capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stderr.strip().splitlines()[-1])[0]
+
+    first = ingest()
+    from store.articles import ArticleStore
+    from store.groups import GroupStore
+
+    config = Settings(data_dir=data_dir)
+    with ArticleStore(config.db_path) as store:
+        rows = GroupStore(store.db).rows()
+        originals = store.get_many([r.article_id for r in rows if r.original_id == r.article_id])
+    assert len(rows) == 3 and len(originals) == 2  # the reprint is grouped as a duplicate
+    expected = {(a.id, c.start, c.end) for a in originals for c in chunk_text(a.text)}
+    index = VectorIndex(config)
+    held = [parse_chunk_id(i) for i in index.collection.get(include=[])["ids"]]
+    assert first == {"forked": True, "written": len(expected)}
+    assert sorted(held) == sorted(expected)
+
+    again = ingest()
+    assert again["written"] == 0 and index.count() == len(expected)
