@@ -1,9 +1,9 @@
 """Loading the later stages' libraries in a thread while a core would otherwise wait.
 
-An ingest imports about 2 s of libraries after extraction: scipy and rapidfuzz for grouping,
-and the embedder. Loaded one after the other they run on one core while the other idles; loaded
-in a thread while the extraction workers run, they share the cores with them instead. (chromadb
-is imported by the indexing process, forked during grouping: pipeline.index.sync.ForkedIndexing.) Python's import system lets the stage that needs a module wait for the thread's
+An ingest imports about 3 s of libraries after extraction: scipy and rapidfuzz for
+grouping, chromadb for the index. Loaded one after the other they run on one core while the
+other idles; loaded in a thread while the extraction workers run, they share the cores with
+them instead. Python's import system lets the stage that needs a module wait for the thread's
 import of it, so nothing waits for more than it needs. (Loading chromadb during grouping instead
 measured slower: grouping is Python too, and an import in a thread takes the GIL from it, so
 the idle core does not help; during extraction the main process mostly waits on the workers.)
@@ -57,6 +57,10 @@ def grouping_libraries() -> None:
     import rapidfuzz.process  # noqa: F401
     import scipy.cluster.hierarchy  # noqa: F401
     import scipy.sparse  # noqa: F401
+
+
+def index_libraries() -> None:
+    import chromadb  # noqa: F401
 
 
 def embedder(settings: Settings) -> None:

@@ -10,13 +10,15 @@ in), so what it was sent is an early start, never the whole truth.
 - The process is forked: it shares the loaded embedder and starts at once. It reads pickled
   batches from a pipe, written by a thread here (a pipe's write blocks while the reader is busy,
   and deduplication must not wait for it).
-- Only a process that has not imported Chroma forks. The fork of one that has used it inherits
-  its Rust runtime's locks and hangs in its first write, and an embedded client it holds would
-  not see what another process wrote ("Error finding id"). There (a test run, a server) ``add``
-  keeps nothing and ``result`` is None: the caller indexes after grouping, in its own process,
-  as before. A fresh ``python -m`` child instead was about 2 s slower to start than the work
-  it had to overlap, and ``multiprocessing``'s spawn runs the caller's main script again unless
-  it is guarded.
+- It starts with the first original, so that it opens the index while deduplication runs, and
+  is sent them BATCH of them at a time.
+- Only a process that has opened no Chroma client forks (importing chromadb is safe). The fork
+  of one that has used it inherits its Rust runtime's locks and hangs in its first write, and an
+  embedded client it holds would not see what another process wrote ("Error finding id").
+  There (a test run, a server) ``add`` keeps nothing and ``result`` is None: the caller indexes
+  after grouping, in its own process, as before. A fresh ``python -m`` child instead was about
+  2 s slower to start than the work it had to overlap, and ``multiprocessing``'s spawn runs the
+  caller's main script again unless it is guarded.
 """
 
 from __future__ import annotations
@@ -25,21 +27,23 @@ import json
 import os
 import pickle
 import queue
-import sys
 import threading
 from collections.abc import Callable
 from typing import BinaryIO
 
 from pipeline.errors import NewsbriefError
-from pipeline.index.sync import BATCH_ARTICLES, index_pending
+from pipeline.index import chroma
+from pipeline.index.sync import index_pending
 from pipeline.settings import Settings
+
+BATCH = 100  # originals sent at a time: the first batch starts indexing early, and Chroma writes larger ones faster
 
 
 class IndexingBeside:
     def __init__(self, settings: Settings, store_url: str) -> None:
         self.settings = settings
         self.store_url = store_url
-        self.forks = "chromadb" not in sys.modules  # see the module's docstring
+        self.forks = not chroma.client_opened  # see the module's docstring
         self.sent = 0
         self._batch: list = []
         self._process = None
@@ -47,8 +51,10 @@ class IndexingBeside:
     def add(self, article) -> None:
         if not self.forks:
             return
+        if self._process is None:
+            self._start()
         self._batch.append(article)
-        if len(self._batch) >= BATCH_ARTICLES:
+        if len(self._batch) >= BATCH:
             self._flush()
 
     def result(self, on_progress: Callable[[str, int, int], None] | None = None) -> int | None:

@@ -57,9 +57,16 @@ def collection_name(embedder_name: str, settings: Settings) -> str:
     return re.sub(r"[^a-zA-Z0-9._-]", "-", f"newsbrief-{embedder_name}-{chunking}-{ROW_LAYOUT}")[:512]
 
 
+# Whether this process has opened a Chroma client: a fork of it would inherit the client's
+# runtime, locks and caches, and must not use Chroma (pipeline/index/beside.py).
+client_opened = False
+
+
 def open_client(settings: Settings):
+    global client_opened
     import chromadb  # heavy: only the commands that index or search import it
 
+    client_opened = True
     options = chromadb.Settings(anonymized_telemetry=False)  # no telemetry calls home
     if settings.chroma_url:
         parts = urlsplit(settings.chroma_url)
