@@ -248,7 +248,7 @@ def _preloading(config: Settings, then: Callable[[Outcome], None] | None) -> Cal
         if not started:
             started.append(True)
             release_language_model()
-            preload.start(preload.grouping_libraries, partial(preload.embedder, config), preload.index_libraries)
+            preload.start(preload.grouping_libraries, partial(preload.embedder, config))
         if then:
             then(outcome)
 

@@ -1,12 +1,14 @@
 """Loading the later stages' libraries in a thread while a core would otherwise wait.
 
-An ingest imports about 3 s of libraries after extraction: scipy and rapidfuzz for
-grouping, chromadb for the index. Loaded one after the other they run on one core while the
-other idles; loaded in a thread while the extraction workers run, they share the cores with
-them instead. Python's import system lets the stage that needs a module wait for the thread's
-import of it, so nothing waits for more than it needs. (Loading chromadb during grouping instead
-measured slower: grouping is Python too, and an import in a thread takes the GIL from it, so
-the idle core does not help; during extraction the main process mostly waits on the workers.)
+An ingest imports about 2 s of libraries after extraction: scipy and rapidfuzz for grouping,
+and the embedder. Loaded one after the other they run on one core while the other idles; loaded
+in a thread while the extraction workers run, they share the cores with them instead. Python's
+import system lets the stage that needs a module wait for the thread's import of it, so nothing
+waits for more than it needs. chromadb is not among them: the indexing process forked at the
+start of grouping imports it (pipeline/index/beside.py), on the core deduplication leaves idle;
+loaded here, it took CPU from the extraction workers (2,000 JSONL texts: extraction 4.5 → 6.0 s,
+medians of 3 in two benchmark runs). In a thread during grouping it had measured slower still:
+grouping is Python too, and an import in a thread takes the GIL from it.
 
 A forked process must not start while the thread is inside an import: the child would inherit
 that module's import lock held by a thread it does not have, and hang if it imported the module.
@@ -57,10 +59,6 @@ def grouping_libraries() -> None:
     import rapidfuzz.process  # noqa: F401
     import scipy.cluster.hierarchy  # noqa: F401
     import scipy.sparse  # noqa: F401
-
-
-def index_libraries() -> None:
-    import chromadb  # noqa: F401
 
 
 def embedder(settings: Settings) -> None:
