@@ -29,7 +29,9 @@ INGEST = "import sys; from pipeline.apps import cli; cli.app(['ingest', '--json'
 
 
 def unpack(ref: str, folder: Path) -> Path:
-    archive = subprocess.run(["git", "archive", ref], cwd=HERE, check=True, capture_output=True).stdout
+    # From the repository's root: run in eval/, git archive packs eval/ alone, and the other tree
+    # then ran this checkout's pipeline (the editable install) against itself.
+    archive = subprocess.run(["git", "archive", ref], cwd=HERE.parent, check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     return folder
 
