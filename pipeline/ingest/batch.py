@@ -38,11 +38,17 @@ def article_id(text: str) -> str:
     return hashlib.sha256(folded.encode()).hexdigest()[:16]
 
 
+LANGUAGE_CHARS = 800
+
+
 def detect_language(text: str) -> str | None:
     import py3langid  # lazily: loading its model takes a moment
 
-    # The first 1,500 characters decide as well as the whole text does, at a fraction of the time.
-    return py3langid.classify(text[:1500])[0] if text else None
+    # The opening decides as well as the whole text does, at a fraction of the time (py3langid
+    # walks it byte by byte in Python: 1,500 characters were 40% of a JSONL text's extraction).
+    # 800 characters gave the language 1,500 gave on all 3,788 texts of ../shared/data's
+    # extraction, ECB+ and SummEdits training files (20 of them not English), as did 600.
+    return py3langid.classify(text[:LANGUAGE_CHARS])[0] if text else None
 
 
 def release_language_model() -> None:
