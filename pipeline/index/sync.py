@@ -8,8 +8,6 @@ from pipeline.settings import Settings
 from store.articles import ArticleStore
 from store.groups import GroupStore
 
-BATCH_ARTICLES = 200
-
 
 def index_pending(store: ArticleStore, settings: Settings, index,
                   on_progress: Callable[[str, int, int], None] | None = None) -> int:
@@ -20,18 +18,11 @@ def index_pending(store: ArticleStore, settings: Settings, index,
     removed. ``on_progress(step, done, total)`` hears of the articles indexed. Returns the number
     of chunks written."""
     missing = unindexed_originals(store, index)
-    return index_in_batches(index, missing, store.get_many, on_progress)
-
-
-def index_in_batches(index, ids: list[str], articles_of: Callable[[list[str]], list],
-                     on_progress: Callable[[str, int, int], None] | None = None) -> int:
-    """Index these articles 200 at a time (memory stays flat on a big store); ``articles_of``
-    gives a batch's articles by id. Returns the number of chunks written."""
     written = 0
-    for start in range(0, len(ids), BATCH_ARTICLES):
-        written += index.add(articles_of(ids[start : start + BATCH_ARTICLES]))
+    for start in range(0, len(missing), 200):  # bounded batches: memory stays flat on a big store
+        written += index.add(store.get_many(missing[start : start + 200]))
         if on_progress:
-            on_progress("articles", min(start + BATCH_ARTICLES, len(ids)), len(ids))
+            on_progress("articles", min(start + 200, len(missing)), len(missing))
     return written
 
 
