@@ -106,7 +106,8 @@ class VectorIndex:
         if ids:
             self.collection.delete(ids=ids)  # an article indexed before has these very ids
         batches = [slice(start, start + EMBED_BATCH) for start in range(0, len(ids), EMBED_BATCH)]
-        # Embed the next batch while Chroma writes this one: its write releases the GIL.
+        # Embed the next batch while Chroma writes this one. The tokenizer and numpy release the
+        # GIL; Chroma's add mostly holds it (pipeline/index/beside.py), so the overlap is partial.
         with ThreadPoolExecutor(1) as ahead:
             pending = ahead.submit(self.embedder.embed, texts[batches[0]]) if batches else None
             for number, batch in enumerate(batches):
