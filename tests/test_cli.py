@@ -319,3 +319,16 @@ def test_a_config_file_given_on_the_command_line_is_read_and_a_bad_one_is_a_usag
     assert bad.exit_code == 2 and "colour" in bad.stderr
     missing = cli("--config", str(tmp_path / "none.toml"), "articles")
     assert missing.exit_code == 2 and "not found" in missing.stderr
+
+
+def test_briefing_a_stored_story_indexes_its_articles_first():
+    """A story the index lacks (ingested with --no-index, or a new collection after an upgrade
+    changed the row layout) is indexed before it is briefed: the evidence search needs it."""
+    from pipeline.index.chroma import VectorIndex
+    from pipeline.settings import Settings
+
+    assert cli("ingest", "--no-index", str(EXAMPLE_STORY)).exit_code == 0
+    [story] = json.loads(cli("stories", "--json").stdout)
+    assert VectorIndex(Settings()).count() == 0
+    assert cli("brief", story["id"][:8], "--json").exit_code == 0
+    assert VectorIndex(Settings()).count() > 0

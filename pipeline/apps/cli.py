@@ -899,6 +899,10 @@ def _story_for(store, config: Settings, inputs: list[str]) -> str:
     prefix = inputs[0] if len(inputs) == 1 and len(inputs[0]) >= ID_MIN_CHARS else None
     matches = [s for s in groups.story_ids() if s.startswith(prefix)] if prefix else []
     if len(matches) == 1:
+        # A stored story's articles may be missing from the index: a new collection (another
+        # embedder, chunking or row layout, as after an upgrade) starts empty, and the
+        # verifier's evidence search would find nothing in it.
+        _index(store, config)
         return matches[0]
     report = _extract_and_store(inputs, store, config)
     for outcome in report.outcomes:
