@@ -11,7 +11,7 @@ in), so what it was sent is an early start, never the whole truth.
   batches from a pipe, written by a thread here (a pipe's write blocks while the reader is busy,
   and deduplication must not wait for it).
 - It starts with the first original, so that it opens the index while deduplication runs, and
-  is sent them BATCH of them at a time.
+  the originals go to it BATCH at a time.
 - Only a process that has opened no Chroma client forks (importing chromadb is safe). The fork
   of one that has used it inherits its Rust runtime's locks and hangs in its first write, and an
   embedded client it holds would not see what another process wrote ("Error finding id").
@@ -82,10 +82,8 @@ class IndexingBeside:
         return answer["written"]
 
     def _flush(self) -> None:
-        if not self._batch:
+        if not self._batch:  # a batch is only kept once add has started the process
             return
-        if self._process is None:
-            self._start()
         self._outbox.put(self._batch)
         self.sent += len(self._batch)
         self._batch = []
