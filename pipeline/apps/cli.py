@@ -237,17 +237,17 @@ def _recheck_briefs(store, config: Settings, added_ids: list[str]) -> dict[str, 
 
 def _preloading(config: Settings, then: Callable[[Outcome], None] | None) -> Callable[[Outcome], None]:
     """An on_outcome that, at the first outcome, starts loading the later stages' libraries and
-    drops this process's language model (the extraction workers have forked by then, with their
-    own copy; see apps/preload.py), then calls ``then``."""
+    drops this process's language model and stoplist (the extraction workers have forked by
+    then, with their own copies; see apps/preload.py), then calls ``then``."""
     from pipeline.apps import preload
-    from pipeline.ingest.batch import release_language_model
+    from pipeline.ingest.batch import release_warmed_up_models
 
     started = []
 
     def on_outcome(outcome: Outcome) -> None:
         if not started:
             started.append(True)
-            release_language_model()
+            release_warmed_up_models()
             preload.start(preload.grouping_libraries, partial(preload.embedder, config))
         if then:
             then(outcome)

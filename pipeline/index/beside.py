@@ -23,6 +23,8 @@ in), so what it was sent is an early start, never the whole truth.
 
 from __future__ import annotations
 
+import gc
+import gc
 import json
 import os
 import pickle
@@ -75,6 +77,8 @@ class IndexingBeside:
         self._answers.close()
         self._feeder.join()
         self._process.join()
+        gc.unfreeze()
+        gc.unfreeze()
         if self._process.exitcode or not ("written" in answer or "error" in answer):
             return None
         if "error" in answer:
@@ -92,6 +96,8 @@ class IndexingBeside:
         import multiprocessing
 
         (their_inbox, inbox), (self._answers, their_answers) = _pipe(), _pipe()
+        gc.freeze()
+        gc.freeze()
         self._process = multiprocessing.get_context("fork").Process(
             target=_serve_forked, args=(their_inbox, their_answers, inbox, self._answers),
             name="newsbrief-indexing", daemon=True)

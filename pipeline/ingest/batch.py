@@ -51,13 +51,18 @@ def detect_language(text: str) -> str | None:
     return py3langid.classify(text[:LANGUAGE_CHARS])[0] if text else None
 
 
-def release_language_model() -> None:
-    """Drop this process's language model (some 75 MB, the largest thing an ingest holds). Once
-    the extraction workers have forked, each has its own copy and the parent needs it no more;
-    should it detect a language again, the model loads again (about a second)."""
+def release_warmed_up_models() -> None:
+    """Drop this process's language model and extraction stoplist (see _warm_up), the largest
+    things an ingest holds (some 75 and 33 MB). Once the extraction workers have forked, each
+    has its own copy and the parent needs them no more; should it extract a page or detect a
+    language again, they load again (about a second)."""
+    import justext.core
     import py3langid.langid
+    import trafilatura.external
 
     py3langid.langid.IDENTIFIER = None
+    trafilatura.external.JT_STOPLIST = None
+    justext.core.define_stoplist.cache_clear()
 
 
 def to_article(raw: RawDocument, settings: Settings) -> Article:
@@ -164,9 +169,17 @@ def _crashed(pair: tuple[str, RawDocument | IngestFailure]) -> IngestFailure:
                          reason="the extraction process died on this input (out of memory, or a crash in a parser)")
 
 
-def _warm_up() -> None:
-    import trafilatura  # noqa: F401
+WARM_UP_PAGE = "<html><body><article><p>" + "A sentence of a page that warms the extraction up. " * 3 + "</p></article></body></html>"
 
+
+def _warm_up() -> None:
+    """Load in this process, before the workers fork, what extraction loads at its first page, so
+    that the workers share one copy. The largest is trafilatura's fallback stoplist, every
+    justext language's words in one set and then lower-cased again: built in each worker, it
+    was 34 of the 48 MB a worker added at its first page."""
+    from pipeline.ingest.extract import extract_html
+
+    extract_html(WARM_UP_PAGE)
     detect_language("warm up the language model")
 
 

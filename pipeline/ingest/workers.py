@@ -8,6 +8,7 @@ in a fresh process, and only if that crashes too is it reported as failed; the r
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import signal
 import sys
@@ -50,6 +51,7 @@ def ordered_map(
     At most 2 x workers items are in flight, so a long input is read as it is consumed.
     ``on_crash(item)`` gives the result for an item whose process died twice.
     """
+    gc.freeze()
     pool = _new_pool(workers)
     pending: deque[tuple[T, Future]] = deque()
     try:
@@ -72,6 +74,7 @@ def ordered_map(
             yield item_done, result
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+        gc.unfreeze()
 
 
 def ordered_map_batched(
