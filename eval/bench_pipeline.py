@@ -130,17 +130,21 @@ def run_langchain(source: Path, data_dir: Path, spawned: float) -> dict:
     from langchain_core.embeddings import Embeddings
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from pipeline.index.embed import get_embedder
+    import wordllama
 
-    class WordLlama(Embeddings):  # the same embedder as newsbrief's
+    class WordLlama(Embeddings):
+        """The model newsbrief embeds with, used as it ships, as a plain pipeline would. Not
+        newsbrief's own embedder class: its unpadded sums and single tokenizer are newsbrief's
+        work, and the baseline took them too until the memory was counted over all processes."""
+
         def __init__(self):
-            self.model = get_embedder()
+            self.model = wordllama.WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
 
         def embed_documents(self, texts):
-            return self.model.embed(texts).tolist()
+            return self.model.embed(texts, norm=True).tolist()
 
         def embed_query(self, text):
-            return self.model.embed([text])[0].tolist()
+            return self.model.embed([text], norm=True)[0].tolist()
 
     embedding = WordLlama()
     if source.is_dir():

@@ -6,12 +6,14 @@ import json
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+import numpy as np
 import pytest
 
 from conftest import needs_data
 from eval_data import ECB
 from pipeline.grouping.lineage import describe_family, stated_origin
-from pipeline.grouping.stories import StoryClusterer, StoryInput, stated_dates, story_terms, within_window
+from pipeline.grouping.stories import (StoryClusterer, StoryInput, _condensed_distances, stated_dates, story_terms,
+                                      within_window)
 from pipeline.models import Article
 
 
@@ -123,3 +125,24 @@ def test_family_origin_prefers_the_stated_wire_over_the_earliest_outlet():
     family = describe_family("e", [early, wire])
     assert (family.origin, family.origin_basis, family.outlets) == ("Reuters", "credit line", ["Portal", "Asia Financial"])
     assert describe_family("e", [early]).origin == "Portal"
+
+
+@pytest.mark.parametrize("n", [2, 3, 40])
+def test_condensed_distances_are_those_of_the_whole_matrix_bit_for_bit(n):
+    from scipy.spatial.distance import squareform
+
+    sims = np.random.default_rng(n).random((n, n)) * 1.3 - 0.1  # not symmetric, some below 0 and above 1
+    whole = 1.0 - sims
+    np.fill_diagonal(whole, 0.0)
+    expected = squareform(np.clip((whole + whole.T) / 2, 0.0, None), checks=False)
+    assert np.array_equal(_condensed_distances(sims), expected)
+
+
+def test_similarities_computed_in_blocks_equal_the_whole_product(monkeypatch):
+    import pipeline.grouping.stories as stories
+
+    articles = [StoryInput(f"a{i}", f"Acme Corp plant {i % 3} in Ohio", f"Acme Corp said {i % 5} workers in Ohio "
+                           f"and Toledo were hurt in {2010 + i % 2}.") for i in range(9)]
+    whole = StoryClusterer().batch_similarities(articles)
+    monkeypatch.setattr(stories, "SIMILARITY_ROWS", 2)
+    assert np.array_equal(StoryClusterer().batch_similarities(articles), whole)

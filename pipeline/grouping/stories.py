@@ -39,6 +39,7 @@ LEAD_CHOICES = (0, 200, 400, 600)  # set before scoring: none, a sentence, two o
 # same-story pair is below 0.19, and about 85% of different-story pairs are.
 EMBEDDING_VETO = 0.15
 WINDOW_DAYS = 14
+SIMILARITY_ROWS = 256       # rows of the similarity matrix computed at a time
 BATCH_LIMIT = 3000           # above this, average-link's n x n matrix is too big: assign one by one
 CANDIDATE_TERMS = 8          # one by one: stories sharing one of an article's 8 most distinctive terms
 POSTINGS_KEPT = 64           # ... among the latest 64 stories that used the term
@@ -197,9 +198,15 @@ class StoryClusterer:
         return vectors, meaning
 
     def _similarities(self, rows: list[int], cols: list[int], articles, vectors, meaning) -> np.ndarray:
-        sims = (vectors[rows] @ vectors[cols].T).toarray()
-        if meaning is not None:
-            sims[(meaning[rows] @ meaning[cols].T) < self.veto] = 0.0
+        sims = np.empty((len(rows), len(cols)))
+        theirs = vectors[cols].T
+        # A block of rows at a time: the whole sparse product, its dense copy and the veto's
+        # matrix at once were the peak of an ingest's memory (about 50 MB for 1,400 articles).
+        for start in range(0, len(rows), SIMILARITY_ROWS):
+            block, mine = rows[start : start + SIMILARITY_ROWS], sims[start : start + SIMILARITY_ROWS]
+            mine[:] = (vectors[block] @ theirs).toarray()
+            if meaning is not None:
+                mine[(meaning[block] @ meaning[cols].T) < self.veto] = 0.0
         # Only pairs with both dates can fall outside the window: the rest are not looked at (an
         # n x n loop in Python took 1.0 of 8.9 s of grouping 2,000 undated texts).
         dated_cols = [(j, articles[c].published) for j, c in enumerate(cols) if articles[c].published]
@@ -234,12 +241,9 @@ class StoryClusterer:
         if len(rows) <= 1:  # nothing left (all joined existing stories), or one story of one
             return [0] * len(rows)
         from scipy.cluster.hierarchy import fcluster, linkage
-        from scipy.spatial.distance import squareform
 
-        distances = 1.0 - self._similarities(rows, rows, articles, vectors, meaning)
-        np.fill_diagonal(distances, 0.0)
-        distances = np.clip((distances + distances.T) / 2, 0.0, None)
-        tree = linkage(squareform(distances, checks=False), method="average")
+        tree = linkage(_condensed_distances(self._similarities(rows, rows, articles, vectors, meaning)),
+                       method="average")
         return list(fcluster(tree, t=1.0 - self.threshold, criterion="distance"))
 
     def _one_by_one(self, rows: list[int], vectors) -> list[int]:
@@ -279,6 +283,21 @@ class StoryClusterer:
                     listed.append(best)
             labels.append(best)
         return labels
+
+
+def _condensed_distances(sims: np.ndarray) -> np.ndarray:
+    """1 - similarity for each pair i < j, symmetrised and at least 0, in the condensed order
+    ``linkage`` takes; built a row at a time, without the n x n temporaries of doing it whole."""
+    n = len(sims)
+    out = np.empty(n * (n - 1) // 2)
+    at = 0
+    for i in range(n - 1):
+        row = out[at : at + n - 1 - i]
+        np.subtract(1.0, sims[i, i + 1 :], out=row)  # the arithmetic of doing it whole, in its order
+        row += 1.0 - sims[i + 1 :, i]
+        row /= 2
+        at += n - 1 - i
+    return np.clip(out, 0.0, None, out=out)
 
 
 def _lead(article: StoryInput) -> str:
