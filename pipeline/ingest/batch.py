@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -56,13 +57,12 @@ def release_warmed_up_models() -> None:
     things an ingest holds (some 75 and 33 MB). Once the extraction workers have forked, each
     has its own copy and the parent needs them no more; should it extract a page or detect a
     language again, they load again (about a second)."""
-    import justext.core
     import py3langid.langid
-    import trafilatura.external
 
     py3langid.langid.IDENTIFIER = None
-    trafilatura.external.JT_STOPLIST = None
-    justext.core.define_stoplist.cache_clear()
+    if stoplists := sys.modules.get("trafilatura.external"):  # loaded only when there were pages
+        stoplists.JT_STOPLIST = None
+        sys.modules["justext.core"].define_stoplist.cache_clear()
 
 
 def to_article(raw: RawDocument, settings: Settings) -> Article:
@@ -149,7 +149,7 @@ def extract_documents(units: list[str | RawDocument], settings: Settings) -> Ite
         for unit, item in pairs:
             yield unit, item, _article_or_failure(item, settings)
         return
-    _warm_up()  # forked workers inherit loaded modules instead of importing them each
+    _warm_up(pages=any(isinstance(item, RawDocument) and item.kind == "html" for _unit, item in first))
     results = ordered_map_batched(partial(_extract_pair, settings=settings), pairs, settings.effective_workers,
                                   on_crash=_crashed, size=_content_chars, batch_size=BATCH_CHARS)
     for (unit, item), result in results:
@@ -172,14 +172,15 @@ def _crashed(pair: tuple[str, RawDocument | IngestFailure]) -> IngestFailure:
 WARM_UP_PAGE = "<html><body><article><p>" + "A sentence of a page that warms the extraction up. " * 3 + "</p></article></body></html>"
 
 
-def _warm_up() -> None:
-    """Load in this process, before the workers fork, what extraction loads at its first page, so
-    that the workers share one copy. The largest is trafilatura's fallback stoplist, every
+def _warm_up(pages: bool) -> None:
+    """Load in this process, before the workers fork, what they will load at their first
+    document, so that they share one copy: the language model, and for web pages what
+    trafilatura loads at its first one. The largest of those is its fallback stoplist, every
     justext language's words in one set and then lower-cased again: built in each worker, it
-    was 34 of the 48 MB a worker added at its first page."""
-    from pipeline.ingest.extract import extract_html
-
-    extract_html(WARM_UP_PAGE)
+    was 34 of the 48 MB a worker added at its first page. Plain texts (JSONL, pasted text) need
+    none of trafilatura, whose import and first page take 0.5 s."""
+    if pages:
+        extract_html(WARM_UP_PAGE)
     detect_language("warm up the language model")
 
 
