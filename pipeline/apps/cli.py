@@ -281,6 +281,7 @@ def _group_and_index(store, config: Settings) -> int:
     from pipeline.index.beside import IndexingBeside
 
     beside = IndexingBeside(config, store.db.url)
+    beside.start()
     _group(store, config, on_original=beside.add)
     with StageProgress(err, "indexing") as progress:
         try:

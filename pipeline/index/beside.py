@@ -10,8 +10,8 @@ in), so what it was sent is an early start, never the whole truth.
 - The process is forked: it shares the loaded embedder and starts at once. It reads pickled
   batches from a pipe, written by a thread here (a pipe's write blocks while the reader is busy,
   and deduplication must not wait for it).
-- It starts with the first original, so that it opens the index while deduplication runs, and
-  the originals go to it BATCH at a time.
+- It starts as grouping does, so that it opens the index while grouping reads the articles and
+  deduplication runs, and the originals go to it BATCH at a time.
 - Only a process that has opened no Chroma client forks (importing chromadb is safe). The fork
   of one that has used it inherits its Rust runtime's locks and hangs in its first write, and an
   embedded client it holds would not see what another process wrote ("Error finding id").
@@ -50,11 +50,16 @@ class IndexingBeside:
         self._batch: list = []
         self._process = None
 
+    def start(self) -> None:
+        """Fork the process now, so that it opens the index while grouping reads the articles
+        (``add`` and ``result`` start it otherwise)."""
+        if self.forks and self._process is None:
+            self._start()
+
     def add(self, article) -> None:
         if not self.forks:
             return
-        if self._process is None:
-            self._start()
+        self.start()
         self._batch.append(article)
         if len(self._batch) >= BATCH:
             self._flush()
@@ -66,8 +71,7 @@ class IndexingBeside:
         if not self.forks:
             return None
         self._flush()
-        if self._process is None:
-            self._start()
+        self.start()
         self._outbox.put(None)  # the groups are saved: sync with the store
         answer: dict = {}
         for line in self._answers:  # {"indexed": n[, "of": total]} lines, then the answer
