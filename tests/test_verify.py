@@ -294,6 +294,18 @@ def test_turns_in_the_same_slot_are_certain(claim, sentence):
     assert align(claim, sentence).certain
 
 
+@pytest.mark.parametrize("claim, sentence, certain", [
+    ("The museum expects a crowd of 900 visitors on the opening day.",
+     "The museum expects a crowd of more than the 800 visitors it had last spring on the opening day.", False),
+    ("The museum expects a crowd of up to 950 visitors on the opening day.",
+     "The museum expects a crowd of 900 visitors on the opening day.", False),
+    ("The museum expects a crowd of 700 visitors on the opening day.",
+     "The museum expects a crowd of more than 800 visitors on the opening day.", True),
+], ids=["above a lower bound", "below an upper bound", "outside the bound"])
+def test_a_number_a_bound_allows_is_no_other_figure(claim, sentence, certain):
+    assert bool(align(claim, sentence).certain) == certain
+
+
 def test_a_negation_of_what_someone_else_did_is_not_certain():
     claim = "Unlike the three leads, Ross is not signed for a sequel."
     sentence = "The three leads Lawrence, Hutcherson and Hemsworth are already signed for the sequel."

@@ -11,6 +11,7 @@ The word lists are in pipeline.text.lexicon, read through the module so that an 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -115,7 +116,8 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
                                  else SAME_SLOT_OPEN) for w, o in pairs):
                     certain.append(turns[-1])
     unmatched, extra = claim_numbers - sentence_numbers, sentence_numbers - claim_numbers
-    in_slot = [(m, t) for m in sorted(unmatched) for t in sorted(extra) if same_slot(claim, m, sentence, t)]
+    in_slot = [(m, t) for m in sorted(unmatched) for t in sorted(extra)
+               if same_slot(claim, m, sentence, t) and not _within_bound(m, t, claim, sentence)]
     if claim_numbers and sentence_numbers and not claim_numbers & sentence_numbers:
         turns.append(f"other figures: {', '.join(sorted(claim_numbers))} against {', '.join(sorted(sentence_numbers))}")
         if in_slot:
@@ -128,6 +130,32 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
         certain.append(turns[-1])
     moved = _direction_turns(claim, sentence)
     return turns + moved, certain + moved
+
+
+def _within_bound(mine: str, theirs: str, claim: str, sentence: str) -> bool:
+    """Whether one number is a bound the other keeps: "a value of more than the $21 million"
+    allows $23 million, "up to 40 seats" allows 35."""
+    for number, text, other in ((theirs, sentence, mine), (mine, claim, theirs)):
+        low, high = _bounds(text).get(number, (math.inf, -math.inf))  # a number no bound: it allows nothing else
+        if low <= float(other) <= high:
+            return True
+    return False
+
+
+@lru_cache(maxsize=1 << 14)
+def _bounds(text: str) -> dict[str, tuple[float, float]]:
+    """The numbers of a text that an approximator makes bounds ("more than the $21 million"), as
+    numbers() writes them, with the values they allow."""
+    from pipeline.verify.figure_check import AT_LEAST, AT_MOST
+
+    bound_words = "|".join(sorted(AT_LEAST | AT_MOST, key=len, reverse=True))
+    bounded = re.compile(rf"\b(?P<bound>{bound_words})\s+(?:the\s+)?[$€£]?(?P<number>\d+(?:[.,]\d+)*)", re.IGNORECASE)
+    found = {}
+    for match in bounded.finditer(text):
+        number = match.group("number").replace(",", "")
+        value = float(number)
+        found[number] = (value, math.inf) if match.group("bound").lower() in AT_LEAST else (-math.inf, value)
+    return found
 
 
 ANOTHER_NAME = "another name in the same slot"

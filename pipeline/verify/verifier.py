@@ -359,23 +359,37 @@ def figure_doubt(mine, theirs) -> str | None:
     if my_names and their_names and not my_names & their_names:
         return (f"the two sentences name different actors ({', '.join(sorted(my_names))} against "
                 f"{', '.join(sorted(their_names))}): perhaps two facts")
-    restricted = [f for f in (mine, theirs) if _restriction(f)]
-    if len(restricted) == 1:
-        return f"only one of them is restricted (“{_restriction(restricted[0])}”): a part is not the whole"
+    mine_part, their_part = _restriction(mine), _restriction(theirs)
+    if bool(mine_part) != bool(their_part):
+        return f"only one of them is restricted (“{mine_part or their_part}”): a part is not the whole"
+    if mine_part and _part_words(mine_part) != _part_words(their_part):
+        return f"they are restricted to different parts (“{mine_part}” against “{their_part}”): two facts"
     return None
 
 
 # A phrase after a figure that makes it a part of a larger quantity: "four seasons as director",
-# "68 punches thrown during the round", "in the first half".
-_RESTRICTION = re.compile(r"\b(?:as (?:an?|the|his|her|its|their)|during|in (?:the|his|her|its|their) "
-                          r"(?:first|second|third|fourth|final|last|opening|same))\b", re.IGNORECASE)
+# "seven seasons as an assistant coach", "68 punches thrown during the round", "in the first half".
+_RESTRICTION = re.compile(r"\b(?:as\s+(?P<determiner>(?:an?|the|his|her|its|their)\s+)?|during\s+|in (?:the|his|her|its|"
+                          r"their) (?:first|second|third|fourth|final|last|opening|same)\s+)(?P<what>(?:[a-z][\w-]*\s*){0,2})",
+                          re.IGNORECASE)
 
 
 def _restriction(figure) -> str | None:
+    """The phrase that restricts a figure to a part, with the two words after its cue. A bare
+    "as" restricts only to a role ("as coach"), not in "as well" or "as expected"."""
     from pipeline.verify.figures import clause_around
 
-    found = _RESTRICTION.search(clause_around(figure)[1])
-    return found.group(0) if found else None
+    for found in _RESTRICTION.finditer(clause_around(figure)[1]):
+        what = found.group("what").split()
+        bare_as = found.group(0)[:3].lower() == "as " and not found.group("determiner")
+        if not bare_as or (what and lexicon.key(what[0]) in lexicon.TITLES):
+            return " ".join(found.group(0).split())
+    return None
+
+
+def _part_words(restriction: str) -> frozenset[str]:
+    """What a restriction restricts to, as word keys: "as a coach" and "as coach" are one part."""
+    return frozenset(lexicon.key(w) for w in restriction.split() if w.lower() not in STOPWORDS)
 
 
 def _actors(figure) -> frozenset[str]:
