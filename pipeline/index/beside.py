@@ -24,7 +24,6 @@ in), so what it was sent is an early start, never the whole truth.
 from __future__ import annotations
 
 import gc
-import gc
 import json
 import os
 import pickle
@@ -81,8 +80,7 @@ class IndexingBeside:
         self._answers.close()
         self._feeder.join()
         self._process.join()
-        gc.unfreeze()
-        gc.unfreeze()
+        gc.unfreeze()  # the child is gone: this heap's objects are collected again
         if self._process.exitcode or not ("written" in answer or "error" in answer):
             return None
         if "error" in answer:
@@ -100,8 +98,7 @@ class IndexingBeside:
         import multiprocessing
 
         (their_inbox, inbox), (self._answers, their_answers) = _pipe(), _pipe()
-        gc.freeze()
-        gc.freeze()
+        gc.freeze()  # the child's collections leave the objects it inherits (and their pages) alone
         self._process = multiprocessing.get_context("fork").Process(
             target=_serve_forked, args=(their_inbox, their_answers, inbox, self._answers),
             name="newsbrief-indexing", daemon=True)

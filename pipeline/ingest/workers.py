@@ -51,7 +51,7 @@ def ordered_map(
     At most 2 x workers items are in flight, so a long input is read as it is consumed.
     ``on_crash(item)`` gives the result for an item whose process died twice.
     """
-    gc.freeze()
+    gc.freeze()  # while the workers live: their collections would copy every page of objects they inherit
     pool = _new_pool(workers)
     pending: deque[tuple[T, Future]] = deque()
     try:
