@@ -146,16 +146,23 @@ def _within_bound(mine: str, theirs: str, claim: str, sentence: str) -> bool:
 def _bounds(text: str) -> dict[str, tuple[float, float]]:
     """The numbers of a text that an approximator makes bounds ("more than the $21 million"), as
     numbers() writes them, with the values they allow."""
+    from pipeline.verify.figure_check import bounded
+
+    found = {}
+    for match in _bound_pattern().finditer(text):
+        number = match.group("number").replace(",", "")
+        found[number] = bounded(match.group("bound").lower(), float(number))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _bound_pattern() -> re.Pattern:
+    """A bound word of figure_check's, then the number it bounds (a determiner may come between)."""
     from pipeline.verify.figure_check import AT_LEAST, AT_MOST
 
     bound_words = "|".join(sorted(AT_LEAST | AT_MOST, key=len, reverse=True))
-    bounded = re.compile(rf"\b(?P<bound>{bound_words})\s+(?:the\s+)?[$€£]?(?P<number>\d+(?:[.,]\d+)*)", re.IGNORECASE)
-    found = {}
-    for match in bounded.finditer(text):
-        number = match.group("number").replace(",", "")
-        value = float(number)
-        found[number] = (value, math.inf) if match.group("bound").lower() in AT_LEAST else (-math.inf, value)
-    return found
+    return re.compile(rf"\b(?P<bound>{bound_words})\s+(?:the\s+)?[$€£]?(?P<number>\d+(?:[.,]\d+)*)",
+                      re.IGNORECASE)
 
 
 ANOTHER_NAME = "another name in the same slot"

@@ -68,15 +68,23 @@ def interval(figure: Figure) -> tuple[float, float]:
     scale = value / float(written) if float(written) else 1.0  # "$22 billion": steps of a billion
     half_step = 0.5 * 10 ** -decimals * scale
     low, high = value - half_step, value + half_step
-    if figure.approximator in AT_LEAST:
-        return value, _HIGH
-    if figure.approximator in AT_MOST:
-        return _LOW, value
+    if bound := bounded(figure.approximator, value):
+        return bound
     if figure.approximator in NEARLY:
         return value * 0.9, value
     if figure.approximator in APPROXIMATE:
         return min(low, value * 0.9), max(high, value * 1.1)
     return low, high
+
+
+def bounded(approximator: str | None, value: float) -> tuple[float, float] | None:
+    """The values a bound allows ('more than 2' is above 2, 'up to 2' below it); None when the
+    approximator makes no bound."""
+    if approximator in AT_LEAST:
+        return value, _HIGH
+    if approximator in AT_MOST:
+        return _LOW, value
+    return None
 
 
 # Figures whose entity a sentence often leaves to its context: a deal's value, offer price and
