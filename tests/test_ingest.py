@@ -213,7 +213,8 @@ def test_one_jsonl_file_is_extracted_in_parallel_with_the_same_articles_in_the_s
     batch = tmp_path / "batch.jsonl"
     batch.write_text("\n".join(json.dumps(r) for r in records))
     forked = []
-    monkeypatch.setattr(ingest_module, "_warm_up", lambda pages, real=ingest_module._warm_up: forked.append(pages) or real(pages))
+    real_warm_up = ingest_module._warm_up
+    monkeypatch.setattr(ingest_module, "_warm_up", lambda pages: forked.append(pages) or real_warm_up(pages))
     monkeypatch.setenv("NEWSBRIEF_WORKERS", "1")
     serial = cli("extract", "--jsonl", str(batch)).stdout
     monkeypatch.setenv("NEWSBRIEF_WORKERS", "2")

@@ -169,7 +169,8 @@ def _crashed(pair: tuple[str, RawDocument | IngestFailure]) -> IngestFailure:
                          reason="the extraction process died on this input (out of memory, or a crash in a parser)")
 
 
-WARM_UP_PAGE = "<html><body><article><p>" + "A sentence of a page that warms the extraction up. " * 3 + "</p></article></body></html>"
+WARM_UP_PAGE = ("<html><body><article><p>" + "A sentence of a page that warms the extraction up. " * 3
+                + "</p></article></body></html>")
 
 
 def _warm_up(pages: bool) -> None:
