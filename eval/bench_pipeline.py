@@ -130,7 +130,7 @@ def run_langchain(source: Path, data_dir: Path, spawned: float) -> dict:
     from langchain_core.embeddings import Embeddings
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    import wordllama
+    from pipeline.index.embed import load_wordllama
 
     class WordLlama(Embeddings):
         """The model newsbrief embeds with, used as it ships, as a plain pipeline would. Not
@@ -138,7 +138,7 @@ def run_langchain(source: Path, data_dir: Path, spawned: float) -> dict:
         work, and the baseline took them too until the memory was counted over all processes."""
 
         def __init__(self):
-            self.model = wordllama.WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+            self.model = load_wordllama()
 
         def embed_documents(self, texts):
             return self.model.embed(texts, norm=True).tolist()

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
 from conftest import SEED_FILES
 from pipeline.index.chunk import chunk_text
-from pipeline.index.embed import WordLlamaEmbedder, get_embedder
+from pipeline.index.embed import WordLlamaEmbedder, get_embedder, load_wordllama
 
 
 def padded(texts: list[str]) -> np.ndarray:
     """wordllama's own embed: batches of 64 padded to their longest text."""
-    import wordllama
-
-    model = wordllama.WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
-    rows = model.embed(texts, norm=True)
+    rows = load_wordllama().embed(texts, norm=True)
     return rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
 

@@ -55,6 +55,15 @@ def _root_logger_kept():
         root.handlers[:] = handlers
 
 
+def load_wordllama():
+    """wordllama's model as it ships, from the weights inside its package; nothing is downloaded."""
+    with _root_logger_kept():  # wordllama calls logging.basicConfig(level=INFO) on import
+        import wordllama
+
+    # The plain offline load looks in the wrong folder: the weights are in the package.
+    return wordllama.WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+
+
 class WordLlamaEmbedder:
     """wordllama's vectors (the mean of a text's token vectors), computed over the real tokens only.
 
@@ -70,12 +79,7 @@ class WordLlamaEmbedder:
     TEXTS_PER_CALL = 256
 
     def __init__(self) -> None:
-        with _root_logger_kept():  # wordllama calls logging.basicConfig(level=INFO) on import
-            import wordllama
-            from wordllama import WordLlama
-
-        # The plain offline load looks in the wrong folder: the weights are in the package.
-        model = WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+        model = load_wordllama()
         # Only the model's parts are kept: its padded embed is never called, so its tokenizer can
         # stop padding. A copy of the tokenizer instead held 41 MB more in every process.
         self.vectors = model.embedding
