@@ -61,6 +61,30 @@ def test_a_name_in_another_slot_is_not_certain():
     assert align(claim, sentence).certain == []
 
 
+def test_a_negation_against_a_clause_commas_cut_from_its_name_conflicts():
+    claim = "Veteran stage actor Rupert Hale has not retired."
+    sentence = "Rupert Hale, the stage actor who toured with the company for four decades, has retired."
+    assert align(claim, sentence).certain == ["one negates what the other states"]
+
+
+def test_a_negation_against_another_name_beyond_the_commas_is_not_certain():
+    claim = "Veteran stage actor Rupert Hale has not retired."
+    sentence = "Mona Pratt, the stage actor who toured with the company for four decades, has retired."
+    assert align(claim, sentence).certain == []
+
+
+def test_amounts_written_with_thousands_separators_conflict_in_their_slot():
+    claim = "The council is offering a $48,000 grant for the restoration of the mill."
+    sentence = "The council is offering a $24,000 grant for the restoration of the mill."
+    assert align(claim, sentence).certain == ["other figures: 48000 against 24000"]
+
+
+def test_an_amount_and_a_bare_number_are_no_two_values_of_a_slot():
+    claim = "The council is offering a $48,000 grant for the restoration, officials said."
+    sentence = "The council, officials said, is taking calls on 0800 7421 about the restoration grant."
+    assert not any(t.startswith("other figures") for t in align(claim, sentence).certain)
+
+
 @pytest.mark.parametrize("mine, theirs, doubt", [
     ("The Orioles offered Teixeira a seven-year deal worth between $140 million and $150 million.",
      "The Orioles have offered Teixeira a deal worth $150 million.", "several values"),

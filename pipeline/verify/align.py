@@ -117,7 +117,8 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
                     certain.append(turns[-1])
     unmatched, extra = claim_numbers - sentence_numbers, sentence_numbers - claim_numbers
     in_slot = [(m, t) for m in sorted(unmatched) for t in sorted(extra)
-               if same_slot(claim, m, sentence, t) and not _within_bound(m, t, claim, sentence)]
+               if same_slot(claim, m, sentence, t) and _number_kind(claim, m) == _number_kind(sentence, t)
+               and not _within_bound(m, t, claim, sentence)]
     if claim_numbers and sentence_numbers and not claim_numbers & sentence_numbers:
         turns.append(f"other figures: {', '.join(sorted(claim_numbers))} against {', '.join(sorted(sentence_numbers))}")
         if in_slot:
@@ -130,6 +131,16 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
         certain.append(turns[-1])
     moved = _direction_turns(claim, sentence)
     return turns + moved, certain + moved
+
+
+_KIND = re.compile(r"(?P<currency>[$€£]?)(?P<number>\d+(?:[.,]\d+)*)(?P<percent>\s*(?:%|per\s?cent\b))?", re.IGNORECASE)
+
+
+def _number_kind(text: str, number: str) -> tuple[str, bool]:
+    """What a number of numbers() is, as the text first writes it: its currency, and whether it is
+    a percentage. "$35,000" and a phone line's "3855" are no two values of one slot."""
+    match = next((m for m in _KIND.finditer(text) if m.group("number").replace(",", "") == number), None)
+    return (match.group("currency"), bool(match.group("percent"))) if match else ("", False)
 
 
 def _within_bound(mine: str, theirs: str, claim: str, sentence: str) -> bool:
@@ -224,7 +235,7 @@ def same_slot(text: str, word: str, other_text: str, other_word: str, threshold:
 
 def _slot(text: str, wanted: str) -> frozenset[str]:
     words = _WORD.findall(text)
-    at = next((i for i, w in enumerate(words) if key(w) == wanted or w == wanted), None)
+    at = next((i for i, w in enumerate(words) if key(w) == wanted or w.replace(",", "") == wanted), None)  # "35,000" is numbers()'s 35000
     if at is None:
         return frozenset()
     content = lambda ws: [stem(w) for w in ws if w.lower() not in STOPWORDS and not _closed_class(w)  # noqa: E731
@@ -255,17 +266,27 @@ def _negation_turns(claim: str, window: str) -> str | None:
         return None
     negated, other, other_words = (mine, theirs, their_words) if _negated(mine) else (theirs, mine, my_words)
     head = _negated_word(negated)
-    return STRONG_NEGATION if head in other_words and not _other_subject(negated, other, head) else "weak"
+    if head in other_words:
+        negation_names, stated_names = _subject_names(negated, other, head)
+        return "weak" if negation_names and stated_names and not negation_names & stated_names else STRONG_NEGATION
+    # Commas may cut the clause that states it off from its subject ("Esther Williams, the swimming
+    # champion turned actress who starred in ..., has died"): then the other sentence must state it
+    # of a name the negation is about.
+    other_sentence = window if negated == mine else claim
+    stating = [text for text, words in _clause_stems(other_sentence) if head in words and not _negated(text)]
+    if not stating:
+        return "weak"
+    negation_names, stated_names = _subject_names(negated, other_sentence, head)
+    return STRONG_NEGATION if negation_names & stated_names else "weak"
 
 
-def _other_subject(negated: str, other: str, head: str) -> bool:
-    """Whether the other clause says its predicate of someone else: "Ross is not signed" against
-    "Lawrence, Hutcherson and Hemsworth are signed" negates nothing said of Ross."""
+def _subject_names(negated: str, other: str, head: str) -> tuple[set[str], set[str]]:
+    """The names before the negation, and the names before ``head`` in the other text: "Ross is
+    not signed" against "Lawrence, Hutcherson and Hemsworth are signed" negates nothing said of Ross."""
     cue = _negation_cue(negated)
     mine = {stem(w) for w in content_words(negated[:cue.start()]) if w[0].isupper()} if cue else set()
     at = next((m.start() for m in _WORD.finditer(other) if stem(m.group(0)) == head), len(other))
-    theirs = {stem(w) for w in content_words(other[:at]) if w[0].isupper()}
-    return bool(mine and theirs and not mine & theirs)
+    return mine, {stem(w) for w in content_words(other[:at]) if w[0].isupper()}
 
 
 def _negated_word(clause: str) -> str | None:
