@@ -213,7 +213,11 @@ def test_the_same_count_said_two_ways_confirms():
     ("Shares of Northbridge fell 1% at the close.", "Northbridge", "share price"),
     ("The Dutch-based Keller Group said its revenue rose 5% last year.", "Keller Group", "revenue"),
     ("Helen Marsh said Northbridge runs about 1,100 locomotives.", "Northbridge", "locomotives"),
-], ids=["deal value", "offer per share", "premium", "no fragment", "no adjective", "not the speaker"])
+    ("Northbridge's earnings per share rose to $1.85 for the year.", "Northbridge", "eps"),
+    ("Northbridge earned $0.42 per diluted share.", "Northbridge", "eps"),
+    ("Northbridge said its operating margin narrowed to 11.4%.", "Northbridge", "margin"),
+], ids=["deal value", "offer per share", "premium", "no fragment", "no adjective", "not the speaker",
+        "earnings per share", "per diluted share", "a margin"])
 def test_entity_and_metric_of_a_takeover_story(sentence, entity, metric):
     [figure] = extract_figures(sentence)
     assert (figure.entity, figure.metric) == (entity, metric)

@@ -97,7 +97,10 @@ _NOT_ENTITIES = frozenset(
 _ALWAYS_NAMED = frozenset({"price per share", "premium"})
 _METRICS = [
     # What a deal is worth, what is offered for each share, and the premium are not share moves
-    (re.compile(r"\b(?:a|per) share\b|\bfor each (?:[A-Z][\w&.-]* )?share\b", re.I), "price per share"),
+    # Earnings per share is a result, not a price: "EPS of $1.20", "$0.45 per diluted share"
+    (re.compile(r"\bEPS\b|\bearnings per (?:diluted |basic )?share\b|\bper (?:diluted|basic) share\b", re.I), "eps"),
+    (re.compile(r"(?<!earnings )(?<!diluted )(?<!basic )\b(?:a|per) share\b|\bfor each (?:[A-Z][\w&.-]* )?share\b", re.I),
+     "price per share"),
     (re.compile(r"\bpremium\b", re.I), "premium"),
     # A contract, an offer or a bid is what a deal is worth: "an eight-year, $200 million offer"
     (re.compile(r"\b(?:deal|acquisition|takeover|merger|buyout|valued at|valuing|offers?|contracts?|bids?|buys?|bought|acquires?|acquired)\b",
@@ -110,6 +113,7 @@ _METRICS = [
     (re.compile(r"\bprofits?\b|\bearnings\b|\bnet income\b", re.I), "profit"),
     (re.compile(r"\bshipments?\b", re.I), "shipments"),
     (re.compile(r"\bdividends?\b", re.I), "dividend"),
+    (re.compile(r"\bmargins?\b", re.I), "margin"),
 ]
 
 
@@ -364,8 +368,10 @@ def _metric_near(before: str, after: str) -> str | None:
     for pattern, name in _METRICS:
         if pattern.match(after.lstrip()) or (name == "share of sales" and pattern.match(" " + after.lstrip())):
             return name
-    found = [(m.end(), name) for pattern, name in _METRICS for m in pattern.finditer(before)]
-    return max(found)[1] if found else None
+    # Of two that end at the same word, the one listed first is the narrower: "earnings per share"
+    # is also "share".
+    found = [(m.end(), -rank, name) for rank, (pattern, name) in enumerate(_METRICS) for m in pattern.finditer(before)]
+    return max(found)[2] if found else None
 
 
 def _entities_for(before: str, clause: str, sentence: str, persons: frozenset[str]) -> list[str | None]:
