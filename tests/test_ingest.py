@@ -347,3 +347,21 @@ def test_the_workers_share_the_stoplist_the_parent_built_before_forking(monkeypa
     results = list(extract_documents([str(p) for p in PAGES], Settings(workers=2)))
     assert all(isinstance(article, Article) for _unit, _item, article in results)
     assert built_in == [os.getpid()]  # once, here: a worker's call would be in its own process, and not seen
+
+
+def test_ingest_loads_the_language_model_once_in_a_thread_before_the_workers_fork(monkeypatch):
+    """The model loads beside the store's opening; the warm-up before the fork and every language
+    detected wait for that load instead of making a second copy."""
+    import threading
+
+    import py3langid.langid
+
+    monkeypatch.setattr(py3langid.langid, "IDENTIFIER", None)
+    loaded_in = []
+    real = py3langid.langid._load_identifier
+    monkeypatch.setattr(py3langid.langid, "_load_identifier",
+                        lambda *args: loaded_in.append(threading.current_thread().name) or real(*args))
+    monkeypatch.setenv("NEWSBRIEF_WORKERS", "2")
+    result = cli("ingest", *map(str, SEED_FILES))
+    assert result.exit_code == 0, result.output
+    assert loaded_in == ["newsbrief-preload"]

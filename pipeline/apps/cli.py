@@ -202,10 +202,15 @@ def ingest(
     index: Annotated[bool, typer.Option("--index/--no-index", help="Index into the vector store as it goes.")] = True,
 ) -> None:
     """Read, clean, store, group and index articles. Running it twice changes nothing."""
+    from pipeline.apps import preload
     from pipeline.grouping import grouping_of
+    from pipeline.ingest.batch import load_language_model
     from store.groups import GroupStore
 
     config = settings()
+    # Every ingest detects languages: the model loads beside the store's opening (its migrations
+    # on a new store), not after it. A fork waits for the thread (apps/preload.py).
+    preload.start(load_language_model)
     with open_store(config) as store:
         stories_before = set(GroupStore(store.db).story_ids())
         printed = (lambda o: print_json(o.as_json())) if as_json else None

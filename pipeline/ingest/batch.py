@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
+import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -42,9 +43,23 @@ def article_id(text: str) -> str:
 LANGUAGE_CHARS = 800
 
 
-def detect_language(text: str) -> str | None:
-    import py3langid  # lazily: loading its model takes a moment
+_LANGUAGE_MODEL_LOADING = threading.Lock()
 
+
+def load_language_model() -> None:
+    """py3langid's model, once (about 0.35 s, most of it LZMA decompression, which frees the
+    GIL: ``newsbrief ingest`` starts it in a thread while it opens the store). The lock makes a
+    second caller wait for that load rather than make a second copy."""
+    import py3langid.langid  # lazily: loading its model takes a moment
+
+    with _LANGUAGE_MODEL_LOADING:
+        py3langid.langid.classify("")
+
+
+def detect_language(text: str) -> str | None:
+    import py3langid
+
+    load_language_model()
     # The opening decides as well as the whole text does, at a fraction of the time (py3langid
     # walks it byte by byte in Python: 1,500 characters were 40% of a JSONL text's extraction).
     # 800 characters gave the language 1,500 gave on all 3,788 texts of ../shared/data's
@@ -182,7 +197,7 @@ def _warm_up(pages: bool) -> None:
     none of trafilatura, whose import and first page take 0.5 s."""
     if pages:
         extract_html(WARM_UP_PAGE)
-    detect_language("warm up the language model")
+    load_language_model()
 
 
 def _article_or_failure(item: RawDocument | IngestFailure, settings: Settings) -> Article | IngestFailure:
