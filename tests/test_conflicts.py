@@ -85,6 +85,18 @@ def test_an_amount_and_a_bare_number_are_no_two_values_of_a_slot():
     assert not any(t.startswith("other figures") for t in align(claim, sentence).certain)
 
 
+def test_a_nationality_and_its_place_are_one_name():
+    claim = "The chief executive blamed softer Asian demand and falling freight rates."
+    sentence = "The chief executive said the company was hit by weaker demand from Asia and lower freight rates."
+    assert align(claim, sentence).certain == []
+
+
+def test_two_amounts_of_different_things_share_only_their_scale_words():
+    claim = "The carrier lowered its forecast for operating profit to 350 million euros."
+    sentence = "The restructuring would deliver annual savings of 150 million euros."
+    assert align(claim, sentence).certain == []
+
+
 @pytest.mark.parametrize("mine, theirs, doubt", [
     ("The Orioles offered Teixeira a seven-year deal worth between $140 million and $150 million.",
      "The Orioles have offered Teixeira a deal worth $150 million.", "several values"),

@@ -270,6 +270,17 @@ def test_the_flood_figures_two_outlets_report_are_confirmed():
     assert brief.conflicts == []
 
 
+def test_the_layoffs_brief_lists_its_one_disagreement_once_and_confirms_what_outlets_share():
+    """A wire report, its reprint, a rival and a trade paper on job cuts: only the share move
+    (3.2% against 2.9%) disagrees. "Softer Asian demand" against "demand from Asia" and a profit
+    range against the savings are no conflicts; the jobs and the revenue fall are confirmed."""
+    brief = story_brief("harbor-layoffs")
+    assert len(brief.conflicts) == 1 and "2.9%" in brief.conflicts[0] and "3.2%" in brief.conflicts[0]
+    rows = {(r.metric, r.citation.quote): r for r in brief.figures}
+    assert rows[("jobs", "1,200 jobs")].verdict == "confirmed" and rows[("revenue", "14%")].verdict == "confirmed"
+    assert {r.entity for r in brief.figures} <= {None, "Harbor Freight", "Harbor Freight Lines"}  # never "Dutch"
+
+
 def test_money_for_each_period_is_a_rate_not_a_total():
     total, rate = extract_figures("The Red Sox offered a deal worth $184 million or $23 million per season.")
     assert (total.unit, rate.unit) == ("USD", "USD per season")

@@ -148,11 +148,20 @@ def _assemble(story, headline: str, points: list[KeyPoint], started: float, **me
     figures = sorted((_figure_row(group) for group in _same_figures(verdicts)),
                      key=lambda r: VERDICT_ORDER.index(r.verdict))
     pairs = _conflict_pairs(verdicts, story)
-    conflicts = list(dict.fromkeys([p.text for p in pairs] + [f"{c.text}: {c.reasons[0]}" for p in points
-                                                              for c in p.claims if c.verdict == "conflicting"]))
-    return Brief(story_id=story.id, headline=headline, conflicts=conflicts, conflict_pairs=pairs, points=points,
+    return Brief(story_id=story.id, headline=headline, conflicts=_conflict_lines(pairs, points), conflict_pairs=pairs,
+                 points=points,
                  figures=figures, sources=[_family_out(f) for f in story.families],
                  meta=BriefMeta(seconds=round(time.perf_counter() - started, 3), **meta))
+
+
+def _conflict_lines(pairs: list[ConflictPair], points: list[KeyPoint]) -> list[str]:
+    """One line per disagreement: the figure pairs, then each conflicting claim, but not a claim
+    whose conflict is a figure pair already listed (the point "stock ended 2.9% lower" and the
+    pair 2.9% against 3.2% are one disagreement)."""
+    listed = [[side.figure for side in pair.sides] for pair in pairs]
+    claims = [f"{c.text}: {c.reasons[0]}" for p in points for c in p.claims if c.verdict == "conflicting"
+              and not any(all(figure in c.reasons[0] for figure in figures) for figures in listed)]
+    return list(dict.fromkeys([pair.text for pair in pairs] + claims))
 
 
 def _news_point(candidates: list[tuple[int, Sentence]], point) -> tuple[tuple[int, Sentence] | None, KeyPoint | None]:
@@ -239,10 +248,12 @@ def _same_figures(verdicts) -> list[list]:
 
 
 def _figure_row(group: list) -> FigureRow:
-    """One row for a figure: the words and citation of its first report (stable from one
-    version of a brief to the next), the worst verdict of any report with its reasons (a
+    """One row for a figure: the words and citation of its first report that names an entity
+    (stable from one version of a brief to the next), the worst verdict of any report with its reasons (a
     conflict shows), and every outlet and family that reports it."""
-    first, worst = group[0], min(group, key=lambda v: VERDICT_ORDER.index(v.verdict))
+    # The first report that names whose figure it is ("? share price -3.2%" says little).
+    first = next((v for v in group if v.figure.entity), group[0])
+    worst = min(group, key=lambda v: VERDICT_ORDER.index(v.verdict))
     figure = first.figure
     citation = Citation(article_id=first.article_id, outlet=first.outlet, family_id=first.family_id,
                         start=figure.start, end=figure.end, quote=figure.quote)

@@ -85,6 +85,28 @@ SAME_PLACE = [
     "italy/italian/italians", "spain/spanish", "israel/israeli/israelis", "iran/iranian/iranians",
     "mexico/mexican/mexicans", "brazil/brazilian/brazilians", "turkey/turkish", "korea/korean/koreans",
     "eu/europe/european/europeans", "un/united nations",
+    "netherlands/holland/dutch", "asia/asian/asians", "africa/african/africans", "greece/greek/greeks",
+    "poland/polish/poles", "sweden/swedish/swedes", "norway/norwegian/norwegians", "denmark/danish/danes",
+    "switzerland/swiss", "austria/austrian/austrians", "belgium/belgian/belgians", "ireland/irish",
+    "scotland/scottish/scots", "portugal/portuguese", "egypt/egyptian/egyptians", "pakistan/pakistani/pakistanis",
+    "indonesia/indonesian/indonesians", "vietnam/vietnamese", "thailand/thai", "taiwan/taiwanese",
+    "argentina/argentine/argentinian/argentinians", "chile/chilean/chileans", "colombia/colombian/colombians",
+    "nigeria/nigerian/nigerians", "kenya/kenyan/kenyans", "iraq/iraqi/iraqis", "syria/syrian/syrians",
+    "afghanistan/afghan/afghans", "philippines/philippine/filipino/filipinos", "scandinavia/scandinavian",
+]
+# The adjectives of those places ("the Dutch container carrier", "softer Asian demand"): a place a
+# thing is from, never on its own the organisation a figure is about.
+NATIONALITIES = frozenset("""british english american russian ukrainian chinese japanese german french indian
+    canadian australian italian spanish israeli iranian mexican brazilian turkish korean european dutch asian
+    african greek polish swedish norwegian danish swiss austrian belgian irish scottish portuguese egyptian
+    pakistani indonesian vietnamese thai taiwanese argentine argentinian chilean colombian nigerian kenyan
+    iraqi syrian afghan philippine filipino scandinavian""".split())
+
+# Nouns that count the same things, for two outlets' counts of one fact: "45 residents" meets "45
+# people", "1,200 jobs" meets "1,200 employees". Each set is one kind of thing counted.
+COUNTED_ALIKE = [
+    frozenset("people persons individuals residents villagers locals inhabitants civilians citizens".split()),
+    frozenset("jobs positions roles posts staff workers employees".split()),
 ]
 
 # Titles and roles, a closed class: the same person is "the chief executive", "CEO" or "the

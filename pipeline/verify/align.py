@@ -19,6 +19,7 @@ from functools import lru_cache
 from pipeline.text import lexicon
 from pipeline.text.lexical import STOPWORDS, numbers
 from pipeline.text.lexicon import key, stem
+from pipeline.verify.figures import SCALES
 
 SUPPORTED = 0.6      # alignment score from which a sentence states the claim
 RELATED = 0.45       # from which a contradiction in it is a conflict, not noise
@@ -239,8 +240,13 @@ def _slot(text: str, wanted: str) -> frozenset[str]:
     if at is None:
         return frozenset()
     content = lambda ws: [stem(w) for w in ws if w.lower() not in STOPWORDS and not _closed_class(w)  # noqa: E731
-                          and not w[0].isdigit()]
+                          and not w[0].isdigit() and w.lower() not in _VALUE_WORDS]
     return frozenset(content(words[:at])[-SLOT_WORDS:] + content(words[at + 1:])[:SLOT_WORDS])
+
+
+# Words of a value itself ("350 million euros"), which any two amounts share: not what they are of.
+_VALUE_WORDS = frozenset(SCALES) | {"euro", "euros", "dollar", "dollars", "pound", "pounds", "sterling", "yen", "yuan",
+                                    "percent", "cent", "per", "points"}
 
 
 def _closed_class(word: str) -> bool:

@@ -18,6 +18,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from pipeline.text import lexicon
 from pipeline.verify.figures import Figure, clause_around, extract_figures
 
 ENTITY_MATCH = 85  # rapidfuzz token_set_ratio
@@ -56,7 +57,8 @@ def _same_counted(mine: str, theirs: str) -> bool:
     """The same thing counted, and what befell it agreeing where both say it: "homes evacuat"
     meets "homes", not "homes destroy"."""
     (my_thing, _, my_fate), (their_thing, _, their_fate) = mine.partition(" "), theirs.partition(" ")
-    return my_thing == their_thing and (not my_fate or not their_fate or my_fate == their_fate)
+    alike = my_thing == their_thing or any({my_thing, their_thing} <= kind for kind in lexicon.COUNTED_ALIKE)
+    return alike and (not my_fate or not their_fate or my_fate == their_fate)
 
 
 def interval(figure: Figure) -> tuple[float, float]:
@@ -87,10 +89,13 @@ def bounded(approximator: str | None, value: float) -> tuple[float, float] | Non
     return None
 
 
-# Figures whose entity a sentence often leaves to its context: a deal's value, offer price and
-# premium (whose deal: "the offer of $31.50 for each Keller share"), counts and measured levels
-# ("About 300 homes were evacuated" against "In Elmford, around 300 homes ...").
-CONTEXT_ENTITY_METRICS = frozenset({"deal value", "price per share", "premium", "level"})
+# A sentence often leaves a figure's entity to its context: a deal's value (whose deal: "the offer
+# of $31.50 for each Keller share"), a count ("About 300 homes were evacuated" against "In Elmford,
+# around 300 homes ..."), a company's revenue ("Revenue in the quarter dropped 14%"). Such figures
+# of one metric may confirm each other, never conflict. But a story's share moves are often
+# several companies' ("Apple rose 2%, Baidu fell 4.5%"): a move that names no company is tied to
+# no other by the metric alone.
+EACH_ENTITY_ITS_OWN = frozenset({"share price"})
 
 
 def compare(a: Figure, b: Figure) -> str | None:
@@ -106,11 +111,12 @@ def compare(a: Figure, b: Figure) -> str | None:
 
 
 def _related(a: Figure, b: Figure) -> bool:
-    """Of the same metric, one naming no entity or naming one the other's sentence names."""
+    """Of the same metric, one naming no entity or naming one the other's sentence names: "Revenue
+    in the quarter dropped 14%" against "Harbor Freight said its revenue fell 14%"."""
     if a.unit == b.unit == "count":
         if not _same_counted(a.metric or "", b.metric or ""):
             return False
-    elif not (a.metric == b.metric and a.metric in CONTEXT_ENTITY_METRICS):
+    elif not (a.metric and a.metric == b.metric) or a.metric in EACH_ENTITY_ITS_OWN:
         return False
     return not a.entity or not b.entity or a.entity in b.sentence or b.entity in a.sentence
 
@@ -148,7 +154,6 @@ def same_slot(a: Figure, b: Figure) -> bool:
 def _context(figure: Figure) -> frozenset[str]:
     """The words near the figure in its clause, as keys, without numbers and direction words
     (two outlets that disagree on a move use different ones: "gained" against "fell")."""
-    from pipeline.text import lexicon
     from pipeline.text.lexical import STOPWORDS
 
     before, after = clause_around(figure)

@@ -22,7 +22,8 @@ _SCALE = r"(?:trillion|tn|billion|bn|million|mn|m|thousand|k)\b"
 _FIGURE = re.compile(
     rf"(?P<currency>US\$|\$|€|£|¥|RMB\s?|CNY\s?|USD\s?|EUR\s?|euro\s?)?(?P<number>{_NUMBER})\s?"
     rf"(?:(?P<percent>%|percent\b|per cent\b)|(?P<points>percentage points?\b|pp\b|basis points?\b|bps\b)"
-    rf"|(?P<metres>metres\b|meters\b)|(?P<scale>{_SCALE}))?",
+    rf"|(?P<metres>metres\b|meters\b)|(?P<scale>{_SCALE}))?"
+    r"(?P<currency_after>\s?(?:euros?|dollars?|yen|yuan)\b)?",  # "2.1 billion euros", "54 million dollars"
     re.IGNORECASE,
 )
 # A quake's strength, however written: "a 5.6 magnitude earthquake", "magnitude-5.2", "a magnitude
@@ -33,6 +34,7 @@ SCALES = {"trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e
           "thousand": 1e3, "k": 1e3}
 CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "euro": "EUR", "£": "GBP", "¥": "CNY",
               "rmb": "CNY", "cny": "CNY"}
+CURRENCY_WORDS = {"euro": "EUR", "dollar": "USD", "yen": "JPY", "yuan": "CNY"}  # written after the amount
 
 _WORD = re.compile(r"[A-Za-z]+")
 _UP_TO = re.compile(r"up\s+to\b", re.IGNORECASE)  # "up to 5%" is an approximator, not a rise: see _APPROXIMATOR
@@ -108,7 +110,7 @@ _METRICS = [
     (re.compile(r"\bshares?\b|\bstocks?\b|\bshare price\b", re.I), "share price"),
     (re.compile(r"\bmarket share\b", re.I), "market share"),
     (re.compile(r"\bof (?:its |total )?sales\b", re.I), "share of sales"),
-    (re.compile(r"\brevenues?\b", re.I), "revenue"),
+    (re.compile(r"\brevenues?\b|\bturnover\b", re.I), "revenue"),
     (re.compile(r"\bsales\b", re.I), "sales"),
     (re.compile(r"\bprofits?\b|\bearnings\b|\bnet income\b", re.I), "profit"),
     (re.compile(r"\bshipments?\b", re.I), "shipments"),
@@ -312,6 +314,8 @@ def _unit(match: re.Match) -> str | None:
         return "bp" if match.group("points").lower().startswith(("basis", "bp")) else "pp"
     if match.group("currency"):
         return CURRENCIES.get(match.group("currency").strip().lower(), "USD")
+    if match.group("currency_after"):
+        return CURRENCY_WORDS[match.group("currency_after").strip().lower().removesuffix("s")]
     return None
 
 
@@ -394,7 +398,8 @@ def _entities_for(before: str, clause: str, sentence: str, persons: frozenset[st
 
 def _named(text: str, persons: frozenset[str]) -> list[tuple[str, re.Match]]:
     """Each name in ``text``, whole, with its match: never a fragment ("of Northbridge",
-    "Dutch-based") nor a person quoted anywhere in the article (``people_quoted``)."""
+    "Dutch-based"), a nationality alone ("the Dutch carrier"), nor a person quoted anywhere in the
+    article (``people_quoted``)."""
     found = []
     for match in _ENTITY.finditer(text):
         words = [w for w in match.group(0).split() if w not in _NOT_ENTITIES and w.lower() not in STOPWORDS
@@ -404,7 +409,7 @@ def _named(text: str, persons: frozenset[str]) -> list[tuple[str, re.Match]]:
         while words and words[-1] in _CONNECTORS:
             words.pop()
         name = re.sub(r"['’]s$", "", " ".join(words))
-        if name and name not in persons:
+        if name and name not in persons and name.lower() not in lexicon.NATIONALITIES:
             found.append((name, match))
     return found
 
