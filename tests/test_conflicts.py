@@ -161,3 +161,34 @@ def test_a_conflict_names_both_quotes():
     [verdict] = verify(["Acme shares fell 1.5% at the close."], [doc], EMBEDDER)
     assert verdict.verdict == "conflicting"
     assert "“Acme shares fell 1.5% at the close.”" in verdict.reasons[0] and "gained more than 2%" in verdict.reasons[0]
+
+
+def _articles(*texts: str):
+    from pipeline.models import Article
+
+    return [Article(id=f"outlet{n}", source=f"outlet{n}", text=text) for n, text in enumerate(texts)]
+
+
+def test_one_source_stating_a_claim_does_not_hide_another_that_negates_it():
+    from pipeline.verify.verifier import families_of, verify_claim
+
+    articles = _articles("The council voted to close the library, and the city will not appeal, his office said.",
+                         "The council voted to close the library. The city said it would not appeal the ruling.",
+                         "The council voted to close the library. The mayor said the city would appeal the ruling.")
+    families = families_of(articles)
+    own = next(f.id for f in families if articles[0] in f.articles)
+    verdict = verify_claim("The city will not appeal, his office said.", families, own, EMBEDDER)
+    assert verdict.verdict == "conflicting" and verdict.confirming_families == []
+    assert "“The mayor said the city would appeal the ruling.”" in verdict.reasons[0]
+    assert "would not appeal the ruling" in verdict.reasons[0]  # and who states it
+
+
+def test_a_window_sharing_one_word_of_a_claim_without_names_or_figures_does_not_state_it():
+    doc = "The court ruled on Thursday that the levy was unlawful, a decision that could cost the city millions."
+    assert verify_pair("The city will not appeal, his office said.", doc, EMBEDDER).verdict != "confirmed"
+
+
+def test_a_name_that_starts_the_next_sentence_of_a_window_is_in_no_slot_of_the_claim():
+    claim = "Activists poured yellow paint outside the embassy in Paris."
+    window = "British activists poured yellow paint outside the embassy. Net income in the quarter fell."
+    assert not any(t.startswith("another name") for t in align(claim, window).certain)

@@ -235,13 +235,21 @@ def same_slot(text: str, word: str, other_text: str, other_word: str, threshold:
 
 
 def _slot(text: str, wanted: str) -> frozenset[str]:
-    words = _WORD.findall(text)
-    at = next((i for i, w in enumerate(words) if key(w) == wanted or w.replace(",", "") == wanted), None)  # "35,000" is numbers()'s 35000
-    if at is None:
+    """The content words around ``wanted`` in its sentence: a window may join two sentences, and
+    the words that end one ("outside the embassy") are no slot of a word that starts the next."""
+    for sentence in _SENTENCE_END.split(text):
+        words = _WORD.findall(sentence)
+        at = next((i for i, w in enumerate(words) if key(w) == wanted or w.replace(",", "") == wanted), None)  # "35,000" is numbers()'s 35000
+        if at is not None:
+            break
+    else:
         return frozenset()
     content = lambda ws: [stem(w) for w in ws if w.lower() not in STOPWORDS and not _closed_class(w)  # noqa: E731
                           and not w[0].isdigit() and w.lower() not in _VALUE_WORDS]
     return frozenset(content(words[:at])[-SLOT_WORDS:] + content(words[at + 1:])[:SLOT_WORDS])
+
+
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][”\"]))\s+(?=[“\"]?[A-Z])")
 
 
 # Words of a value itself ("350 million euros"), which any two amounts share: not what they are of.
@@ -326,6 +334,12 @@ def _negated(clause: str) -> bool:
 @lru_cache(maxsize=1 << 14)
 def content_stems(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in content_words(text))
+
+
+def anchored(claim: str) -> bool:
+    """Whether the claim names something (its first word too: "Alibaba, with its ecosystem, ...")
+    or gives a number. A claim with neither is stated by its other words alone."""
+    return bool(numbers(claim)) or any(w[0].isupper() for w in content_words(claim))
 
 
 @lru_cache(maxsize=1 << 14)

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.text import lexicon
-from pipeline.verify.align import FUZZY_WORD, RELATED, SUPPORTED, Alignment, align, clauses, content_stems, content_words
+from pipeline.verify.align import (FUZZY_WORD, RELATED, SUPPORTED, Alignment, align, anchored, clauses, content_stems,
+                                   content_words)
 from pipeline.verify.injection import addressed_to_a_model, without_instructions
 from pipeline.text.lexical import STOPWORDS, numbers
 from pipeline.text.lexicon import stem
@@ -38,6 +39,7 @@ class ClaimVerdict:
 
 UNCERTAIN = "uncertain, not counted as a conflict"
 LEARNED_STATES = 0.5  # the model was trained with both classes weighed alike: 0.5 is its even odds
+MIN_COVERAGE = 0.5  # of its content words, a window must have to state a claim with no name or number
 LEARNED_ARTICLES = 3  # premises read per claim: the articles whose sentences align with it best
 
 
@@ -94,8 +96,18 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
     """The deterministic judge alone: alignment, names, figures and what turns a window."""
     scored = sorted(((align(claim, e.quote), e) for e in evidence), key=lambda pair: -pair[0].score)
     turned_parts = _clause_turns(claim, evidence)
-    supporting = [(a, e) for a, e in scored if a.score >= SUPPORTED and not a.turns and not a.unstated]
+    # A claim with no name and no number scores its names and figures in full wherever it is
+    # compared: "The city will not appeal" scored 0.6 against any sentence with "city" in it.
+    least = 0.0 if anchored(claim) else MIN_COVERAGE
+    supporting = [(a, e) for a, e in scored
+                  if a.score >= SUPPORTED and a.coverage >= least and not a.turns and not a.unstated]
     outdone = bool(supporting) and scored[0][0].turns and scored[0][0].score > supporting[0][0].score
+    contradicting = _contradicting(scored, supporting)
+    if contradicting:  # one source states it, another states otherwise: the sources disagree
+        best, window = contradicting[0]
+        stated = f"; “{supporting[0][1].quote}” states it" if supporting else ""
+        return "conflicting", best.score, [f"{t} (alignment {best.score:.2f}): “{window.quote}”{stated}"
+                                           for t in best.certain], [e for _, e in contradicting]
     if supporting and not turned_parts and not outdone:  # the sentence that states it best turns it
         best, _ = supporting[0]
         return "confirmed", best.score, [f"states it (alignment {best.score:.2f})"], [e for _, e in supporting]
@@ -111,6 +123,18 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
                                            for t in best.turns], []
     top = scored[0][0].score if scored else 0.0
     return "unsupported", top, [f"no sentence states it (best alignment {top:.2f})"], []
+
+
+def _contradicting(scored: list[tuple[Alignment, Evidence]],
+                   supporting: list[tuple[Alignment, Evidence]]) -> list[tuple[Alignment, Evidence]]:
+    """The windows that turn the claim for certain, aligned as well as a statement of it, in an
+    article whose own windows state it less well, or not at all: "He said the city would appeal" against "The
+    city will not appeal" is a disagreement, whatever another source says."""
+    stated_by = {}
+    for alignment, window in supporting:
+        stated_by.setdefault(window.article_id, alignment.score)
+    return [(a, e) for a, e in scored if a.certain and a.score >= SUPPORTED
+            and (e.article_id not in stated_by or a.score > stated_by[e.article_id])]
 
 
 def _clause_turns(claim: str, evidence: list[Evidence]) -> list[tuple[Alignment, Evidence]]:
