@@ -281,6 +281,18 @@ def test_the_layoffs_brief_lists_its_one_disagreement_once_and_confirms_what_out
     assert {r.entity for r in brief.figures} <= {None, "Harbor Freight", "Harbor Freight Lines"}  # never "Dutch"
 
 
+def test_the_ruling_brief_shows_the_outlet_that_says_the_city_will_appeal():
+    """Three outlets on a court ruling: two say the city will not appeal, one that it will. That
+    is the brief's one conflict; the fee and the sum it raised, which every outlet reports and
+    none ties to a name, are confirmed."""
+    brief = story_brief("lakeshore-ruling")
+    assert len(brief.conflicts) == 1 and "“He said the city would appeal.”" in brief.conflicts[0]
+    rows = {r.citation.quote: r for r in brief.figures}
+    assert rows["$18"].verdict == "confirmed" and rows["$42 million"].verdict == "confirmed"
+    refunds = next(p for p in brief.points if p.text.startswith("No refunds"))
+    assert refunds.claims[0].verdict == "single_source"  # a sentence sharing "court" states nothing
+
+
 def test_money_for_each_period_is_a_rate_not_a_total():
     total, rate = extract_figures("The Red Sox offered a deal worth $184 million or $23 million per season.")
     assert (total.unit, rate.unit) == ("USD", "USD per season")

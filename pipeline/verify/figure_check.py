@@ -19,9 +19,10 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.text import lexicon
-from pipeline.verify.figures import Figure, clause_around, extract_figures
+from pipeline.verify.figures import CURRENCIES, CURRENCY_WORDS, Figure, clause_around, extract_figures
 
 ENTITY_MATCH = 85  # rapidfuzz token_set_ratio
+_CURRENCY_CODES = frozenset(CURRENCIES.values()) | frozenset(CURRENCY_WORDS.values())
 SAME_SLOT = 0.5  # share of the sparser context's words that two conflicting figures' contexts share
 CONTEXT_WORDS = 6  # content words each side of a figure, in its clause, that say what it is about
 # How figure verdicts are listed to an editor: conflicts first.
@@ -104,10 +105,19 @@ def compare(a: Figure, b: Figure) -> str | None:
     conflict: a conflict needs the same entity stated."""
     if _same_subject(a, b):
         return _relation(a, b)
-    if _related(a, b):
+    if _related(a, b) or _same_amount_unnamed(a, b):
         relation = _relation(a, b)
         return relation if relation != "conflicting" else None
     return None
+
+
+def _same_amount_unnamed(a: Figure, b: Figure) -> bool:
+    """Two sums of money that name nothing that sets them apart: no two entities, no two metrics
+    ("$18 a month" against "cost each household $18 per month"). They may confirm each other,
+    never conflict. Percentages are left out: a story has many, of many things."""
+    return a.unit == b.unit and a.unit[:3] in _CURRENCY_CODES and a.metric not in EACH_ENTITY_ITS_OWN \
+        and (not a.entity or not b.entity or same_entity(a.entity, b.entity)) \
+        and (not a.metric or not b.metric or a.metric == b.metric)
 
 
 def _related(a: Figure, b: Figure) -> bool:
