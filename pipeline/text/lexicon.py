@@ -102,12 +102,9 @@ NATIONALITIES = frozenset("""british english american russian ukrainian chinese 
     pakistani indonesian vietnamese thai taiwanese argentine argentinian chilean colombian nigerian kenyan
     iraqi syrian afghan philippine filipino scandinavian""".split())
 
-# Nouns that count the same things, for two outlets' counts of one fact: "45 residents" meets "45
-# people", "1,200 jobs" meets "1,200 employees". Each set is one kind of thing counted.
-COUNTED_ALIKE = [
-    frozenset("people persons individuals residents villagers locals inhabitants civilians citizens".split()),
-    frozenset("jobs positions roles posts staff workers employees".split()),
-]
+# Nouns that count a workforce, for two outlets' counts of one fact: "1,200 jobs" meets "1,200
+# employees". (Counts of people are already counted as "people": pipeline.verify.figures.PEOPLE.)
+WORKFORCE = frozenset("jobs positions roles posts staff workers employees".split())
 
 # Titles and roles, a closed class: the same person is "the chief executive", "CEO" or "the
 # president" from one outlet to the next, so a title is never the name that a conflict turns on.

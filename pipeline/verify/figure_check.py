@@ -58,7 +58,7 @@ def _same_counted(mine: str, theirs: str) -> bool:
     """The same thing counted, and what befell it agreeing where both say it: "homes evacuat"
     meets "homes", not "homes destroy"."""
     (my_thing, _, my_fate), (their_thing, _, their_fate) = mine.partition(" "), theirs.partition(" ")
-    alike = my_thing == their_thing or any({my_thing, their_thing} <= kind for kind in lexicon.COUNTED_ALIKE)
+    alike = my_thing == their_thing or {my_thing, their_thing} <= lexicon.WORKFORCE
     return alike and (not my_fate or not their_fate or my_fate == their_fate)
 
 
