@@ -61,39 +61,32 @@ def test_a_name_in_another_slot_is_not_certain():
     assert align(claim, sentence).certain == []
 
 
-def test_a_negation_against_a_clause_commas_cut_from_its_name_conflicts():
-    claim = "Veteran stage actor Rupert Hale has not retired."
-    sentence = "Rupert Hale, the stage actor who toured with the company for four decades, has retired."
-    assert align(claim, sentence).certain == ["one negates what the other states"]
+@pytest.mark.parametrize("claim, sentence, certain", [
+    ("Veteran stage actor Rupert Hale has not retired.",
+     "Rupert Hale, the stage actor who toured with the company for four decades, has retired.",
+     "one negates what the other states"),
+    ("The council is offering a $48,000 grant for the restoration of the mill.",
+     "The council is offering a $24,000 grant for the restoration of the mill.", "other figures: 48000 against 24000"),
+], ids=["a negation against a clause commas cut from its name", "amounts with thousands separators"])
+def test_what_turns_a_claim_for_certain(claim, sentence, certain):
+    assert align(claim, sentence).certain == [certain]
 
 
-def test_a_negation_against_another_name_beyond_the_commas_is_not_certain():
-    claim = "Veteran stage actor Rupert Hale has not retired."
-    sentence = "Mona Pratt, the stage actor who toured with the company for four decades, has retired."
-    assert align(claim, sentence).certain == []
-
-
-def test_amounts_written_with_thousands_separators_conflict_in_their_slot():
-    claim = "The council is offering a $48,000 grant for the restoration of the mill."
-    sentence = "The council is offering a $24,000 grant for the restoration of the mill."
-    assert align(claim, sentence).certain == ["other figures: 48000 against 24000"]
-
-
-def test_an_amount_and_a_bare_number_are_no_two_values_of_a_slot():
-    claim = "The council is offering a $48,000 grant for the restoration, officials said."
-    sentence = "The council, officials said, is taking calls on 0800 7421 about the restoration grant."
-    assert not any(t.startswith("other figures") for t in align(claim, sentence).certain)
-
-
-def test_a_nationality_and_its_place_are_one_name():
-    claim = "The chief executive blamed softer Asian demand and falling freight rates."
-    sentence = "The chief executive said the company was hit by weaker demand from Asia and lower freight rates."
-    assert align(claim, sentence).certain == []
-
-
-def test_two_amounts_of_different_things_share_only_their_scale_words():
-    claim = "The carrier lowered its forecast for operating profit to 350 million euros."
-    sentence = "The restructuring would deliver annual savings of 150 million euros."
+@pytest.mark.parametrize("claim, sentence", [
+    ("Veteran stage actor Rupert Hale has not retired.",
+     "Mona Pratt, the stage actor who toured with the company for four decades, has retired."),
+    ("The council is offering a $48,000 grant for the restoration, officials said.",
+     "The council, officials said, is taking calls on 0800 7421 about the restoration grant."),
+    ("The chief executive blamed softer Asian demand and falling freight rates.",
+     "The chief executive said the company was hit by weaker demand from Asia and lower freight rates."),
+    ("The carrier lowered its forecast for operating profit to 350 million euros.",
+     "The restructuring would deliver annual savings of 150 million euros."),
+    ("Activists poured yellow paint outside the embassy in Paris.",
+     "British activists poured yellow paint outside the embassy. Net income in the quarter fell."),
+], ids=["a negation of another name beyond the commas", "an amount and a bare number",
+        "a nationality and its place", "two amounts sharing only their scale words",
+        "a name that starts the window's next sentence"])
+def test_what_does_not_turn_a_claim_for_certain(claim, sentence):
     assert align(claim, sentence).certain == []
 
 
@@ -186,9 +179,3 @@ def test_one_source_stating_a_claim_does_not_hide_another_that_negates_it():
 def test_a_window_sharing_one_word_of_a_claim_without_names_or_figures_does_not_state_it():
     doc = "The court ruled on Thursday that the levy was unlawful, a decision that could cost the city millions."
     assert verify_pair("The city will not appeal, his office said.", doc, EMBEDDER).verdict != "confirmed"
-
-
-def test_a_name_that_starts_the_next_sentence_of_a_window_is_in_no_slot_of_the_claim():
-    claim = "Activists poured yellow paint outside the embassy in Paris."
-    window = "British activists poured yellow paint outside the embassy. Net income in the quarter fell."
-    assert not any(t.startswith("another name") for t in align(claim, window).certain)
