@@ -101,14 +101,10 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
     least = 0.0 if anchored(claim) else MIN_COVERAGE
     supporting = [(a, e) for a, e in scored
                   if a.score >= SUPPORTED and a.coverage >= least and not a.turns and not a.unstated]
-    outdone = bool(supporting) and scored[0][0].turns and scored[0][0].score > supporting[0][0].score
-    contradicting = _contradicting(scored, supporting)
-    if contradicting:  # one source states it, another states otherwise: the sources disagree
-        best, window = contradicting[0]
-        stated = f"; “{supporting[0][1].quote}” states it" if supporting else ""
-        return "conflicting", best.score, [f"{t} (alignment {best.score:.2f}): “{window.quote}”{stated}"
-                                           for t in best.certain], [e for _, e in contradicting]
-    if supporting and not turned_parts and not outdone:  # the sentence that states it best turns it
+    # The sentence that states it best turns it, or turns it as well as another states it: "He said
+    # the city would appeal" against "The city will not appeal", which a third outlet states.
+    outdone = bool(supporting) and scored[0][0].turns and scored[0][0].score >= supporting[0][0].score
+    if supporting and not turned_parts and not outdone:
         best, _ = supporting[0]
         return "confirmed", best.score, [f"states it (alignment {best.score:.2f})"], [e for _, e in supporting]
     turning = [(a, e) for a, e in scored if a.score >= RELATED and a.turns] + turned_parts
@@ -123,18 +119,6 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
                                            for t in best.turns], []
     top = scored[0][0].score if scored else 0.0
     return "unsupported", top, [f"no sentence states it (best alignment {top:.2f})"], []
-
-
-def _contradicting(scored: list[tuple[Alignment, Evidence]],
-                   supporting: list[tuple[Alignment, Evidence]]) -> list[tuple[Alignment, Evidence]]:
-    """The windows that turn the claim for certain, aligned as well as a statement of it, in an
-    article whose own windows state it less well, or not at all: "He said the city would appeal" against "The
-    city will not appeal" is a disagreement, whatever another source says."""
-    stated_by = {}
-    for alignment, window in supporting:
-        stated_by.setdefault(window.article_id, alignment.score)
-    return [(a, e) for a, e in scored if a.certain and a.score >= SUPPORTED
-            and (e.article_id not in stated_by or a.score > stated_by[e.article_id])]
 
 
 def _clause_turns(claim: str, evidence: list[Evidence]) -> list[tuple[Alignment, Evidence]]:
