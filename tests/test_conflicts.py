@@ -162,7 +162,7 @@ def _articles(*texts: str):
     return [Article(id=f"outlet{n}", source=f"outlet{n}", text=text) for n, text in enumerate(texts)]
 
 
-def test_a_source_negating_a_claim_as_closely_as_another_states_it_makes_it_conflicting():
+def test_a_source_negating_a_claim_more_closely_than_another_states_it_makes_it_conflicting():
     from pipeline.verify.verifier import families_of, verify_claim
 
     articles = _articles("The council voted to close the library, and the city will not appeal, his office said.",

@@ -101,10 +101,8 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
     least = 0.0 if anchored(claim) else MIN_COVERAGE
     supporting = [(a, e) for a, e in scored
                   if a.score >= SUPPORTED and a.coverage >= least and not a.turns and not a.unstated]
-    # The sentence that states it best turns it, or turns it as well as another states it: "He said
-    # the city would appeal" against "The city will not appeal", which a third outlet states.
-    outdone = bool(supporting) and scored[0][0].turns and scored[0][0].score >= supporting[0][0].score
-    if supporting and not turned_parts and not outdone:
+    outdone = bool(supporting) and scored[0][0].turns and scored[0][0].score > supporting[0][0].score
+    if supporting and not turned_parts and not outdone:  # the sentence that states it best turns it
         best, _ = supporting[0]
         return "confirmed", best.score, [f"states it (alignment {best.score:.2f})"], [e for _, e in supporting]
     turning = [(a, e) for a, e in scored if a.score >= RELATED and a.turns] + turned_parts
