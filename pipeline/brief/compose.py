@@ -149,8 +149,7 @@ def _assemble(story, headline: str, points: list[KeyPoint], started: float, **me
                      key=lambda r: VERDICT_ORDER.index(r.verdict))
     pairs = _conflict_pairs(verdicts, story)
     return Brief(story_id=story.id, headline=headline, conflicts=_conflict_lines(pairs, points), conflict_pairs=pairs,
-                 points=points,
-                 figures=figures, sources=[_family_out(f) for f in story.families],
+                 points=points, figures=figures, sources=[_family_out(f) for f in story.families],
                  meta=BriefMeta(seconds=round(time.perf_counter() - started, 3), **meta))
 
 
@@ -248,10 +247,10 @@ def _same_figures(verdicts) -> list[list]:
 
 
 def _figure_row(group: list) -> FigureRow:
-    """One row for a figure: the words and citation of its first report that names an entity
-    (stable from one version of a brief to the next), the worst verdict of any report with its reasons (a
-    conflict shows), and every outlet and family that reports it."""
-    # The first report that names whose figure it is ("? share price -3.2%" says little).
+    """One row for a figure: the words and citation of its first report that names whose figure
+    it is ("? share price -3.2%" says little; the choice is stable from one version of a brief to
+    the next), the worst verdict of any report with its reasons (a conflict shows), and every
+    outlet and family that reports it."""
     first = next((v for v in group if v.figure.entity), group[0])
     worst = min(group, key=lambda v: VERDICT_ORDER.index(v.verdict))
     figure = first.figure
