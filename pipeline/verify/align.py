@@ -239,7 +239,8 @@ def _slot(text: str, wanted: str) -> frozenset[str]:
     the words that end one ("outside the embassy") are no slot of a word that starts the next."""
     for sentence in _SENTENCE_END.split(text):
         words = _WORD.findall(sentence)
-        at = next((i for i, w in enumerate(words) if key(w) == wanted or w.replace(",", "") == wanted), None)  # "35,000" is numbers()'s 35000
+        # "35,000" is numbers()'s 35000
+        at = next((i for i, w in enumerate(words) if key(w) == wanted or w.replace(",", "") == wanted), None)
         if at is not None:
             break
     else:
