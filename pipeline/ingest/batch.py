@@ -52,8 +52,10 @@ def load_language_model() -> None:
     second caller wait for that load rather than make a second copy."""
     import py3langid.langid  # lazily: loading its model takes a moment
 
+    if py3langid.langid.IDENTIFIER is not None:  # asked for every document: loaded, it costs nothing
+        return
     with _LANGUAGE_MODEL_LOADING:
-        py3langid.langid.classify("")
+        py3langid.langid.classify("")  # loads the model unless the thread holding the lock just did
 
 
 def detect_language(text: str) -> str | None:
