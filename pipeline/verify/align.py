@@ -19,7 +19,7 @@ from functools import lru_cache
 from pipeline.text import lexicon
 from pipeline.text.lexical import STOPWORDS, numbers
 from pipeline.text.lexicon import key, stem
-from pipeline.verify.figures import SCALES
+from pipeline.verify.figures import CURRENCY_WORDS, SCALES
 
 SUPPORTED = 0.6      # alignment score from which a sentence states the claim
 RELATED = 0.45       # from which a contradiction in it is a conflict, not noise
@@ -254,8 +254,8 @@ _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][”\"]))\s+(?=[“\"]?[A-Z]
 
 
 # Words of a value itself ("350 million euros"), which any two amounts share: not what they are of.
-_VALUE_WORDS = frozenset(SCALES) | {"euro", "euros", "dollar", "dollars", "pound", "pounds", "sterling", "yen", "yuan",
-                                    "percent", "cent", "per", "points"}
+_VALUE_WORDS = frozenset(SCALES) | {form for word in CURRENCY_WORDS for form in (word, word + "s")} \
+    | {"pound", "pounds", "sterling", "percent", "cent", "per", "points"}
 
 
 def _closed_class(word: str) -> bool:
@@ -279,7 +279,8 @@ def _negation_turns(claim: str, window: str) -> str | None:
     shared = len(my_words & their_words)
     if _negated(mine) == _negated(theirs) or shared < 2:
         return None
-    negated, other, other_words = (mine, theirs, their_words) if _negated(mine) else (theirs, mine, my_words)
+    negated, other, other_words, other_sentence = (mine, theirs, their_words, window) if _negated(mine) \
+        else (theirs, mine, my_words, claim)
     head = _negated_word(negated)
     if head in other_words:
         negation_names, stated_names = _subject_names(negated, other, head)
@@ -287,7 +288,6 @@ def _negation_turns(claim: str, window: str) -> str | None:
     # Commas may cut the clause that states it off from its subject ("Esther Williams, the swimming
     # champion turned actress who starred in ..., has died"): then the other sentence must state it
     # of a name the negation is about.
-    other_sentence = window if negated == mine else claim
     stating = [text for text, words in _clause_stems(other_sentence) if head in words and not _negated(text)]
     if not stating:
         return "weak"
