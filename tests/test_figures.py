@@ -189,6 +189,15 @@ def test_a_figure_in_a_trailing_participle_belongs_to_the_subject(text, entity):
     assert extract_figures(text)[-1].entity == entity
 
 
+@pytest.mark.parametrize("text, entity", [
+    ("Cheeks, who played for the Sixers for 11 seasons, was named coach.", "Cheeks"),  # not the preposition's object
+    # "NBA" modifies "career" after "an": it is no subject
+    ("Cheeks, 48, logged an impressive 15-year NBA career, spending 11 seasons in Philadelphia.", "Cheeks"),
+])
+def test_a_subject_described_by_a_clause_or_an_age_owns_the_figure(text, entity):
+    assert extract_figures(text)[-1].entity == entity
+
+
 def test_trading_session_words_are_a_basis_only_in_a_market():
     [bridge] = extract_figures("About 300 homes were evacuated and the main road bridge was closed.")
     assert bridge.basis is None

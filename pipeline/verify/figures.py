@@ -415,14 +415,20 @@ def _named(text: str, persons: frozenset[str]) -> list[tuple[str, re.Match]]:
 
 
 def _is_subject(text: str, match: re.Match) -> bool:
-    """A name that a verb follows ("the Red Sox have made", "Sabathia agreed") or that owns what
-    follows ("Northbridge's takeover"), and that is no preposition's object ("takeover of Keller")."""
-    if _OBJECT_OF.search(text, 0, match.start()):
+    """A name that a verb follows ("the Red Sox have made", "Sabathia agreed"), that owns what
+    follows ("Northbridge's takeover"), or that a relative clause or an age describes ("Cheeks,
+    who played for the Sixers for 11 seasons", "Cheeks, 48, logged"), and that is no
+    preposition's object ("takeover of Keller") nor a modifier after "a" ("an impressive NBA
+    career", "a Google spokesman")."""
+    if _OBJECT_OF.search(text, 0, match.start()) or _MODIFIER_AFTER_ARTICLE.search(text, 0, match.start()):
         return False
-    return bool(re.search(r"['’]s$", match.group(0)) or _VERB_AFTER.match(text, match.end()))
+    return bool(re.search(r"['’]s$", match.group(0)) or _VERB_AFTER.match(text, match.end())
+                or _DESCRIBED_AFTER.match(text, match.end()))
 
 
 _OBJECT_OF = re.compile(r"\b(?:of|to|for|with|by|from|in|at|on|into|than|against)\s+(?:the\s+)?$", re.I)
+_MODIFIER_AFTER_ARTICLE = re.compile(r"\b[Aa]n?\s+(?:[a-z\d-]+\s+){0,4}$")
+_DESCRIBED_AFTER = re.compile(r",\s+(?:who|which)\b|,\s+\d{1,3},")
 _VERB_AFTER = re.compile(r"\s+(?:[a-z]+ly\s+)?(?!(?:of|in|on|at|for|with|and|or|to|from|by|the|a|an|as|than|"
                          r"that|which|who|whose|said|says|told|added)\b)[a-z]+\b")
 
