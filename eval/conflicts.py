@@ -4,8 +4,12 @@
 stories (different outlets on the same event):
 
 - untouched: each story's offline brief; every entry of its conflicts section is counted and
-  printed (--show) for a person to read. ECB+ outlets rarely disagree, so almost all are false
-  alarms; the figure pinned is conflicts per brief (goal: at most one in 20 briefs).
+  printed (--show) for a person to read. ECB+ outlets rarely disagree, but some do: the conflicts
+  read and found real are in ``eval/labels/conflicts.jsonl`` (a label matches an entry of its
+  story that holds all of its ``contains`` strings). Every other entry counts as false, a new one
+  too, until someone reads it and labels it. Both are reported; the goal is at most one false
+  conflict in 20 briefs, and the share of briefs without a false conflict is pinned with the
+  share without any.
 - injected: one outlet's copy is changed in a sentence that another family also states, one
   change at a time: a figure on the same basis (doubled), a negated predicate, a swapped date
   word (weekday, month or year), a named entity swapped for one from the topic's other event.
@@ -27,7 +31,7 @@ import sys
 from collections import Counter, defaultdict
 
 from eval_data import ECB, require
-from evalgate import check_or_pin, eval_arguments, file_sha256
+from evalgate import HERE, check_or_pin, eval_arguments, file_sha256
 from summary import stories
 
 KINDS = ("figure", "negation", "date", "entity")
@@ -40,6 +44,7 @@ _AUXILIARY = re.compile(r"\b(was|were|is|are|has|have|had|will|would|could|did)\
 _NEGATED = re.compile(r"\b(?:not|never|no longer)\s+")
 _DATE = re.compile(rf"\b(?:{'|'.join(WEEKDAYS + MONTHS)}|(?:19|20)\d\d)\b")
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
+LABELS = HERE / "labels" / "conflicts.jsonl"
 
 
 def topics() -> dict[str, int]:
@@ -48,6 +53,16 @@ def topics() -> dict[str, int]:
 
 def half_of(story_id: str, topic_of: dict[str, int]) -> str:
     return "dev" if topic_of[story_id] in DEVELOPMENT_TOPICS else "held_out"
+
+
+def load_labels(path=LABELS) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def is_real(story_id: str, conflict: str, labels: list[dict]) -> bool:
+    """Whether a person read this conflict and found the outlets do disagree."""
+    return any(label["real"] and label["story"] == story_id and all(part in conflict for part in label["contains"])
+               for label in labels)
 
 
 def untouched_conflicts(grouped, embedder) -> list[tuple[str, list[str]]]:
@@ -168,10 +183,14 @@ def injected_recall(grouped, embedder, show: bool = False) -> dict[tuple[str, st
     return tally
 
 
-def _figures(untouched, recall, halves) -> dict:
+def _figures(untouched, recall, halves, labels: list[dict]) -> dict:
     briefs = [c for half, _, c in untouched if half in halves]
-    result = {"briefs": len(briefs), "conflicts": sum(map(len, briefs)), "briefs_with_conflicts": sum(map(bool, briefs))}
+    false = [[c for c in conflicts if not is_real(story_id, c, labels)]
+             for half, story_id, conflicts in untouched if half in halves]
+    result = {"briefs": len(briefs), "conflicts": sum(map(len, briefs)), "briefs_with_conflicts": sum(map(bool, briefs)),
+              "false_conflicts": sum(map(len, false)), "briefs_with_false_conflicts": sum(map(bool, false))}
     result["conflicts_per_brief"] = round(result["conflicts"] / max(result["briefs"], 1), 4)
+    result["false_conflicts_per_brief"] = round(result["false_conflicts"] / max(result["briefs"], 1), 4)
     for kind in KINDS:
         caught = sum(recall[half, kind][0] for half in halves)
         cases = sum(recall[half, kind][1] for half in halves)
@@ -189,13 +208,14 @@ def run(show: bool = False) -> dict[str, dict]:
     topic_of = topics()
     untouched = [(half_of(story_id, topic_of), story_id, conflicts)
                  for story_id, conflicts in untouched_conflicts(grouped, embedder)]
+    labels = load_labels()
     if show:
         for half, story_id, conflicts in untouched:
             for conflict in conflicts if half == "dev" else []:
-                print(f"  [{story_id}] {conflict}")
+                print(f"  [{story_id}] {'real' if is_real(story_id, conflict, labels) else 'FALSE'}: {conflict}")
     recall = injected_recall(grouped, embedder, show)
-    return {"dev": _figures(untouched, recall, ("dev",)), "held_out": _figures(untouched, recall, ("held_out",)),
-            "all": _figures(untouched, recall, HALVES)}
+    return {half: _figures(untouched, recall, halves, labels)
+            for half, halves in (("dev", ("dev",)), ("held_out", ("held_out",)), ("all", HALVES))}
 
 
 def main() -> int:
@@ -207,16 +227,20 @@ def main() -> int:
     names = {"dev": "development half (topics 1-10)", "held_out": "held-out half (topics 11-20)", "all": "all"}
     for half, r in results.items():
         print(f"{names[half]}: conflicts over {r['briefs']} untouched briefs: {r['conflicts']} in "
-              f"{r['briefs_with_conflicts']} briefs ({r['conflicts_per_brief']:.2f} a brief; goal at most 0.05)")
+              f"{r['briefs_with_conflicts']} briefs ({r['conflicts_per_brief']:.2f} a brief); false (not labelled "
+              f"real): {r['false_conflicts']} in {r['briefs_with_false_conflicts']} briefs "
+              f"({r['false_conflicts_per_brief']:.2f} a brief; goal at most 0.05)")
         print("  injected, caught as conflicting: " + "; ".join(
             f"{kind} {r[f'{kind}_recall']:.0%} of {r[f'{kind}_cases']}" for kind in KINDS))
     # Fewer false alarms is better: the gate pins the share of briefs free of them.
     floors = {}
     for half, r in results.items():
         prefix = "" if half == "all" else f"{half}_"
-        floors |= {f"{prefix}briefs_without_conflicts": round(1 - r["briefs_with_conflicts"] / r["briefs"], 4)} | {
-            f"{prefix}{kind}_recall": r[f"{kind}_recall"] for kind in KINDS}
-    return check_or_pin("conflicts", floors, {"dataset_sha256": file_sha256(ECB)}, write=args.write_floor)
+        floors |= {f"{prefix}briefs_without_conflicts": round(1 - r["briefs_with_conflicts"] / r["briefs"], 4),
+                   f"{prefix}briefs_without_false_conflicts": round(1 - r["briefs_with_false_conflicts"] / r["briefs"], 4)}
+        floors |= {f"{prefix}{kind}_recall": r[f"{kind}_recall"] for kind in KINDS}
+    identity = {"dataset_sha256": file_sha256(ECB), "labels_sha256": file_sha256(LABELS)}  # new labels, a new floor
+    return check_or_pin("conflicts", floors, identity, write=args.write_floor)
 
 
 if __name__ == "__main__":

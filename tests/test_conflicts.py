@@ -93,8 +93,8 @@ def test_what_does_not_turn_a_claim_for_certain(claim, sentence):
 @pytest.mark.parametrize("mine, theirs, doubt", [
     ("The Orioles offered Teixeira a seven-year deal worth between $140 million and $150 million.",
      "The Orioles have offered Teixeira a deal worth $150 million.", "several values"),
-    ("The Nationals offered Teixeira an eight-year deal worth $160 million.",
-     "The Red Sox offered Teixeira an eight-year deal worth $200 million.", "different actors"),
+    ("The Nationals and the Post reported that Teixeira has a deal worth $160 million.",
+     "Boston and ESPN reported that Teixeira has a deal worth $200 million.", "different actors"),
     ("Smith spent four seasons as the team director of scouting.",
      "Smith has spent 19 seasons with the team.", "restricted"),
     ("Lena Voss spent six seasons as an assistant coach with the Harbour club.",
@@ -106,6 +106,13 @@ def test_a_figure_clash_in_doubt_is_said_and_not_a_conflict(mine, theirs, doubt)
     a, b = next((a, b) for a in extract_figures(mine) for b in extract_figures(theirs)
                 if a.unit == b.unit and a.value != b.value)
     assert doubt in (figure_doubt(a, b) or "")
+
+
+def test_two_bidders_are_two_entities_and_never_compared():
+    [nationals] = extract_figures("The Nationals offered Teixeira an eight-year deal worth $160 million.")
+    [red_sox] = extract_figures("The Red Sox offered Teixeira an eight-year deal worth $200 million.")
+    assert (nationals.entity, red_sox.entity) == ("Nationals", "Red Sox")
+    assert compare(nationals, red_sox) is None
 
 
 def test_one_role_said_two_ways_is_the_same_part():

@@ -193,9 +193,16 @@ def test_a_figure_in_a_trailing_participle_belongs_to_the_subject(text, entity):
     ("Cheeks, who played for the Sixers for 11 seasons, was named coach.", "Cheeks"),  # not the preposition's object
     # "NBA" modifies "career" after "an": it is no subject
     ("Cheeks, 48, logged an impressive 15-year NBA career, spending 11 seasons in Philadelphia.", "Cheeks"),
+    # "of" joins a name only as a word: "the Red Sox offered" is not "Red Sox of"
+    ("We have a report that the Red Sox offered Mark Teixeira an eight-year, $200 million deal.", "Red Sox"),
 ])
 def test_a_subject_described_by_a_clause_or_an_age_owns_the_figure(text, entity):
     assert extract_figures(text)[-1].entity == entity
+
+
+def test_a_traders_mm_is_a_million():
+    [deal] = extract_figures("The Red Sox offered Mark Teixeira an eight-year, $200MM deal.")
+    assert (deal.value, deal.unit, deal.metric) == (200e6, "USD", "deal value")
 
 
 def test_trading_session_words_are_a_basis_only_in_a_market():

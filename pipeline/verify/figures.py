@@ -18,7 +18,7 @@ from pipeline.text.lexicon import key
 from pipeline.text.sentences import split_sentences
 
 _NUMBER = r"\d+(?:[.,]\d+)*"
-_SCALE = r"(?:trillion|tn|billion|bn|million|mn|m|thousand|k)\b"
+_SCALE = r"(?:trillion|tn|billion|bn|million|mn|mm|m|thousand|k)\b"  # "$200MM": a trader's million
 _FIGURE = re.compile(
     rf"(?P<currency>US\$|\$|€|£|¥|RMB\s?|CNY\s?|USD\s?|EUR\s?|euro\s?)?(?P<number>{_NUMBER})\s?"
     rf"(?:(?P<percent>%|percent\b|per cent\b)|(?P<points>percentage points?\b|pp\b|basis points?\b|bps\b)"
@@ -30,7 +30,7 @@ _FIGURE = re.compile(
 # of 6.1", "6. 1 - magnitude" (ECB+'s tokens split a decimal: "6. 1" is 6.1).
 _MAGNITUDE = re.compile(r"(?P<number>\d\.\s?\d)(?=\s?-?\s?(?:magnitude|strength)\b)"
                         r"|(?<=magnitude)(?:-|\sof\s|\s)(?P<after>\d\.\s?\d)\b", re.IGNORECASE)
-SCALES = {"trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6,
+SCALES = {"trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "mm": 1e6, "m": 1e6,
           "thousand": 1e3, "k": 1e3}
 CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "euro": "EUR", "£": "GBP", "¥": "CNY",
               "rmb": "CNY", "cny": "CNY"}
@@ -87,7 +87,8 @@ _MARKET = re.compile(r"\b(?:shares?|stocks?|trad(?:ing|ed|ers?)|markets?|index|N
                      r"Hang Seng|exchange|session|investors?|equities)\b", re.IGNORECASE)
 _SAME_PERIOD = re.compile(r"\b(?:during|in|over) the same (?:period|time|session)\b", re.I)
 _CLAUSES = re.compile(r",\s+(?=(?:while|with|whereas|but)\b)|;\s+")
-_ENTITY = re.compile(r"\b[A-Z][\w&.\-’']*(?:\s+(?:[A-Z][\w&.\-’']*|of|de|and\s+[A-Z][\w&.\-’']*(?=\s+(?:Group|Co|Inc))))*")
+# "of" and "de" join a name ("Bank of America") as words: "the Red Sox offered" is no "Red Sox of"
+_ENTITY = re.compile(r"\b[A-Z][\w&.\-’']*(?:\s+(?:[A-Z][\w&.\-’']*|(?:of|de)\b|and\s+[A-Z][\w&.\-’']*(?=\s+(?:Group|Co|Inc))))*")
 _NOT_ENTITIES = frozenset(
     """The A An In On At By As But And Or However He She They We It I This That These Those His Her Their Its
     For With From After Before When While If According Also Last Just Initially Ultimately Analysts Yet
@@ -427,7 +428,10 @@ def _is_subject(text: str, match: re.Match) -> bool:
 
 
 _OBJECT_OF = re.compile(r"\b(?:of|to|for|with|by|from|in|at|on|into|than|against)\s+(?:the\s+)?$", re.I)
-_MODIFIER_AFTER_ARTICLE = re.compile(r"\b[Aa]n?\s+(?:[a-z\d-]+\s+){0,4}$")
+# "an impressive 15 - year NBA career": up to four words between the article and the name, none a
+# function word ("a report that the Red Sox offered" makes the Red Sox the subject)
+_MODIFIER_AFTER_ARTICLE = re.compile(
+    r"\b[Aa]n?\s+(?:(?!(?:the|that|which|who|of|to|and|or|in|on|for|with|by|from|as|at)\b)[a-z\d-]+\s+){0,4}$")
 _DESCRIBED_AFTER = re.compile(r",\s+(?:who|which)\b|,\s+\d{1,3},")
 _VERB_AFTER = re.compile(r"\s+(?:[a-z]+ly\s+)?(?!(?:of|in|on|at|for|with|and|or|to|from|by|the|a|an|as|than|"
                          r"that|which|who|whose|said|says|told|added)\b)[a-z]+\b")
