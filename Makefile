@@ -102,7 +102,7 @@ $(PAIRS): $(STAMP) pipeline/verify/pairs.py eval/verifier_pairs.py
 	cd eval && ../$(BIN)/python verifier_pairs.py ../$(PAIRS)
 
 train-verifier: $(PAIRS) $(TRAIN)/.installed
-	$(TRAIN)/bin/python eval/train_verifier.py $(PAIRS) --out pipeline/verify/model --epochs 2
+	$(TRAIN)/bin/python eval/train_verifier.py $(PAIRS) --out pipeline/verify/model --epochs 3
 
 # Leave-one-domain-out: six trainings of one epoch each (about 11 minutes each), nothing exported.
 DOMAINS := podcast qmsumm sales_call sales_email samsum scitldr

@@ -9,7 +9,7 @@ in its own environment (.venv-train), so that the default install stays free of 
 - ``--holdout-domain D``: leave-one-domain-out: train without domain D's rows (nor the synthetic
   pairs made from its docs) and report on its rows; nothing is exported.
 
-    python eval/train_verifier.py PAIRS.jsonl --out pipeline/verify/model [--epochs 2]
+    python eval/train_verifier.py PAIRS.jsonl --out pipeline/verify/model [--epochs 3]
 """
 
 from __future__ import annotations
@@ -33,9 +33,12 @@ def weights_dir() -> Path:
 
 
 def cross_encoder(weights: Path):
-    """The MiniLM encoder with a two-way head over the mean of its token vectors. The sentence model
-    was trained to pool by the mean; its [CLS] vector, which BERT's classifier reads, says little,
-    and a head over it stayed at even odds for a whole epoch here."""
+    """The MiniLM encoder with a head that scores each claim token for how little the premise
+    supports it; the pair's inconsistency is the soft maximum of those scores. A claim is false
+    when one part of it is (a swapped name, an inserted "not"), and a head over the mean of all
+    tokens, premise and claim alike, stayed at even odds on the synthetic pairs for a whole epoch.
+    The logits keep the (inconsistent, consistent) form, the latter fixed at 0, so that softmax
+    gives the probability that the premise states the claim."""
     import torch
     from transformers import AutoModel
 
@@ -43,13 +46,15 @@ def cross_encoder(weights: Path):
         def __init__(self):
             super().__init__()
             self.encoder = AutoModel.from_pretrained(weights)
-            self.classifier = torch.nn.Linear(self.encoder.config.hidden_size, 2)
+            self.classifier = torch.nn.Linear(self.encoder.config.hidden_size, 1)
 
         def forward(self, input_ids, attention_mask, token_type_ids):
             tokens = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
                                   token_type_ids=token_type_ids).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(tokens.dtype)
-            return self.classifier((tokens * mask).sum(1) / mask.sum(1).clamp(min=1))
+            unsupported = self.classifier(tokens).squeeze(-1)
+            claim = (token_type_ids == 1) & (attention_mask == 1)
+            worst = torch.logsumexp(unsupported.masked_fill(~claim, -1e4), dim=1)
+            return torch.stack([worst, torch.zeros_like(worst)], -1)
 
     return CrossEncoder()
 
@@ -73,6 +78,16 @@ def balanced_accuracy(labels: list[int], probabilities: list[float], threshold: 
         return sum(c == bool(label) for c in chosen) / len(chosen) if chosen else 0.0
 
     return 0.5 * (rate(1) + rate(0))
+
+
+def by_source(held: list[dict], probs: list[float]) -> dict[str, float]:
+    """The held-out figure for the SummEdits rows and the synthetic pairs apart: the synthetic edits
+    are easy to learn, and the rows are what the model is for."""
+    synthetic = [i for i, p in enumerate(held) if p["kind"].startswith(("true:", "false:"))]
+    rows = sorted(set(range(len(held))) - set(synthetic))
+    return {f"held_out_balanced_accuracy_{name}": round(balanced_accuracy(
+        [held[i]["label"] for i in chosen], [probs[i] for i in chosen]), 4)
+        for name, chosen in (("summedits", rows), ("synthetic", synthetic)) if chosen}
 
 
 def encode(tokenizer, batch: list[dict]):
@@ -171,9 +186,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("pairs")
     parser.add_argument("--out", default="pipeline/verify/model")
-    parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--body-lr", type=float, default=4e-5)
-    parser.add_argument("--head-lr", type=float, default=4e-4)
+    # At 4e-5, BERT's usual rate, one epoch left even the synthetic pairs at even odds (0.525 held
+    # out); three epochs at 1.5e-4 take them to 0.83 with a head over the mean, 0.89-0.90 with this one.
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--body-lr", type=float, default=1.5e-4)
+    parser.add_argument("--head-lr", type=float, default=1.5e-3)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--holdout-domain")
     parser.add_argument("--report", help="where to write the figures (default: training.json beside the model)")
@@ -191,11 +208,12 @@ def main() -> None:
     started = time.time()
     fit(model, tokenizer, train, args.epochs, args.body_lr, args.head_lr, args.seed)
     minutes = round((time.time() - started) / 60, 1)
-    labels = [p["label"] for p in held]
+    labels, held_probabilities = [p["label"] for p in held], probabilities(model, tokenizer, held)
     report = {"train_pairs": len(train), "held_out_pairs": len(held), "epochs": args.epochs,
               "body_lr": args.body_lr, "head_lr": args.head_lr, "seed": args.seed, "training_minutes": minutes,
               "held_out": args.holdout_domain or "10% of the documents",
-              "held_out_balanced_accuracy_torch": round(balanced_accuracy(labels, probabilities(model, tokenizer, held)), 4)}
+              "held_out_balanced_accuracy_torch": round(balanced_accuracy(labels, held_probabilities), 4)}
+    report |= by_source(held, held_probabilities)
     if not args.holdout_domain:
         for name, path in export(model, tokenizer, Path(args.out)).items():
             report[f"held_out_balanced_accuracy_{name}"] = round(

@@ -14,7 +14,10 @@ first figure is optimistic by what they learnt from these rows. Two checks on th
   seeing it (an opposite pair must occur in one other document; a contrast or place word in any);
 - ``--ablate``: the figure with each list emptied in turn.
 
-    python eval/verification.py [--write-floor] [--ablate]
+- ``--model DIR``: the learned verifier in DIR alone (a model not yet shipped, such as one that
+  ``eval/train_verifier.py --out DIR`` made), read as verify_pair reads a summary.
+
+    python eval/verification.py [--write-floor] [--ablate] [--model DIR]
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import json
 import sys
 from collections import Counter, defaultdict
 from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 from eval_data import SUMMEDITS, require
@@ -85,6 +89,24 @@ def run_file(path) -> dict:
         "verdicts": dict(Counter(r.verdict for r in results)),
         "by_edit_type": {edit: dict(counts) for edit, counts in sorted(by_edit.items())},
     }
+
+
+def model_alone(rows: list[dict], directory: Path) -> float:
+    """Balanced accuracy of the learned model in ``directory`` alone: each sentence of a summary
+    against the doc's sentences that bear on it (the premise it was trained on), the summary
+    consistent when every sentence is."""
+    from pipeline.text.sentences import split_sentences
+    from pipeline.verify.model import LearnedVerifier
+    from pipeline.verify.pairs import premise_for
+    from pipeline.verify.verifier import LEARNED_STATES
+
+    model = LearnedVerifier(directory)
+    consistent = []
+    for row in rows:
+        sentences = [s.text for s in split_sentences(row["claim"]) if s.text.strip()] or [row["claim"]]
+        scores = model.consistency([(premise_for(sentence, row["doc"]), sentence) for sentence in sentences])
+        consistent.append(min(scores) >= LEARNED_STATES)
+    return balanced_accuracy([r["label"] for r in rows], consistent)
 
 
 @contextmanager
@@ -175,6 +197,7 @@ def ablate() -> None:
 def main() -> int:
     parser = eval_arguments(__doc__)
     parser.add_argument("--ablate", action="store_true", help="also report each word list's share")
+    parser.add_argument("--model", type=Path, help="also report the learned model in this folder alone")
     args = parser.parse_args()
     require(*SUMMEDITS)
     floors = {}
@@ -189,6 +212,9 @@ def main() -> int:
         for edit, counts in result["by_edit_type"].items():
             print(f"  {edit:32s} caught {counts.get('caught', 0):3d}  missed {counts.get('missed', 0):3d}")
         floors[f"{name}_balanced_accuracy"] = result["balanced_accuracy"]
+        if args.model:
+            print(f"  the learned model in {args.model} alone: balanced accuracy "
+                  f"{model_alone(read_rows(path), args.model):.4f}")
     if args.ablate:
         ablate()
     return check_or_pin("verification", floors, {"dataset_sha256": file_sha256(*FILES)}, write=args.write_floor)

@@ -55,3 +55,13 @@ def test_summedits_rows_become_pairs_grouped_by_domain_and_document():
     [pair] = summedits_pairs([row])
     assert pair.label == 1 and pair.kind == "qmsumm" and pair.group.startswith("qmsumm The team met")
     assert "ship in May" in pair.premise
+
+
+def test_training_reports_the_summedits_rows_and_the_synthetic_pairs_apart():
+    from train_verifier import by_source
+
+    held = [{"kind": "podcast", "label": 1}, {"kind": "podcast", "label": 0},
+            {"kind": "true: the sentence", "label": 1}, {"kind": "false: negate", "label": 0}]
+    # The rows are told apart right and the synthetic pairs wrong: the figures must not blend.
+    figures = by_source(held, [0.9, 0.2, 0.1, 0.8])
+    assert figures == {"held_out_balanced_accuracy_summedits": 1.0, "held_out_balanced_accuracy_synthetic": 0.0}
