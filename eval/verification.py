@@ -95,15 +95,14 @@ def model_alone(rows: list[dict], directory: Path) -> float:
     """Balanced accuracy of the learned model in ``directory`` alone: each sentence of a summary
     against the doc's sentences that bear on it (the premise it was trained on), the summary
     consistent when every sentence is."""
-    from pipeline.text.sentences import split_sentences
     from pipeline.verify.model import LearnedVerifier
     from pipeline.verify.pairs import premise_for
-    from pipeline.verify.verifier import LEARNED_STATES
+    from pipeline.verify.verifier import LEARNED_STATES, summary_sentences
 
     model = LearnedVerifier(directory)
     consistent = []
     for row in rows:
-        sentences = [s.text for s in split_sentences(row["claim"]) if s.text.strip()] or [row["claim"]]
+        sentences = summary_sentences(row["claim"]) or [row["claim"]]
         scores = model.consistency([(premise_for(sentence, row["doc"]), sentence) for sentence in sentences])
         consistent.append(min(scores) >= LEARNED_STATES)
     return balanced_accuracy([r["label"] for r in rows], consistent)

@@ -416,10 +416,9 @@ def verify_pair(claim: str, doc: str, embedder, judge: Judge = judge) -> ClaimVe
     """Batch mode: is ``claim`` supported by ``doc``, the other source? A claim of several
     sentences (a summary) is supported when each of its sentences is."""
     from pipeline.models import Article
-    from pipeline.text.sentences import split_sentences
 
     article = Article(id="doc", source="pairs", text=doc)
-    sentences = [s.text for s in split_sentences(claim) if s.text.strip()]
+    sentences = summary_sentences(claim)
     if not sentences:
         return ClaimVerdict(claim, "unsupported", False, 0.0, reasons=["the claim is empty"])
     verdicts = [_pair_sentence(sentence, article, embedder, judge) for sentence in sentences]
@@ -427,6 +426,13 @@ def verify_pair(claim: str, doc: str, embedder, judge: Judge = judge) -> ClaimVe
     reasons = [reason for v in verdicts if v.verdict == worst.verdict for reason in v.reasons]
     evidence = [e for v in verdicts for e in v.evidence] if worst.verdict == "confirmed" else worst.evidence
     return ClaimVerdict(claim, worst.verdict, worst.verdict == "confirmed", worst.score, evidence, [], reasons)
+
+
+def summary_sentences(claim: str) -> list[str]:
+    """The sentences of a claim that verify_pair judges one by one."""
+    from pipeline.text.sentences import split_sentences
+
+    return [s.text for s in split_sentences(claim) if s.text.strip()]
 
 
 _PAIR_ORDER = {"conflicting": 0, "unsupported": 1, "confirmed": 2}
