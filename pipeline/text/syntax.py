@@ -85,12 +85,15 @@ def text_context(docs: list) -> TextContext:
 def owners(doc, start: int, end: int, context: TextContext, rank: bool = False) -> list[str]:
     """The entities the figure at ``doc.text[start:end]`` is of, nearest first; [] when its
     statement names none. A rank skips the possessor: in "China is Apple's second-largest market"
-    the rank is China's, within Apple's markets."""
+    the rank is China's, within Apple's markets. A figure set beside a name is that name's alone:
+    "the Orioles ($140 million) and the Nationals ($160 million) made offers"."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return []
     token = span.root
     while True:
+        if token.i != span.root.i and (name := _name(token, context)):
+            return [name]
         found = [] if rank else _possessor(token, span, context)
         if not found and token.pos_ == "NOUN":
             found = _agent(token, context)
@@ -112,12 +115,7 @@ def _possessor(token, span, context: TextContext) -> list[str]:
 
 def _agent(noun, context: TextContext) -> list[str]:
     """"offers by the Angels and the Nationals": who makes what the noun names."""
-    for preposition in noun.children:
-        if preposition.dep_ == "prep" and preposition.lower_ == "by":
-            for object_ in preposition.children:
-                if object_.dep_ == "pobj" and (found := _names(object_, context)):
-                    return found
-    return []
+    return _object_of(noun, "by", context)
 
 
 def _subject(verb):
@@ -136,21 +134,27 @@ def _subject(verb):
 def _names(token, context: TextContext) -> list[str]:
     """A subject's or possessor's name, with the names 'and' joins to it ("Apple and Alibaba were
     up"); for a common noun, its owner ("Alibaba's shares", "the Apple shares", "the stocks of
-    both Apple and Alibaba")."""
+    both Apple and Alibaba", "the offers by the Angels")."""
     if name := _name(token, context):
         return [name] + [other for conjunct in token.conjuncts if (other := _name(conjunct, context))]
     for child in token.children:
         if child.dep_ == "poss" or (child.dep_ == "compound" and _name(child, context)):
             return _names(child, context)
-    for preposition in token.children:
-        if preposition.dep_ == "prep" and preposition.lower_ == "of":
-            for object_ in preposition.children:
-                if object_.dep_ == "pobj" and _name(object_, context):
-                    return _names(object_, context)
+    return _object_of(token, "of", context) or _agent(token, context)
+
+
+def _object_of(noun, preposition: str, context: TextContext) -> list[str]:
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ == preposition:
+            for object_ in child.children:
+                if object_.dep_ == "pobj" and (found := _names(object_, context)):
+                    return found
     return []
 
 
 def _name(token, context: TextContext) -> str | None:
+    if not token.text[:1].isalpha():  # "150MM" in "$140 - 150MM" is read as a proper noun
+        return None
     if token.lower_ in FIRST_PERSON_PLURAL:
         return context.home
     if token.lower_ in THIRD_PERSON:

@@ -1,0 +1,62 @@
+"""Who a figure belongs to, read from the parse (pipeline.text.syntax), on sentences written for
+these tests: the owner its statement names, or none; never a capitalised word that owns nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.text import syntax
+from pipeline.verify.figures import extract_figures
+
+
+def entities(text: str, quote: str) -> list[str | None]:
+    return [f.entity for f in extract_figures(text) if f.quote == quote]
+
+
+@pytest.mark.parametrize("text, quote, owner", [
+    ("Power was cut to 40,000 homes after the storm.", "40,000 homes", None),
+    ("Net income was $94.8 million in the quarter.", "$94.8 million", None),
+    ("Writing for the majority, the judge said damages of $5 million were too high.", "$5 million", None),
+    ("Helen Marsh said the firm runs about 1,100 locomotives.", "1,100 locomotives", None),  # not the speaker
+    ("Acme Corp said its revenue rose 5% last year.", "5%", "Acme Corp"),  # "its" is the speaker's
+    ("The offers by the Angels were worth $160 million.", "$160 million", "Angels"),  # a noun's agent
+    ("Shares of Northbridge fell 1% at the close.", "1%", "Northbridge"),
+], ids=["a sentence-initial noun", "a metric's adjective", "a participle", "the speaker", "its",
+        "an agent", "of a name"])
+def test_a_figure_is_owned_by_what_its_statement_names(text, quote, owner):
+    assert entities(text, quote) == [owner]
+
+
+def test_names_joined_by_and_each_own_the_figure():
+    assert entities("Apple and Alibaba were up more than 1% before the bell.", "1%") == ["Apple", "Alibaba"]
+
+
+def test_a_dateline_is_no_subject():
+    text = "ROTTERDAM, March 3 (Wire) - Harbor Freight Lines said on Tuesday it would cut about 1,200 jobs."
+    assert syntax.dateline_length(text) == len("ROTTERDAM, March 3 (Wire) - ")
+    assert syntax.dateline_length("US - China talks resumed.") == 0
+    assert entities(text, "1,200 jobs") == ["Harbor Freight Lines"]
+
+
+def test_a_name_read_once_is_a_name_everywhere_in_the_text():
+    """The small parser tags a sentence-initial "Northbridge" before "shares" a common noun; the
+    text's other sentence shows it is a name."""
+    text = "Northbridge Rail Group agreed to buy Keller Freight. Northbridge shares rose 3% at the close."
+    assert entities(text, "3%") == ["Northbridge"]
+
+
+def test_we_is_the_organisation_the_text_names_most():
+    text = ("Welcome to the Dolby Laboratories earnings call. Dolby Laboratories thanks you for joining. "
+            "We reported revenue of $300 million in the quarter.")
+    assert entities(text, "$300 million") == ["Dolby Laboratories"]
+    assert entities("We reported revenue of $300 million in the quarter.", "$300 million") == [None]
+
+
+def test_a_missing_parser_says_how_to_install_it(monkeypatch):
+    monkeypatch.setattr(syntax, "MODEL_PACKAGE", "no_such_spacy_model")
+    syntax.parser.cache_clear()
+    try:
+        with pytest.raises(syntax.ParserMissingError, match="make install"):
+            syntax.parser()
+    finally:
+        syntax.parser.cache_clear()
