@@ -83,9 +83,11 @@ def test_what_turns_a_claim_for_certain(claim, sentence, certain):
      "The restructuring would deliver annual savings of 150 million euros."),
     ("Activists poured yellow paint outside the embassy in Paris.",
      "British activists poured yellow paint outside the embassy. Net income in the quarter fell."),
+    ("A gunman opened fire at an office Christmas party in Leeds, killing two people.",
+     "A gunman opened fire at an office party in Leeds, killing Dora Pike and one other man."),
 ], ids=["a negation of another name beyond the commas", "an amount and a bare number",
         "a nationality and its place", "two amounts sharing only their scale words",
-        "a name that starts the window's next sentence"])
+        "a name that starts the window's next sentence", "a holiday is a date, not a name"])
 def test_what_does_not_turn_a_claim_for_certain(claim, sentence):
     assert align(claim, sentence).certain == []
 

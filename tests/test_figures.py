@@ -222,6 +222,16 @@ def test_the_same_count_said_two_ways_confirms():
     assert compare(about, around) == "confirmed"
 
 
+def test_two_counts_conflict_only_when_one_verb_states_both():
+    [evacuated] = extract_figures("Elmford Council evacuated 300 homes on Monday.")
+    [more] = extract_figures("Elmford Council evacuated 600 homes on Monday.")
+    assert compare(evacuated, more) == "conflicting"
+    [hit] = [f for f in extract_figures("Teixeira hit 13 homers in 54 games with the Angels.") if f.metric == "games"]
+    [played] = extract_figures("Teixeira played 157 games with the Angels and Braves.")
+    assert (hit.predicate, played.predicate) == ("hit", "play")
+    assert compare(hit, played) is None  # two facts, not one figure told two ways
+
+
 @pytest.mark.parametrize("sentence, entity, metric", [
     ("Northbridge agreed to buy Keller in a deal valued at $2.4 billion.", "Northbridge", "deal value"),  # the subject
     ("Northbridge offered $31.50 a share in cash.", "Northbridge", "price per share"),

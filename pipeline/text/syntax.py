@@ -65,6 +65,21 @@ def parse(sentences: Iterable[str]) -> list:
     return list(parser().pipe(sentences))
 
 
+# What NER reads as a time or an amount is no name, however it is capitalised ("Christmas party").
+NOT_NAMES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+
+
+@lru_cache(maxsize=4096)
+def _entities(text: str) -> tuple[tuple[int, int, str], ...]:
+    doc = parser()(text, disable=["parser"])
+    return tuple((ent.start_char, ent.end_char, ent.label_) for ent in doc.ents)
+
+
+def reads_as_a_time_or_amount(text: str, start: int, end: int) -> bool:
+    """Whether NER reads ``text[start:end]`` as a date, a time or an amount, not as a name."""
+    return any(s < end and start < e and label in NOT_NAMES for s, e, label in _entities(text))
+
+
 @dataclass(frozen=True)
 class TextContext:
     """What the parsed sentences of one text tell about all of them."""
@@ -104,6 +119,20 @@ def owners(doc, start: int, end: int, context: TextContext, rank: bool = False) 
         if token.dep_ in STATEMENT_EDGES or token.head.i == token.i:
             return []
         token = token.head
+
+
+def predicate(doc, start: int, end: int) -> str | None:
+    """The verb the figure's statement is made with ("hit .358 in 54 games": hit; "playing in a
+    combined 157 games": playing), lowercased; None when no verb governs it in its statement."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    token = span.root if span is not None else None
+    while token is not None:
+        if token.pos_ == "VERB":
+            return token.lower_
+        if token.dep_ in STATEMENT_EDGES or token.head.i == token.i:
+            return None
+        token = token.head
+    return None
 
 
 def _possessor(token, span, context: TextContext) -> list[str]:

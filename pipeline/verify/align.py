@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipeline.text import lexicon
+from pipeline.text import lexicon, syntax
 from pipeline.text.lexical import STOPWORDS, numbers
 from pipeline.text.lexicon import key, stem
 from pipeline.verify.figures import CURRENCY_WORDS, SCALES
@@ -207,7 +207,14 @@ def _name_swaps(claim: str, sentence: str, whole_claim: str) -> list[tuple[str, 
     extra = [r for r in _name_runs(sentence) if not _name_stems(r[0]) & claim_words]
     slot = lambda text, run: f"{text[:run[1]]} NAMESLOT {text[run[2]:]}"  # noqa: E731  the name as one word
     return [(mine[0], theirs[0]) for mine in lacking for theirs in extra
-            if same_slot(slot(claim, mine), "NAMESLOT", slot(sentence, theirs), "NAMESLOT")]
+            if same_slot(slot(claim, mine), "NAMESLOT", slot(sentence, theirs), "NAMESLOT")
+            and not _a_time_or_amount(claim, mine) and not _a_time_or_amount(sentence, theirs)]
+
+
+def _a_time_or_amount(text: str, run: tuple[str, int, int]) -> bool:
+    """"Christmas" of "a Christmas party" is a date, checked as one, not a name (parsed only for a
+    swap in the same slot: it is rare, and NER is not cheap)."""
+    return syntax.reads_as_a_time_or_amount(text, run[1], run[2])
 
 
 def _name_stems(text: str) -> frozenset[str]:

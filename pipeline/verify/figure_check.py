@@ -148,8 +148,14 @@ def _relation(a: Figure, b: Figure) -> str | None:
     if overlap:
         return "confirmed"
     # Two counts that name no entity may be of two things ("ten people were killed" against "the
-    # 2003 quake killed 26,000 people"): they confirm each other, never conflict.
-    return "conflicting" if same_slot(a, b) and (a.entity or b.entity) else None
+    # 2003 quake killed 26,000 people"): they confirm each other, never conflict. Nor do two counts
+    # unless one verb states both: "hit .358 in 54 games" and "playing in a combined 157 games" are
+    # two facts, and a count whose verb the parse cannot find leaves it unsure.
+    return "conflicting" if same_slot(a, b) and (a.entity or b.entity) and not _other_predicates(a, b) else None
+
+
+def _other_predicates(a: Figure, b: Figure) -> bool:
+    return a.unit == "count" and (not a.predicate or a.predicate != b.predicate)
 
 
 def same_slot(a: Figure, b: Figure) -> bool:

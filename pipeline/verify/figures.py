@@ -132,6 +132,7 @@ class Figure:
     end: int
     quote: str
     sentence: str
+    predicate: str | None = None  # the verb of its statement, as a key ("evacuat"), from the parse
 
 
 def extract_figures(text: str) -> list[Figure]:
@@ -157,7 +158,10 @@ def _with_owners(figures: list[Figure], sentences) -> list[Figure]:
     for figure in figures:
         at = next(i for i, s in enumerate(parsed) if s.start <= figure.start < s.end)
         offset = parsed[at].start + skips[at]
-        names = syntax.owners(docs[at], figure.start - offset, figure.end - offset, context, rank=figure.unit == "rank")
+        start, end = figure.start - offset, figure.end - offset
+        names = syntax.owners(docs[at], start, end, context, rank=figure.unit == "rank")
+        verb = syntax.predicate(docs[at], start, end)
+        figure = replace(figure, predicate=key(verb) if verb else None)
         owned.extend(replace(figure, entity=name) for name in dict.fromkeys(names or [None]))
     return owned
 
