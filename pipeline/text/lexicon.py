@@ -94,13 +94,6 @@ SAME_PLACE = [
     "nigeria/nigerian/nigerians", "kenya/kenyan/kenyans", "iraq/iraqi/iraqis", "syria/syrian/syrians",
     "afghanistan/afghan/afghans", "philippines/philippine/filipino/filipinos", "scandinavia/scandinavian",
 ]
-# The adjectives of those places ("the Dutch container carrier", "softer Asian demand"): a place a
-# thing is from, never on its own the organisation a figure is about.
-NATIONALITIES = frozenset("""british english american russian ukrainian chinese japanese german french indian
-    canadian australian italian spanish israeli iranian mexican brazilian turkish korean european dutch asian
-    african greek polish swedish norwegian danish swiss austrian belgian irish scottish portuguese egyptian
-    pakistani indonesian vietnamese thai taiwanese argentine argentinian chilean colombian nigerian kenyan
-    iraqi syrian afghan philippine filipino scandinavian""".split())
 
 # Nouns that count a workforce, for two outlets' counts of one fact: "1,200 jobs" meets "1,200
 # employees". (Counts of people are already counted as "people": pipeline.verify.figures.PEOPLE.)
