@@ -253,6 +253,10 @@ def test_the_start_of_a_range_takes_the_scale_of_its_end():
     low, high = extract_figures("The Orioles offered $140-150 million over seven years.")
     assert (low.value, high.value) == (140e6, 150e6)
     assert compare(low, extract_figures("The Orioles offered $140 million over seven years.")[0]) == "confirmed"
+    low, high = extract_figures("The Orioles made an offer between $140 and $150 million.")
+    assert (low.value, high.value) == (140e6, 150e6)
+    sales, profit = extract_figures("Sales rose to $140 and profit to $150 million.")  # "and" alone joins no range
+    assert (sales.value, profit.value) == (140, 150e6)
 
 
 STORIES = ROOT / "tests" / "fixtures" / "stories"

@@ -258,13 +258,19 @@ def _magnitudes(clause: str) -> list[tuple[int, int, float, str, str | None]]:
 
 _RANGE_JOINT = r"\s?(?:-|–|to)\s?"  # between a range's two ends: "$140-150 million", "$140 to $150 million"
 _RANGE_END = re.compile(rf"{_RANGE_JOINT}(?:US\$|\$|€|£)?{_NUMBER}\s?(?P<scale>{_SCALE})", re.IGNORECASE)
+# "between $140 and $150 million": "and" joins a range's ends only after "between"
+_BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
+_BETWEEN_END = re.compile(rf"\s*and\s+(?:US\$|\$|€|£)?{_NUMBER}\s?(?P<scale>{_SCALE})", re.IGNORECASE)
 
 
 def _range_scale(clause: str, match: re.Match) -> str | None:
-    """The scale the end of a range gives its start: "$140-150 million" is $140 million to $150 million."""
+    """The scale the end of a range gives its start: "$140-150 million" is $140 million to $150 million,
+    and so is "between $140 and $150 million"."""
     if match.group("percent") or match.group("points"):
         return None
     end = _RANGE_END.match(clause, match.end())
+    if end is None and _BETWEEN.search(clause, 0, match.start()):
+        end = _BETWEEN_END.match(clause, match.end())
     return end.group("scale") if end else None
 
 
