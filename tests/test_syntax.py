@@ -43,6 +43,9 @@ def test_a_name_read_once_is_a_name_everywhere_in_the_text():
     text's other sentence shows it is a name."""
     text = "Northbridge Rail Group agreed to buy Keller Freight. Northbridge shares rose 3% at the close."
     assert entities(text, "3%") == ["Northbridge"]
+    text = ("The court struck down a levy imposed by the city of Lakeshore, ruling that the city council had exceeded "
+            "its powers. A judge said the council could not charge residents a fee of $18 a month.")
+    assert entities(text, "$18") == [None]  # a word of a name is no name in lowercase
 
 
 def test_we_is_the_organisation_the_text_names_most():

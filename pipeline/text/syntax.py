@@ -93,7 +93,8 @@ def text_context(docs: list) -> TextContext:
     is a name in all (the small parser tags "Northbridge shares rose" a common noun, but reads
     "Northbridge Rail Group agreed" right)."""
     counts = Counter(_clean(ent.text) for doc in docs for ent in doc.ents if ent.label_ == "ORG")
-    names = {token.text for doc in docs for token in doc if token.pos_ == "PROPN" or token.ent_type_ in OWNER_TYPES}
+    names = {token.text for doc in docs for token in doc if token.text[:1].isupper()
+             and (token.pos_ == "PROPN" or token.ent_type_ in OWNER_TYPES)}  # not "council" of "the city council"
     return TextContext(counts.most_common(1)[0][0] if counts else None, frozenset(names))
 
 
