@@ -148,7 +148,7 @@ def test_counts_and_ranks_are_figures():
     found = {(f.quote, f.unit, f.value, f.metric) for f in extract_figures(text)}
     assert found == {("third-largest chipmaker", "rank", 3.0, "largest chipmaker"),
                      ("200 engineers", "count", 200.0, "engineers"), ("3 million users", "count", 3e6, "users"),
-                     ("Four people", "count", 4.0, "people arrest")}  # not 35 years, the year 2024, "first time"
+                     ("Four people", "count", 4.0, "people arrested")}  # not 35 years, the year 2024, "first time"
 
 
 @pytest.mark.parametrize("text", [

@@ -55,11 +55,11 @@ def _same_subject(a: Figure, b: Figure) -> bool:
 
 
 def _same_counted(mine: str, theirs: str) -> bool:
-    """The same thing counted, and what befell it agreeing where both say it: "homes evacuat"
-    meets "homes", not "homes destroy"."""
+    """The same thing counted, and what befell it agreeing where both say it: "homes evacuated"
+    meets "homes" and "homes evacuating", not "homes destroyed"."""
     (my_thing, _, my_fate), (their_thing, _, their_fate) = mine.partition(" "), theirs.partition(" ")
     alike = my_thing == their_thing or {my_thing, their_thing} <= lexicon.WORKFORCE
-    return alike and (not my_fate or not their_fate or my_fate == their_fate)
+    return alike and (not my_fate or not their_fate or lexicon.key(my_fate) == lexicon.key(their_fate))
 
 
 def interval(figure: Figure) -> tuple[float, float]:
