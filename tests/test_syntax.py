@@ -21,8 +21,9 @@ def entities(text: str, quote: str) -> list[str | None]:
     ("Acme Corp said its revenue rose 5% last year.", "5%", "Acme Corp"),  # "its" is the speaker's
     ("The offers by the Angels were worth $160 million.", "$160 million", "Angels"),  # a noun's agent
     ("Shares of Northbridge fell 1% at the close.", "1%", "Northbridge"),
+    ("Peru's state radio says a magnitude-6.3 quake has injured four people.", "6.3", None),  # its own word
 ], ids=["a sentence-initial noun", "a metric's adjective", "a participle", "the speaker", "its",
-        "an agent", "of a name"])
+        "an agent", "of a name", "the figure's word"])
 def test_a_figure_is_owned_by_what_its_statement_names(text, quote, owner):
     assert entities(text, quote) == [owner]
 

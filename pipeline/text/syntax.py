@@ -183,19 +183,36 @@ def _object_of(noun, preposition: str, context: TextContext) -> list[str]:
 
 
 def _name(token, context: TextContext) -> str | None:
-    if not token.text[:1].isalpha():  # "150MM" in "$140 - 150MM" is read as a proper noun
+    if any(c.isdigit() for c in token.text):  # "150MM", "magnitude-5.2": a figure, read as a proper noun
         return None
     if token.lower_ in FIRST_PERSON_PLURAL:
         return context.home
     if token.lower_ in THIRD_PERSON:
         return _antecedent(token, context)
-    if token.ent_type_ in OWNER_TYPES:
+    if token.ent_type_ in OWNER_TYPES and token.text[:1].isupper():
         entity = next(ent for ent in token.doc.ents if ent.start <= token.i < ent.end)
-        return _clean(entity.text)
+        return _clean(_name_run(entity, token).text)
     if not token.ent_type_ and (token.pos_ == "PROPN" or token.text in context.names or _described_as_a_person(token)):
         words = [child for child in token.lefts if child.dep_ == "compound" and child.pos_ == "PROPN"]
         return " ".join(word.text for word in [*words, token])
     return None
+
+
+NAME_JOINS = frozenset({"of", "de", "and", "&", "'s", "’s", "the"})  # "Bank of America", "the Red Sox's"
+
+
+def _name_run(entity, token):
+    """The words of an NER span around ``token`` that belong to a name: the small model's spans
+    sometimes run on ("Teixeira - - eight years")."""
+    def in_name(word) -> bool:
+        return word.text[:1].isupper() or word.lower_ in NAME_JOINS
+
+    start, end = token.i, token.i + 1
+    while start > entity.start and in_name(token.doc[start - 1]):
+        start -= 1
+    while end < entity.end and in_name(token.doc[end]):
+        end += 1
+    return token.doc[start:end]
 
 
 def _antecedent(pronoun, context: TextContext) -> str | None:
