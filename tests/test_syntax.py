@@ -64,3 +64,17 @@ def test_a_missing_parser_says_how_to_install_it(monkeypatch):
             syntax.parser()
     finally:
         syntax.parser.cache_clear()
+
+
+def test_a_claim_from_an_article_is_read_with_its_article():
+    """The point and the figures table read a figure alike: within its article, where another
+    sentence shows "Northbridge" is a name; alone, the parser takes it for a common noun."""
+    from pipeline.models import Article
+    from pipeline.verify.verifier import claim_figures
+
+    claim = "Northbridge shares rose 3% at the close."
+    article = Article(id="rival", source="rival", text=f"Northbridge Rail Group will buy Keller Freight. {claim}")
+    [alone] = claim_figures(claim, [])
+    [within] = claim_figures(claim, [article])
+    assert (alone.entity, within.entity) == (None, "Northbridge")
+    assert [f.entity for f in extract_figures(claim, owners=False)] == [None]  # values only, no parse

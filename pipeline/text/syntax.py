@@ -71,7 +71,7 @@ NOT_NAMES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"
 
 @lru_cache(maxsize=4096)
 def _entities(text: str) -> tuple[tuple[int, int, str], ...]:
-    doc = parser()(text, disable=["parser"])
+    doc = parser()(text, disable=["parser", "tagger", "attribute_ruler"])  # NER needs none of them
     return tuple((ent.start_char, ent.end_char, ent.label_) for ent in doc.ents)
 
 

@@ -135,13 +135,15 @@ class Figure:
     predicate: str | None = None  # the verb of its statement, as a key ("evacuat"), from the parse
 
 
-def extract_figures(text: str) -> list[Figure]:
+def extract_figures(text: str, owners: bool = True) -> list[Figure]:
+    """The figures of a text; with ``owners``, each with its entity and predicate from the parse
+    (without, the values alone, at no parse's cost)."""
     figures: list[Figure] = []
     sentences = split_sentences(text)
     for sentence in sentences:
         for figure in _sentence_figures(text, sentence.start, sentence.end):
             figures.append(_with_context(figure, figures))
-    return _with_owners(figures, sentences) if figures else figures
+    return _with_owners(figures, sentences) if figures and owners else figures
 
 
 OPENING_SENTENCES = 2  # they name what a text is about ("Welcome to Dolby's second-quarter call")

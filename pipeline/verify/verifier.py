@@ -178,7 +178,8 @@ def verify_claim(claim: str, families, own_family: str | None, embedder, index=N
         [family] = [f for f in families if f.id == confirming[0]]
         verdict, reasons = "single_source", [f"only one source family states it: {_named(family)}"] + reasons
     result = ClaimVerdict(claim, verdict, verdict == "confirmed", round(score, 4), used, confirming, reasons)
-    return _with_figures(result, others)  # a figure another family states otherwise, in the same slot
+    own = [a for f in families if f.id == own_family for a in f.articles]
+    return _with_figures(result, others, own)  # a figure another family states otherwise, in the same slot
 
 
 def _named(family) -> str:
@@ -224,7 +225,7 @@ def unstated_figures(claim: str, articles) -> list[str]:
     stated = {n for a in articles for n in numbers(a.text)}
     quantities = [(f.unit, f.value) for a in articles for f in figures_in(a.text)]
     unstated = sorted(numbers(claim) - stated)
-    for figure in figures_in(claim):
+    for figure in figures_in(claim, owners=False):  # values only: no parse
         if not any(unit == figure.unit and abs(value - figure.value) <= FIGURE_TOLERANCE * abs(figure.value)
                    for unit, value in quantities):
             unstated.append(figure.quote.strip())
@@ -235,11 +236,11 @@ FIGURE_TOLERANCE = 0.01  # "$5bn" states "$4.96 billion"; "$10bn" does not state
 
 
 @lru_cache(maxsize=1 << 10)
-def figures_in(text: str) -> tuple:
+def figures_in(text: str, owners: bool = True) -> tuple:
     """extract_figures, once per text: every claim of a story is checked against the same articles."""
     from pipeline.verify.figures import extract_figures
 
-    return tuple(extract_figures(text))
+    return tuple(extract_figures(text, owners))
 
 
 def _too_short(word: str) -> bool:
@@ -323,12 +324,24 @@ def verify_story(families, embedder, index=None) -> list[tuple[str, object, Clai
     return results
 
 
-def _with_figures(result: ClaimVerdict, articles) -> ClaimVerdict:
+def claim_figures(claim: str, own_articles) -> tuple:
+    """The figures of a claim that its own family's article states, read within that article, as
+    the figures table reads them: the other sentences tell the parse who is named ("Northbridge
+    shares rose" opens a sentence, where the parser alone reads a common noun), and the article's
+    figures are parsed already. A claim from outside is read alone."""
+    for article in own_articles:
+        at = article.text.find(claim)
+        if at >= 0:
+            return tuple(f for f in figures_in(article.text) if at <= f.start < at + len(claim))
+    return figures_in(claim)
+
+
+def _with_figures(result: ClaimVerdict, articles, own_articles=()) -> ClaimVerdict:
     """A figure in the claim that a source states on the same basis with another value is a
     conflict, whatever the words say; on another basis only, it is a different basis."""
     from pipeline.verify.figure_check import compare, describe
 
-    relations = [(compare(mine, theirs), mine, theirs) for mine in figures_in(result.claim)
+    relations = [(compare(mine, theirs), mine, theirs) for mine in claim_figures(result.claim, own_articles)
                  for article in articles for theirs in figures_in(article.text)]
     clashing = [(m, t, figure_doubt(m, t)) for relation, m, t in relations if relation == "conflicting"]
     conflicts = [(m, t) for m, t, doubt in clashing if doubt is None]
