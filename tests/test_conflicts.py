@@ -123,6 +123,13 @@ def test_one_role_said_two_ways_is_the_same_part():
     assert figure_doubt(a, b) is None
 
 
+def test_a_restriction_said_of_another_verb_restricts_nothing():
+    """"as an assistant coach" is said of the serving, not of the 11 seasons played."""
+    a, b = _clash("Lena Voss played for the Harbour club for 11 seasons and served as an assistant coach for seven.",
+                  "Lena Voss was a second-round pick in 1990 and played for 23 seasons with the Harbour club.")
+    assert (a.predicate, b.predicate) == ("play", "play") and figure_doubt(a, b) is None
+
+
 @pytest.mark.xfail(strict=True, reason="known miss: the speaker ('Police said') is no longer a figure's entity, and "
                                         "two counts that name no entity are never compared (figure_check.compare)")
 def test_the_same_count_stated_otherwise_stays_a_conflict():

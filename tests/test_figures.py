@@ -232,6 +232,16 @@ def test_two_counts_conflict_only_when_one_verb_states_both():
     assert compare(hit, played) is None  # two facts, not one figure told two ways
 
 
+def test_one_owner_doing_one_thing_is_one_slot_whatever_else_the_clauses_say():
+    """Their clauses share too few words to be one slot by words alone; the parse reads one
+    owner (Lena Voss) and one verb (coached)."""
+    [eleven] = extract_figures("Lena Voss, who coached for 11 seasons at the club and served as a scout, retired in May.")
+    [more] = [f for f in extract_figures("Lena Voss was the second pick of the Harbour draft in 1990 and coached "
+                                         "for 23 seasons with the club.") if f.unit == "count"]
+    assert (eleven.entity, eleven.predicate) == (more.entity, more.predicate) == ("Lena Voss", "coach")
+    assert compare(eleven, more) == "conflicting"
+
+
 @pytest.mark.parametrize("sentence, entity, metric", [
     ("Northbridge agreed to buy Keller in a deal valued at $2.4 billion.", "Northbridge", "deal value"),  # the subject
     ("Northbridge offered $31.50 a share in cash.", "Northbridge", "price per share"),

@@ -122,6 +122,12 @@ def owners(doc, start: int, end: int, context: TextContext, rank: bool = False) 
         token = token.head
 
 
+@lru_cache(maxsize=1024)
+def parsed(sentence: str):
+    """One sentence's parse, kept: later stages ask about the same figure sentences again."""
+    return parser()(sentence)
+
+
 def predicate(doc, start: int, end: int) -> str | None:
     """The verb the figure's statement is made with ("hit .358 in 54 games": hit; "playing in a
     combined 157 games": playing), lowercased; None when no verb governs it in its statement."""

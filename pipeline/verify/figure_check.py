@@ -160,7 +160,11 @@ def _other_predicates(a: Figure, b: Figure) -> bool:
 
 def same_slot(a: Figure, b: Figure) -> bool:
     """Whether two figures' clauses say the same thing around them: two values in the same slot
-    conflict, two values in different statements are two facts."""
+    conflict, two values in different statements are two facts. One named owner doing one thing,
+    as the parse reads them, is one slot, whatever else the clauses say ("Cheeks, who played for
+    the Sixers for 11 seasons and served as..." against "Cheeks ... played for 23 seasons")."""
+    if a.predicate and a.predicate == b.predicate and same_entity(a.entity, b.entity):
+        return True
     mine, theirs = _context(a), _context(b)
     if not mine or not theirs:
         return False

@@ -398,12 +398,27 @@ def _restriction(figure) -> str | None:
     "as" restricts only to a role ("as coach"), not in "as well" or "as expected"."""
     from pipeline.verify.figures import clause_around
 
-    for found in _RESTRICTION.finditer(clause_around(figure)[1]):
+    after = clause_around(figure)[1]
+    for found in _RESTRICTION.finditer(after):
         what = found.group("what").split()
         bare_as = found.group(0)[:3].lower() == "as " and not found.group("determiner")
-        if not bare_as or (what and lexicon.key(what[0]) in lexicon.TITLES):
+        if (not bare_as or (what and lexicon.key(what[0]) in lexicon.TITLES)) \
+                and _said_of(figure, len(figure.sentence) - len(after) + found.start()):
             return " ".join(found.group(0).split())
     return None
+
+
+def _said_of(figure, at: int) -> bool:
+    """Whether the phrase at ``at`` in the figure's sentence is said with the figure's own verb:
+    in "played for 11 seasons and served as an assistant coach", "as an assistant coach" is
+    said of the serving, not of the 11 seasons. Unknown without the figure's verb: then it is."""
+    from pipeline.text import syntax
+
+    if not figure.predicate:
+        return True
+    doc = syntax.parsed(figure.sentence)
+    verb = syntax.predicate(doc, at, at + 1)
+    return verb is None or lexicon.key(verb) == figure.predicate
 
 
 def _part_words(restriction: str) -> frozenset[str]:
