@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -61,8 +60,12 @@ def parser():
             "`make install`, or `uv pip install -e .`") from error
 
 
-def parse(sentences: Iterable[str]) -> list:
-    return list(parser().pipe(sentences))
+@lru_cache(maxsize=1024)
+def statement(sentence: str) -> tuple[object, int]:
+    """A sentence's parse without its dateline, and how many characters the dateline took. Kept:
+    the verifier asks again about the figure sentences that extraction parsed."""
+    skip = dateline_length(sentence)
+    return parser()(sentence[skip:]), skip
 
 
 # What NER reads as a time or an amount is no name, however it is capitalised ("Christmas party").
@@ -106,8 +109,7 @@ def owners(doc, start: int, end: int, context: TextContext, rank: bool = False) 
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return []
-    token = span.root
-    while True:
+    for token in _climb(span):
         if token.i != span.root.i and (name := _name(token, context)):
             return [name]
         found = [] if rank else _possessor(token, span, context)
@@ -117,29 +119,24 @@ def owners(doc, start: int, end: int, context: TextContext, rank: bool = False) 
             return found
         if token.pos_ in ("VERB", "AUX") and (subject := _subject(token)) is not None:
             return _names(subject, context)
-        if token.dep_ in STATEMENT_EDGES or token.head.i == token.i:
-            return []
-        token = token.head
-
-
-@lru_cache(maxsize=1024)
-def parsed(sentence: str):
-    """One sentence's parse, kept: later stages ask about the same figure sentences again."""
-    return parser()(sentence)
+    return []
 
 
 def predicate(doc, start: int, end: int) -> str | None:
     """The verb the figure's statement is made with ("hit .358 in 54 games": hit; "playing in a
     combined 157 games": playing), lowercased; None when no verb governs it in its statement."""
     span = doc.char_span(start, end, alignment_mode="expand")
-    token = span.root if span is not None else None
-    while token is not None:
-        if token.pos_ == "VERB":
-            return token.lower_
+    return next((token.lower_ for token in _climb(span) if token.pos_ == "VERB"), None) if span is not None else None
+
+
+def _climb(span):
+    """The span's head word, then each word above it, up to the edge of its statement."""
+    token = span.root
+    while True:
+        yield token
         if token.dep_ in STATEMENT_EDGES or token.head.i == token.i:
-            return None
+            return
         token = token.head
-    return None
 
 
 def _possessor(token, span, context: TextContext) -> list[str]:

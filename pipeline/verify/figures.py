@@ -52,7 +52,6 @@ NUMBER_WORDS = {w: n for n, w in enumerate("two three four five six seven eight 
 _COUNT_IN_WORDS = re.compile(rf"\b({'|'.join(NUMBER_WORDS)})(?=\s(?!(?:{_TIME}|{_NOT_THINGS})\b)(?:{_THINGS})\b)", re.I)
 _POINTING = re.compile(r"\b(?:the|these|those|both|all|its|their|his|her|our|your)\s+$", re.I)  # "the two companies"
 _AUXILIARIES = re.compile(r"(?:\s+(?:were|was|are|is|have|has|had|been|being))*\s+([a-z]+)\b")
-# A figure in a trailing participle phrase belongs to the sentence's subject, not the name just before
 ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)}
 _SUPERLATIVE = r"(?:largest|biggest|smallest|highest|lowest|richest|most[-\s][a-z]+|best-selling)"
 _RANK = re.compile(  # "third-largest chipmaker", "2nd-largest bank", "No. 2 carmaker"; not "first time"
@@ -153,16 +152,15 @@ def _with_owners(figures: list[Figure], sentences) -> list[Figure]:
     """Each figure with the entity its statement names (``syntax.owners``): one figure for each
     when it names several ("Apple and Alibaba were up more than 1%")."""
     parsed = [s for i, s in enumerate(sentences) if i < OPENING_SENTENCES or any(s.start <= f.start < s.end for f in figures)]
-    skips = [syntax.dateline_length(s.text) for s in parsed]
-    docs = syntax.parse(s.text[skip:] for s, skip in zip(parsed, skips))
-    context = syntax.text_context(docs)
+    statements = [syntax.statement(s.text) for s in parsed]
+    context = syntax.text_context([doc for doc, _ in statements])
     owned = []
     for figure in figures:
         at = next(i for i, s in enumerate(parsed) if s.start <= figure.start < s.end)
-        offset = parsed[at].start + skips[at]
-        start, end = figure.start - offset, figure.end - offset
-        names = syntax.owners(docs[at], start, end, context, rank=figure.unit == "rank")
-        verb = syntax.predicate(docs[at], start, end)
+        doc, skip = statements[at]
+        start, end = figure.start - parsed[at].start - skip, figure.end - parsed[at].start - skip
+        names = syntax.owners(doc, start, end, context, rank=figure.unit == "rank")
+        verb = syntax.predicate(doc, start, end)
         figure = replace(figure, predicate=key(verb) if verb else None)
         owned.extend(replace(figure, entity=name) for name in dict.fromkeys(names or [None]))
     return owned

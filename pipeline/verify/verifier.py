@@ -336,7 +336,7 @@ def claim_figures(claim: str, own_articles) -> tuple:
     return figures_in(claim)
 
 
-def _with_figures(result: ClaimVerdict, articles, own_articles=()) -> ClaimVerdict:
+def _with_figures(result: ClaimVerdict, articles, own_articles) -> ClaimVerdict:
     """A figure in the claim that a source states on the same basis with another value is a
     conflict, whatever the words say; on another basis only, it is a different basis."""
     from pipeline.verify.figure_check import compare, describe
@@ -416,8 +416,8 @@ def _said_of(figure, at: int) -> bool:
 
     if not figure.predicate:
         return True
-    doc = syntax.parsed(figure.sentence)
-    verb = syntax.predicate(doc, at, at + 1)
+    doc, skip = syntax.statement(figure.sentence)  # parsed already, when its figures were read
+    verb = syntax.predicate(doc, at - skip, at - skip + 1)
     return verb is None or lexicon.key(verb) == figure.predicate
 
 
