@@ -10,8 +10,8 @@ stories (different outlets on the same event):
   too, until someone reads it and labels it. Both are reported; the goal is at most one false
   conflict in 20 briefs, and the share of briefs without a false conflict is pinned with the
   share without any.
-- injected: one outlet's copy is changed in a sentence that another family also states, one
-  change at a time: a figure on the same basis (doubled), a negated predicate, a swapped date
+- injected: one outlet's copy (the first article of each family in turn) is changed in a
+  sentence that another family also states, one change at a time: a figure on the same basis (doubled), a negated predicate, a swapped date
   word (weekday, month or year), a named entity swapped for one from the topic's other event.
   The changed sentence is verified as a claim of its family against the others; recall is the
   share marked `conflicting` (goal: 95% of the figure changes).
@@ -45,6 +45,8 @@ _NEGATED = re.compile(r"\b(?:not|never|no longer)\s+")
 _DATE = re.compile(rf"\b(?:{'|'.join(WEEKDAYS + MONTHS)}|(?:19|20)\d\d)\b")
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
 LABELS = HERE / "labels" / "conflicts.jsonl"
+_RANGE_AFTER = re.compile(r"\s*(?:to|and|-|–)\s*[$€£]?\d")
+_RANGE_BEFORE = re.compile(r"(?:\bbetween|\bfrom|\d(?:\s*(?:million|billion|thousand|bn|m))?\s*(?:to|and|-|–))\s*[$€£]?$")
 
 
 def topics() -> dict[str, int]:
@@ -82,16 +84,28 @@ def untouched_conflicts(grouped, embedder) -> list[tuple[str, list[str]]]:
 
 
 def doubled_figure(sentence: str) -> str | None:
+    from pipeline.verify.figure_check import AT_LEAST, AT_MOST
     from pipeline.verify.figures import extract_figures
 
     for figure in extract_figures(sentence):
+        if figure.approximator in AT_LEAST | AT_MOST or _a_range_end(sentence, figure):
+            continue  # "more than 50" doubled is "more than 101": a bound that still agrees, no conflict
         if figure.unit != "rank" and re.fullmatch(r"[\d,]*\d(?:\.\d+)?", figure.quote.split()[0].lstrip("$€£")):
             number = re.search(r"\d[\d,]*(?:\.\d+)?", figure.quote).group(0)
+            if re.match(r"0\d", number):
+                continue  # "000" of a tokenised "20, 000": no number of its own
             value = float(number.replace(",", "")) * 2 + 1
             written = f"{value:,.0f}" if "." not in number else f"{value:.{len(number.split('.')[1])}f}"
             start = figure.start + figure.quote.index(number)
             return sentence[:start] + written + sentence[start + len(number):]
     return None
+
+
+def _a_range_end(sentence: str, figure) -> bool:
+    """"$140 million to $160 million", "between 140 and 150": doubling one end leaves a range
+    that may still hold the other outlet's value, or no range at all."""
+    before, after = sentence[:figure.start], sentence[figure.end:]
+    return bool(_RANGE_AFTER.match(after) or _RANGE_BEFORE.search(before))
 
 
 def negated(sentence: str) -> str | None:
@@ -130,8 +144,9 @@ def names_of(articles) -> list[str]:
 
 def injection_cases(grouped):
     """(kind, story, article, original sentence, changed sentence): up to CASES_PER_KIND cases of
-    each kind a story, in the first article of its second family, at the first sentences the
-    change applies to."""
+    each kind in the first article of each family of a story, at the first sentences the change
+    applies to. (Until stop 37, only the second family's: 10 figure cases in all, too few to
+    tell 95% from 80%.)"""
     from pipeline.verify.claims import extract_claims
     from pipeline.verify.verifier import families_of
 
@@ -146,15 +161,15 @@ def injection_cases(grouped):
         sibling = [a for s in by_topic[topic_of[story_id]] if s != story_id for a in grouped[s]]
         own_names = set(names_of(articles))
         other_names = [n for n in names_of(sibling) if n not in own_names]
-        target = families[1].articles[0]
-        sentences = [c.text for c in extract_claims(target.text) if c.check_worthy]
         changes = {"figure": doubled_figure, "negation": negated, "date": swapped_date,
                    "entity": lambda s: swapped_entity(s, other_names)}
-        for kind, change in changes.items():
-            applied = [(sentence, changed) for sentence in sentences
-                       if (changed := change(sentence)) and changed != sentence]
-            for sentence, changed in applied[:CASES_PER_KIND]:
-                yield kind, story_id, target, sentence, changed
+        for target in (family.articles[0] for family in families):
+            sentences = [c.text for c in extract_claims(target.text) if c.check_worthy]
+            for kind, change in changes.items():
+                applied = [(sentence, changed) for sentence in sentences
+                           if (changed := change(sentence)) and changed != sentence]
+                for sentence, changed in applied[:CASES_PER_KIND]:
+                    yield kind, story_id, target, sentence, changed
 
 
 def injected_recall(grouped, embedder, show: bool = False) -> dict[tuple[str, str], list[int]]:

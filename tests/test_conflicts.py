@@ -194,3 +194,29 @@ def test_a_source_negating_a_claim_more_closely_than_another_states_it_makes_it_
 def test_a_window_sharing_one_word_of_a_claim_without_names_or_figures_does_not_state_it():
     doc = "The court ruled on Thursday that the levy was unlawful, a decision that could cost the city millions."
     assert verify_pair("The city will not appeal, his office said.", doc, EMBEDDER).verdict != "confirmed"
+
+
+@pytest.mark.parametrize("claim, other", [
+    ("The law protects 1,400 species.",
+     "Interior officials said other parts of the law will ensure that the species are protected."),
+    # "30" of "5:30 p.m." is no "30 miles": a time is one number
+    ("The explosion occurred Friday at a West Coast Bank branch in Woodburn, about 30 miles south of Portland.",
+     "A bomb exploded Friday at a West Coast Bank branch in Woodburn. It went off around 5:30 p.m. in Portland."),
+    # "2" of "March 2" is no "2 percent"
+    ("The Springfield council gave 2 percent of its budget to schools, the mayor said.",
+     "The Springfield council gave its budget to schools on March 2, the mayor said."),
+])
+def test_a_source_that_lacks_the_claims_number_does_not_confirm_it(claim, other):
+    from pipeline.verify.verifier import families_of, verify_claim
+
+    articles = _articles(claim, other)
+    families = families_of(articles)
+    own = next(f.id for f in families if articles[0] in f.articles)
+    verdict = verify_claim(claim, families, own, EMBEDDER)
+    assert verdict.verdict == "single_source" and verdict.confirming_families == []
+
+
+def test_a_time_is_one_number():
+    from pipeline.text.lexical import numbers
+
+    assert numbers("The bomb went off at 5:30 p.m., 30 miles away; the score was 3:1.") == {"5:30", "30", "3:1"}

@@ -67,7 +67,8 @@ def align(claim: str, sentence: str, whole_claim: str | None = None) -> Alignmen
     names = _names(claim)
     name_cover = sum(map(found, names)) / len(names) if names else 1.0
     claim_numbers, sentence_numbers = numbers(claim), numbers(sentence)
-    figures = len(claim_numbers & sentence_numbers) / len(claim_numbers) if claim_numbers else 1.0
+    figures = len(_stated_numbers(claim, sentence, claim_numbers & sentence_numbers)) / len(claim_numbers) \
+        if claim_numbers else 1.0
     score = 0.6 * coverage + 0.25 * name_cover + 0.15 * figures
     turns, certain = _turns(claim, sentence, claim_numbers, sentence_numbers, whole_claim or claim)
     if score < SUPPORTED:  # a "no one was hurt" only turns a sentence that states the claim otherwise
@@ -144,12 +145,23 @@ def _number_kind(text: str, number: str) -> tuple[str, bool]:
     return (match.group("currency"), bool(match.group("percent"))) if match else ("", False)
 
 
+def _stated_numbers(claim: str, sentence: str, shared: set[str]) -> set[str]:
+    """The shared numbers that the sentence states as the claim does: "2 percent" is not stated
+    by "March 2", nor "$5" by "5%". (A currency written in one text only may be said in words.)"""
+    stated = set()
+    for number in shared:
+        (mine, my_percent), (theirs, their_percent) = _number_kind(claim, number), _number_kind(sentence, number)
+        if my_percent == their_percent and (mine == theirs or not mine or not theirs):
+            stated.add(number)
+    return stated
+
+
 def _within_bound(mine: str, theirs: str, claim: str, sentence: str) -> bool:
     """Whether one number is a bound the other keeps: "a value of more than the $21 million"
     allows $23 million, "up to 40 seats" allows 35."""
     for number, text, other in ((theirs, sentence, mine), (mine, claim, theirs)):
         low, high = _bounds(text).get(number, (math.inf, -math.inf))  # a number no bound: it allows nothing else
-        if low <= float(other) <= high:
+        if ":" not in other and low <= float(other) <= high:  # a time ("5:30") is no bound's value
             return True
     return False
 

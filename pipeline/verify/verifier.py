@@ -99,8 +99,12 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
     # A claim with no name and no number scores its names and figures in full wherever it is
     # compared: "The city will not appeal" scored 0.6 against any sentence with "city" in it.
     least = 0.0 if anchored(claim) else MIN_COVERAGE
+    # A window that lacks a number of the claim does not state it: the number is the fact that
+    # would be confirmed ("The law protects 1,400 species" against "...ensure that species are
+    # protected").
     supporting = [(a, e) for a, e in scored
-                  if a.score >= SUPPORTED and a.coverage >= least and not a.turns and not a.unstated]
+                  if a.score >= SUPPORTED and a.coverage >= least and a.figures == 1.0 and not a.turns
+                  and not a.unstated]
     outdone = bool(supporting) and scored[0][0].turns and scored[0][0].score > supporting[0][0].score
     if supporting and not turned_parts and not outdone:  # the sentence that states it best turns it
         best, _ = supporting[0]
