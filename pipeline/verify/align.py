@@ -145,6 +145,12 @@ def _number_kind(text: str, number: str) -> tuple[str, bool]:
     return (match.group("currency"), bool(match.group("percent"))) if match else ("", False)
 
 
+def states_numbers(claim: str, text: str) -> bool:
+    """Whether ``text`` states every number of the claim, each as the claim states it."""
+    wanted = numbers(claim)
+    return len(_stated_numbers(claim, text, wanted & numbers(text))) == len(wanted)
+
+
 def _stated_numbers(claim: str, sentence: str, shared: set[str]) -> set[str]:
     """The shared numbers that the sentence states as the claim does: "2 percent" is not stated
     by "March 2", nor "$5" by "5%". (A currency written in one text only may be said in words.)"""

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from pipeline.text import lexicon
 from pipeline.verify.align import (FUZZY_WORD, RELATED, SUPPORTED, Alignment, align, anchored, clauses, content_stems,
-                                   content_words)
+                                   content_words, states_numbers)
 from pipeline.verify.injection import addressed_to_a_model, without_instructions
 from pipeline.text.lexical import STOPWORDS, numbers
 from pipeline.text.lexicon import stem
@@ -99,12 +99,13 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
     # A claim with no name and no number scores its names and figures in full wherever it is
     # compared: "The city will not appeal" scored 0.6 against any sentence with "city" in it.
     least = 0.0 if anchored(claim) else MIN_COVERAGE
-    # A window that lacks a number of the claim does not state it: the number is the fact that
-    # would be confirmed ("The law protects 1,400 species" against "...ensure that species are
-    # protected").
+    # A window whose article lacks a number of the claim does not state it: the number is the fact
+    # that would be confirmed ("The law protects 1,400 species" against "...ensure that species
+    # are protected"). Its article may state it in another sentence ("the 1950s pin-up model").
+    said = _said_by_article(evidence)
     supporting = [(a, e) for a, e in scored
-                  if a.score >= SUPPORTED and a.coverage >= least and a.figures == 1.0 and not a.turns
-                  and not a.unstated]
+                  if a.score >= SUPPORTED and a.coverage >= least and not a.turns and not a.unstated
+                  and (a.figures == 1.0 or states_numbers(claim, said[e.article_id]))]
     outdone = bool(supporting) and scored[0][0].turns and scored[0][0].score > supporting[0][0].score
     if supporting and not turned_parts and not outdone:  # the sentence that states it best turns it
         best, _ = supporting[0]
@@ -121,6 +122,14 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
                                            for t in best.turns], []
     top = scored[0][0].score if scored else 0.0
     return "unsupported", top, [f"no sentence states it (best alignment {top:.2f})"], []
+
+
+def _said_by_article(evidence: list[Evidence]) -> dict[str, str]:
+    """The windows of each article, joined: what that source says near the claim."""
+    said: dict[str, str] = {}
+    for window in evidence:
+        said[window.article_id] = f"{said.get(window.article_id, '')}\n{window.quote}"
+    return said
 
 
 def _clause_turns(claim: str, evidence: list[Evidence]) -> list[tuple[Alignment, Evidence]]:
