@@ -221,3 +221,22 @@ def test_a_time_is_one_number():
 
     assert numbers("The bomb went off at 5:30 p.m., 30 miles away; the score was 3:1.") == {"5:30", "30", "3:1"}
     assert numbers("SARS-CoV-2 vaccine sales of $5bn in Q2") == {"5"}  # labels, as figures read them
+
+
+def test_a_quantity_must_be_in_the_confirming_sentence_another_number_may_be_near_it():
+    from pipeline.verify.verifier import families_of, verify_claim
+
+    def verdict(claim: str, other: str) -> str:
+        articles = _articles(claim, other)
+        families = families_of(articles)
+        own = next(f.id for f in families if articles[0] in f.articles)
+        return verify_claim(claim, families, own, EMBEDDER).verdict
+
+    # "25" elsewhere in the source counts officers, not the injured
+    assert verdict("Police said 25 people were injured in the riots in Athens.",
+                   "Police said people were injured in the riots in Athens on Wednesday. The unions had called "
+                   "the strike weeks ago. Some 25 officers guarded the parliament building.") == "single_source"
+    # an age told in another sentence of the source
+    assert verdict("Brian Nichols, 37, was found guilty of murder in Atlanta.",
+                   "Nichols is 37 and grew up in Baltimore. He escaped from the courthouse during his rape trial. "
+                   "Brian Nichols was found guilty of murder in Atlanta.") == "confirmed"

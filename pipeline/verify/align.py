@@ -145,9 +145,10 @@ def _number_kind(text: str, number: str) -> tuple[str, bool]:
     return (match.group("currency"), bool(match.group("percent"))) if match else ("", False)
 
 
-def states_numbers(claim: str, text: str) -> bool:
-    """Whether ``text`` states every number of the claim, each as the claim states it."""
-    wanted = numbers(claim)
+def states_numbers(claim: str, text: str, wanted: set[str] | None = None) -> bool:
+    """Whether ``text`` states every number of the claim (or those ``wanted``), each as the claim
+    states it."""
+    wanted = numbers(claim) if wanted is None else wanted
     return len(_stated_numbers(claim, text, wanted & numbers(text))) == len(wanted)
 
 

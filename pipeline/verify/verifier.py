@@ -99,13 +99,10 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
     # A claim with no name and no number scores its names and figures in full wherever it is
     # compared: "The city will not appeal" scored 0.6 against any sentence with "city" in it.
     least = 0.0 if anchored(claim) else MIN_COVERAGE
-    # A window whose article lacks a number of the claim does not state it: the number is the fact
-    # that would be confirmed ("The law protects 1,400 species" against "...ensure that species
-    # are protected"). Its article may state it in another sentence ("the 1950s pin-up model").
     said = _said_by_article(evidence)
     supporting = [(a, e) for a, e in scored
                   if a.score >= SUPPORTED and a.coverage >= least and not a.turns and not a.unstated
-                  and (a.figures == 1.0 or states_numbers(claim, said[e.article_id]))]
+                  and _states_the_numbers(claim, a, e, said[e.article_id])]
     outdone = bool(supporting) and scored[0][0].turns and scored[0][0].score > supporting[0][0].score
     if supporting and not turned_parts and not outdone:  # the sentence that states it best turns it
         best, _ = supporting[0]
@@ -122,6 +119,17 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
                                            for t in best.turns], []
     top = scored[0][0].score if scored else 0.0
     return "unsupported", top, [f"no sentence states it (best alignment {top:.2f})"], []
+
+
+def _states_the_numbers(claim: str, alignment: Alignment, window: Evidence, said: str) -> bool:
+    """A window that lacks a number of the claim does not state it: the number is the fact that
+    would be confirmed ("The law protects 1,400 species" against "...ensure that species are
+    protected"). A quantity ("25 people") must be in the window that states the rest; another
+    number (a year, an age, "the 1950s pin-up model") may be in another sentence of its source."""
+    if alignment.figures == 1.0:
+        return True
+    quantities = {n for figure in figures_in(claim, owners=False) for n in numbers(figure.quote)}
+    return states_numbers(claim, window.quote, quantities) and states_numbers(claim, said)
 
 
 def _said_by_article(evidence: list[Evidence]) -> dict[str, str]:
