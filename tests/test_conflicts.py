@@ -220,6 +220,7 @@ def test_a_time_is_one_number():
     from pipeline.text.lexical import numbers
 
     assert numbers("The bomb went off at 5:30 p.m., 30 miles away; the score was 3:1.") == {"5:30", "30", "3:1"}
+    assert numbers("SARS-CoV-2 vaccine sales of $5bn in Q2") == {"5"}  # labels, as figures read them
 
 
 def test_a_quantity_must_be_in_the_confirming_sentence_another_number_may_be_near_it():

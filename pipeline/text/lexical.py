@@ -10,8 +10,9 @@ import re
 from collections import Counter
 
 _TOKEN = re.compile(r"\w+(?:[.,]\d+)*%?")
-# Not the 2 of Q2 (a label, not a figure); a time is one number ("5:30", not 5 and 30).
-_NUMBER = re.compile(r"(?<![A-Za-z\d:])\d+(?:[.,]\d+)*(?::\d+)?")
+# Not the 2 of Q2 or of SARS-CoV-2 (labels, not figures, as figures._in_a_word reads them too); a
+# time is one number ("5:30", not 5 and 30).
+_NUMBER = re.compile(r"(?<![A-Za-z\d:])(?<![A-Za-z]-)\d+(?:[.,]\d+)*(?::\d+)?")
 STOPWORDS = frozenset(
     """a an the and or but of to in on at by for with from as is are was were be been being it its this that
     these those he she they we you i his her their our your has have had do does did not no so than then
