@@ -84,11 +84,11 @@ def untouched_conflicts(grouped, embedder) -> list[tuple[str, list[str]]]:
 
 
 def doubled_figure(sentence: str) -> str | None:
-    from pipeline.verify.figure_check import AT_LEAST, AT_MOST
+    from pipeline.verify.figure_check import bounded
     from pipeline.verify.figures import extract_figures
 
     for figure in extract_figures(sentence):
-        if figure.approximator in AT_LEAST | AT_MOST or _a_range_end(sentence, figure):
+        if bounded(figure.approximator, figure.value) or _a_range_end(sentence, figure):
             continue  # "more than 50" doubled is "more than 101": a bound that still agrees, no conflict
         if figure.unit != "rank" and re.fullmatch(r"[\d,]*\d(?:\.\d+)?", figure.quote.split()[0].lstrip("$€£")):
             number = re.search(r"\d[\d,]*(?:\.\d+)?", figure.quote).group(0)
