@@ -96,8 +96,10 @@ def block_network(monkeypatch):
 
 @pytest.fixture(autouse=True, scope="session")
 def no_default_data_dir(tmp_path_factory):
-    """Even a test that loses NEWSBRIEF_DATA_DIR never writes into the user's own data folder."""
+    """Even a test that loses NEWSBRIEF_DATA_DIR never writes into the user's own data folder,
+    nor into their cache (the unpacked language model, pipeline/ingest/language.py)."""
     os.environ["XDG_DATA_HOME"] = str(tmp_path_factory.mktemp("xdg"))
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
 
 
 @pytest.fixture(autouse=True)

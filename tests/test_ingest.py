@@ -316,20 +316,17 @@ def test_batched_map_keeps_the_order_and_loses_only_the_item_that_kills_its_batc
     assert results == [(n, "crashed" if n == 1 else n * 10) for n in range(12)]
 
 
-def test_the_parent_drops_its_language_model_and_stoplist_once_the_workers_have_forked(monkeypatch):
+def test_the_parent_drops_its_stoplist_once_the_workers_have_forked(monkeypatch):
     import justext.core
-    import py3langid.langid
     import trafilatura.external
 
     monkeypatch.setenv("NEWSBRIEF_WORKERS", "2")
-    ingest_module.detect_language("the parent loads the model before it forks the workers")
     result = cli("ingest", *map(str, [*PAGES, *SEED_FILES]))
     assert result.exit_code == 0, result.output
-    assert py3langid.langid.IDENTIFIER is None  # ~75 MB the later stages do without
     assert trafilatura.external.JT_STOPLIST is None and justext.core.define_stoplist.cache_info().currsize == 0
     listing = json.loads(cli("articles", "--json").stdout)
     assert len(listing) == 6 and all(a["language"] == "en" for a in listing)  # the workers had their copy
-    assert ingest_module.detect_language("and it loads again when this process needs it") == "en"
+    assert ingest_module.extract_html(PAGES[0].read_bytes())[0].text  # and it is built again when needed
 
 
 def test_the_workers_share_the_stoplist_the_parent_built_before_forking(monkeypatch):
@@ -356,11 +353,13 @@ def test_ingest_loads_the_language_model_once_in_a_thread_before_the_workers_for
 
     import py3langid.langid
 
+    from pipeline.ingest import language
+
     monkeypatch.setattr(py3langid.langid, "IDENTIFIER", None)
     loaded_in = []
-    real = py3langid.langid._load_identifier
-    monkeypatch.setattr(py3langid.langid, "_load_identifier",
-                        lambda *args: loaded_in.append(threading.current_thread().name) or real(*args))
+    real = language._mapped_identifier
+    monkeypatch.setattr(language, "_mapped_identifier",
+                        lambda: loaded_in.append(threading.current_thread().name) or real())
     monkeypatch.setenv("NEWSBRIEF_WORKERS", "2")
     result = cli("ingest", *map(str, SEED_FILES))
     assert result.exit_code == 0, result.output

@@ -204,12 +204,13 @@ def ingest(
     """Read, clean, store, group and index articles. Running it twice changes nothing."""
     from pipeline.apps import preload
     from pipeline.grouping import grouping_of
-    from pipeline.ingest.batch import load_language_model
+    from pipeline.ingest.language import load_language_model
     from store.groups import GroupStore
 
     config = settings()
     # Every ingest detects languages: the model loads beside the store's opening (its migrations
-    # on a new store), not after it. A fork waits for the thread (apps/preload.py).
+    # on a new store), not after it; that matters at the first run, which unpacks it (0.9 s:
+    # pipeline/ingest/language.py). A fork waits for the thread (apps/preload.py).
     preload.start(load_language_model)
     with open_store(config) as store:
         stories_before = set(GroupStore(store.db).story_ids())
@@ -242,17 +243,17 @@ def _recheck_briefs(store, config: Settings, added_ids: list[str]) -> dict[str, 
 
 def _preloading(config: Settings, then: Callable[[Outcome], None] | None) -> Callable[[Outcome], None]:
     """An on_outcome that, at the first outcome, starts loading the later stages' libraries and
-    drops this process's language model and stoplist (the extraction workers have forked by
-    then, with their own copies; see apps/preload.py), then calls ``then``."""
+    drops this process's extraction stoplist (the extraction workers have forked by then, with
+    their own copies; see apps/preload.py), then calls ``then``."""
     from pipeline.apps import preload
-    from pipeline.ingest.batch import release_warmed_up_models
+    from pipeline.ingest.batch import release_extraction_stoplist
 
     started = []
 
     def on_outcome(outcome: Outcome) -> None:
         if not started:
             started.append(True)
-            release_warmed_up_models()
+            release_extraction_stoplist()
             preload.start(preload.grouping_libraries, partial(preload.embedder, config))
         if then:
             then(outcome)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
-import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from itertools import chain, islice
 from pipeline.ingest.clean import clean_text
 from pipeline.errors import InputError, unexpected
 from pipeline.ingest.extract import extract_html, outlet_from_url
+from pipeline.ingest.language import detect_language, load_language_model
 from pipeline.ingest.prose import measure, no_article_reason
 from pipeline.models import Article, IngestFailure, RawDocument
 from pipeline.settings import Settings
@@ -40,43 +40,11 @@ def article_id(text: str) -> str:
     return hashlib.sha256(folded.encode()).hexdigest()[:16]
 
 
-LANGUAGE_CHARS = 800
-
-
-_LANGUAGE_MODEL_LOADING = threading.Lock()
-
-
-def load_language_model() -> None:
-    """py3langid's model, once (about 0.35 s, most of it LZMA decompression, which frees the
-    GIL: ``newsbrief ingest`` starts it in a thread while it opens the store). The lock makes a
-    second caller wait for that load rather than make a second copy."""
-    import py3langid.langid  # lazily: loading its model takes a moment
-
-    if py3langid.langid.IDENTIFIER is not None:  # asked for every document: loaded, it costs nothing
-        return
-    with _LANGUAGE_MODEL_LOADING:
-        py3langid.langid.classify("")  # loads the model unless the thread holding the lock just did
-
-
-def detect_language(text: str) -> str | None:
-    import py3langid
-
-    load_language_model()
-    # The opening decides as well as the whole text does, at a fraction of the time (py3langid
-    # walks it byte by byte in Python: 1,500 characters were 40% of a JSONL text's extraction).
-    # 800 characters gave the language 1,500 gave on all 3,788 texts of ../shared/data's
-    # extraction, ECB+ and SummEdits training files (20 of them not English), as did 600.
-    return py3langid.classify(text[:LANGUAGE_CHARS])[0] if text else None
-
-
-def release_warmed_up_models() -> None:
-    """Drop this process's language model and extraction stoplist (see _warm_up), the largest
-    things an ingest holds (some 75 and 33 MB). Once the extraction workers have forked, each
-    has its own copy and the parent needs them no more; should it extract a page or detect a
-    language again, they load again (about a second)."""
-    import py3langid.langid
-
-    py3langid.langid.IDENTIFIER = None
+def release_extraction_stoplist() -> None:
+    """Drop this process's extraction stoplist (see _warm_up), some 33 MB. Once the extraction
+    workers have forked, each has its own copy and the parent needs it no more; should it extract
+    a page again, it is built again. (The language model is mapped from a file, not held: see
+    pipeline/ingest/language.py.)"""
     if stoplists := sys.modules.get("trafilatura.external"):  # loaded only when there were pages
         stoplists.JT_STOPLIST = None
         sys.modules["justext.core"].define_stoplist.cache_clear()
