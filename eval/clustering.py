@@ -60,12 +60,10 @@ def pairs_kept(truth, labels) -> float:
 
 
 def average_link(similarity: np.ndarray, threshold: float) -> list[int]:
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
+    """What the clusterer does with a batch's similarities (the matrix is overwritten: a copy)."""
+    from pipeline.grouping.linkage import average_link_clusters
 
-    distance = np.clip(1 - (similarity + similarity.T) / 2, 0, None)
-    np.fill_diagonal(distance, 0)
-    return list(fcluster(linkage(squareform(distance, checks=False), "average"), 1 - threshold, "distance"))
+    return average_link_clusters(similarity.copy(), 1 - threshold)
 
 
 def cross_validated(cluster, rows, truth, settings, folds: int = 5) -> dict:

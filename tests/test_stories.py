@@ -12,7 +12,8 @@ import pytest
 from conftest import needs_data
 from eval_data import ECB
 from pipeline.grouping.lineage import describe_family, stated_origin
-from pipeline.grouping.stories import (StoryClusterer, StoryInput, _condensed_distances, stated_dates, story_terms,
+from pipeline.grouping.linkage import average_link_clusters
+from pipeline.grouping.stories import (StoryClusterer, StoryInput, stated_dates, story_terms,
                                       within_window)
 from pipeline.models import Article
 
@@ -127,15 +128,30 @@ def test_family_origin_prefers_the_stated_wire_over_the_earliest_outlet():
     assert describe_family("e", [early]).origin == "Portal"
 
 
-@pytest.mark.parametrize("n", [2, 3, 40])
-def test_condensed_distances_are_those_of_the_whole_matrix_bit_for_bit(n):
+@pytest.mark.parametrize("n", [1, 2, 3, 40, 300])
+@pytest.mark.parametrize("cut", [0.3, 0.8, 0.95])
+def test_average_link_clusters_are_scipys_flat_clusters(n, cut):
+    from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
 
-    sims = np.random.default_rng(n).random((n, n)) * 1.3 - 0.1  # not symmetric, some below 0 and above 1
+    rng = np.random.default_rng(n)
+    sims = rng.random((n, n)) * 1.3 - 0.1  # not symmetric, some below 0 and above 1
+    sims[: n // 2, : n // 2] += 0.4  # a block of near rows, so that clusters form, with ties at distance 0
     whole = 1.0 - sims
     np.fill_diagonal(whole, 0.0)
-    expected = squareform(np.clip((whole + whole.T) / 2, 0.0, None), checks=False)
-    assert np.array_equal(_condensed_distances(sims), expected)
+    distances = squareform(np.clip((whole + whole.T) / 2, 0.0, None), checks=False)
+    expected = fcluster(linkage(distances, "average"), t=cut, criterion="distance") if n > 1 else [1]
+    labels = average_link_clusters(sims.copy(), cut)
+    assert len(labels) == n
+    assert _partition(labels) == _partition(expected)
+    assert n == 1 or len(set(labels)) < n or cut < 0.5  # the test clusters something
+
+
+def _partition(labels) -> set[frozenset[int]]:
+    groups: dict = {}
+    for row, label in enumerate(labels):
+        groups.setdefault(label, set()).add(row)
+    return {frozenset(g) for g in groups.values()}
 
 
 def test_similarities_computed_in_blocks_equal_the_whole_product(monkeypatch):

@@ -1,6 +1,6 @@
 """Loading the later stages' libraries in a thread while a core would otherwise wait.
 
-An ingest imports about 2 s of libraries after extraction: scipy and rapidfuzz for grouping,
+An ingest imports about 2 s of libraries after extraction: scipy.sparse and rapidfuzz for grouping,
 and the embedder. Loaded one after the other they run on one core while the other idles; loaded
 in a thread while the extraction workers run, they share the cores with them instead. Python's
 import system lets the stage that needs a module wait for the thread's import of it, so nothing
@@ -57,7 +57,6 @@ def _run(*loaders: Callable[[], object]) -> None:
 
 def grouping_libraries() -> None:
     import rapidfuzz.process  # noqa: F401
-    import scipy.cluster.hierarchy  # noqa: F401
     import scipy.sparse  # noqa: F401
 
 

@@ -240,11 +240,9 @@ class StoryClusterer:
     def _average_link(self, rows: list[int], articles, vectors, meaning) -> list[int]:
         if len(rows) <= 1:  # nothing left (all joined existing stories), or one story of one
             return [0] * len(rows)
-        from scipy.cluster.hierarchy import fcluster, linkage
+        from pipeline.grouping.linkage import average_link_clusters
 
-        tree = linkage(_condensed_distances(self._similarities(rows, rows, articles, vectors, meaning)),
-                       method="average")
-        return list(fcluster(tree, t=1.0 - self.threshold, criterion="distance"))
+        return average_link_clusters(self._similarities(rows, rows, articles, vectors, meaning), 1.0 - self.threshold)
 
     def _one_by_one(self, rows: list[int], vectors) -> list[int]:
         """Each article joins the story it is most similar to on average, or starts one.
@@ -283,21 +281,6 @@ class StoryClusterer:
                     listed.append(best)
             labels.append(best)
         return labels
-
-
-def _condensed_distances(sims: np.ndarray) -> np.ndarray:
-    """1 - similarity for each pair i < j, symmetrised and at least 0, in the condensed order
-    ``linkage`` takes; built a row at a time, without the n x n temporaries of doing it whole."""
-    n = len(sims)
-    out = np.empty(n * (n - 1) // 2)
-    at = 0
-    for i in range(n - 1):
-        row = out[at : at + n - 1 - i]
-        np.subtract(1.0, sims[i, i + 1 :], out=row)  # the arithmetic of doing it whole, in its order
-        row += 1.0 - sims[i + 1 :, i]
-        row /= 2
-        at += n - 1 - i
-    return np.clip(out, 0.0, None, out=out)
 
 
 def _lead(article: StoryInput) -> str:
