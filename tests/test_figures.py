@@ -310,6 +310,21 @@ def test_the_flood_figures_two_outlets_report_are_confirmed():
     assert brief.conflicts == []
 
 
+def test_the_figures_table_reads_at_a_glance():
+    """The figure column holds the figure alone (entity and metric have columns of their own),
+    and the outlet column every outlet that reports it."""
+    from pipeline.brief.render import to_html, to_markdown
+
+    brief = story_brief("elmford-flood")
+    table = to_markdown(brief).split("## Figures")[1].split("## Sources")[0]
+    assert "| homes evacuated | about 300 homes |  | County Courier, Elmford Gazette | ✅ confirmed |" in table
+    assert "?" not in table
+    assert "<td>4.2 metres</td><td></td><td>County Courier, Elmford Gazette</td>" in to_html(brief)
+    stored_before = brief.model_copy(update={"figures": [r.model_copy(update={"value": "", "outlets": []})
+                                                          for r in brief.figures]})
+    assert "? homes evacuated about 300 homes" in to_markdown(stored_before)  # a brief stored before
+
+
 def test_the_layoffs_brief_lists_its_one_disagreement_once_and_confirms_what_outlets_share():
     """A wire report, its reprint, a rival and a trade paper on job cuts: only the share move
     (3.2% against 2.9%) disagrees. "Softer Asian demand" against "demand from Asia" and a profit

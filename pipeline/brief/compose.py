@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from pipeline.brief.select import Sentence, group_facts, news_candidates, rank_facts, stands_alone
 from pipeline.verify.claims import extract_claims
-from pipeline.verify.figure_check import VERDICT_ORDER, check_story_figures, describe
+from pipeline.verify.figure_check import VERDICT_ORDER, check_story_figures, describe, figure_value
 from pipeline.verify.verifier import figure_doubt, verify_claim
 
 ALTERNATIVE_PHRASINGS = 2  # other families' sentences of a fact tried when its lead is not confirmed
@@ -64,7 +64,7 @@ class KeyPoint(BaseModel):
 class FigureRow(BaseModel):
     entity: str | None
     metric: str | None
-    figure: str
+    figure: str  # whole: "Apple share price -3.2%", for a line of its own (Slack, changes)
     basis: str | None
     outlet: str | None
     family_id: str
@@ -74,6 +74,7 @@ class FigureRow(BaseModel):
     # Every outlet and family that reports this figure: a figure two families state is one row.
     outlets: list[str] = Field(default_factory=list)
     families: list[str] = Field(default_factory=list)
+    value: str = ""  # the figure alone, "-3.2%", for a table that has entity and metric columns
 
 
 class ConflictSide(BaseModel):
@@ -257,7 +258,7 @@ def _figure_row(group: list) -> FigureRow:
     citation = Citation(article_id=first.article_id, outlet=first.outlet, family_id=first.family_id,
                         start=figure.start, end=figure.end, quote=figure.quote)
     return FigureRow(entity=figure.entity, metric=figure.metric, figure=describe(figure, with_basis=False),
-                     basis=figure.basis, outlet=first.outlet, family_id=first.family_id,
+                     value=figure_value(figure), basis=figure.basis, outlet=first.outlet, family_id=first.family_id,
                      verdict=worst.verdict, reasons=worst.reasons, citation=citation,
                      outlets=sorted({v.outlet for v in group if v.outlet}),
                      families=sorted({v.family_id for v in group}))

@@ -60,9 +60,20 @@ def markdown_points(brief: Brief, families: dict[str, int]) -> list[str]:
 def markdown_figures(brief: Brief, families: dict[str, int]) -> list[str]:
     lines = ["| entity | metric | figure | basis | outlet | verdict |", "|---|---|---|---|---|---|"]
     for row in brief.figures:
-        lines.append(f"| {row.entity or ''} | {row.metric or ''} | {row.figure} | {row.basis or ''} | "
-                     f"{row.outlet or '[' + str(families[row.family_id]) + ']'} | {BADGES.get(row.verdict, row.verdict)} |")
+        lines.append(f"| {row.entity or ''} | {row.metric or ''} | {_value(row)} | {row.basis or ''} | "
+                     f"{_reported_by(row, families)} | {BADGES.get(row.verdict, row.verdict)} |")
     return lines
+
+
+def _value(row) -> str:
+    return row.value or row.figure  # a brief stored before rows had their value alone
+
+
+def _reported_by(row, families: dict[str, int]) -> str:
+    """Every outlet that reports the figure (a figure two families state is one row), else the
+    families' numbers."""
+    return ", ".join(row.outlets) or row.outlet or ", ".join(
+        f"[{families[f]}]" for f in (row.families or [row.family_id]) if f in families)
 
 
 # --- HTML: one self-contained page, readable on screen and on paper ---------------------------
@@ -140,8 +151,8 @@ def html_points(brief: Brief, families: dict[str, int], link_prefix: str = "sour
 def html_figures(brief: Brief, families: dict[str, int]) -> str:
     from html import escape
 
-    rows = "".join(f"<tr><td>{escape(r.entity or '')}</td><td>{escape(r.metric or '')}</td><td>{escape(r.figure)}</td>"
-                   f"<td>{escape(r.basis or '')}</td><td>{escape(r.outlet or str(families[r.family_id]))}</td>"
+    rows = "".join(f"<tr><td>{escape(r.entity or '')}</td><td>{escape(r.metric or '')}</td><td>{escape(_value(r))}</td>"
+                   f"<td>{escape(r.basis or '')}</td><td>{escape(_reported_by(r, families))}</td>"
                    f"<td>{_badge(r.verdict)}</td></tr>" for r in brief.figures)
     return ("<table><tr><th>entity</th><th>metric</th><th>figure</th><th>basis</th>"
             f"<th>outlet</th><th>verdict</th></tr>{rows}</table>")

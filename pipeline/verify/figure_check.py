@@ -225,9 +225,15 @@ def _verdict(family_id: str, article, figure: Figure, found) -> FigureVerdict:
 
 def describe(figure: Figure, with_basis: bool = True) -> str:
     """'Apple share price more than +2% (close)'."""
-    sign = {"up": "+", "down": "-"}.get(figure.direction or "", "")
-    approx = f"{figure.approximator} " if figure.approximator else ""
     basis = f" ({figure.basis})" if figure.basis and with_basis else ""
     metric = "" if (figure.metric or "").split()[-1:] and figure.metric.split()[-1] in figure.quote.lower() \
         else figure.metric or ""  # "Acme 200 engineers", not "Acme engineers 200 engineers"
-    return f"{figure.entity or '?'} {metric} {approx}{sign}{figure.quote}{basis}".replace("  ", " ")
+    return f"{figure.entity or '?'} {metric} {figure_value(figure)}{basis}".replace("  ", " ")
+
+
+def figure_value(figure: Figure) -> str:
+    """The figure itself, as a table's figure column shows it beside the entity and metric
+    columns: 'more than +2%', 'about 300 homes'."""
+    sign = {"up": "+", "down": "-"}.get(figure.direction or "", "")
+    approx = f"{figure.approximator} " if figure.approximator else ""
+    return f"{approx}{sign}{figure.quote}"
