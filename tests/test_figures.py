@@ -212,6 +212,16 @@ def test_trading_session_words_are_a_basis_only_in_a_market():
     assert shares.basis == "close"
 
 
+def test_a_basis_after_the_next_figure_is_that_figures():
+    """The closing price is what the premium is measured against, not the offer's basis; a basis
+    at the end of a sentence still covers a figure of an earlier clause."""
+    offer, premium = extract_figures("Northbridge will pay $31.50 a share in cash, a premium of 27% to Keller's "
+                                     "closing price on Friday.")
+    assert (offer.metric, offer.basis) == ("price per share", None) and premium.basis == "close"
+    apple, alibaba = extract_figures("Apple shares rose 2%, while Alibaba gained 1.3% at the close.")
+    assert apple.basis == alibaba.basis == "close"
+
+
 def test_the_same_count_said_two_ways_confirms():
     [residents] = extract_figures("Fire crews rescued 45 residents from the flooded houses.")
     [people] = extract_figures("Fire crews rescued 45 people from houses on Riverside Road.")

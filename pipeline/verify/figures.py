@@ -205,10 +205,15 @@ def _sentence_figures(text: str, start: int, end: int) -> list[Figure]:
 
 def _clause_figures(text: str, offset: int, clause: str, sentence: str, sentence_basis: str | None) -> list[Figure]:
     figures = []
-    for start, end, value, unit, named_metric in _quantities(clause):
+    quantities = _quantities(clause)
+    for number, (start, end, value, unit, named_metric) in enumerate(quantities):
         before = clause[:start]
         approximator = _APPROXIMATOR.search(before)
-        basis = _basis_near(clause, start, end) or sentence_basis
+        # What comes after the next figure is that figure's: "$31.50 a share, a premium of 27%
+        # to the closing price" gives the premium a basis, not the offer.
+        own = clause[: quantities[number + 1][0]] if number + 1 < len(quantities) else clause
+        basis = _basis_near(own, start, end) or (
+            sentence_basis if own is clause else _basis(sentence[: sentence.find(clause) + len(own)]))
         if basis == "close" and not (_SURE_CLOSE.search(sentence) or _MARKET.search(sentence)):
             basis = None
         sentence_before = sentence[: sentence.find(clause) + start] if clause in sentence else before
