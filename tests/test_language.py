@@ -62,3 +62,14 @@ def test_without_a_writable_cache_the_model_loads_as_py3langid_loads_it(fresh):
     language.load_language_model()
     assert isinstance(py3langid.langid.IDENTIFIER.tk_nextmove, array)  # py3langid's own arrays
     assert language.detect_language(TEXTS[0]) == "en"
+
+
+def test_a_damaged_cache_falls_back_to_py3langid_itself(fresh):
+    import py3langid.langid
+
+    language.load_language_model()
+    (language.cache_folder() / "ptc.npy").write_bytes(b"\x93NUMPY cut short")
+    py3langid.langid.IDENTIFIER = None
+    language.load_language_model()
+    assert isinstance(py3langid.langid.IDENTIFIER.tk_nextmove, array)
+    assert language.detect_language(TEXTS[0]) == "en"

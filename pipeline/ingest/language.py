@@ -64,7 +64,7 @@ def _mapped_identifier():
         if not folder.is_dir():
             _unpack(folder)
         arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
-    except OSError:
+    except (OSError, ValueError):  # unwritable, or a file of the folder removed or cut short by hand
         return None
     # memoryviews, not numpy arrays: the byte walk indexes them once per byte, and a view gives
     # a plain int at the speed of the array.array py3langid builds (a numpy index is ~5x slower).
