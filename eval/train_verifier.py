@@ -6,10 +6,6 @@ in its own environment (.venv-train), so that the default install stays free of 
 
 - ``train``: fit on the pairs of eval/verifier_pairs.py, keeping 10% of the documents aside to
   report on; export fp32 and int8 ONNX with the tokenizer beside them, and metrics.json.
-- A SummEdits row is a bag of pairs, one per sentence of its summary, each with its own premise,
-  as the verifier asks the model (pipeline.verify.pairs). The row's label is the bag's: its
-  inconsistency is the soft maximum of its sentences' (multiple-instance learning: a consistent
-  summary has only consistent sentences, an inconsistent one at least one that is not).
 - ``--holdout-domain D``: leave-one-domain-out: train without domain D's rows (nor the synthetic
   pairs made from its docs) and report on its rows; nothing is exported.
 
@@ -76,29 +72,6 @@ def split(pairs: list[dict], holdout_domain: str | None) -> tuple[list[dict], li
     return [p for p in pairs if p["group"] not in aside], [p for p in pairs if p["group"] in aside]
 
 
-def bags_of(pairs: list[dict]) -> list[list[dict]]:
-    """The pairs by bag, in their order: a SummEdits row's sentences together, any other pair alone."""
-    bags: dict[str, list[dict]] = {}
-    for number, pair in enumerate(pairs):
-        bags.setdefault(pair.get("bag") or f"pair {number}", []).append(pair)
-    return list(bags.values())
-
-
-def bag_probabilities(bags: list[list[dict]], pair_probabilities: list[float]) -> list[float]:
-    """A bag is consistent when every pair in it is: its inconsistency logit is the soft maximum
-    (logsumexp) of its pairs', as in training. A pair's p = sigmoid(-logit)."""
-    import math
-
-    out, at = [], 0
-    for bag in bags:
-        logits = [math.log(max(1 - p, 1e-9) / max(p, 1e-9)) for p in pair_probabilities[at:at + len(bag)]]
-        top = max(logits)
-        worst = top + math.log(sum(math.exp(x - top) for x in logits))
-        out.append(1 / (1 + math.exp(min(worst, 50))))
-        at += len(bag)
-    return out
-
-
 def balanced_accuracy(labels: list[int], probabilities: list[float], threshold: float = 0.5) -> float:
     def rate(label):
         chosen = [p >= threshold for p, l in zip(probabilities, labels) if l == label]
@@ -117,16 +90,6 @@ def by_source(held: list[dict], probs: list[float]) -> dict[str, float]:
         for name, chosen in (("summedits", rows), ("synthetic", synthetic)) if chosen}
 
 
-def _bag_logits(model, tokenizer, bags: list[list[dict]]):
-    """(inconsistent, consistent) logits per bag, from one pass over all their pairs."""
-    import torch
-
-    worst = model(**encode(tokenizer, [pair for bag in bags for pair in bag]))[:, 0]
-    sizes = [len(bag) for bag in bags]
-    per_bag = torch.stack([torch.logsumexp(part, 0) for part in torch.split(worst, sizes)])
-    return torch.stack([per_bag, torch.zeros_like(per_bag)], -1)
-
-
 def encode(tokenizer, batch: list[dict]):
     return tokenizer([p["premise"] for p in batch], [p["claim"] for p in batch], truncation="only_first",
                      max_length=MAX_TOKENS, padding=True, return_tensors="pt")
@@ -137,23 +100,22 @@ def fit(model, tokenizer, train: list[dict], epochs: int, body_lr: float, head_l
     Each class weighs the same, as balanced accuracy does."""
     import torch
 
-    bags = bags_of(train)
-    positives = sum(bag[0]["label"] for bag in bags) / len(bags)
+    positives = sum(p["label"] for p in train) / len(train)
     class_weights = torch.tensor([0.5 / (1 - positives), 0.5 / positives])
     head = [p for n, p in model.named_parameters() if n.startswith("classifier")]
     body = [p for n, p in model.named_parameters() if not n.startswith("classifier")]
     optimiser = torch.optim.AdamW([{"params": body, "lr": body_lr}, {"params": head, "lr": head_lr}],
                                   weight_decay=0.01)
-    steps = epochs * len(_batches_of_like_length(bags, random.Random(seed)))
+    steps = epochs * -(-len(train) // BATCH)
     warmup = max(1, steps // 10)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup))))
     rng, started, done = random.Random(seed), time.time(), 0
     model.train()
     for epoch in range(epochs):
-        for batch in _batches_of_like_length(bags, rng):
-            logits = _bag_logits(model, tokenizer, batch)
-            loss = torch.nn.functional.cross_entropy(logits, torch.tensor([bag[0]["label"] for bag in batch]),
+        for batch in _batches_of_like_length(train, rng):
+            logits = model(**encode(tokenizer, batch))
+            loss = torch.nn.functional.cross_entropy(logits, torch.tensor([p["label"] for p in batch]),
                                                      weight=class_weights)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -166,23 +128,14 @@ def fit(model, tokenizer, train: list[dict], epochs: int, body_lr: float, head_l
     model.eval()
 
 
-def _batches_of_like_length(bags: list[list[dict]], rng: random.Random) -> list[list[list[dict]]]:
-    """Shuffled batches of bags, about BATCH pairs each, of pairs of about the same length: a
-    batch is padded to its longest pair, and short synthetic pairs beside long SummEdits ones
-    would double the work."""
-    order = bags[:]
+def _batches_of_like_length(pairs: list[dict], rng: random.Random) -> list[list[dict]]:
+    """Shuffled batches of pairs of about the same length: a batch is padded to its longest pair,
+    and short synthetic pairs beside long SummEdits ones would double the work."""
+    order = pairs[:]
     rng.shuffle(order)
-    length = lambda bag: max(len(p["premise"]) + len(p["claim"]) for p in bag)  # noqa: E731
-    pools = [sorted(order[i:i + BATCH * 20], key=length) for i in range(0, len(order), BATCH * 20)]
-    batches = []
-    for pool in pools:
-        batch: list[list[dict]] = []
-        for bag in pool:
-            if batch and sum(map(len, batch)) + len(bag) > BATCH:
-                batches.append(batch)
-                batch = []
-            batch.append(bag)
-        batches += [batch] if batch else []
+    pools = [sorted(order[i:i + BATCH * 20], key=lambda p: len(p["premise"]) + len(p["claim"]))
+             for i in range(0, len(order), BATCH * 20)]
+    batches = [pool[i:i + BATCH] for pool in pools for i in range(0, len(pool), BATCH)]
     rng.shuffle(batches)
     return batches
 
@@ -255,19 +208,16 @@ def main() -> None:
     started = time.time()
     fit(model, tokenizer, train, args.epochs, args.body_lr, args.head_lr, args.seed)
     minutes = round((time.time() - started) / 60, 1)
-    held_bags = bags_of(held)  # what is scored: a SummEdits row (its sentences' bag) or a synthetic pair
-    held = [pair for bag in held_bags for pair in bag]
-    labels = [bag[0]["label"] for bag in held_bags]
-    held_probabilities = bag_probabilities(held_bags, probabilities(model, tokenizer, held))
+    labels, held_probabilities = [p["label"] for p in held], probabilities(model, tokenizer, held)
     report = {"train_pairs": len(train), "held_out_pairs": len(held), "epochs": args.epochs,
               "body_lr": args.body_lr, "head_lr": args.head_lr, "seed": args.seed, "training_minutes": minutes,
               "held_out": args.holdout_domain or "10% of the documents",
               "held_out_balanced_accuracy_torch": round(balanced_accuracy(labels, held_probabilities), 4)}
-    report |= by_source([bag[0] for bag in held_bags], held_probabilities)
+    report |= by_source(held, held_probabilities)
     if not args.holdout_domain:
         for name, path in export(model, tokenizer, Path(args.out)).items():
-            report[f"held_out_balanced_accuracy_{name}"] = round(balanced_accuracy(
-                labels, bag_probabilities(held_bags, onnx_probabilities(path, tokenizer, held))), 4)
+            report[f"held_out_balanced_accuracy_{name}"] = round(
+                balanced_accuracy(labels, onnx_probabilities(path, tokenizer, held)), 4)
     report_path = Path(args.report or Path(args.out, "training.json"))
     if args.report or not args.holdout_domain:
         report_path.parent.mkdir(parents=True, exist_ok=True)

@@ -96,8 +96,8 @@ def model_alone(rows: list[dict], directory: Path) -> float:
     against the doc's sentences that bear on it (the premise it was trained on), the summary
     consistent when every sentence is."""
     from pipeline.verify.model import LearnedVerifier
-    from pipeline.verify.pairs import premise_for, summary_sentences
-    from pipeline.verify.verifier import LEARNED_STATES
+    from pipeline.verify.pairs import premise_for
+    from pipeline.verify.verifier import LEARNED_STATES, summary_sentences
 
     model = LearnedVerifier(directory)
     consistent = []

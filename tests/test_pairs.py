@@ -5,8 +5,6 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-import pytest
-
 from conftest import EXAMPLE_STORY
 from pipeline.verify import pairs
 from pipeline.verify.pairs import premise_for, summedits_pairs, synthetic_pairs
@@ -51,16 +49,12 @@ def test_each_edit_changes_what_it_names():
     assert swapped != sentence and ("Tencent" in swapped or "Huawei" in swapped)
 
 
-def test_summedits_rows_become_a_bag_of_sentence_pairs_grouped_by_domain_and_document():
-    doc = "The team met on Monday. They agreed to ship in May. Sales fell in April. The office moved."
-    rows = [{"doc": doc, "claim": "The team agreed to ship in May. Sales fell in April.", "label": 0, "domain": "qmsumm"},
-            {"doc": doc, "claim": "The office moved.", "label": 1, "domain": "qmsumm"}]
-    first, second, third = summedits_pairs(rows)
-    assert (first.claim, second.claim, third.claim) == ("The team agreed to ship in May.", "Sales fell in April.",
-                                                        "The office moved.")
-    assert first.bag == second.bag != third.bag and (first.label, second.label, third.label) == (0, 0, 1)
-    assert first.kind == "qmsumm" and first.group == second.group and first.group.startswith("qmsumm The team met")
-    assert "ship in May" in first.premise and "Sales fell" in second.premise  # each sentence its own premise
+def test_summedits_rows_become_pairs_grouped_by_domain_and_document():
+    row = {"doc": "The team met on Monday. They agreed to ship in May.", "claim": "The team agreed to ship in May.",
+           "label": 1, "domain": "qmsumm"}
+    [pair] = summedits_pairs([row])
+    assert pair.label == 1 and pair.kind == "qmsumm" and pair.group.startswith("qmsumm The team met")
+    assert "ship in May" in pair.premise
 
 
 def test_training_reports_the_summedits_rows_and_the_synthetic_pairs_apart():
@@ -71,16 +65,3 @@ def test_training_reports_the_summedits_rows_and_the_synthetic_pairs_apart():
     # The rows are told apart right and the synthetic pairs wrong: the figures must not blend.
     figures = by_source(held, [0.9, 0.2, 0.1, 0.8])
     assert figures == {"held_out_balanced_accuracy_summedits": 1.0, "held_out_balanced_accuracy_synthetic": 0.0}
-
-
-def test_a_bag_is_as_consistent_as_its_least_consistent_sentence():
-    from train_verifier import bag_probabilities, bags_of
-
-    pairs = [{"bag": "row 0", "label": 0}, {"bag": "row 0", "label": 0}, {"bag": "", "label": 1},
-             {"bag": "", "label": 0}, {"bag": "row 1", "label": 1}]
-    bags = bags_of(pairs)
-    assert [len(bag) for bag in bags] == [2, 1, 1, 1]  # a pair without a bag is one of its own
-    consistent = bag_probabilities(bags, [0.95, 0.1, 0.9, 0.2, 0.97])
-    assert consistent[0] < 0.1  # one sentence of the summary is false: so is the summary
-    assert consistent[1:] == pytest.approx([0.9, 0.2, 0.97], abs=1e-6)
-    assert bag_probabilities(bags_of([{"bag": "r"}, {"bag": "r"}]), [0.99, 0.99])[0] > 0.97

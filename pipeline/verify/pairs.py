@@ -31,10 +31,6 @@ class Pair:
     label: int  # 1: the premise states the claim; 0: it does not
     kind: str  # the domain of a SummEdits row, or the edit that made a synthetic one
     group: str  # "<domain or 'article'> <the document's opening>": held-out splits never share one
-    # The sentences of one SummEdits summary share a bag, labelled as the summary is: consistent
-    # when every sentence is, inconsistent when one is at least (eval/train_verifier.py learns
-    # which). "" is a pair of its own.
-    bag: str = ""
 
 
 def premise_for(claim: str, doc: str, budget: int = PREMISE_WORDS) -> str:
@@ -55,18 +51,10 @@ def premise_for(claim: str, doc: str, budget: int = PREMISE_WORDS) -> str:
     return " ".join(" ".join(sentences[i] for i in sorted(chosen)).split()[:budget])
 
 
-def summary_sentences(claim: str) -> list[str]:
-    """The sentences of a summary, which the verifier judges one by one, each against its premise."""
-    return [s.text for s in split_sentences(claim) if s.text.strip()]
-
-
 def summedits_pairs(rows: list[dict]) -> list[Pair]:
-    """A pair per sentence of each row's summary, with its own premise, in the row's bag: the
-    model is asked about one sentence at a time (verify_pair), not about a whole summary, whose
-    premise would cover little of a long doc."""
-    return [Pair(premise_for(sentence, r["doc"]), sentence, int(r["label"]), r["domain"],
-                 f"{r['domain']} {r['doc'][:200]}", bag=f"row {number}")
-            for number, r in enumerate(rows) for sentence in summary_sentences(r["claim"]) or [r["claim"]]]
+    return [Pair(premise_for(r["claim"], r["doc"]), r["claim"], int(r["label"]), r["domain"],
+                 f"{r['domain']} {r['doc'][:200]}")
+            for r in rows]
 
 
 # --- synthetic pairs -------------------------------------------------------------------------

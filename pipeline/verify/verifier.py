@@ -21,7 +21,6 @@ from pipeline.text import lexicon
 from pipeline.verify.align import (FUZZY_WORD, RELATED, SUPPORTED, Alignment, align, anchored, clauses, content_stems,
                                    content_words, states_numbers)
 from pipeline.verify.injection import addressed_to_a_model, without_instructions
-from pipeline.verify.pairs import summary_sentences
 from pipeline.text.lexical import STOPWORDS, numbers
 from pipeline.text.lexicon import stem
 from pipeline.index.retrieve import Evidence, evidence_for
@@ -476,6 +475,13 @@ def verify_pair(claim: str, doc: str, embedder, judge: Judge = judge) -> ClaimVe
     reasons = [reason for v in verdicts if v.verdict == worst.verdict for reason in v.reasons]
     evidence = [e for v in verdicts for e in v.evidence] if worst.verdict == "confirmed" else worst.evidence
     return ClaimVerdict(claim, worst.verdict, worst.verdict == "confirmed", worst.score, evidence, [], reasons)
+
+
+def summary_sentences(claim: str) -> list[str]:
+    """The sentences of a claim that verify_pair judges one by one."""
+    from pipeline.text.sentences import split_sentences
+
+    return [s.text for s in split_sentences(claim) if s.text.strip()]
 
 
 _PAIR_ORDER = {"conflicting": 0, "unsupported": 1, "confirmed": 2}
