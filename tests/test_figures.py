@@ -222,6 +222,15 @@ def test_a_basis_after_the_next_figure_is_that_figures():
     assert apple.basis == alibaba.basis == "close"
 
 
+def test_a_moved_amount_is_never_shown_as_a_negative_amount():
+    """'-14%' is a fall; '-2.1 billion euros' would read as a revenue below zero."""
+    from pipeline.verify.figure_check import describe, figure_value
+
+    change, level = extract_figures("Harbor Freight's revenue fell 14% to 2.1 billion euros.")
+    assert (figure_value(change), figure_value(level)) == ("-14%", "2.1 billion euros (down)")
+    assert describe(level) == "Harbor Freight revenue 2.1 billion euros (down)"
+
+
 def test_the_same_count_said_two_ways_confirms():
     [residents] = extract_figures("Fire crews rescued 45 residents from the flooded houses.")
     [people] = extract_figures("Fire crews rescued 45 people from houses on Riverside Road.")

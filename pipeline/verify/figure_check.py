@@ -132,7 +132,7 @@ def _related(a: Figure, b: Figure) -> bool:
 
 
 def _relation(a: Figure, b: Figure) -> str | None:
-    if {a.unit, b.unit} <= {"%", "pp", "bp"} and a.unit != b.unit:
+    if {a.unit, b.unit} <= set(RELATIVE_UNITS) and a.unit != b.unit:
         return "different_basis"
     if a.unit != b.unit:
         return None
@@ -233,7 +233,15 @@ def describe(figure: Figure, with_basis: bool = True) -> str:
 
 def figure_value(figure: Figure) -> str:
     """The figure itself, as a table's figure column shows it beside the entity and metric
-    columns: 'more than +2%', 'about 300 homes'."""
-    sign = {"up": "+", "down": "-"}.get(figure.direction or "", "")
+    columns: 'more than +2%', 'about 300 homes'. A move of a percentage is signed; an amount or a
+    count that moved says so in a word, since it may be where the move ended ("revenue fell 14% to
+    2.1 billion euros" is no revenue of -2.1 billion): '2.1 billion euros (down)'."""
     approx = f"{figure.approximator} " if figure.approximator else ""
-    return f"{approx}{sign}{figure.quote}"
+    if figure.unit in RELATIVE_UNITS:
+        return f"{approx}{SIGNS.get(figure.direction or '', '')}{figure.quote}"
+    moved = f" ({figure.direction})" if figure.direction in SIGNS else ""
+    return f"{approx}{figure.quote}{moved}"
+
+
+SIGNS = {"up": "+", "down": "-"}
+RELATIVE_UNITS = ("%", "pp", "bp")
