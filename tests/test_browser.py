@@ -52,6 +52,7 @@ def test_paste_brief_highlight_override(page, tmp_path):
     assert rows.count() >= 6
     apple = rows.filter(has_text="Apple").filter(has_text="close").first
     assert "2%" in apple.inner_text() and "single source" in apple.inner_text()
+    assert apple.locator("button.figure").inner_text() == "more than +2%"  # the figure alone: entity and metric have columns
     page.get_by_role("button", name="entity").click()
     assert page.locator("#figures th").first.get_attribute("aria-sort") == "ascending"
 
