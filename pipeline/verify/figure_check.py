@@ -19,7 +19,8 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.text import lexicon
-from pipeline.verify.figures import CURRENCIES, CURRENCY_WORDS, Figure, clause_around, extract_figures
+from pipeline.verify.figures import (CURRENCIES, CURRENCY_WORDS, RELATIVE_UNITS, Figure, clause_around,
+                                     extract_figures)
 
 ENTITY_MATCH = 85  # rapidfuzz token_set_ratio
 _CURRENCY_CODES = frozenset(CURRENCIES.values()) | frozenset(CURRENCY_WORDS.values())
@@ -223,6 +224,9 @@ def _verdict(family_id: str, article, figure: Figure, found) -> FigureVerdict:
     return result
 
 
+SIGNS = {"up": "+", "down": "-"}
+
+
 def describe(figure: Figure, with_basis: bool = True) -> str:
     """'Apple share price more than +2% (close)'."""
     basis = f" ({figure.basis})" if figure.basis and with_basis else ""
@@ -242,6 +246,3 @@ def figure_value(figure: Figure) -> str:
     moved = f" ({figure.direction})" if figure.direction in SIGNS else ""
     return f"{approx}{figure.quote}{moved}"
 
-
-SIGNS = {"up": "+", "down": "-"}
-RELATIVE_UNITS = ("%", "pp", "bp")

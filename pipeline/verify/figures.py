@@ -36,6 +36,7 @@ SCALES = {"trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e
 CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "euro": "EUR", "£": "GBP", "¥": "CNY",
               "rmb": "CNY", "cny": "CNY"}
 CURRENCY_WORDS = {"euro": "EUR", "dollar": "USD", "yen": "JPY", "yuan": "CNY"}  # written after the amount
+RELATIVE_UNITS = ("%", "pp", "bp")  # a share of something, not an amount of it
 
 _WORD = re.compile(r"[A-Za-z]+")
 _UP_TO = re.compile(r"up\s+to\b", re.IGNORECASE)  # "up to 5%" is an approximator, not a rise: see _APPROXIMATOR
@@ -240,7 +241,7 @@ def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
         if unit := _unit(match) or _range_unit(clause, match, found):
             end = match.start() + len(match.group(0).rstrip())  # not the space after "$31.50 a share"
             per = _PER_PERIOD.match(clause, end)
-            if per and unit not in ("%", "pp", "bp"):
+            if per and unit not in RELATIVE_UNITS:
                 unit = f"{unit} per {(per.group(1) or 'year').lower()}"
             found.append((match.start(), end, value, unit, "level" if unit == "m" else None))
         elif count := _count(clause, match.start(), match.end("scale") if match.group("scale") else match.end("number"),
@@ -281,7 +282,7 @@ def _range_scale(clause: str, match: re.Match) -> str | None:
 
 def _range_unit(clause: str, match: re.Match, found: list) -> str | None:
     """The currency the start of a range gives its end: "$140-150 million"."""
-    if not found or found[-1][3] in ("count", "rank", "%", "pp", "bp"):
+    if not found or found[-1][3] in ("count", "rank", *RELATIVE_UNITS):
         return None
     between = clause[found[-1][1]:match.start()]
     return found[-1][3] if re.fullmatch(_RANGE_JOINT, between) else None
