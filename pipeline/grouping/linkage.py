@@ -24,7 +24,6 @@ def average_link_clusters(sims: np.ndarray, cut: float) -> list[int]:
     distances = _distances_in_place(sims)
     size = np.ones(n)
     peak = np.zeros(n)  # the highest merge inside each cluster so far
-    label = list(range(n))
     members = {i: [i] for i in range(n)}  # a flat cluster's rows, under the index its cluster is kept at
     done = np.zeros(n, dtype=bool)
     chain: list[int] = []
@@ -42,10 +41,12 @@ def average_link_clusters(sims: np.ndarray, cut: float) -> list[int]:
         x, y = min(x, y), max(x, y)  # the merged cluster is kept at the larger index, as in scipy
         peak[y] = max(distances[x, y], peak[x], peak[y])
         if peak[y] <= cut:
-            for row in members[x]:
-                label[row] = y
             members[y] += members.pop(x)
         _merge(distances, size, done, x, y)
+    label = [0] * n
+    for kept, rows in members.items():
+        for row in rows:
+            label[row] = kept
     return label
 
 
