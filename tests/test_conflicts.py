@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from conftest import EXAMPLE_STORY
 from pipeline.apps.cli import app
 from pipeline.index.embed import get_embedder
-from pipeline.verify.align import align
+from pipeline.verify.align import ANOTHER_NAME, align
 from pipeline.verify.figures import extract_figures
 from pipeline.verify.figure_check import compare
 from pipeline.verify.verifier import figure_doubt, verify_pair
@@ -67,7 +67,10 @@ def test_a_name_in_another_slot_is_not_certain():
      "one negates what the other states"),
     ("The council is offering a $48,000 grant for the restoration of the mill.",
      "The council is offering a $24,000 grant for the restoration of the mill.", "other figures: 48000 against 24000"),
-], ids=["a negation against a clause commas cut from its name", "amounts with thousands separators"])
+    ("The Harbour Mill contractor did not have a permit for the demolition work.",
+     "The Harbour Mill contractor had a permit for the demolition work.", "one negates what the other states"),
+], ids=["a negation against a clause commas cut from its name", "amounts with thousands separators",
+        "having denied against having"])
 def test_what_turns_a_claim_for_certain(claim, sentence, certain):
     assert align(claim, sentence).certain == [certain]
 
@@ -85,11 +88,27 @@ def test_what_turns_a_claim_for_certain(claim, sentence, certain):
      "British activists poured yellow paint outside the embassy. Net income in the quarter fell."),
     ("A gunman opened fire at an office Christmas party in Leeds, killing two people.",
      "A gunman opened fire at an office party in Leeds, killing Dora Pike and one other man."),
+    ("The planning committee discussed the need for a traffic model of the harbour district.",
+     "Ward: we have the cost model and the noise model, but we don't have the traffic model of the harbour yet."),
+    ("Tom and Rosa will paint the fence, while Gina will cook the dinner.",
+     "Tom: Sure, Rosa will paint the fence."),
+    ("The Blue Anchor in Marston is remembered as a lost music venue.",
+     "The next venue that one Gordon misses is the Blue Anchor, a lost music venue."),
 ], ids=["a negation of another name beyond the commas", "an amount and a bare number",
         "a nationality and its place", "two amounts sharing only their scale words",
-        "a name that starts the window's next sentence", "a holiday is a date, not a name"])
+        "a name that starts the window's next sentence", "a holiday is a date, not a name",
+        "lacking a thing denies no need of it", "a capital after a speaker's colon", "a person and a place"])
 def test_what_does_not_turn_a_claim_for_certain(claim, sentence):
     assert align(claim, sentence).certain == []
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    ("Fleet Tracker and Custom Reports track rivals' vans.", "Fleet Tracker: Keeping track of rivals' vans."),
+    ("In the debate, MPs asked if the harbour levy is charged on ferry fares or cargo fees.",
+     "Well, the levy is simple.\nMP F: Is the harbour levy charged on ferry fares or cargo fees?"),
+], ids=["a capital after a heading's colon", "an acronym's plural"])
+def test_what_is_no_other_name(claim, sentence):
+    assert not [turn for turn in align(claim, sentence).turns if turn.startswith(ANOTHER_NAME)]
 
 
 @pytest.mark.parametrize("mine, theirs, doubt", [

@@ -83,6 +83,15 @@ def reads_as_a_time_or_amount(text: str, start: int, end: int) -> bool:
     return any(s < end and start < e and label in NOT_NAMES for s, e, label in _entities(text))
 
 
+PLACES = frozenset({"GPE", "LOC", "FAC"})
+
+
+def person_or_place(text: str, start: int, end: int) -> str | None:
+    """"person" or "place" when NER reads ``text[start:end]`` as one, else None."""
+    labels = {label for s, e, label in _entities(text) if s < end and start < e}
+    return "person" if "PERSON" in labels else "place" if labels & PLACES else None
+
+
 @dataclass(frozen=True)
 class TextContext:
     """What the parsed sentences of one text tell about all of them."""

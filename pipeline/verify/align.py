@@ -128,9 +128,11 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
     elif in_slot:  # "577 candidates for the 125 seats" against "288 candidates for the 125 seats"
         turns.append(f"other figures: {', '.join(f'{m} against {t}' for m, t in in_slot)}")
         certain.append(turns[-1])
-    for mine, theirs in _name_swaps(claim, sentence, whole_claim):
-        turns.append(f"{ANOTHER_NAME}: {mine}/{theirs}")
-        certain.append(turns[-1])
+    for mine, theirs, alike in _name_swaps(claim, sentence, whole_claim):
+        turns.append(f"{ANOTHER_NAME}: {mine}/{theirs}" if alike else
+                     f"{ANOTHER_NAME}: {mine}/{theirs}, but one names a person, the other a place")
+        if alike:
+            certain.append(turns[-1])
     moved = _direction_turns(claim, sentence)
     return turns + moved, certain + moved
 
@@ -204,28 +206,39 @@ def _name_runs(text: str) -> list[tuple[str, int, int]]:
     """The names of a text, as runs of capitalised words ("Tony Reagins", "Bank of America"),
     without titles and roles ("Chief Executive", "Governor"), function words ("The") and dates
     ("Friday", checked as dates).
-    A single capitalised word that opens the text may be any word ("Police said"): not a name."""
+    A single capitalised word that opens the text, or what follows a colon, may be any word
+    ("Police said", "Tom: Sure, Rosa will", "Fleet Tracker: Keeping track of vans"): not a name."""
     runs = []
     for match in _NAME_RUN.finditer(text):
         words = [w for w in match.group(0).split()
                  if w.lower() not in STOPWORDS and key(w) not in lexicon.TITLES and not _closed_class(key(w))
                  and sum(c.isalpha() for c in w) >= 2]  # "E!" is a show's name as often as a letter
-        if not words or (match.start() == len(text) - len(text.lstrip()) and len(match.group(0).split()) == 1):
+        if not words or (_opens(text, match.start()) and len(match.group(0).split()) == 1):
             continue
         runs.append((" ".join(words), match.start(), match.end()))
     return runs
 
 
-def _name_swaps(claim: str, sentence: str, whole_claim: str) -> list[tuple[str, str]]:
+def _opens(text: str, at: int) -> bool:
+    """Whether ``at`` is where the text, or what follows a colon, begins: a capital there is the
+    sentence's, not a name's."""
+    before = text[:at].rstrip()
+    return not before or before.endswith(":")
+
+
+def _name_swaps(claim: str, sentence: str, whole_claim: str) -> list[tuple[str, str, bool]]:
     """A name of the claim that the sentence lacks, where the sentence has, in the same slot, a
     name the claim lacks: "Mike Lowell confirmed he made an offer" against "Tony Reagins confirmed
     he made an offer" (a named counterpart is a closed-class value: the two cannot both be right).
-    A name said another way ("U.K."/"Britain") or in part ("Reid"/"Tara Reid") is the same name."""
+    A name said another way ("U.K."/"Britain") or in part ("Reid"/"Tara Reid") is the same name.
+    (claim's name, sentence's name, whether they are alike): a person and a place are not alike,
+    and make the sentence no confirmation, but no sure conflict either."""
     claim_words, sentence_words = _name_stems(whole_claim), _name_stems(sentence)
     lacking = [r for r in _name_runs(claim) if not _name_stems(r[0]) & sentence_words]
     extra = [r for r in _name_runs(sentence) if not _name_stems(r[0]) & claim_words]
     slot = lambda text, run: f"{text[:run[1]]} NAMESLOT {text[run[2]:]}"  # noqa: E731  the name as one word
-    return [(mine[0], theirs[0]) for mine in lacking for theirs in extra
+    return [(mine[0], theirs[0], not _person_and_place(claim, mine, sentence, theirs))
+            for mine in lacking for theirs in extra
             if same_slot(slot(claim, mine), "NAMESLOT", slot(sentence, theirs), "NAMESLOT")
             and not _a_time_or_amount(claim, mine) and not _a_time_or_amount(sentence, theirs)]
 
@@ -236,12 +249,26 @@ def _a_time_or_amount(text: str, run: tuple[str, int, int]) -> bool:
     return syntax.reads_as_a_time_or_amount(text, run[1], run[2])
 
 
+def _person_and_place(text: str, run: tuple[str, int, int], other_text: str,
+                      other_run: tuple[str, int, int]) -> bool:
+    """A person and a place are no two values of one slot: "The Blue Anchor in Marston is a lost
+    venue" against "the next venue that one Gordon misses is the Blue Anchor" names two things."""
+    kinds = {syntax.person_or_place(text, run[1], run[2]),
+             syntax.person_or_place(other_text, other_run[1], other_run[2])}
+    return kinds == {"person", "place"}
+
+
 def _name_stems(text: str) -> frozenset[str]:
     """A text's words, each with the other ways of naming the same place (lexicon.SAME_AS)."""
     words = [w.strip("'’") for w in _WORD.findall(text)]  # "Taradise''" is Taradise
-    # A hyphenated word also names its parts: "the Dutch-based operator" names Dutch.
-    stems = {stem(part) for w in words for part in {w, *w.split("-")} if part}
+    # A hyphenated word also names its parts: "the Dutch-based operator" names Dutch; and an
+    # acronym's plural names the acronym: "between PhDs" names PhD, "the CEOs" CEO.
+    stems = {stem(part) for w in words for part in {w, *w.split("-"), _acronym_singular(w)} if part}
     return frozenset(stems.union(*(lexicon.SAME_AS.get(s, set()) for s in stems)))
+
+
+def _acronym_singular(word: str) -> str | None:
+    return word[:-1] if len(word) > 2 and word.endswith("s") and word[-2].isupper() else None
 
 
 SLOT_WORDS = 4       # content words each side of a value that say what it is the value of
@@ -307,6 +334,8 @@ def _negation_turns(claim: str, window: str) -> str | None:
         return None
     negated, other, other_words, other_sentence = (mine, theirs, their_words, window) if _negated(mine) \
         else (theirs, mine, my_words, claim)
+    if _denies_having(negated) and not _HAVING.search(other_sentence):
+        return "weak"  # "we don't have the traffic model yet" denies nothing of "the need for a traffic model"
     head = _negated_word(negated)
     if head in other_words:
         negation_names, stated_names = _subject_names(negated, other, head)
@@ -319,6 +348,20 @@ def _negation_turns(claim: str, window: str) -> str | None:
         return "weak"
     negation_names, stated_names = _subject_names(negated, other_sentence, head)
     return STRONG_NEGATION if negation_names & stated_names else "weak"
+
+
+# "don't have the model", "not to have loops": having, negated ("had not been" is an auxiliary).
+_HAVING_NEGATED = re.compile(r"\s*(?:to\s+)?(?:have|has|had|having)\s+(?!been\b|\w+(?:ed|en)\b)",
+                             re.IGNORECASE)
+_HAVING = re.compile(r"\b(?:have|has|had|having)\b", re.IGNORECASE)
+
+
+def _denies_having(clause: str) -> bool:
+    """Whether the clause's negation denies having something: then the word after it is what is
+    not had, and only a sentence that says something is had can be denied ("did not have a permit"
+    against "had a permit")."""
+    cue = _negation_cue(clause)
+    return bool(cue and _HAVING_NEGATED.match(clause[cue.end():]))
 
 
 def _subject_names(negated: str, other: str, head: str) -> tuple[set[str], set[str]]:
