@@ -69,8 +69,13 @@ def test_a_name_in_another_slot_is_not_certain():
      "The council is offering a $24,000 grant for the restoration of the mill.", "other figures: 48000 against 24000"),
     ("The Harbour Mill contractor did not have a permit for the demolition work.",
      "The Harbour Mill contractor had a permit for the demolition work.", "one negates what the other states"),
+    ("Vera Lind, the painter and sculptor, has not died.",
+     "The sculptor and painter, Vera Lind, died on Friday in her sleep.", "one negates what the other states"),
+    ("Lind suffered a stroke in May and regained consciousness.",
+     "She suffered a stroke in May and never regained consciousness.", "one negates what the other states"),
 ], ids=["a negation against a clause commas cut from its name", "amounts with thousands separators",
-        "having denied against having"])
+        "having denied against having", "a negated clause apart from the name both state",
+        "a negated clause after the clause both state"])
 def test_what_turns_a_claim_for_certain(claim, sentence, certain):
     assert align(claim, sentence).certain == [certain]
 
@@ -94,10 +99,13 @@ def test_what_turns_a_claim_for_certain(claim, sentence, certain):
      "Tom: Sure, Rosa will paint the fence."),
     ("The Blue Anchor in Marston is remembered as a lost music venue.",
      "The next venue that one Gordon misses is the Blue Anchor, a lost music venue."),
+    ("The letter is from Harbor Tech, offering Tom Reyes tools that can help grow his company.",
+     "At Harbor Tech, I cannot help but notice that Tom Reyes, your company, has grown fast."),
 ], ids=["a negation of another name beyond the commas", "an amount and a bare number",
         "a nationality and its place", "two amounts sharing only their scale words",
         "a name that starts the window's next sentence", "a holiday is a date, not a name",
-        "lacking a thing denies no need of it", "a capital after a speaker's colon", "a person and a place"])
+        "lacking a thing denies no need of it", "a capital after a speaker's colon", "a person and a place",
+        "an idiom that negates nothing"])
 def test_what_does_not_turn_a_claim_for_certain(claim, sentence):
     assert align(claim, sentence).certain == []
 

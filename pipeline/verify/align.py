@@ -28,7 +28,7 @@ FUZZY_WORD = 88      # rapidfuzz ratio for two spellings of one word
 _WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z][\w'’-]*|\d+(?:[.,]\d+)*%?")  # U.S. is one word
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without|n't|cannot|neither|excluding|except)\b|n't\b",
                        re.IGNORECASE)
-_CLAUSE = re.compile(r",\s+|;\s+|\s+(?:and|but|while|whereas)\s+")
+_CLAUSE = re.compile(r",\s+|;\s+|\s+(?:and|while|whereas)\s+|(?<!\bhelp)\s+but\s+")  # "cannot help but" is one
 NEGATED = "one negates what the other states"
 MIN_CLAUSE_WORDS = 3
 DIRECTION_REACH = 4  # content words after a direction word that it may move ("cut its net debt")
@@ -325,13 +325,14 @@ def _negation_turns(claim: str, window: str) -> str | None:
     fire broke out in, and "No one was injured, but people were inside" agrees with "No one was
     injured". Strong when what the negation negates is what the other clause states ("Ross is not
     signed" against "Ross signed"), not something the other clause never mentions ("showed no
-    emotion at the trial for the murder" against "he murdered the deputy")."""
+    emotion at the trial for the murder" against "he murdered the deputy"). When that pair agrees,
+    a negated clause elsewhere may still deny what the other states (_negated_elsewhere)."""
     (mine, my_words), (theirs, their_words) = max(
         ((m, t) for m in _clause_stems(claim) for t in _clause_stems(window)),
         key=lambda pair: len(pair[0][1] & pair[1][1]))
     shared = len(my_words & their_words)
     if _negated(mine) == _negated(theirs) or shared < 2:
-        return None
+        return _negated_elsewhere(claim, window) or _negated_elsewhere(window, claim)
     negated, other, other_words, other_sentence = (mine, theirs, their_words, window) if _negated(mine) \
         else (theirs, mine, my_words, claim)
     if _denies_having(negated) and not _HAVING.search(other_sentence):
@@ -348,6 +349,27 @@ def _negation_turns(claim: str, window: str) -> str | None:
         return "weak"
     negation_names, stated_names = _subject_names(negated, other_sentence, head)
     return STRONG_NEGATION if negation_names & stated_names else "weak"
+
+
+def _negated_elsewhere(negating: str, stating: str) -> str | None:
+    """A negated clause that is not the pair sharing the most words, when the other text states
+    what it negates: "Esther Williams, swimmer and actress, has not died" against "the actress and
+    swimmer, Esther Williams, died on Friday" shares most with the name, and the clause that
+    negates is "has not died"; "suffered a heart attack and never regained consciousness" against
+    "suffered a heart attack and regained consciousness". Strong when a clause of the other states
+    its head, of the same name (the names before the negation and before the head meet), or, in
+    a clause that shares two words with it, of no other name."""
+    for clause, words in _clause_stems(negating):
+        if not _negated(clause) or _denies_having(clause) or not (head := _negated_word(clause)):
+            continue
+        stated = [theirs for text, theirs in _clause_stems(stating) if head in theirs and not _negated(text)]
+        if not stated:
+            continue
+        negation_names, stated_names = _subject_names(negating[:negating.find(clause) + len(clause)], stating, head)
+        if negation_names & stated_names or (any(len(words & theirs) >= 2 for theirs in stated)
+                                             and not (negation_names and stated_names)):
+            return STRONG_NEGATION
+    return None
 
 
 # "don't have the model", "not to have loops": having, negated ("had not been" is an auxiliary).
@@ -368,9 +390,10 @@ def _subject_names(negated: str, other: str, head: str) -> tuple[set[str], set[s
     """The names before the negation, and the names before ``head`` in the other text: "Ross is
     not signed" against "Lawrence, Hutcherson and Hemsworth are signed" negates nothing said of Ross."""
     cue = _negation_cue(negated)
-    mine = {stem(w) for w in content_words(negated[:cue.start()]) if w[0].isupper()} if cue else set()
+    named = lambda text: {stem(w) for w in content_words(text)  # noqa: E731
+                          if w[0].isupper() and not _closed_class(key(w))}  # not "December"
     at = next((m.start() for m in _WORD.finditer(other) if stem(m.group(0)) == head), len(other))
-    return mine, {stem(w) for w in content_words(other[:at]) if w[0].isupper()}
+    return (named(negated[:cue.start()]) if cue else set()), named(other[:at])
 
 
 def _negated_word(clause: str) -> str | None:
@@ -385,8 +408,9 @@ def _negated_word(clause: str) -> str | None:
 _NOT_HEADS = frozenset("yet only even also just ever".split())  # "not yet signed": the head is "signed"
 
 
-# Negation words that negate nothing: "not only X but Y" states X.
-_NOT_NEGATING = re.compile(r"\b(?:not only|not just|no doubt|none more so|nothing but|no matter|no less than)\b",
+# Negation words that negate nothing: "not only X but Y" states X, "I cannot help but notice" notices.
+_NOT_NEGATING = re.compile(r"\b(?:not only|not just|no doubt|none more so|nothing but|no matter|no less than|"
+                           r"(?:cannot|can't|can not|couldn't|could not) help but)\b",
                            re.IGNORECASE)
 
 
