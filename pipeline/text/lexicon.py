@@ -56,13 +56,15 @@ _INFLECTIONS = r"(?:s|es|e|ed|d|ing|n|en|th|y|ies|ied|ying|(?:at|t)?ions?|e?ment
 
 # Numbers and dates, closed classes: a summary that says "third quarter" for "second" changes a fact
 # the issue asks us to check, whatever the story.
+MONTHS = "january february april june july august september october november december".split()  # not may, march
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 NUMBER_AND_DATE_SETS = [
     "first second third fourth fifth sixth seventh eighth ninth tenth".split(),
     "q1 q2 q3 q4 h1 h2".split(),
     "two three four five six seven eight nine ten eleven twelve dozen hundred".split(),  # not "no one"
     "thousand million billion trillion".split(),
-    "january february april june july august september october november december".split(),  # not may, march
-    "monday tuesday wednesday thursday friday saturday sunday".split(),
+    MONTHS,
+    WEEKDAYS,
     "minute hour day week month year decade century".split(),
 ]
 WORD_SETS = [

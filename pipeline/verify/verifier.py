@@ -102,7 +102,8 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
     said = _said_by_article(evidence)
     supporting = [(a, e) for a, e in scored
                   if a.score >= SUPPORTED and a.coverage >= least and not a.turns and not a.unstated
-                  and _states_the_numbers(claim, a, e, said[e.article_id])]
+                  and _states_the_numbers(claim, a, e, said[e.article_id])
+                  and _states_the_dates(claim, said[e.article_id])]
     outdone = bool(supporting) and scored[0][0].turns and scored[0][0].score > supporting[0][0].score
     if supporting and not turned_parts and not outdone:  # the sentence that states it best turns it
         best, _ = supporting[0]
@@ -130,6 +131,21 @@ def _states_the_numbers(claim: str, alignment: Alignment, window: Evidence, said
         return True
     quantities = {n for figure in figures_in(claim, owners=False) for n in numbers(figure.quote)}
     return states_numbers(claim, window.quote, quantities) and states_numbers(claim, said)
+
+
+def _states_the_dates(claim: str, said: str) -> bool:
+    """A source that names no day or month of the claim's does not state it: the day is a fact
+    that would be confirmed ("On Tuesday, Cheeks was fired as head coach" is not stated by "Cheeks
+    has been fired as head coach", which says nothing of when). The source may name it in another
+    sentence near the claim, as it may a year."""
+    return _dates_named(claim) <= _dates_named(said)
+
+
+def _dates_named(text: str) -> set[str]:
+    return {w.lower() for w in _CAPITALISED.findall(text) if w.lower() in _DAYS_AND_MONTHS}
+
+
+_DAYS_AND_MONTHS = frozenset(lexicon.WEEKDAYS + lexicon.MONTHS)
 
 
 def _said_by_article(evidence: list[Evidence]) -> dict[str, str]:
