@@ -67,7 +67,7 @@ def main() -> int:
     args = parser.parse_args()
     require(TRAINING)
     sentences, false, kinds = run(args.show)
-    total, wrong = sum(sentences.values()), sum(false.values())
+    total, wrong = max(sum(sentences.values()), 1), sum(false.values())
     print(f"false conflicts: {wrong} of {total} sentences of consistent summaries ({wrong / total:.2%})")
     print("  by domain: " + "; ".join(f"{d} {false[d]} of {n}" for d, n in sorted(sentences.items())))
     print("  by reason: " + ("; ".join(f"{k} {n}" for k, n in kinds.most_common()) or "none"))

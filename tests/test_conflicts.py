@@ -73,9 +73,14 @@ def test_a_name_in_another_slot_is_not_certain():
      "The sculptor and painter, Vera Lind, died on Friday in her sleep.", "one negates what the other states"),
     ("Lind suffered a stroke in May and regained consciousness.",
      "She suffered a stroke in May and never regained consciousness.", "one negates what the other states"),
+    ("Dana Price won the Harbour race in Leeds.", "Dana Price could not have won the Harbour race in Leeds.",
+     "one negates what the other states"),
+    ("The committee named the winner of the Harbour prize: Dana Price.",
+     "The committee named the winner of the Harbour prize: Tom Reyes.", "another name in the same slot: Dana Price/Tom Reyes"),
 ], ids=["a negation against a clause commas cut from its name", "amounts with thousands separators",
         "having denied against having", "a negated clause apart from the name both state",
-        "a negated clause after the clause both state"])
+        "a negated clause after the clause both state", "have after a modal is no having",
+        "a name after a sentence's colon"])
 def test_what_turns_a_claim_for_certain(claim, sentence, certain):
     assert align(claim, sentence).certain == [certain]
 
@@ -101,11 +106,13 @@ def test_what_turns_a_claim_for_certain(claim, sentence, certain):
      "The next venue that one Gordon misses is the Blue Anchor, a lost music venue."),
     ("The letter is from Harbor Tech, offering Tom Reyes tools that can help grow his company.",
      "At Harbor Tech, I cannot help but notice that Tom Reyes, your company, has grown fast."),
+    ("Tom Reyes spoke at the Leeds meeting, and Dana Price did not resign.",
+     "At the Leeds meeting, Tom Reyes resigned."),
 ], ids=["a negation of another name beyond the commas", "an amount and a bare number",
         "a nationality and its place", "two amounts sharing only their scale words",
         "a name that starts the window's next sentence", "a holiday is a date, not a name",
         "lacking a thing denies no need of it", "a capital after a speaker's colon", "a person and a place",
-        "an idiom that negates nothing"])
+        "an idiom that negates nothing", "a negation of another subject"])
 def test_what_does_not_turn_a_claim_for_certain(claim, sentence):
     assert align(claim, sentence).certain == []
 
@@ -255,6 +262,9 @@ def test_a_source_that_names_no_day_of_the_claims_does_not_confirm_it():
     claim = "On Tuesday, the Harbour club fired Lena Voss as head coach of its first team."
     assert verdict(claim, "The Harbour club has fired Lena Voss as head coach of its first team.") == "single_source"
     assert verdict(claim, "The Harbour club fired Lena Voss as head coach of its first team on Tuesday.") == "confirmed"
+    assert verdict("In January, the Harbour club fired Lena Voss as head coach of its first team.",
+                   "The Harbour club fired Lena Voss as head coach of its first team on Jan. 12, officials said.") \
+        == "confirmed"
     # the day may be named in the source's next sentence, as a year may
     assert verdict(claim, "The Harbour club has fired Lena Voss as head coach of its first team. "
                           "The club said so on Tuesday.") == "confirmed"

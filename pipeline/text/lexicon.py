@@ -56,7 +56,8 @@ _INFLECTIONS = r"(?:s|es|e|ed|d|ing|n|en|th|y|ies|ied|ying|(?:at|t)?ions?|e?ment
 
 # Numbers and dates, closed classes: a summary that says "third quarter" for "second" changes a fact
 # the issue asks us to check, whatever the story.
-MONTHS = "january february april june july august september october november december".split()  # not may, march
+# Months that are no other word: "may" and "march" are verbs as often, and are left out.
+MONTHS = "january february april june july august september october november december".split()
 WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 NUMBER_AND_DATE_SETS = [
     "first second third fourth fifth sixth seventh eighth ninth tenth".split(),

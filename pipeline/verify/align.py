@@ -28,7 +28,8 @@ FUZZY_WORD = 88      # rapidfuzz ratio for two spellings of one word
 _WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z][\w'’-]*|\d+(?:[.,]\d+)*%?")  # U.S. is one word
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without|n't|cannot|neither|excluding|except)\b|n't\b",
                        re.IGNORECASE)
-_CLAUSE = re.compile(r",\s+|;\s+|\s+(?:and|while|whereas)\s+|(?<!\bhelp)\s+but\s+")  # "cannot help but" is one
+# "cannot help but notice" is one clause; "asked for help but no one came" is two.
+_CLAUSE = re.compile(r",\s+|;\s+|\s+(?:and|while|whereas)\s+|(?<!n't help)(?<!not help)(?<!cannot help)\s+but\s+")
 NEGATED = "one negates what the other states"
 MIN_CLAUSE_WORDS = 3
 DIRECTION_REACH = 4  # content words after a direction word that it may move ("cut its net debt")
@@ -220,10 +221,17 @@ def _name_runs(text: str) -> list[tuple[str, int, int]]:
 
 
 def _opens(text: str, at: int) -> bool:
-    """Whether ``at`` is where the text, or what follows a colon, begins: a capital there is the
-    sentence's, not a name's."""
+    """Whether ``at`` is where the text begins, or what follows a label's colon (a speaker, a
+    heading: a line that starts with a few words and a colon): a capital there is the sentence's,
+    not a name's. After "the committee named the winner:" a name is a name."""
     before = text[:at].rstrip()
-    return not before or before.endswith(":")
+    if not before.endswith(":"):
+        return not before
+    label = _SENTENCE_END.split(before[:-1].split("\n")[-1])[-1]
+    return len(label.split()) <= LABEL_WORDS
+
+
+LABEL_WORDS = 4  # "Ann:", "PhD F:", "Social Media Performance Tracker:"
 
 
 def _name_swaps(claim: str, sentence: str, whole_claim: str) -> list[tuple[str, str, bool]]:
@@ -268,6 +276,7 @@ def _name_stems(text: str) -> frozenset[str]:
 
 
 def _acronym_singular(word: str) -> str | None:
+    """"CEOs" is CEO, "PhDs" PhD; "iOs" and "News" are left alone."""
     return word[:-1] if len(word) > 2 and word.endswith("s") and word[-2].isupper() else None
 
 
@@ -359,22 +368,28 @@ def _negated_elsewhere(negating: str, stating: str) -> str | None:
     "suffered a heart attack and regained consciousness". Strong when a clause of the other states
     its head, of the same name (the names before the negation and before the head meet), or, in
     a clause that shares two words with it, of no other name."""
+    at = 0
     for clause, words in _clause_stems(negating):
+        at = negating.find(clause, at)
         if not _negated(clause) or _denies_having(clause) or not (head := _negated_word(clause)):
             continue
         stated = [theirs for text, theirs in _clause_stems(stating) if head in theirs and not _negated(text)]
         if not stated:
             continue
-        negation_names, stated_names = _subject_names(negating[:negating.find(clause) + len(clause)], stating, head)
+        negation_names, stated_names = _subject_names(clause, stating, head)
+        if not negation_names:  # "..., has not died": the subject is before the commas, in its sentence
+            negation_names = _named(_SENTENCE_END.split(negating[:at])[-1])
         if negation_names & stated_names or (any(len(words & theirs) >= 2 for theirs in stated)
                                              and not (negation_names and stated_names)):
             return STRONG_NEGATION
     return None
 
 
-# "don't have the model", "not to have loops": having, negated ("had not been" is an auxiliary).
-_HAVING_NEGATED = re.compile(r"\s*(?:to\s+)?(?:have|has|had|having)\s+(?!been\b|\w+(?:ed|en)\b)",
-                             re.IGNORECASE)
+# "don't have the model", "did not have a permit", "not to have loops": having, denied. Only with
+# "do" or "to": after a modal, "have" is an auxiliary ("could not have won").
+_DO_BEFORE = re.compile(r"\b(?:do|does|did)\s*$", re.IGNORECASE)
+_HAVE_AFTER = re.compile(r"\s+(?:have|has)\b", re.IGNORECASE)
+_TO_HAVE_AFTER = re.compile(r"\s+to\s+have\b", re.IGNORECASE)
 _HAVING = re.compile(r"\b(?:have|has|had|having)\b", re.IGNORECASE)
 
 
@@ -383,17 +398,23 @@ def _denies_having(clause: str) -> bool:
     not had, and only a sentence that says something is had can be denied ("did not have a permit"
     against "had a permit")."""
     cue = _negation_cue(clause)
-    return bool(cue and _HAVING_NEGATED.match(clause[cue.end():]))
+    if not cue:
+        return False
+    after = clause[cue.end():]
+    return bool(_TO_HAVE_AFTER.match(after) or (_DO_BEFORE.search(clause[:cue.start()]) and _HAVE_AFTER.match(after)))
 
 
 def _subject_names(negated: str, other: str, head: str) -> tuple[set[str], set[str]]:
     """The names before the negation, and the names before ``head`` in the other text: "Ross is
     not signed" against "Lawrence, Hutcherson and Hemsworth are signed" negates nothing said of Ross."""
     cue = _negation_cue(negated)
-    named = lambda text: {stem(w) for w in content_words(text)  # noqa: E731
-                          if w[0].isupper() and not _closed_class(key(w))}  # not "December"
     at = next((m.start() for m in _WORD.finditer(other) if stem(m.group(0)) == head), len(other))
-    return (named(negated[:cue.start()]) if cue else set()), named(other[:at])
+    return (_named(negated[:cue.start()]) if cue else set()), _named(other[:at])
+
+
+def _named(text: str) -> set[str]:
+    """The capitalised content words of a text, but dates: "December" is no subject."""
+    return {stem(w) for w in content_words(text) if w[0].isupper() and not _closed_class(key(w))}
 
 
 def _negated_word(clause: str) -> str | None:

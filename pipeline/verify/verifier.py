@@ -142,10 +142,16 @@ def _states_the_dates(claim: str, said: str) -> bool:
 
 
 def _dates_named(text: str) -> set[str]:
-    return {w.lower() for w in _CAPITALISED.findall(text) if w.lower() in _DAYS_AND_MONTHS}
+    """The weekdays and months a text names, written out: wire copy's "Jan." and "Sept." are
+    January and September, "Mondays" Monday."""
+    words = {w.lower().removesuffix("s") if w.lower().endswith("days") else w.lower()
+             for w in _CAPITALISED.findall(text)}
+    return (words & _DAYS_AND_MONTHS) | {_MONTH_OF[a.lower()] for a in _MONTH_ABBREVIATION.findall(text)}
 
 
 _DAYS_AND_MONTHS = frozenset(lexicon.WEEKDAYS + lexicon.MONTHS)
+_MONTH_OF = {month[:4] if month == "september" else month[:3]: month for month in lexicon.MONTHS} | {"sep": "september"}
+_MONTH_ABBREVIATION = re.compile(rf"\b({'|'.join(m.title() for m in _MONTH_OF)})\.")
 
 
 def _said_by_article(evidence: list[Evidence]) -> dict[str, str]:
