@@ -43,3 +43,4 @@ def require(*paths: Path) -> None:
 EXTRACTION = dataset("extraction")  # ground-truth.json and html/<sha>.html.gz
 ECB = dataset("clustering/ecbplus_dev.jsonl")
 SUMMEDITS = [dataset(f"verification/summedits_{name}_dev.jsonl") for name in ("news", "ectsum")]
+TRAINING = dataset("training/summedits_other_domains.jsonl")  # SummEdits' six other domains: never the test

@@ -22,10 +22,8 @@ import re
 import sys
 from collections import Counter
 
-from eval_data import dataset, require
+from eval_data import TRAINING, require
 from evalgate import check_or_pin, eval_arguments, file_sha256
-
-TRAINING = dataset("training/summedits_other_domains.jsonl")
 
 
 def consistent_sentences() -> list[tuple[str, str, str]]:

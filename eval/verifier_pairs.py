@@ -15,11 +15,10 @@ from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 
-from eval_data import dataset, require
+from eval_data import TRAINING, dataset, require
 
 from pipeline.verify.pairs import summedits_pairs, synthetic_pairs
 
-TRAINING = dataset("training/summedits_other_domains.jsonl")
 ARTICLES = dataset("extraction/ground-truth.json")
 
 

@@ -130,8 +130,8 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
         turns.append(f"other figures: {', '.join(f'{m} against {t}' for m, t in in_slot)}")
         certain.append(turns[-1])
     for mine, theirs, alike in _name_swaps(claim, sentence, whole_claim):
-        turns.append(f"{ANOTHER_NAME}: {mine}/{theirs}" if alike else
-                     f"{ANOTHER_NAME}: {mine}/{theirs}, but one names a person, the other a place")
+        unlike = "" if alike else ", but one names a person, the other a place"
+        turns.append(f"{ANOTHER_NAME}: {mine}/{theirs}{unlike}")
         if alike:
             certain.append(turns[-1])
     moved = _direction_turns(claim, sentence)
@@ -353,8 +353,7 @@ def _negation_turns(claim: str, window: str) -> str | None:
     # Commas may cut the clause that states it off from its subject ("Esther Williams, the swimming
     # champion turned actress who starred in ..., has died"): then the other sentence must state it
     # of a name the negation is about.
-    stating = [text for text, words in _clause_stems(other_sentence) if head in words and not _negated(text)]
-    if not stating:
+    if not _clauses_stating(other_sentence, head):
         return "weak"
     negation_names, stated_names = _subject_names(negated, other_sentence, head)
     return STRONG_NEGATION if negation_names & stated_names else "weak"
@@ -373,7 +372,7 @@ def _negated_elsewhere(negating: str, stating: str) -> str | None:
         at = negating.find(clause, at)
         if not _negated(clause) or _denies_having(clause) or not (head := _negated_word(clause)):
             continue
-        stated = [theirs for text, theirs in _clause_stems(stating) if head in theirs and not _negated(text)]
+        stated = _clauses_stating(stating, head)
         if not stated:
             continue
         negation_names, stated_names = _subject_names(clause, stating, head)
@@ -383,6 +382,11 @@ def _negated_elsewhere(negating: str, stating: str) -> str | None:
                                              and not (negation_names and stated_names)):
             return STRONG_NEGATION
     return None
+
+
+def _clauses_stating(text: str, head: str) -> list[frozenset[str]]:
+    """The word sets of the clauses of ``text`` that state ``head`` and do not negate it."""
+    return [words for clause, words in _clause_stems(text) if head in words and not _negated(clause)]
 
 
 # "don't have the model", "did not have a permit", "not to have loops": having, denied. Only with

@@ -245,4 +245,3 @@ def figure_value(figure: Figure) -> str:
         return f"{approx}{SIGNS.get(figure.direction or '', '')}{figure.quote}"
     moved = f" ({figure.direction})" if figure.direction in SIGNS else ""
     return f"{approx}{figure.quote}{moved}"
-

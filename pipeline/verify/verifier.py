@@ -150,7 +150,7 @@ def _dates_named(text: str) -> set[str]:
 
 
 _DAYS_AND_MONTHS = frozenset(lexicon.WEEKDAYS + lexicon.MONTHS)
-_MONTH_OF = {month[:4] if month == "september" else month[:3]: month for month in lexicon.MONTHS} | {"sep": "september"}
+_MONTH_OF = {month[:3]: month for month in lexicon.MONTHS} | {"sept": "september"}
 _MONTH_ABBREVIATION = re.compile(rf"\b({'|'.join(m.title() for m in _MONTH_OF)})\.")
 
 
