@@ -31,7 +31,7 @@ import statistics
 import sys
 from collections import Counter, defaultdict
 
-from eval_data import ECB, require
+from eval_data import ECB, require, untokenized
 from evalgate import check_or_pin, eval_arguments, file_sha256
 
 _WORD = re.compile(r"[A-Za-z0-9]+")
@@ -52,7 +52,7 @@ def story_rows():
     for story_id, rows in sorted(grouped.items()):
         articles, held_out, headed = [], [], 0
         for row in sorted(rows, key=lambda r: r["id"]):
-            cleaned = clean_text(row["text"])
+            cleaned = clean_text(untokenized(row["text"]))
             if not cleaned.text:
                 continue
             title = cleaned.title

@@ -10,6 +10,7 @@ the same layout: ``extraction/``, ``clustering/``, ``verification/``, ``training
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -44,3 +45,27 @@ EXTRACTION = dataset("extraction")  # ground-truth.json and html/<sha>.html.gz
 ECB = dataset("clustering/ecbplus_dev.jsonl")
 SUMMEDITS = [dataset(f"verification/summedits_{name}_dev.jsonl") for name in ("news", "ectsum")]
 TRAINING = dataset("training/summedits_other_domains.jsonl")  # SummEdits' six other domains: never the test
+
+# ECB+ keeps a tokenizer's spaces inside numbers and quotes ("$27. 5 million", "20, 000 people",
+# "1: 41 PM", "a 90 - day stay", "`` ... ''"): as published, and as newsbrief reads articles, they
+# are "$27.5 million", "20,000", "1:41", "90-day" and plain quotes. Hyphens between words stay
+# spaced: some of them are dashes ("for a while - at least").
+_TOKENIZED = [
+    (re.compile(r"(\d), (\d{3})(?!\d)"), r"\1,\2"),
+    (re.compile(r"(?<!\d{3})(\d)(?:\. | \.)(\d)"), r"\1.\2"),  # not a year's full stop: "in 2010. 5 people"
+    (re.compile(r"(\d): (\d\d)(?!\d)"), r"\1:\2"),
+    (re.compile(r"(\d) / (?=\d)"), r"\1/"),
+    (re.compile(r"\b([ap])\. m\."), r"\1.m."),
+    (re.compile(r"(\d(?:-[a-z]+)?) - (?=\w)"), r"\1-"),  # twice: "29 - year - old"
+    (re.compile(r"(\d-[a-z]+) - (?=\w)"), r"\1-"),
+    (re.compile(r"(?<=\w) - (?=\d)"), "-"),
+    (re.compile(r"``\s?|\s?''"), '"'),
+]
+
+
+def untokenized(text: str) -> str:
+    """An ECB+ text with its tokenizer's spaces taken out of numbers and quotes."""
+    for pattern, replacement in _TOKENIZED:
+        text = pattern.sub(replacement, text)
+    return text
+

@@ -16,7 +16,7 @@ import statistics
 import sys
 from collections import defaultdict
 
-from eval_data import ECB, require
+from eval_data import ECB, require, untokenized
 from evalgate import eval_arguments, check_or_pin, file_sha256
 
 
@@ -28,7 +28,7 @@ def stories():
     grouped = defaultdict(list)
     for line in ECB.read_text().splitlines():
         row = json.loads(line)
-        cleaned = clean_text(row["text"])
+        cleaned = clean_text(untokenized(row["text"]))
         if cleaned.text:
             grouped[row["story"]].append(Article(id=article_id(cleaned.text), source=row["id"], title=cleaned.title,
                                                  outlet=row["id"], text=cleaned.text))

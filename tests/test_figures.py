@@ -373,3 +373,39 @@ def test_money_for_each_period_is_a_rate_not_a_total():
     total, rate = extract_figures("The Red Sox offered a deal worth $184 million or $23 million per season.")
     assert (total.unit, rate.unit) == ("USD", "USD per season")
     assert compare(first("The Red Sox made an offer of $160 million."), rate) is None
+
+
+def test_a_value_compared_with_is_the_earlier_one_not_a_move():
+    now, then = extract_figures("Quarterly revenue rose to $5.2 billion from $4.1 billion a year earlier.")
+    assert (now.direction, now.compared_with) == ("up", False)
+    assert (then.direction, then.compared_with, then.metric, then.unit) == (None, True, "revenue", "USD")
+
+
+def test_a_value_compared_with_may_leave_out_what_it_counts():
+    figures = extract_figures("The dealer sold 1,200 trucks this spring, up from 900 a year before.")
+    assert [(f.value, f.metric, f.compared_with) for f in figures] == [(1200, "trucks", False), (900, "trucks", True)]
+    assert [f.basis for f in figures][0] is None  # "a year before" is the 900's
+
+
+def test_values_compared_with_pair_with_the_figures_in_their_order():
+    *_, income, per_share = extract_figures(
+        "Net income was $41.3 million, or $0.52 per diluted share, compared to $37.9 million, or $0.47 per diluted share.")
+    assert (income.metric, income.compared_with) == ("profit", True)
+    assert (per_share.metric, per_share.compared_with) == ("eps", True)
+
+
+def test_from_names_a_source_or_a_time_not_always_a_value_compared_with():
+    assert not any(f.compared_with for f in extract_figures(
+        "Revenue was $300 million, and revenue from licences was $120 million."))
+    assert [f.quote for f in extract_figures("Shares rose 4% from 10 a.m. and sales rose 3% from 2019 levels.")] \
+        == ["4%", "3%"]
+
+
+def test_a_value_compared_with_does_not_conflict_with_the_new_one():
+    then = extract_figures("Acme's profit rose to $80 million from $60 million.")[1]
+    assert compare(then, first("Acme's profit was $80 million.")) is None
+    assert compare(then, first("Acme's profit rose from $60 million.")) == "confirmed"
+
+
+def test_a_date_written_with_full_stops_is_no_figure():
+    assert [f.quote for f in extract_figures("On 08.07.2012 the plant made 400 engines.")] == ["400 engines"]

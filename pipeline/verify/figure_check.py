@@ -148,6 +148,8 @@ def _relation(a: Figure, b: Figure) -> str | None:
     overlap = a_low <= b_high and b_low <= a_high if closed else a_low < b_high and b_low < a_high
     if overlap:
         return "confirmed"
+    if a.compared_with != b.compared_with:  # "up from 900" against "1,200 cars": then, and now
+        return None
     # Two counts that name no entity may be of two things ("ten people were killed" against "the
     # 2003 quake killed 26,000 people"): they confirm each other, never conflict. Nor do two counts
     # unless one verb states both: "hit .358 in 54 games" and "playing in a combined 157 games" are

@@ -64,8 +64,19 @@ _APPROXIMATOR = re.compile(
     re.IGNORECASE)
 # A money figure for each period is a rate, another unit than a total: "$184 million or $23 million per
 # season", "$2 billion a year".
-_PER_PERIOD = re.compile(r"\s*(?:per|a|an|each)\s+(year|season|month|week|day|game|quarter)\b|\s*(annually)\b",
-                         re.IGNORECASE)
+_PER_PERIOD = re.compile(r"\s*(?:per|a|an|each)\s+(year|season|month|week|day|game|quarter)\b(?!\s+(?:earlier|ago|before|later)\b)"
+                         r"|\s*(annually)\b", re.IGNORECASE)
+# A value compared with: "rose to $5.2 billion from $4.1 billion a year earlier", "1,200 cars, up
+# from 900", "32 million people, compared with 55.3 million a decade ago", "from last year's $2.40".
+# It is the earlier value, not the one the clause reports: no move of its own, and no conflict with
+# a figure that is not one (figure_check).
+# Only determiners, periods and approximators may come between: "revenue from services was $2
+# million" names a source, not a value compared with.
+_BASE_BEFORE = re.compile(r"\b(?:from|compared\s+(?:with|to)|versus|vs\.?)\s+(?P<between>(?:(?:the|a|an|its|our|their|"
+                          r"this|last|prior|previous|year-ago|year's|quarter's|period's|(?:19|20)\d\d's|about|around|"
+                          r"nearly|roughly|approximately|some|just|only|over|under|more than|less than)\s+){0,4})"
+                          r"(?:[$€£]|US\$)?$", re.IGNORECASE)
+_BASE_TO = re.compile(r"\s+to\s+(?:[$€£]|US\$)?\d")  # "from 65 to 125 seats": the first is the base
 
 _BASES = [
     (re.compile(r"\bpre-?market\b|\bbefore the (?:opening )?bell\b", re.I), "pre-market"),
@@ -133,6 +144,7 @@ class Figure:
     quote: str
     sentence: str
     predicate: str | None = None  # the verb of its statement, as a key ("evacuat"), from the parse
+    compared_with: bool = False  # the earlier value a change is measured from: "up from 900"
 
 
 def extract_figures(text: str, owners: bool = True) -> list[Figure]:
@@ -211,22 +223,47 @@ def _clause_figures(text: str, offset: int, clause: str, sentence: str, sentence
         before = clause[:start]
         approximator = _APPROXIMATOR.search(before)
         # What comes after the next figure is that figure's: "$31.50 a share, a premium of 27%
-        # to the closing price" gives the premium a basis, not the offer.
-        own = clause[: quantities[number + 1][0]] if number + 1 < len(quantities) else clause
+        # to the closing price" gives the premium a basis, not the offer; nor are the words that
+        # introduce a value compared with ("up 40.6% from last year's $2.40") the figure's own.
+        own = clause[: _start_of(clause, quantities[number + 1][0])] if number + 1 < len(quantities) else clause
         basis = _basis_near(own, start, end) or (
             sentence_basis if own is clause else _basis(sentence[: sentence.find(clause) + len(own)]))
         if basis == "close" and not (_SURE_CLOSE.search(sentence) or _MARKET.search(sentence)):
             basis = None
         sentence_before = sentence[: sentence.find(clause) + start] if clause in sentence else before
         metric = named_metric or _metric_near(sentence_before, clause[end:])
-        figures.append(Figure(
-            entity=None, metric=metric, value=value, unit=unit,
-            direction=_direction_of(unit, clause, start, end),
+        figure = Figure(
+            entity=None, metric=metric, value=value, unit=unit, direction=_direction_of(unit, clause, start, end),
             approximator=approximator.group(1).lower() if approximator else None,
             basis=basis, start=offset + start, end=offset + end, quote=text[offset + start: offset + end],
             sentence=sentence,
-        ))
+        )
+        figures.append(_as_compared_with(figure, clause, (start, end), figures))
     return figures
+
+
+_OR_ALSO = re.compile(r",?\s+or\s+(?:[$€£]|US\$)?$")  # "compared to $88.5 million, or $0.86 a share"
+
+
+def _as_compared_with(figure: Figure, clause: str, span: tuple[int, int], figures: list[Figure]) -> Figure:
+    """The figure as a value compared with, when its words make it one: no move of its own, and
+    the metric of the figure it pairs with (the first compared with pairs with the first figure of
+    its unit: "net income of $76.2 million, or $0.73 a share, compared to $88.5 million, or $0.86")."""
+    end, before = span[1], clause[: span[0]]
+    heads = [f for f in figures if f.unit == figure.unit and not f.compared_with]
+    if not ((_BASE_BEFORE.search(before) and (heads or _BASE_TO.match(clause, end)))
+            or (figures and figures[-1].compared_with and _OR_ALSO.search(before))):
+        return figure
+    paired = heads[sum(f.compared_with and f.unit == figure.unit for f in figures):][:1]
+    named_after = _metric_near("", clause[end:])
+    metric = named_after or (paired[0].metric if paired and figure.unit != "count" else figure.metric)
+    return replace(figure, metric=metric, direction=None, compared_with=True)
+
+
+def _start_of(clause: str, start: int) -> int:
+    """Where the words of the figure at ``start`` begin: at "from" of "from last year's $2.40"."""
+    base = _BASE_BEFORE.search(clause[:start])
+    return base.start() if base else start
 
 
 def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
@@ -235,6 +272,8 @@ def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
     found, magnitudes = [], _magnitudes(clause)
     for match in _FIGURE.finditer(clause):
         scale = match.group("scale") or _range_scale(clause, match)
+        if match.group("number").count(".") > 1:
+            continue  # a date or a version ("08.07.2012", "3.1.4"), no quantity
         value = float(match.group("number").replace(",", "")) * SCALES.get((scale or "").lower(), 1)
         if any(start <= match.start() < end for start, end, *_ in magnitudes):
             continue  # the "6" of "6. 1 - magnitude"
@@ -247,10 +286,24 @@ def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
         elif count := _count(clause, match.start(), match.end("scale") if match.group("scale") else match.end("number"),
                              match.group("number")):
             found.append((match.start(), count[0], value, "count", count[1]))
+        elif base := _bare_base(clause, match, found):
+            found.append((match.start(), match.start() + len(match.group(0).rstrip()), value, *base))
     for match in _COUNT_IN_WORDS.finditer(clause):
         if not _POINTING.search(clause[: match.start()]) and (count := _count(clause, match.start(), match.end(), "")):
             found.append((match.start(), count[0], float(NUMBER_WORDS[match.group(1).lower()]), "count", count[1]))
     return sorted(found + magnitudes + _ranks(clause))
+
+
+def _bare_base(clause: str, match: re.Match, found: list) -> tuple[str, str | None] | None:
+    """(unit, metric) of a value compared with that leaves out what it counts, those of the figure
+    it is compared with: "32 million people, compared with 55.3 million", "1,200 cars, up from
+    900". Not a year ("up from 2019") or a time ("from 10 a.m.")."""
+    if not found or found[-1][3] == "rank" or not _BASE_BEFORE.search(clause[: match.start()]) \
+            or _BASE_TO.match(clause, match.end("number")) \
+            or (not match.group("scale") and _YEAR.fullmatch(match.group("number"))) \
+            or re.match(r"\s*(?:[ap]\.?m\b|:\d)", clause[match.end():], re.IGNORECASE):
+        return None
+    return found[-1][3], found[-1][4]
 
 
 def _magnitudes(clause: str) -> list[tuple[int, int, float, str, str | None]]:
