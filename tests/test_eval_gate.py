@@ -73,3 +73,11 @@ def test_turning_the_cleaner_off_fails_the_extraction_gate(monkeypatch):
     floors = {k: result[k] for k in ("f1", "precision", "recall")}
     assert check_or_pin("extraction", floors, {"dataset_sha256": pinned("extraction")["dataset_sha256"]},
                         write=False) == 1
+
+
+def test_ecb_texts_are_read_as_published_without_the_tokenizer_spaces():
+    from eval_data import untokenized
+
+    assert untokenized("`` It cost $27. 5 million,'' he said of the 90 - day, 20, 000 - seat deal at 1: 41 p. m.") \
+        == '"It cost $27.5 million," he said of the 90-day, 20,000-seat deal at 1:41 p.m.'
+    assert untokenized("for a while - at least; in 2010. 5 people") == "for a while - at least; in 2010. 5 people"

@@ -86,10 +86,16 @@ def reads_as_a_time_or_amount(text: str, start: int, end: int) -> bool:
 PLACES = frozenset({"GPE", "LOC", "FAC"})
 
 
-def person_or_place(text: str, start: int, end: int) -> str | None:
-    """"person" or "place" when NER reads ``text[start:end]`` as one, else None."""
-    labels = {label for s, e, label in _entities(text) if s < end and start < e}
-    return "person" if "PERSON" in labels else "place" if labels & PLACES else None
+# The kinds of thing a name can be: two names of one kind may be two values of one slot.
+NAME_KINDS = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "organisation",
+              "NORP": "group", "WORK_OF_ART": "work", "PRODUCT": "work", "EVENT": "event", "LAW": "law"}
+
+
+def kind_of_name(text: str, start: int, end: int) -> str | None:
+    """What NER reads ``text[start:end]`` as ("person", "place", "organisation", ...), or None when
+    it reads no name there, or names of two kinds."""
+    kinds = {NAME_KINDS[label] for s, e, label in _entities(text) if s < end and start < e and label in NAME_KINDS}
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 @dataclass(frozen=True)

@@ -130,7 +130,7 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
         turns.append(f"other figures: {', '.join(f'{m} against {t}' for m, t in in_slot)}")
         certain.append(turns[-1])
     for mine, theirs, alike in _name_swaps(claim, sentence, whole_claim):
-        unlike = "" if alike else ", but one names a person, the other a place"
+        unlike = "" if alike else ", but not two names of one kind of thing"
         turns.append(f"{ANOTHER_NAME}: {mine}/{theirs}{unlike}")
         if alike:
             certain.append(turns[-1])
@@ -239,16 +239,27 @@ def _name_swaps(claim: str, sentence: str, whole_claim: str) -> list[tuple[str, 
     name the claim lacks: "Mike Lowell confirmed he made an offer" against "Tony Reagins confirmed
     he made an offer" (a named counterpart is a closed-class value: the two cannot both be right).
     A name said another way ("U.K."/"Britain") or in part ("Reid"/"Tara Reid") is the same name.
-    (claim's name, sentence's name, whether they are alike): a person and a place are not alike,
-    and make the sentence no confirmation, but no sure conflict either."""
+    (claim's name, sentence's name, whether they are alike): names are alike when NER reads both
+    as one kind of thing (two people, two places); others (a person and a place, a team and its
+    city, a name NER does not know) make the sentence no confirmation, but no sure conflict."""
     claim_words, sentence_words = _name_stems(whole_claim), _name_stems(sentence)
     lacking = [r for r in _name_runs(claim) if not _name_stems(r[0]) & sentence_words]
     extra = [r for r in _name_runs(sentence) if not _name_stems(r[0]) & claim_words]
     slot = lambda text, run: f"{text[:run[1]]} NAMESLOT {text[run[2]:]}"  # noqa: E731  the name as one word
-    return [(mine[0], theirs[0], not _person_and_place(claim, mine, sentence, theirs))
+    return [(mine[0], theirs[0], _alike(claim, mine, sentence, theirs))
             for mine in lacking for theirs in extra
             if same_slot(slot(claim, mine), "NAMESLOT", slot(sentence, theirs), "NAMESLOT")
+            and not _an_acronym_of(mine[0], theirs[0]) and not _an_acronym_of(theirs[0], mine[0])
             and not _a_time_or_amount(claim, mine) and not _a_time_or_amount(sentence, theirs)]
+
+
+def _an_acronym_of(short: str, name: str) -> bool:
+    """"THR" is "The Hollywood Reporter", "NYDN" the "New York Daily News": the initials of its
+    words; and "Tenn" is "Tennessee", "Calif" "California": its first letters."""
+    if len(short) >= 3 and " " not in name and name.lower().startswith(short.lower().rstrip(".")):
+        return True
+    initials = "".join(w[0] for w in name.split() if w[:1].isupper() and w != "The")
+    return short.isupper() and len(short) >= 2 and short in (initials, f"T{initials}")  # with or without "The"
 
 
 def _a_time_or_amount(text: str, run: tuple[str, int, int]) -> bool:
@@ -257,13 +268,14 @@ def _a_time_or_amount(text: str, run: tuple[str, int, int]) -> bool:
     return syntax.reads_as_a_time_or_amount(text, run[1], run[2])
 
 
-def _person_and_place(text: str, run: tuple[str, int, int], other_text: str,
-                      other_run: tuple[str, int, int]) -> bool:
-    """A person and a place are no two values of one slot: "The Blue Anchor in Marston is a lost
-    venue" against "the next venue that one Gordon misses is the Blue Anchor" names two things."""
-    kinds = {syntax.person_or_place(text, run[1], run[2]),
-             syntax.person_or_place(other_text, other_run[1], other_run[2])}
-    return kinds == {"person", "place"}
+def _alike(text: str, run: tuple[str, int, int], other_text: str, other_run: tuple[str, int, int]) -> bool:
+    """Two names NER reads as one kind of thing: a person and a place name two things ("The Blue
+    Anchor in Marston is a lost venue" against "the next venue that one Gordon misses is the Blue
+    Anchor"), and so, most often, a team and its city, or a name NER does not read at all."""
+    kind = syntax.kind_of_name(text, run[1], run[2])
+    # Two places may be one within the other: "in Hollywood" and "in Los Angeles", "a Fulton
+    # County judge" and "a Georgia judge" place one event.
+    return kind not in (None, "place") and kind == syntax.kind_of_name(other_text, other_run[1], other_run[2])
 
 
 def _name_stems(text: str) -> frozenset[str]:
