@@ -108,11 +108,23 @@ def test_what_turns_a_claim_for_certain(claim, sentence, certain):
      "At Harbor Tech, I cannot help but notice that Tom Reyes, your company, has grown fast."),
     ("Tom Reyes spoke at the Leeds meeting, and Dana Price did not resign.",
      "At the Leeds meeting, Tom Reyes resigned."),
+    ("A judge in Marston County sentenced Oren Vale on Friday to two life terms.",
+     "A Dunmore judge sentenced Oren Vale on Friday to two life terms."),
+    ("The recall was first reported by HFN, the trade weekly.",
+     "The recall was first reported by Harbour Freight News, the trade weekly."),
+    ("Coach Dale Moss retired in 1994 after a long career with the Gulls.",
+     "Coach Dale Moss went 212-187 in a long career with the Gulls."),
+    ("The ferry strike ended on Nov. 30 after a vote by the crews.",
+     "The ferry strike ended after a vote by the crews, union leader Ada Kern, 52, said."),
+    ("The board approved the plan earlier this month in Leeds.",
+     "The board approved a ten-year plan in Leeds."),
 ], ids=["a negation of another name beyond the commas", "an amount and a bare number",
         "a nationality and its place", "two amounts sharing only their scale words",
         "a name that starts the window's next sentence", "a holiday is a date, not a name",
         "lacking a thing denies no need of it", "a capital after a speaker's colon", "a person and a place",
-        "an idiom that negates nothing", "a negation of another subject"])
+        "an idiom that negates nothing", "a negation of another subject", "two places, one may hold the other",
+        "an acronym of the name", "a year against a record", "a day against an age",
+        "a unit of time without the same count"])
 def test_what_does_not_turn_a_claim_for_certain(claim, sentence):
     assert align(claim, sentence).certain == []
 
@@ -124,6 +136,18 @@ def test_what_does_not_turn_a_claim_for_certain(claim, sentence):
 ], ids=["a capital after a heading's colon", "an acronym's plural"])
 def test_what_is_no_other_name(claim, sentence):
     assert not [turn for turn in align(claim, sentence).turns if turn.startswith(ANOTHER_NAME)]
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    ("Mara Quill confirmed on Monday that the club made an offer to the striker.",
+     "David Kern confirmed on Monday that the club made an offer to the striker."),
+    ("Coach Dale Moss retired in 1994 after a long career with the Gulls.",
+     "Coach Dale Moss retired in 1997 after a long career with the Gulls."),
+    ("The board announced a two-week delay to the harbour works.",
+     "The board announced a two-month delay to the harbour works."),
+], ids=["two people in one slot", "two years", "one count of two units"])
+def test_what_turns_a_claim_for_certain(claim, sentence):
+    assert align(claim, sentence).certain
 
 
 @pytest.mark.parametrize("mine, theirs, doubt", [

@@ -116,11 +116,12 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
             if pairs:
                 turns.append(f"{name}: {', '.join(f'{spelt[w]}/{spelt[o]}' for w, o in pairs)}")
                 if any(same_slot(claim, w, sentence, o, SAME_SLOT if _closed_class(w) and _closed_class(o)
-                                 else SAME_SLOT_OPEN) for w, o in pairs):
+                                 else SAME_SLOT_OPEN) and _counted_alike(claim, w, sentence, o) for w, o in pairs):
                     certain.append(turns[-1])
     unmatched, extra = claim_numbers - sentence_numbers, sentence_numbers - claim_numbers
     in_slot = [(m, t) for m in sorted(unmatched) for t in sorted(extra)
                if same_slot(claim, m, sentence, t) and _number_kind(claim, m) == _number_kind(sentence, t)
+               and _number_role(claim, m) == _number_role(sentence, t)
                and not _within_bound(m, t, claim, sentence)]
     if claim_numbers and sentence_numbers and not claim_numbers & sentence_numbers:
         turns.append(f"other figures: {', '.join(sorted(claim_numbers))} against {', '.join(sorted(sentence_numbers))}")
@@ -139,6 +140,39 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
 
 
 _KIND = re.compile(r"(?P<currency>[$€£]?)(?P<number>\d+(?:[.,]\d+)*)(?P<percent>\s*(?:%|per\s?cent\b))?", re.IGNORECASE)
+
+
+_MONTH_WORD = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_ROLES = [  # what a number is by the words before or after it: no two roles are one slot
+    ("record", re.compile(r"\d\s?[-–]\s?(?:of\s?[-–]\s?)?$|^\s?[-–]\s?(?:of\s?[-–]\s?)?\d")),  # 45-7-2, 1-of-16
+    ("day", re.compile(rf"\b{_MONTH_WORD}\s$|^(?:st|nd|rd|th)?\s{_MONTH_WORD}(?:\s|,|$)")),
+    ("age", re.compile(r"\b(?:aged|age of)\s$|^[-\s]years?[-\s]old\b")),
+    ("time", re.compile(r"^\s?(?:[ap]\.?m\b|:\d)", re.IGNORECASE)),
+]
+_YEAR_ALONE = re.compile(r"(?:19|20)\d\d")
+
+
+def _number_role(text: str, number: str) -> str | None:
+    """A record or score ("45-7-2"), a day of a month ("March 11"), an age ("Comeaux, 49,"), a
+    time ("9 a.m."), a year, or None: "retired in 1993" and "122-147 as head coach" are no two
+    values of one slot, nor "the Nov. 30 escape" and "Comeaux, 49"."""
+    match = next((m for m in _KIND.finditer(text) if m.group("number").replace(",", "") == number), None)
+    if match is None:
+        return None
+    before, after = text[max(0, match.start() - 12): match.start()], text[match.end(): match.end() + 12]
+    # Each pattern reads the words before and after as one string, with the number's place marked
+    # by the string's end (before) or start (after).
+    for role, pattern in _ROLES:
+        if any(pattern.search(side) for side in (before, after)) and (role != "day" or len(number) <= 2):
+            return role
+    if re.search(r"[A-Z][a-z]+\.?,\s$", before) and after[:1] == ",":  # "Comeaux Jr., 49, escaped"
+        return "age"
+    if _YEAR_ALONE.fullmatch(match.group("number")) and not match.group("currency") and not _COUNTED_AFTER.match(after):
+        return "year"
+    return None
+
+
+_COUNTED_AFTER = re.compile(r"\s(?:people|men|women|children|[a-z]+s)\b")  # "2000 people" is no year
 
 
 def _number_kind(text: str, number: str) -> tuple[str, bool]:
@@ -504,6 +538,29 @@ def _meanings(word: str) -> frozenset[str]:
     """The contrast-set meanings of a word and of the parts of a hyphenated one ("one-month" says
     "month"). A word may have several: "yellow" is a colour, and a coward."""
     return frozenset(m for part in _parts(word) for m in lexicon.MEANINGS.get(part, ()))
+
+
+_UNITS = frozenset(key(unit) for unit in lexicon.NUMBER_AND_DATE_SETS[-1])  # minute ... century
+
+
+def _counted_alike(claim: str, word: str, sentence: str, other: str) -> bool:
+    """A unit of time is a changed fact only with the same count: "a two-week delay" against "a
+    two-month delay"; "earlier this month" against "an eight-year contract", or "the 11th hour"
+    against "last-minute", measure two things."""
+    units = [next((p for p in _parts(w) if p in _UNITS), None) for w in (word, other)]
+    if None in units:
+        return True
+    counts = [_count_before(text, unit) for text, unit in ((claim, units[0]), (sentence, units[1]))]
+    return counts[0] is not None and counts[0] == counts[1]
+
+
+def _count_before(text: str, unit: str) -> str | None:
+    """The number said right before a unit: "two" of "two weeks" and of "a two-week delay"."""
+    for found in re.finditer(r"([\w.,]+)[\s-]+(\w+)", text):
+        if key(found.group(2)) == unit:
+            count = found.group(1).lower()
+            return count if count[0].isdigit() or count in lexicon.MEANINGS else None
+    return None
 
 
 def _parts(word: str) -> tuple[str, ...]:
