@@ -118,15 +118,13 @@ def test_what_turns_a_claim_for_certain(claim, sentence, certain):
      "The ferry strike ended after a vote by the crews, union leader Ada Kern, 52, said."),
     ("The board approved the plan earlier this month in Leeds.",
      "The board approved a ten-year plan in Leeds."),
-    ("The club would not reveal why the keeper left the squad.",
-     "The club declined to reveal why the keeper left the squad."),
 ], ids=["a negation of another name beyond the commas", "an amount and a bare number",
         "a nationality and its place", "two amounts sharing only their scale words",
         "a name that starts the window's next sentence", "a holiday is a date, not a name",
         "lacking a thing denies no need of it", "a capital after a speaker's colon", "a person and a place",
         "an idiom that negates nothing", "a negation of another subject", "two places, one may hold the other",
         "an acronym of the name", "a year against a record", "a day against an age",
-        "a unit of time without the same count", "declining to say is not saying"])
+        "a unit of time without the same count"])
 def test_what_does_not_turn_a_claim_for_certain(claim, sentence):
     assert align(claim, sentence).certain == []
 
@@ -147,8 +145,7 @@ def test_what_is_no_other_name(claim, sentence):
      "Coach Dale Moss retired in 1997 after a long career with the Gulls."),
     ("The board announced a two-week delay to the harbour works.",
      "The board announced a two-month delay to the harbour works."),
-    ("The mayor signed the harbour budget on Monday.", "The mayor refused to sign the harbour budget on Monday."),
-], ids=["two people in one slot", "two years", "one count of two units", "refusing to do it"])
+], ids=["two people in one slot", "two years", "one count of two units"])
 def test_what_turns_a_claim_for_certain(claim, sentence):
     assert align(claim, sentence).certain
 

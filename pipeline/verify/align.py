@@ -26,9 +26,8 @@ RELATED = 0.45       # from which a contradiction in it is a conflict, not noise
 FUZZY_WORD = 88      # rapidfuzz ratio for two spellings of one word
 
 _WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z][\w'’-]*|\d+(?:[.,]\d+)*%?")  # U.S. is one word
-# "declined to reveal" says "did not reveal": a verb that denies the one after it.
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without|n't|cannot|neither|excluding|except|"
-                       r"(?:declin|refus|fail)(?:e|es|ed|ing)\s+to)\b|n't\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without|n't|cannot|neither|excluding|except)\b|n't\b",
+                       re.IGNORECASE)
 # "cannot help but notice" is one clause; "asked for help but no one came" is two.
 _CLAUSE = re.compile(r",\s+|;\s+|\s+(?:and|while|whereas)\s+|(?<!n't help)(?<!not help)(?<!cannot help)\s+but\s+")
 NEGATED = "one negates what the other states"
