@@ -118,13 +118,14 @@ def test_what_turns_a_claim_for_certain(claim, sentence, certain):
      "The ferry strike ended after a vote by the crews, union leader Ada Kern, 52, said."),
     ("The board approved the plan earlier this month in Leeds.",
      "The board approved a ten-year plan in Leeds."),
+    ("The plant opened on 08.07.2012 with up to 40 staff.", "The plant opened with 35 staff on 08.07.2012."),
 ], ids=["a negation of another name beyond the commas", "an amount and a bare number",
         "a nationality and its place", "two amounts sharing only their scale words",
         "a name that starts the window's next sentence", "a holiday is a date, not a name",
         "lacking a thing denies no need of it", "a capital after a speaker's colon", "a person and a place",
         "an idiom that negates nothing", "a negation of another subject", "two places, one may hold the other",
         "an acronym of the name", "a year against a record", "a day against an age",
-        "a unit of time without the same count"])
+        "a unit of time without the same count", "a date written with full stops"])
 def test_what_does_not_turn_a_claim_for_certain(claim, sentence):
     assert align(claim, sentence).certain == []
 

@@ -205,7 +205,7 @@ def _within_bound(mine: str, theirs: str, claim: str, sentence: str) -> bool:
     allows $23 million, "up to 40 seats" allows 35."""
     for number, text, other in ((theirs, sentence, mine), (mine, claim, theirs)):
         low, high = _bounds(text).get(number, (math.inf, -math.inf))  # a number no bound: it allows nothing else
-        if ":" not in other and low <= float(other) <= high:  # a time ("5:30") is no bound's value
+        if re.fullmatch(r"\d+(?:\.\d+)?", other) and low <= float(other) <= high:  # not a time ("5:30"), nor "08.07.2012"
             return True
     return False
 
