@@ -83,9 +83,6 @@ def reads_as_a_time_or_amount(text: str, start: int, end: int) -> bool:
     return any(s < end and start < e and label in NOT_NAMES for s, e, label in _entities(text))
 
 
-PLACES = frozenset({"GPE", "LOC", "FAC"})
-
-
 # The kinds of thing a name can be: two names of one kind may be two values of one slot.
 NAME_KINDS = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "organisation",
               "NORP": "group", "WORK_OF_ART": "work", "PRODUCT": "work", "EVENT": "event", "LAW": "law"}

@@ -273,9 +273,8 @@ def _name_swaps(claim: str, sentence: str, whole_claim: str) -> list[tuple[str, 
     name the claim lacks: "Mike Lowell confirmed he made an offer" against "Tony Reagins confirmed
     he made an offer" (a named counterpart is a closed-class value: the two cannot both be right).
     A name said another way ("U.K."/"Britain") or in part ("Reid"/"Tara Reid") is the same name.
-    (claim's name, sentence's name, whether they are alike): names are alike when NER reads both
-    as one kind of thing (two people, two places); others (a person and a place, a team and its
-    city, a name NER does not know) make the sentence no confirmation, but no sure conflict."""
+    (claim's name, sentence's name, whether they are alike, see _alike): names that are not alike
+    make the sentence no confirmation, but no sure conflict."""
     claim_words, sentence_words = _name_stems(whole_claim), _name_stems(sentence)
     lacking = [r for r in _name_runs(claim) if not _name_stems(r[0]) & sentence_words]
     extra = [r for r in _name_runs(sentence) if not _name_stems(r[0]) & claim_words]

@@ -64,8 +64,8 @@ _APPROXIMATOR = re.compile(
     re.IGNORECASE)
 # A money figure for each period is a rate, another unit than a total: "$184 million or $23 million per
 # season", "$2 billion a year".
-_PER_PERIOD = re.compile(r"\s*(?:per|a|an|each)\s+(year|season|month|week|day|game|quarter)\b(?!\s+(?:earlier|ago|before|later)\b)"
-                         r"|\s*(annually)\b", re.IGNORECASE)
+_PER_PERIOD = re.compile(r"\s*(?:per|a|an|each)\s+(year|season|month|week|day|game|quarter)\b"
+                         r"(?!\s+(?:earlier|ago|before|later)\b)|\s*(annually)\b", re.IGNORECASE)  # not "a year earlier"
 # A value compared with: "rose to $5.2 billion from $4.1 billion a year earlier", "1,200 cars, up
 # from 900", "32 million people, compared with 55.3 million a decade ago", "from last year's $2.40".
 # It is the earlier value, not the one the clause reports: no move of its own, and no conflict with
