@@ -177,7 +177,7 @@ def injection_cases(grouped):
                     yield kind, story_id, target, sentence, changed
 
 
-def injected_recall(grouped, embedder, show: bool = False):
+def injected_recall(grouped, embedder, show: bool = False) -> tuple[dict, dict]:
     """Per (half, kind): [caught, cases], counting only cases whose original sentence another
     family confirms, so that the change is checkable at all; and the verdict on each original
     sentence, untouched, by (half, story, sentence): a conflict there is an alarm on real text."""
@@ -210,10 +210,15 @@ def injected_recall(grouped, embedder, show: bool = False):
 
 def claim_conflicts(originals, labels: list[dict], halves) -> tuple[int, int, int]:
     """(claims, claims marked conflicting, of those not labelled real) among untouched sentences."""
-    conflicting = [(story_id, f"{sentence} {' '.join(r.reasons)}") for (half, story_id, sentence), r in originals.items()
+    conflicting = [(story_id, said_of(sentence, r)) for (half, story_id, sentence), r in originals.items()
                    if half in halves and r.verdict == "conflicting"]
     false = [c for c in conflicting if not is_real(*c, labels)]
     return sum(half in halves for half, _, _ in originals), len(conflicting), len(false)
+
+
+def said_of(sentence: str, result) -> str:
+    """A claim's sentence with its reasons, as a label's ``contains`` strings are matched."""
+    return f"{sentence} {' '.join(result.reasons)}"
 
 
 def _figures(untouched, recall, originals, halves, labels: list[dict]) -> dict:
@@ -252,7 +257,7 @@ def run(show: bool = False) -> dict[str, dict]:
     if show:
         for (half, story_id, sentence), result in originals.items():
             if half == "dev" and result.verdict == "conflicting":
-                real = is_real(story_id, f"{sentence} {' '.join(result.reasons)}", labels)
+                real = is_real(story_id, said_of(sentence, result), labels)
                 print(f"  claim [{story_id}] {'real' if real else 'FALSE'}: {sentence}\n      {result.reasons[:2]}")
     return {half: _figures(untouched, recall, originals, halves, labels)
             for half, halves in (("dev", ("dev",)), ("held_out", ("held_out",)), ("all", HALVES))}

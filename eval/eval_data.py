@@ -50,14 +50,15 @@ TRAINING = dataset("training/summedits_other_domains.jsonl")  # SummEdits' six o
 # "1: 41 PM", "a 90 - day stay", "`` ... ''"): as published, and as newsbrief reads articles, they
 # are "$27.5 million", "20,000", "1:41", "90-day" and plain quotes. Hyphens between words stay
 # spaced: some of them are dashes ("for a while - at least").
+_HYPHENED = (re.compile(r"(\d(?:-[a-z]+)?) - (?=\w)"), r"\1-")  # "90 - day"; twice for "29 - year - old"
 _TOKENIZED = [
     (re.compile(r"(\d), (\d{3})(?!\d)"), r"\1,\2"),
     (re.compile(r"(?<!\d{3})(\d)(?:\. | \.)(\d)"), r"\1.\2"),  # not a year's full stop: "in 2010. 5 people"
     (re.compile(r"(\d): (\d\d)(?!\d)"), r"\1:\2"),
     (re.compile(r"(\d) / (?=\d)"), r"\1/"),
     (re.compile(r"\b([ap])\. m\."), r"\1.m."),
-    (re.compile(r"(\d(?:-[a-z]+)?) - (?=\w)"), r"\1-"),  # twice: "29 - year - old"
-    (re.compile(r"(\d-[a-z]+) - (?=\w)"), r"\1-"),
+    _HYPHENED,
+    _HYPHENED,
     (re.compile(r"(?<=\w) - (?=\d)"), "-"),
     (re.compile(r"``\s?|\s?''"), '"'),
 ]
@@ -68,4 +69,3 @@ def untokenized(text: str) -> str:
     for pattern, replacement in _TOKENIZED:
         text = pattern.sub(replacement, text)
     return text
-

@@ -59,6 +59,7 @@ _INFLECTIONS = r"(?:s|es|e|ed|d|ing|n|en|th|y|ies|ied|ying|(?:at|t)?ions?|e?ment
 # Months that are no other word: "may" and "march" are verbs as often, and are left out.
 MONTHS = "january february april june july august september october november december".split()
 WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+TIME_UNITS = "minute hour day week month year decade century".split()
 NUMBER_AND_DATE_SETS = [
     "first second third fourth fifth sixth seventh eighth ninth tenth".split(),
     "q1 q2 q3 q4 h1 h2".split(),
@@ -66,7 +67,7 @@ NUMBER_AND_DATE_SETS = [
     "thousand million billion trillion".split(),
     MONTHS,
     WEEKDAYS,
-    "minute hour day week month year decade century".split(),
+    TIME_UNITS,
 ]
 WORD_SETS = [
     "red orange yellow green blue purple pink white black brown grey gray violet gold silver".split(),

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pipeline.text import lexicon, syntax
 from pipeline.text.lexical import STOPWORDS, numbers
 from pipeline.text.lexicon import key, stem
-from pipeline.verify.figures import CURRENCY_WORDS, SCALES
+from pipeline.verify.figures import CURRENCY_WORDS, SCALES, YEAR
 
 SUPPORTED = 0.6      # alignment score from which a sentence states the claim
 RELATED = 0.45       # from which a contradiction in it is a conflict, not noise
@@ -149,14 +149,11 @@ _ROLES = [  # what a number is by the words before or after it: no two roles are
     ("age", re.compile(r"\b(?:aged|age of)\s$|^[-\s]years?[-\s]old\b")),
     ("time", re.compile(r"^\s?(?:[ap]\.?m\b|:\d)", re.IGNORECASE)),
 ]
-_YEAR_ALONE = re.compile(r"(?:19|20)\d\d")
-
-
 def _number_role(text: str, number: str) -> str | None:
     """A record or score ("45-7-2"), a day of a month ("March 11"), an age ("Comeaux, 49,"), a
     time ("9 a.m."), a year, or None: "retired in 1993" and "122-147 as head coach" are no two
     values of one slot, nor "the Nov. 30 escape" and "Comeaux, 49"."""
-    match = next((m for m in _KIND.finditer(text) if m.group("number").replace(",", "") == number), None)
+    match = _first_written(text, number)
     if match is None:
         return None
     before, after = text[max(0, match.start() - 12): match.start()], text[match.end(): match.end() + 12]
@@ -167,7 +164,7 @@ def _number_role(text: str, number: str) -> str | None:
             return role
     if re.search(r"[A-Z][a-z]+\.?,\s$", before) and after[:1] == ",":  # "Comeaux Jr., 49, escaped"
         return "age"
-    if _YEAR_ALONE.fullmatch(match.group("number")) and not match.group("currency") and not _COUNTED_AFTER.match(after):
+    if YEAR.fullmatch(match.group("number")) and not match.group("currency") and not _COUNTED_AFTER.match(after):
         return "year"
     return None
 
@@ -178,8 +175,13 @@ _COUNTED_AFTER = re.compile(r"\s(?:people|men|women|children|[a-z]+s)\b")  # "20
 def _number_kind(text: str, number: str) -> tuple[str, bool]:
     """What a number of numbers() is, as the text first writes it: its currency, and whether it is
     a percentage. "$35,000" and a phone line's "3855" are no two values of one slot."""
-    match = next((m for m in _KIND.finditer(text) if m.group("number").replace(",", "") == number), None)
+    match = _first_written(text, number)
     return (match.group("currency"), bool(match.group("percent"))) if match else ("", False)
+
+
+def _first_written(text: str, number: str) -> re.Match | None:
+    """Where the text first writes a number of numbers() ("35000" is written "35,000")."""
+    return next((m for m in _KIND.finditer(text) if m.group("number").replace(",", "") == number), None)
 
 
 def states_numbers(claim: str, text: str, wanted: set[str] | None = None) -> bool:
@@ -539,7 +541,7 @@ def _meanings(word: str) -> frozenset[str]:
     return frozenset(m for part in _parts(word) for m in lexicon.MEANINGS.get(part, ()))
 
 
-_UNITS = frozenset(key(unit) for unit in lexicon.NUMBER_AND_DATE_SETS[-1])  # minute ... century
+_UNITS = frozenset(key(unit) for unit in lexicon.TIME_UNITS)
 
 
 def _counted_alike(claim: str, word: str, sentence: str, other: str) -> bool:

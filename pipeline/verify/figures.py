@@ -48,7 +48,7 @@ _NOT_THINGS = r"times|thirds|fifths|quarters|halves"  # "three times higher", "t
 _COUNTED = re.compile(rf"\s(?!(?:{_TIME}|{_NOT_THINGS})\b)({_THINGS})\b")
 # Words that count people, whoever they are: a count of them is a count of people
 PEOPLE = frozenset("people persons residents villagers locals inhabitants civilians citizens individuals".split())
-_YEAR = re.compile(r"(?:19|20)\d\d")  # "in 2024 sales rose": a year, not 2,024 sales
+YEAR = re.compile(r"(?:19|20)\d\d")  # "in 2024 sales rose": a year, not 2,024 sales
 NUMBER_WORDS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), 2)}
 _COUNT_IN_WORDS = re.compile(rf"\b({'|'.join(NUMBER_WORDS)})(?=\s(?!(?:{_TIME}|{_NOT_THINGS})\b)(?:{_THINGS})\b)", re.I)
 _POINTING = re.compile(r"\b(?:the|these|those|both|all|its|their|his|her|our|your)\s+$", re.I)  # "the two companies"
@@ -300,7 +300,7 @@ def _bare_base(clause: str, match: re.Match, found: list) -> tuple[str, str | No
     900". Not a year ("up from 2019") or a time ("from 10 a.m.")."""
     if not found or found[-1][3] == "rank" or not _BASE_BEFORE.search(clause[: match.start()]) \
             or _BASE_TO.match(clause, match.end("number")) \
-            or (not match.group("scale") and _YEAR.fullmatch(match.group("number"))) \
+            or (not match.group("scale") and YEAR.fullmatch(match.group("number"))) \
             or re.match(r"\s*(?:[ap]\.?m\b|:\d)", clause[match.end():], re.IGNORECASE):
         return None
     return found[-1][3], found[-1][4]
@@ -346,7 +346,7 @@ def _count(clause: str, start: int, end: int, digits: str) -> tuple[int, str] | 
     ("3 people were hurt": "people hurt", not to be compared with "2 people were killed"). Not a
     year, nor a number inside a name ("Q3 earnings", "S&P 500 futures", "Boeing 737 planes")."""
     counted = _COUNTED.match(clause, end)
-    if not counted or counted.group(1).lower() in STOPWORDS or _YEAR.fullmatch(digits) \
+    if not counted or counted.group(1).lower() in STOPWORDS or YEAR.fullmatch(digits) \
             or (digits and (_in_a_word(clause, start) or _after_a_name(clause, start))):
         return None
     befell = _AUXILIARIES.match(clause, counted.end())
