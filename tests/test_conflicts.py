@@ -75,11 +75,14 @@ def test_a_name_in_another_slot_is_not_certain():
      "She suffered a stroke in May and never regained consciousness.", "one negates what the other states"),
     ("Dana Price won the Harbour race in Leeds.", "Dana Price could not have won the Harbour race in Leeds.",
      "one negates what the other states"),
+    ("Oren Vale was not arrested in Marston on Friday.", "Oren Vale was arrested by Marston police on Friday.",
+     "one negates what the other states"),
     ("The committee named the winner of the Harbour prize: Dana Price.",
      "The committee named the winner of the Harbour prize: Tom Reyes.", "another name in the same slot: Dana Price/Tom Reyes"),
 ], ids=["a negation against a clause commas cut from its name", "amounts with thousands separators",
         "having denied against having", "a negated clause apart from the name both state",
         "a negated clause after the clause both state", "have after a modal is no having",
+        "a passive negation of the active's object",
         "a name after a sentence's colon"])
 def test_what_turns_a_claim_for_certain(claim, sentence, certain):
     assert align(claim, sentence).certain == [certain]
@@ -119,13 +122,25 @@ def test_what_turns_a_claim_for_certain(claim, sentence, certain):
     ("The board approved the plan earlier this month in Leeds.",
      "The board approved a ten-year plan in Leeds."),
     ("The plant opened on 08.07.2012 with up to 40 staff.", "The plant opened with 35 staff on 08.07.2012."),
+    ("The Elm House clinic has not been officially approved by the court.",
+     "Elm House officials in Marston said the clinic had opened."),
+    ("The lawyer arranged the move to Elm House, but prosecutors have not approved the clinic.",
+     "The lawyer told the court that Elm House should hold her until a judge approves the clinic."),
+    ("No decision has been reached on Coach Moss's staff at the Gulls.",
+     "Owner Ada King reached a deal with Coach Moss after telling the Gulls' staff of the decision."),
+    ("The Gulls' spokesman would not reveal what Moss is being treated for.",
+     "The Gulls' spokesman declined to reveal what Moss is being treated for."),
+    ("Keith offers the surplus fish to Alex.", "Keith: No more fish for Alex."),
 ], ids=["a negation of another name beyond the commas", "an amount and a bare number",
         "a nationality and its place", "two amounts sharing only their scale words",
         "a name that starts the window's next sentence", "a holiday is a date, not a name",
         "lacking a thing denies no need of it", "a capital after a speaker's colon", "a person and a place",
         "an idiom that negates nothing", "a negation of another subject", "two places, one may hold the other",
         "an acronym of the name", "a year against a record", "a day against an age",
-        "a unit of time without the same count", "a date written with full stops"])
+        "a unit of time without the same count", "a date written with full stops",
+        "a negation of the verb, not of its adverb", "a negation of what other people do",
+        "no decision against one reached by someone", "declined to say is not saying",
+        "a denial in no statement"])
 def test_what_does_not_turn_a_claim_for_certain(claim, sentence):
     assert align(claim, sentence).certain == []
 
@@ -146,8 +161,12 @@ def test_what_is_no_other_name(claim, sentence):
      "Coach Dale Moss retired in 1997 after a long career with the Gulls."),
     ("The board announced a two-week delay to the harbour works.",
      "The board announced a two-month delay to the harbour works."),
-], ids=["two people in one slot", "two years", "one count of two units"])
-def test_what_turns_a_claim_for_certain(claim, sentence):
+    # Words are read in overlapping pairs: with one word fewer before the count, a reading of
+    # disjoint pairs saw "a two-week" as no pair and found no count.
+    ("Board announced a two-week delay to the harbour works.",
+     "Board announced a two-month delay to the harbour works."),
+], ids=["two people in one slot", "two years", "one count of two units", "the count at an odd word"])
+def test_a_value_swapped_in_one_slot_turns_a_claim_for_certain(claim, sentence):
     assert align(claim, sentence).certain
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -93,6 +94,116 @@ def kind_of_name(text: str, start: int, end: int) -> str | None:
     it reads no name there, or names of two kinds."""
     kinds = {NAME_KINDS[label] for s, e, label in _entities(text) if s < end and start < e and label in NAME_KINDS}
     return kinds.pop() if len(kinds) == 1 else None
+
+
+COMPLEMENTS = frozenset({"attr", "acomp", "oprd"})  # "is not a doctor", "was never happy"
+# A pronoun stands for anyone; "one", "none" and "nobody" for whoever is denied.
+NO_ONE_IN_PARTICULAR = frozenset({"one", "none", "nobody", "nothing", "anyone", "anything", "everyone"})
+
+
+@lru_cache(maxsize=4096)
+def _parsed(text: str):
+    return parser()(text)
+
+
+@dataclass(frozen=True)
+class Party:
+    """One who acts or is acted on, by the head word of its phrase ("the switch-hitting first
+    baseman": baseman), lower-cased, and whether that word is a name."""
+
+    word: str
+    name: bool
+
+
+@dataclass(frozen=True)
+class Negation:
+    """What a negation negates, as the parse reads it: the word, who does it, and the thing it
+    denies when the negation is "no" or "none" ("No decision has been reached": decision)."""
+
+    word: str | None
+    actors: frozenset[Party] = frozenset()
+    denied: frozenset[Party] = frozenset()
+
+
+def negation_at(text: str, at: int) -> Negation:
+    """The negation whose word holds ``text[at]``: the word it negates ("has not been officially
+    sanctioned": sanctioned, not "officially"; "is not a doctor": doctor; "showed no emotion":
+    emotion; "None of the teams has been reported": reported; "left without paying": paying)."""
+    doc = _parsed(text)
+    cue = next((token for token in doc if token.idx <= at < token.idx + len(token)), None)
+    word = _negated_token(cue) if cue is not None else None
+    if word is None:
+        return Negation(None)
+    denied = cue.head if cue.dep_ == "det" else cue if cue.lower_ in NO_ONE_IN_PARTICULAR else None
+    return Negation(word.text, actors(word), _parties([denied]) if denied is not None else frozenset())
+
+
+def _negated_token(cue):
+    if cue.dep_ == "neg":
+        return _complement_of(cue.head)
+    if cue.lower_ == "without":
+        return next((child for child in cue.children if child.dep_ in ("pcomp", "pobj")), None)
+    noun = cue.head if cue.dep_ == "det" else cue  # "no decision", "none", "nobody"
+    if noun.dep_ in SUBJECTS:
+        return _complement_of(noun.head)
+    # "showed no emotion"; but with no verb above it ("Keith: No more fish for ya") the noun is
+    # denied in no statement the parse can tell
+    verbs = any(above.pos_ in ("VERB", "AUX") for above in noun.ancestors)
+    return noun if cue.dep_ == "det" and verbs else None
+
+
+def _complement_of(verb):
+    """A copula's complement ("is not a doctor"), else the verb itself."""
+    if verb.pos_ == "AUX":
+        return next((child for child in verb.children if child.dep_ in COMPLEMENTS), verb)
+    return verb
+
+
+def statements_of(text: str, said: Callable[[str], bool]) -> list[tuple[frozenset[Party], frozenset[Party]]]:
+    """(actors, all parties) of each statement of ``text`` made with a word ``said(word)`` accepts."""
+    return [(actors(token), _parties(_all_parties(_verb_of(token)))) for token in _parsed(text) if said(token.text)]
+
+
+def actors(token) -> frozenset[Party]:
+    """Who does what the statement made with ``token`` says: the subject of its verb, the agent
+    of a passive ("was approved by a judge"), or for a verb another one governs, that one's object,
+    else its subject ("convinced the first baseman to sign": baseman). A pronoun and "no one" may
+    be anyone: they name no party."""
+    verb = _verb_of(token)
+    children = list(verb.children)
+    if any(child.dep_ == "nsubjpass" for child in children):
+        return _parties(grand for child in children if child.dep_ == "agent" for grand in child.children
+                        if grand.dep_ == "pobj")
+    found = [child for child in children if child.dep_ == "nsubj"]
+    if not found and verb.dep_ == "xcomp":
+        governor = list(verb.head.children)
+        found = [c for c in governor if c.dep_ == "dobj"] or [c for c in governor if c.dep_ in SUBJECTS]
+    return _parties(found)
+
+
+def _verb_of(token):
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:  # "showed no emotion": showed
+        token = token.head
+    return token
+
+
+def _all_parties(verb) -> list:
+    return [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass", "dobj")] + \
+        [grand for child in verb.children if child.dep_ == "agent" for grand in child.children if grand.dep_ == "pobj"]
+
+
+def _parties(words) -> frozenset[Party]:
+    """The words and the words "and" joins to them ("Tennant and Hakim were killed"), each as a
+    Party; "none of the teams" is the teams."""
+    found = set()
+    for word in words:
+        for each in (word, *word.conjuncts):
+            if each.lower_ in NO_ONE_IN_PARTICULAR:
+                each = next((g for c in each.children if c.dep_ == "prep" and c.lower_ == "of"
+                             for g in c.children if g.dep_ == "pobj"), each)
+            if each.pos_ != "PRON" and each.lower_ not in NO_ONE_IN_PARTICULAR:
+                found.add(Party(each.lower_, each.pos_ == "PROPN"))
+    return frozenset(found)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without|n't|cannot|neither|e
 # "cannot help but notice" is one clause; "asked for help but no one came" is two.
 _CLAUSE = re.compile(r",\s+|;\s+|\s+(?:and|while|whereas)\s+|(?<!n't help)(?<!not help)(?<!cannot help)\s+but\s+")
 NEGATED = "one negates what the other states"
+OTHER_FIGURES = "other figures"
 MIN_CLAUSE_WORDS = 3
 DIRECTION_REACH = 4  # content words after a direction word that it may move ("cut its net debt")
 
@@ -124,11 +125,11 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
                and _number_role(claim, m) == _number_role(sentence, t)
                and not _within_bound(m, t, claim, sentence)]
     if claim_numbers and sentence_numbers and not claim_numbers & sentence_numbers:
-        turns.append(f"other figures: {', '.join(sorted(claim_numbers))} against {', '.join(sorted(sentence_numbers))}")
+        turns.append(f"{OTHER_FIGURES}: {', '.join(sorted(claim_numbers))} against {', '.join(sorted(sentence_numbers))}")
         if in_slot:
             certain.append(turns[-1])
     elif in_slot:  # "577 candidates for the 125 seats" against "288 candidates for the 125 seats"
-        turns.append(f"other figures: {', '.join(f'{m} against {t}' for m, t in in_slot)}")
+        turns.append(f"{OTHER_FIGURES}: {', '.join(f'{m} against {t}' for m, t in in_slot)}")
         certain.append(turns[-1])
     for mine, theirs, alike in _name_swaps(claim, sentence, whole_claim):
         unlike = "" if alike else ", but not two names of one kind of thing"
@@ -330,7 +331,7 @@ def _acronym_singular(word: str) -> str | None:
 SLOT_WORDS = 4       # content words each side of a value that say what it is the value of
 SAME_SLOT = 0.5      # share of the sparser side's slot words the two sides must share
 SAME_SLOT_OPEN = 0.75  # the same for words of an open class (opposites, colours): a closer match
-_VALUE_TURNS = ("other figures", "one word for another")  # what values swapped in a slot are said as
+_VALUE_TURNS = (OTHER_FIGURES, "one word for another")  # what values swapped in a slot are said as
 
 
 def same_slot(text: str, word: str, other_text: str, other_word: str, threshold: float = SAME_SLOT) -> bool:
@@ -394,6 +395,10 @@ def _negation_turns(claim: str, window: str) -> str | None:
     if _denies_having(negated) and not _HAVING.search(other_sentence):
         return "weak"  # "we don't have the traffic model yet" denies nothing of "the need for a traffic model"
     head = _negated_word(negated)
+    if head and _declined(other_sentence, head):
+        return None  # "would not reveal" and "declined to reveal" say one thing
+    if head and not _about_the_same(negated, other_sentence, head):
+        return "weak"
     if head in other_words:
         negation_names, stated_names = _subject_names(negated, other, head)
         return "weak" if negation_names and stated_names and not negation_names & stated_names else STRONG_NEGATION
@@ -420,7 +425,7 @@ def _negated_elsewhere(negating: str, stating: str) -> str | None:
         if not _negated(clause) or _denies_having(clause) or not (head := _negated_word(clause)):
             continue
         stated = _clauses_stating(stating, head)
-        if not stated:
+        if not stated or not _about_the_same(clause, stating, head):
             continue
         negation_names, stated_names = _subject_names(clause, stating, head)
         if not negation_names:  # "..., has not died": the subject is before the commas, in its sentence
@@ -463,17 +468,56 @@ def _subject_names(negated: str, other: str, head: str) -> tuple[set[str], set[s
     return (_named(negated[:cue.start()]) if cue else set()), _named(other[:at])
 
 
+# Verbs that deny what follows them: "declined to reveal" does not reveal.
+_DECLINED_TO = re.compile(r"\b(?:declin|refus|fail)(?:e|es|ed|ing|s)?\s+to\s+(\w+)", re.IGNORECASE)
+
+
+def _declined(text: str, head: str) -> bool:
+    """Whether ``text`` says its subject declined, refused or failed to do what ``head`` names."""
+    return any(stem(found.group(1)) == head for found in _DECLINED_TO.finditer(text))
+
+
+def _about_the_same(negated: str, other: str, head: str) -> bool:
+    """Whether the negated statement and one of the other text's statements of its word may be
+    about the same parties, as the parse reads them: "prosecutors have not approved that
+    facility" denies nothing of "until a judge approves her placement" (two approvers), nor "No
+    decision has been reached" of "King reached a deal" (the thing denied is not the thing
+    stated). What is done to whom is left to the words: "is not writing the screenplay" denies "is
+    writing the picture"."""
+    cue = _negation_cue(negated)
+    if not cue:
+        return True
+    negation = syntax.negation_at(negated, cue.end() - 1)
+    stated = syntax.statements_of(other, lambda word: stem(word) == head)
+    return not stated or any(_may_be_one(negation.actors, actors) and _may_be_one(negation.denied, parties)
+                             for actors, parties in stated)
+
+
+def _may_be_one(mine, theirs) -> bool:
+    """Whether two sets of parties may hold one party. Only names against names, and common nouns
+    against common nouns, are told apart: "the actress" may be "Lohan"; "prosecutors" are not "a
+    judge", nor "a decision" "King" and "a deal"."""
+    if not mine or not theirs or {stem(p.word) for p in mine} & {stem(p.word) for p in theirs}:
+        return True
+    return not {p.name for p in mine} & {p.name for p in theirs}
+
+
 def _named(text: str) -> set[str]:
     """The capitalised content words of a text, but dates: "December" is no subject."""
     return {stem(w) for w in content_words(text) if w[0].isupper() and not _closed_class(key(w))}
 
 
 def _negated_word(clause: str) -> str | None:
-    """The first content word after the clause's negation: what it negates ("not signed",
-    "no emotion", "never recovered")."""
+    """What the clause's negation negates, as the parse reads it ("has not been officially
+    sanctioned": sanctioned); else the first content word after the negation ("not signed", "no
+    emotion", "never recovered")."""
     cue = _negation_cue(clause)
-    after = content_words(clause[cue.end():]) if cue else []
-    after = [w for w in after if w.lower() not in _NOT_HEADS]
+    if not cue:
+        return None
+    parsed = syntax.negation_at(clause, cue.end() - 1).word  # the last letter: "cannot" parses as "can" "not"
+    if parsed and parsed.lower() not in STOPWORDS and parsed.lower() not in _NOT_HEADS:
+        return stem(parsed)
+    after = [w for w in content_words(clause[cue.end():]) if w.lower() not in _NOT_HEADS]
     return stem(after[0]) if after else None
 
 
@@ -555,9 +599,12 @@ def _counted_alike(claim: str, word: str, sentence: str, other: str) -> bool:
     return counts[0] is not None and counts[0] == counts[1]
 
 
+_WORD_THEN_WORD = re.compile(r"(?<![\w.,])(?=([\w.,]+)[\s-]+(\w+))")
+
+
 def _count_before(text: str, unit: str) -> str | None:
     """The number said right before a unit: "two" of "two weeks" and of "a two-week delay"."""
-    for found in re.finditer(r"([\w.,]+)[\s-]+(\w+)", text):
+    for found in _WORD_THEN_WORD.finditer(text):  # every pair: a lookahead, so words overlap
         if key(found.group(2)) == unit:
             count = found.group(1).lower()
             return count if count[0].isdigit() or count in lexicon.MEANINGS else None

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.text import lexicon
-from pipeline.verify.align import (FUZZY_WORD, RELATED, SUPPORTED, Alignment, align, anchored, clauses, content_stems,
-                                   content_words, states_numbers)
+from pipeline.verify.align import (FUZZY_WORD, OTHER_FIGURES, RELATED, SUPPORTED, Alignment, align, anchored,
+                                   clauses, content_stems, content_words, states_numbers)
 from pipeline.verify.injection import addressed_to_a_model, without_instructions
 from pipeline.text.lexical import STOPWORDS, numbers
 from pipeline.text.lexicon import stem
@@ -109,7 +109,7 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
         best, _ = supporting[0]
         return "confirmed", best.score, [f"states it (alignment {best.score:.2f})"], [e for _, e in supporting]
     turning = [(a, e) for a, e in scored if a.score >= RELATED and a.turns] + turned_parts
-    certain = [(a, e) for a, e in turning if a.certain]
+    certain = [(a, e) for a, e in turning if a.certain and not _figures_in_doubt(claim, a, e)]
     if certain:
         best, window = certain[0]
         return "conflicting", best.score, [f"{t} (alignment {best.score:.2f}): “{window.quote}”" for t in best.certain], \
@@ -120,6 +120,18 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
                                            for t in best.turns], []
     top = scored[0][0].score if scored else 0.0
     return "unsupported", top, [f"no sentence states it (best alignment {top:.2f})"], []
+
+
+def _figures_in_doubt(claim: str, alignment: Alignment, window: Evidence) -> bool:
+    """Whether the only certain turn is other figures, and figure_doubt doubts every pair of them
+    that could clash: the words must not call a conflict that the figures table calls uncertain
+    ("an offer worth roughly $22 million per season" against "a deal worth $184 million or $23
+    million per season", which also states the claim's value)."""
+    if any(not turn.startswith(OTHER_FIGURES) for turn in alignment.certain):
+        return False
+    pairs = [(mine, theirs) for mine in figures_in(claim) for theirs in figures_in(window.quote)
+             if mine.unit == theirs.unit and mine.value != theirs.value]
+    return bool(pairs) and all(figure_doubt(mine, theirs) for mine, theirs in pairs)
 
 
 def _states_the_numbers(claim: str, alignment: Alignment, window: Evidence, said: str) -> bool:
