@@ -131,6 +131,10 @@ def test_what_turns_a_claim_for_certain(claim, sentence, certain):
     ("The Gulls' spokesman would not reveal what Moss is being treated for.",
      "The Gulls' spokesman declined to reveal what Moss is being treated for."),
     ("Keith offers the surplus fish to Alex.", "Keith: No more fish for Alex."),
+    ("Dana Price got a role in the Marston film through a choreographer.",
+     "None of what Dana Price got in the Marston film was the main role."),
+    ("Far less is known of Vera Lind's life, at least the last five decades of it.",
+     "Vera Lind refused to be photographed in the last two decades of her life."),
 ], ids=["a negation of another name beyond the commas", "an amount and a bare number",
         "a nationality and its place", "two amounts sharing only their scale words",
         "a name that starts the window's next sentence", "a holiday is a date, not a name",
@@ -140,7 +144,8 @@ def test_what_turns_a_claim_for_certain(claim, sentence, certain):
         "a unit of time without the same count", "a date written with full stops",
         "a negation of the verb, not of its adverb", "a negation of what other people do",
         "no decision against one reached by someone", "declined to say is not saying",
-        "a denial in no statement"])
+        "a denial in no statement", "what it is not against what it does",
+        "two counts said with two verbs"])
 def test_what_does_not_turn_a_claim_for_certain(claim, sentence):
     assert align(claim, sentence).certain == []
 
@@ -165,7 +170,10 @@ def test_what_is_no_other_name(claim, sentence):
     # disjoint pairs saw "a two-week" as no pair and found no count.
     ("Board announced a two-week delay to the harbour works.",
      "Board announced a two-month delay to the harbour works."),
-], ids=["two people in one slot", "two years", "one count of two units", "the count at an odd word"])
+    ("Vera Lind was photographed in the last five decades of her life.",
+     "Vera Lind was photographed in the last two decades of her life."),
+], ids=["two people in one slot", "two years", "one count of two units", "the count at an odd word",
+        "two counts said with one verb"])
 def test_a_value_swapped_in_one_slot_turns_a_claim_for_certain(claim, sentence):
     assert align(claim, sentence).certain
 

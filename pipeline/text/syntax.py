@@ -123,6 +123,7 @@ class Negation:
     word: str | None
     actors: frozenset[Party] = frozenset()
     denied: frozenset[Party] = frozenset()
+    described: bool = False  # the word is what something is said to be ("is not a doctor")
 
 
 def negation_at(text: str, at: int) -> Negation:
@@ -135,7 +136,8 @@ def negation_at(text: str, at: int) -> Negation:
     if word is None:
         return Negation(None)
     denied = cue.head if cue.dep_ == "det" else cue if cue.lower_ in NO_ONE_IN_PARTICULAR else None
-    return Negation(word.text, actors(word), _parties([denied]) if denied is not None else frozenset())
+    return Negation(word.text, actors(word), _parties([denied]) if denied is not None else frozenset(),
+                    _describes(word))
 
 
 def _negated_token(cue):
@@ -159,9 +161,29 @@ def _complement_of(verb):
     return verb
 
 
-def statements_of(text: str, said: Callable[[str], bool]) -> list[tuple[frozenset[Party], frozenset[Party]]]:
-    """(actors, all parties) of each statement of ``text`` made with a word ``said(word)`` accepts."""
-    return [(actors(token), _parties(_all_parties(_verb_of(token)))) for token in _parsed(text) if said(token.text)]
+@dataclass(frozen=True)
+class Statement:
+    """A statement made with one word: who does it, every party to it, and whether the word is
+    what something is said to be ("is a doctor", "Smith, a doctor,")."""
+
+    actors: frozenset[Party]
+    parties: frozenset[Party]
+    described: bool
+
+
+DESCRIPTIONS = COMPLEMENTS | {"appos"}
+
+
+def statements_of(text: str, said: Callable[[str], bool]) -> list[Statement]:
+    """The statements of ``text`` made with a word that ``said(word)`` accepts."""
+    return [Statement(actors(token), _parties(_all_parties(_verb_of(token))), _describes(token))
+            for token in _parsed(text) if said(token.text)]
+
+
+def _describes(token) -> bool:
+    while token.dep_ == "conj":  # "he was ill, but also a little bit drunk"
+        token = token.head
+    return token.dep_ in DESCRIPTIONS
 
 
 def actors(token) -> frozenset[Party]:
@@ -250,6 +272,11 @@ def predicate(doc, start: int, end: int) -> str | None:
     combined 157 games": playing), lowercased; None when no verb governs it in its statement."""
     span = doc.char_span(start, end, alignment_mode="expand")
     return next((token.lower_ for token in _climb(span) if token.pos_ == "VERB"), None) if span is not None else None
+
+
+def verb_at(text: str, start: int, end: int) -> str | None:
+    """``predicate`` of the word at ``text[start:end]``, in a parse of the whole text."""
+    return predicate(_parsed(text), start, end)
 
 
 def _climb(span):

@@ -117,7 +117,8 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
             if pairs:
                 turns.append(f"{name}: {', '.join(f'{spelt[w]}/{spelt[o]}' for w, o in pairs)}")
                 if any(same_slot(claim, w, sentence, o, SAME_SLOT if _closed_class(w) and _closed_class(o)
-                                 else SAME_SLOT_OPEN) and _counted_alike(claim, w, sentence, o) for w, o in pairs):
+                                 else SAME_SLOT_OPEN) and _counted_alike(claim, w, sentence, o)
+                       and _one_verb(claim, w, sentence, o) for w, o in pairs):
                     certain.append(turns[-1])
     unmatched, extra = claim_numbers - sentence_numbers, sentence_numbers - claim_numbers
     in_slot = [(m, t) for m in sorted(unmatched) for t in sorted(extra)
@@ -483,14 +484,17 @@ def _about_the_same(negated: str, other: str, head: str) -> bool:
     facility" denies nothing of "until a judge approves her placement" (two approvers), nor "No
     decision has been reached" of "King reached a deal" (the thing denied is not the thing
     stated). What is done to whom is left to the words: "is not writing the screenplay" denies "is
-    writing the picture"."""
+    writing the picture". What something is not ("was not the main role") is denied only of what
+    it is said to be ("was the main role", "Smith, the main role,"), not of what it does ("got a
+    role")."""
     cue = _negation_cue(negated)
     if not cue:
         return True
     negation = syntax.negation_at(negated, cue.end() - 1)
     stated = syntax.statements_of(other, lambda word: stem(word) == head)
-    return not stated or any(_may_be_one(negation.actors, actors) and _may_be_one(negation.denied, parties)
-                             for actors, parties in stated)
+    return not stated or any(
+        _may_be_one(negation.actors, said.actors) and _may_be_one(negation.denied, said.parties)
+        and (said.described or not negation.described) for said in stated)
 
 
 def _may_be_one(mine, theirs) -> bool:
@@ -600,6 +604,28 @@ def _counted_alike(claim: str, word: str, sentence: str, other: str) -> bool:
 
 
 _WORD_THEN_WORD = re.compile(r"(?<![\w.,])(?=([\w.,]+)[\s-]+(\w+))")
+
+
+_DATE_WORDS = frozenset(key(word) for word in lexicon.WEEKDAYS + lexicon.MONTHS)
+
+
+def _one_verb(claim: str, word: str, sentence: str, other: str) -> bool:
+    """Whether two counts or ranks are said with one verb, as the parse reads them (or either's
+    verb is unknown): "at least the last five decades" of a life that "is known" and "the last
+    two decades" in which she "refused" to be photographed are two facts, as figures said with two
+    verbs are (pipeline.verify.figures). Not asked of a day or a month: what happened on a day is
+    told with many verbs ("checked into", "entered")."""
+    if word in _DATE_WORDS or other in _DATE_WORDS:
+        return True
+    verbs = [_verb_of(text, wanted) for text, wanted in ((claim, word), (sentence, other))]
+    return None in verbs or verbs[0] == verbs[1]
+
+
+def _verb_of(text: str, wanted: str) -> str | None:
+    found = next((m for m in _WORD.finditer(text) if key(m.group(0)) == wanted
+                  or m.group(0).replace(",", "") == wanted), None)
+    verb = syntax.verb_at(text, found.start(), found.end()) if found else None
+    return stem(verb) if verb else None
 
 
 def _count_before(text: str, unit: str) -> str | None:
