@@ -78,3 +78,26 @@ def test_a_claim_from_an_article_is_read_with_its_article():
     [within] = claim_figures(claim, [article])
     assert (alone.entity, within.entity) == (None, "Northbridge")
     assert [f.entity for f in extract_figures(claim, owners=False)] == [None]  # values only, no parse
+
+
+@pytest.mark.parametrize("text, cue, word, actors", [
+    ("The clinic has not been officially approved by the court.", "not", "approved", {"court"}),
+    ("He is not a doctor.", "not", "doctor", set()),
+    ("No decision has been reached on the coach's staff.", "No", "reached", set()),
+    ("None of the other teams has been reported to have offered more.", "None", "reported", set()),
+    ("Prosecutors have not approved that facility.", "not", "approved", {"prosecutors"}),
+], ids=["the verb, not its adverb", "a copula's complement", "the verb of a denied subject",
+        "none of them", "the doer"])
+def test_what_a_negation_negates_and_who_does_it(text, cue, word, actors):
+    negation = syntax.negation_at(text, text.index(cue) + len(cue) - 1)
+    assert negation.word == word
+    assert {party.word for party in negation.actors} == actors
+
+
+def test_a_denied_thing_and_the_parties_of_a_statement():
+    assert {p.word for p in syntax.negation_at("No decision has been reached.", 0).denied} == {"decision"}
+    [stated] = syntax.statements_of("Owner Ada King reached a deal with the coach.", lambda word: word == "reached")
+    assert {(p.word, p.name) for p in stated.parties} == {("king", True), ("deal", False)}
+    assert not stated.described
+    [said] = syntax.statements_of("Dana Price was the main role.", lambda word: word == "role")
+    assert said.described

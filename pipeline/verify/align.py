@@ -603,9 +603,6 @@ def _counted_alike(claim: str, word: str, sentence: str, other: str) -> bool:
     return counts[0] is not None and counts[0] == counts[1]
 
 
-_WORD_THEN_WORD = re.compile(r"(?<![\w.,])(?=([\w.,]+)[\s-]+(\w+))")
-
-
 _DATE_WORDS = frozenset(key(word) for word in lexicon.WEEKDAYS + lexicon.MONTHS)
 
 
@@ -626,6 +623,9 @@ def _verb_of(text: str, wanted: str) -> str | None:
                   or m.group(0).replace(",", "") == wanted), None)
     verb = syntax.verb_at(text, found.start(), found.end()) if found else None
     return stem(verb) if verb else None
+
+
+_WORD_THEN_WORD = re.compile(r"(?<![\w.,])(?=([\w.,]+)[\s-]+(\w+))")
 
 
 def _count_before(text: str, unit: str) -> str | None:
