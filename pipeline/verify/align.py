@@ -398,18 +398,19 @@ def _negation_turns(claim: str, window: str) -> str | None:
     head = _negated_word(negated)
     if head and _declined(other_sentence, head):
         return None  # "would not reveal" and "declined to reveal" say one thing
-    if head and not _about_the_same(negated, other_sentence, head):
-        return "weak"
     if head in other_words:
         negation_names, stated_names = _subject_names(negated, other, head)
-        return "weak" if negation_names and stated_names and not negation_names & stated_names else STRONG_NEGATION
+        strong = not (negation_names and stated_names and not negation_names & stated_names)
     # Commas may cut the clause that states it off from its subject ("Esther Williams, the swimming
     # champion turned actress who starred in ..., has died"): then the other sentence must state it
     # of a name the negation is about.
-    if not _clauses_stating(other_sentence, head):
+    elif not _clauses_stating(other_sentence, head):
         return "weak"
-    negation_names, stated_names = _subject_names(negated, other_sentence, head)
-    return STRONG_NEGATION if negation_names & stated_names else "weak"
+    else:
+        negation_names, stated_names = _subject_names(negated, other_sentence, head)
+        strong = bool(negation_names & stated_names)
+    # the parse last: it is the costliest check
+    return STRONG_NEGATION if strong and _about_the_same(negated, other_sentence, head) else "weak"
 
 
 def _negated_elsewhere(negating: str, stating: str) -> str | None:
@@ -426,13 +427,14 @@ def _negated_elsewhere(negating: str, stating: str) -> str | None:
         if not _negated(clause) or _denies_having(clause) or not (head := _negated_word(clause)):
             continue
         stated = _clauses_stating(stating, head)
-        if not stated or not _about_the_same(clause, stating, head):
+        if not stated:
             continue
         negation_names, stated_names = _subject_names(clause, stating, head)
         if not negation_names:  # "..., has not died": the subject is before the commas, in its sentence
             negation_names = _named(_SENTENCE_END.split(negating[:at])[-1])
-        if negation_names & stated_names or (any(len(words & theirs) >= 2 for theirs in stated)
-                                             and not (negation_names and stated_names)):
+        if (negation_names & stated_names or (any(len(words & theirs) >= 2 for theirs in stated)
+                                              and not (negation_names and stated_names))) \
+                and _about_the_same(clause, stating, head):
             return STRONG_NEGATION
     return None
 
