@@ -613,8 +613,9 @@ def _one_verb(claim: str, word: str, sentence: str, other: str) -> bool:
     verb is unknown): "at least the last five decades" of a life that "is known" and "the last
     two decades" in which she "refused" to be photographed are two facts, as figures said with two
     verbs are (pipeline.verify.figures). Not asked of a day or a month: what happened on a day is
-    told with many verbs ("checked into", "entered")."""
-    if word in _DATE_WORDS or other in _DATE_WORDS:
+    told with many verbs ("checked into", "entered"), nor of an open-class word, which may be a
+    verb itself ("pink" for "yellow" is one fact however it is told)."""
+    if word in _DATE_WORDS or other in _DATE_WORDS or not (_closed_class(word) and _closed_class(other)):
         return True
     verbs = [_verb_of(text, wanted) for text, wanted in ((claim, word), (sentence, other))]
     return None in verbs or verbs[0] == verbs[1]
