@@ -14,7 +14,8 @@ from pipeline.index.embed import get_embedder
 from pipeline.verify.align import ANOTHER_NAME, align
 from pipeline.verify.figures import extract_figures
 from pipeline.verify.figure_check import compare
-from pipeline.verify.verifier import figure_doubt, verify_pair
+from pipeline.index.retrieve import Evidence
+from pipeline.verify.verifier import figure_doubt, lexical_judge, verify_pair
 
 EMBEDDER = get_embedder()
 
@@ -221,6 +222,30 @@ def test_a_restriction_said_of_another_verb_restricts_nothing():
 def test_the_same_count_stated_otherwise_stays_a_conflict():
     a, b = _clash("Police said 12 people were injured in the riots.", "Police said 18 people were injured in the riots.")
     assert figure_doubt(a, b) is None
+
+
+def _judged(claim: str, sentence: str) -> str:
+    return lexical_judge(claim, [Evidence("a", "outlet", 0, len(sentence), sentence, 1.0, None, None, None)])[0]
+
+
+def test_numbers_the_figures_doubt_are_in_doubt_and_only_those():
+    """The words' "other figures" defer to the figures' doubts (a source that also states the
+    claim's value reports several), but only for the numbers those figures hold."""
+    offer = "Newsday says Dana Price still has an eight-year offer from the Gulls, worth roughly $22 million per season."
+    deal = "Ada King said the Gulls offered Dana Price, 28, an eight-year deal worth $184 million or $23 million per season."
+    assert _judged(offer, deal) == "unsupported"
+    assert _judged("The firm was founded in 1998 and is worth $5 million.",
+                   "The firm was founded in 1995 and is worth $5 million or $6 million.") == "conflicting"
+
+
+def test_a_declined_clause_leaves_the_other_clauses_checked():
+    assert align("The company declined to reveal the price and the company signed the merger deal.",
+                 "The company would not reveal the price, and it did not sign the merger deal.").certain
+
+
+def test_a_text_too_long_for_the_parser_is_read_as_far_as_it_goes():
+    long = "The company cut 300 jobs in the fourth quarter. " * 21000  # over spaCy's million characters
+    assert align("The company cut 200 jobs in the third quarter.", long).score > 0
 
 
 def test_verify_claim_and_pairs_agree_on_a_swapped_title(tmp_path):

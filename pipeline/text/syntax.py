@@ -104,9 +104,14 @@ COMPLEMENTS = frozenset({"attr", "acomp", "oprd"})  # "is not a doctor", "was ne
 NO_ONE_IN_PARTICULAR = frozenset({"one", "none", "nobody", "nothing", "anyone", "anything", "everyone"})
 
 
+STATEMENT_CHARS = 10_000  # a statement is a sentence or two; a longer text is read as far as this
+
+
 @lru_cache(maxsize=4096)
 def _parsed(text: str):
-    return parser()(text)
+    """The parse of a text's first STATEMENT_CHARS characters: what lies beyond is unknown to the
+    callers, which read unknown as "may be the same" (and spaCy refuses a text over a million)."""
+    return parser()(text[:STATEMENT_CHARS])
 
 
 @dataclass(frozen=True)

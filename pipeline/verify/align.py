@@ -396,8 +396,8 @@ def _negation_turns(claim: str, window: str) -> str | None:
     if _denies_having(negated) and not _HAVING.search(other_sentence):
         return "weak"  # "we don't have the traffic model yet" denies nothing of "the need for a traffic model"
     head = _negated_word(negated)
-    if head and _declined(other_sentence, head):
-        return None  # "would not reveal" and "declined to reveal" say one thing
+    if head and _declined(other_sentence, head):  # "would not reveal" and "declined to reveal" say one thing
+        return _negated_elsewhere(claim, window) or _negated_elsewhere(window, claim)
     if head in other_words:
         negation_names, stated_names = _subject_names(negated, other, head)
         strong = not (negation_names and stated_names and not negation_names & stated_names)
@@ -427,7 +427,7 @@ def _negated_elsewhere(negating: str, stating: str) -> str | None:
         if not _negated(clause) or _denies_having(clause) or not (head := _negated_word(clause)):
             continue
         stated = _clauses_stating(stating, head)
-        if not stated:
+        if not stated or _declined(stating, head):
             continue
         negation_names, stated_names = _subject_names(clause, stating, head)
         if not negation_names:  # "..., has not died": the subject is before the commas, in its sentence

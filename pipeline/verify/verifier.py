@@ -131,7 +131,11 @@ def _figures_in_doubt(claim: str, alignment: Alignment, window: Evidence) -> boo
         return False
     pairs = [(mine, theirs) for mine in figures_in(claim) for theirs in figures_in(window.quote)
              if mine.unit == theirs.unit and mine.value != theirs.value]
-    return bool(pairs) and all(figure_doubt(mine, theirs) for mine, theirs in pairs)
+    # every number the window does not state must be in a doubted pair: a year is no figure, and
+    # "founded in 1998" against "in 1995" stays a conflict beside a doubted "$5 million or $6 million"
+    covered = {number for mine, _ in pairs for number in numbers(mine.quote)}
+    return bool(pairs) and numbers(claim) - numbers(window.quote) <= covered \
+        and all(figure_doubt(mine, theirs) for mine, theirs in pairs)
 
 
 def _states_the_numbers(claim: str, alignment: Alignment, window: Evidence, said: str) -> bool:
