@@ -202,8 +202,7 @@ def actors(token) -> frozenset[Party]:
     verb = _verb_of(token)
     children = list(verb.children)
     if any(child.dep_ == "nsubjpass" for child in children):
-        return _parties(grand for child in children if child.dep_ == "agent" for grand in child.children
-                        if grand.dep_ == "pobj")
+        return _parties(_agents(verb))
     found = [child for child in children if child.dep_ == "nsubj"]
     if not found and verb.dep_ == "xcomp":
         governor = list(verb.head.children)
@@ -218,8 +217,12 @@ def _verb_of(token):
 
 
 def _all_parties(verb) -> list:
-    return [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass", "dobj")] + \
-        [grand for child in verb.children if child.dep_ == "agent" for grand in child.children if grand.dep_ == "pobj"]
+    return [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass", "dobj")] + _agents(verb)
+
+
+def _agents(verb) -> list:
+    """Who a passive verb is done by: "was approved by a judge"."""
+    return [grand for child in verb.children if child.dep_ == "agent" for grand in child.children if grand.dep_ == "pobj"]
 
 
 def _parties(words) -> frozenset[Party]:

@@ -350,8 +350,7 @@ def _slot(text: str, wanted: str) -> frozenset[str]:
     the words that end one ("outside the embassy") are no slot of a word that starts the next."""
     for sentence in _SENTENCE_END.split(text):
         words = _WORD.findall(sentence)
-        # "35,000" is numbers()'s 35000
-        at = next((i for i, w in enumerate(words) if key(w) == wanted or w.replace(",", "") == wanted), None)
+        at = next((i for i, w in enumerate(words) if _writes(w, wanted)), None)
         if at is not None:
             break
     else:
@@ -359,6 +358,12 @@ def _slot(text: str, wanted: str) -> frozenset[str]:
     content = lambda ws: [stem(w) for w in ws if w.lower() not in STOPWORDS and not _closed_class(w)  # noqa: E731
                           and not w[0].isdigit() and w.lower() not in _VALUE_WORDS]
     return frozenset(content(words[:at])[-SLOT_WORDS:] + content(words[at + 1:])[:SLOT_WORDS])
+
+
+def _writes(word: str, wanted: str) -> bool:
+    """Whether a word of the text is ``wanted``, a word's key or a number of numbers() ("35,000"
+    is 35000)."""
+    return key(word) == wanted or word.replace(",", "") == wanted
 
 
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][”\"]))\s+(?=[“\"]?[A-Z])")
@@ -617,13 +622,13 @@ def _one_verb(claim: str, word: str, sentence: str, other: str) -> bool:
     verb itself ("pink" for "yellow" is one fact however it is told)."""
     if word in _DATE_WORDS or other in _DATE_WORDS or not (_closed_class(word) and _closed_class(other)):
         return True
-    verbs = [_verb_of(text, wanted) for text, wanted in ((claim, word), (sentence, other))]
+    verbs = [_verb_saying(text, wanted) for text, wanted in ((claim, word), (sentence, other))]
     return None in verbs or verbs[0] == verbs[1]
 
 
-def _verb_of(text: str, wanted: str) -> str | None:
-    found = next((m for m in _WORD.finditer(text) if key(m.group(0)) == wanted
-                  or m.group(0).replace(",", "") == wanted), None)
+def _verb_saying(text: str, wanted: str) -> str | None:
+    """The key of the verb the text says its first ``wanted`` word with (see _writes)."""
+    found = next((m for m in _WORD.finditer(text) if _writes(m.group(0), wanted)), None)
     verb = syntax.verb_at(text, found.start(), found.end()) if found else None
     return stem(verb) if verb else None
 
