@@ -101,3 +101,17 @@ def test_a_denied_thing_and_the_parties_of_a_statement():
     assert not stated.described
     [said] = syntax.statements_of("Dana Price was the main role.", lambda word: word == "role")
     assert said.described
+
+
+@pytest.mark.parametrize("text, name, source", [
+    ("Her rep told People.com she is well.", "People", True),
+    ("A spokesman told Reuters the plant would close.", "Reuters", True),
+    ("According to The Hollywood Reporter, Ross will return.", "Hollywood Reporter", True),
+    ("The check-in was first reported by TMZ on Friday.", "TMZ", True),
+    ("The coach told Jones he was cut.", "Jones", False),
+    ("Mike Lowell confirmed he made an offer.", "Mike Lowell", False),
+    ("Lohan was sentenced by Judge Stephanie Sautner.", "Stephanie Sautner", False),
+], ids=["told an outlet", "told a wire", "according to", "reported by", "told a person", "the speaker", "an agent"])
+def test_a_name_that_credits_a_statement(text, name, source):
+    at = text.index(name)
+    assert syntax.names_a_source(text, at, at + len(name)) is source

@@ -205,6 +205,16 @@ def test_calls_to_action_are_not_facts():
         (False, "a call to action"), (False, "a call to action"), (True, None), (True, None)]
 
 
+def test_a_timestamp_is_no_fact_and_may_is_a_month_in_capitals():
+    from pipeline.verify.claims import extract_claims
+
+    claims = extract_claims("on Tuesday, 16 December 2008 13:45. The plant closed on May 3, officials said. "
+                            "The plant may close next year. Updated: Dec. 15, 2008 at 1:00pm CST.")
+    assert [(c.check_worthy, c.why_not) for c in claims] == [
+        (False, "a date or time alone (a timestamp)"), (True, None), (False, "opinion or speculation (may)"),
+        (False, "a date or time alone (a timestamp)")]
+
+
 def test_verify_api_on_text_and_lists():
     from pipeline.verify.verifier import verify
 

@@ -285,6 +285,28 @@ def predicate(doc, start: int, end: int) -> str | None:
     return next((token.lower_ for token in _climb(span) if token.pos_ == "VERB"), None) if span is not None else None
 
 
+# The forms of the verbs whose agent or recipient is where a statement was made, not what it
+# states (the parse has no lemmas: the lemmatizer is not loaded).
+TOLD = frozenset({"tell", "tells", "told", "telling"})
+REPORTED = frozenset({"reported", "said", "confirmed", "announced", "revealed", "written", "quoted", "told"})
+
+
+def names_a_source(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is the outlet a statement was told to, or whom it is credited
+    to ("her rep told People.com", "according to The Hollywood Reporter", "first reported by
+    TMZ"): two outlets there are two reports of one fact, not two values of it."""
+    span = _parsed(text).char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    root, head = span.root, span.root.head
+    if root.dep_ in ("dobj", "dative"):  # "told Smith he was cut": whom is a fact, unless an outlet
+        return head.lower_ in TOLD and ("." in root.text or kind_of_name(text, start, end) == "organisation")
+    if root.dep_ == "pobj":
+        return (head.lower_, head.head.lower_) == ("to", "according") \
+            or (head.lower_ == "by" and head.head.lower_ in REPORTED)
+    return False
+
+
 def verb_at(text: str, start: int, end: int) -> str | None:
     """``predicate`` of the word at ``text[start:end]``, in a parse of the whole text."""
     return predicate(_parsed(text), start, end)

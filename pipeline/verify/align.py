@@ -151,6 +151,42 @@ _ROLES = [  # what a number is by the words before or after it: no two roles are
     ("age", re.compile(r"\b(?:aged|age of)\s$|^[-\s]years?[-\s]old\b")),
     ("time", re.compile(r"^\s?(?:[ap]\.?m\b|:\d)", re.IGNORECASE)),
 ]
+def figure_swapped(claim: str, sentence: str) -> tuple[str, str, "Alignment"] | None:
+    """(the claim's number, the sentence's, the alignment) when a sentence of ``sentence`` states
+    the claim with one of its own numbers in the place of the claim's, counting the same thing:
+    "a further 40,001 people joined the demonstrations" against "another 20,000 people marched"."""
+    claim_numbers, sentence_numbers = numbers(claim), numbers(sentence)
+    for mine in sorted(claim_numbers - sentence_numbers):
+        written = _first_written(claim, mine)
+        for theirs in sorted(sentence_numbers - claim_numbers):
+            said = _sentence_writing(sentence, theirs)
+            stated = _first_written(said, theirs)
+            if not written or not stated or _number_kind(claim, mine) != _number_kind(said, theirs) \
+                    or _number_role(claim, mine) != _number_role(said, theirs) \
+                    or _within_bound(mine, theirs, claim, said) \
+                    or not _counted(claim, written) or _counted(claim, written) != _counted(said, stated):
+                continue
+            restated = claim[:written.start("number")] + stated.group("number") + claim[written.end("number"):]
+            alignment = align(restated, said)
+            if alignment.score >= SUPPORTED and alignment.figures == 1.0 and not alignment.turns:
+                return mine, theirs, alignment
+    return None
+
+
+def _sentence_writing(text: str, number: str) -> str:
+    """The sentence of a window that writes the number: a window may join two."""
+    return next((s for s in _SENTENCE_END.split(text) if number in numbers(s)), text)
+
+
+def _counted(text: str, written: re.Match) -> str | None:
+    """What a number counts: the first word after it that is no word of a value ("20,000
+    people", "a 46-fight streak": fight)."""
+    for word in _WORD.findall(text[written.end():written.end() + 60]):
+        if word.lower() not in _VALUE_WORDS:
+            return None if word.lower() in STOPWORDS else stem(word.lstrip("-"))
+    return None
+
+
 def _number_role(text: str, number: str) -> str | None:
     """A record or score ("45-7-2"), a day of a month ("March 11"), an age ("Comeaux, 49,"), a
     time ("9 a.m."), a year, or None: "retired in 1993" and "122-147 as head coach" are no two
@@ -287,7 +323,8 @@ def _name_swaps(claim: str, sentence: str, whole_claim: str) -> list[tuple[str, 
             for mine in lacking for theirs in extra
             if same_slot(slot(claim, mine), "NAMESLOT", slot(sentence, theirs), "NAMESLOT")
             and not _an_acronym_of(mine[0], theirs[0]) and not _an_acronym_of(theirs[0], mine[0])
-            and not _a_time_or_amount(claim, mine) and not _a_time_or_amount(sentence, theirs)]
+            and not _a_time_or_amount(claim, mine) and not _a_time_or_amount(sentence, theirs)
+            and not _a_source(claim, mine) and not _a_source(sentence, theirs)]
 
 
 def _an_acronym_of(short: str, name: str) -> bool:
@@ -303,6 +340,12 @@ def _a_time_or_amount(text: str, run: tuple[str, int, int]) -> bool:
     """"Christmas" of "a Christmas party" is a date, checked as one, not a name (parsed only for a
     swap in the same slot: it is rare, and NER is not cheap)."""
     return syntax.reads_as_a_time_or_amount(text, run[1], run[2])
+
+
+def _a_source(text: str, run: tuple[str, int, int]) -> bool:
+    """"told People.com" against "told UsMagazine.com": where a fact was reported is no value of it
+    (parsed only for a swap in the same slot, as above)."""
+    return syntax.names_a_source(text, run[1], run[2])
 
 
 def _alike(text: str, run: tuple[str, int, int], other_text: str, other_run: tuple[str, int, int]) -> bool:

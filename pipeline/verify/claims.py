@@ -18,13 +18,16 @@ from typing import ClassVar
 
 from pydantic import BaseModel
 
+from pipeline.text import lexicon
+from pipeline.text.lexical import STOPWORDS
 from pipeline.text.sentences import split_sentences
 
 MIN_PART_WORDS = 5
 HEADING_MAX_WORDS = 10
 _JOINS = re.compile(r";\s+")
+# "may" only in lower case: "on May 3" is a day, not speculation.
 _OPINION = re.compile(
-    r"\b(?:believes?|thinks?|feels?|appears?|seems?|could|might|may|should|speculation|skepticism|"
+    r"\b(?:believes?|thinks?|feels?|appears?|seems?|could|might|(?-i:may)|should|speculation|skepticism|"
     r"hopes?|expects?|likely|unlikely|perhaps|arguably|in (?:my|our) view|remains ambiguous)\b",
     re.IGNORECASE)
 # A sentence that opens with an imperative addressed to the reader is the site talking, not news.
@@ -67,6 +70,19 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# The words a timestamp is written with besides its numbers ("on Tuesday, 16 December 2008 13:45",
+# "Updated: Dec. 15, 2008 at 1:00pm CST").
+_TIME_WORDS = frozenset(lexicon.WEEKDAYS + lexicon.MONTHS) | {"march", "may", "am", "pm", "a.m", "p.m", "gmt", "utc",
+                                                              "est", "edt", "cst", "cdt", "pst", "pdt", "bst", "cet"} \
+    | {month[:3] for month in lexicon.MONTHS} | {"sept", "updated", "published", "posted"}
+
+
+def _only_a_time(sentence: str) -> bool:
+    """Whether a sentence's words are all a date's or a time's: it states nothing to check."""
+    words = [w.lower().rstrip(".") for w in re.findall(r"[A-Za-z][A-Za-z.]*", sentence)]
+    return all(w in _TIME_WORDS or w in STOPWORDS for w in words)
+
+
 def _claim(text: str, start: int, end: int, whole_line: bool) -> Claim:
     sentence = text[start:end]
     if sentence.rstrip().endswith("?"):
@@ -77,6 +93,8 @@ def _claim(text: str, start: int, end: int, whole_line: bool) -> Claim:
         return Claim(sentence, start, end, False, f"opinion or speculation ({opinion.group(0).lower()})")
     if len(sentence.split()) < 4:
         return Claim(sentence, start, end, False, "too short to state a fact")
+    if _only_a_time(sentence):
+        return Claim(sentence, start, end, False, "a date or time alone (a timestamp)")
     unpunctuated = not sentence.rstrip("\"'”’)").endswith((".", "!"))
     if whole_line and unpunctuated and len(sentence.split()) <= HEADING_MAX_WORDS:
         return Claim(sentence, start, end, False, "a heading")
