@@ -289,12 +289,16 @@ def predicate(doc, start: int, end: int) -> str | None:
 # states (the parse has no lemmas: the lemmatizer is not loaded).
 TOLD = frozenset({"tell", "tells", "told", "telling"})
 REPORTED = frozenset({"reported", "said", "confirmed", "announced", "revealed", "written", "quoted", "told"})
+SOURCE_REACH = 3  # words before a name that may hold its "told", "to" or "by" ("told the weekly Der Spiegel")
 
 
 def names_a_source(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is the outlet a statement was told to, or whom it is credited
     to ("her rep told People.com", "according to The Hollywood Reporter", "first reported by
     TMZ"): two outlets there are two reports of one fact, not two values of it."""
+    # Each reading below has "told", "to" or "by" just before the name: without one, no parse
+    if not {word.lower() for word in text[:start].split()[-SOURCE_REACH:]} & (TOLD | {"to", "by"}):
+        return False
     span = _parsed(text).char_span(start, end, alignment_mode="expand")
     if span is None:
         return False

@@ -141,16 +141,6 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
     return turns + moved, certain + moved
 
 
-_KIND = re.compile(r"(?P<currency>[$€£]?)(?P<number>\d+(?:[.,]\d+)*)(?P<percent>\s*(?:%|per\s?cent\b))?", re.IGNORECASE)
-
-
-_MONTH_WORD = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_ROLES = [  # what a number is by the words before or after it: no two roles are one slot
-    ("record", re.compile(r"\d\s?[-–]\s?(?:of\s?[-–]\s?)?$|^\s?[-–]\s?(?:of\s?[-–]\s?)?\d")),  # 45-7-2, 1-of-16
-    ("day", re.compile(rf"\b{_MONTH_WORD}\s$|^(?:st|nd|rd|th)?\s{_MONTH_WORD}(?:\s|,|$)")),
-    ("age", re.compile(r"\b(?:aged|age of)\s$|^[-\s]years?[-\s]old\b")),
-    ("time", re.compile(r"^\s?(?:[ap]\.?m\b|:\d)", re.IGNORECASE)),
-]
 def figure_swapped(claim: str, sentence: str) -> tuple[str, str, "Alignment"] | None:
     """(the claim's number, the sentence's, the alignment) when a sentence of ``sentence`` states
     the claim with one of its own numbers in the place of the claim's, counting the same thing:
@@ -187,6 +177,16 @@ def _counted(text: str, written: re.Match) -> str | None:
     return None
 
 
+_KIND = re.compile(r"(?P<currency>[$€£]?)(?P<number>\d+(?:[.,]\d+)*)(?P<percent>\s*(?:%|per\s?cent\b))?", re.IGNORECASE)
+
+
+_MONTH_WORD = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_ROLES = [  # what a number is by the words before or after it: no two roles are one slot
+    ("record", re.compile(r"\d\s?[-–]\s?(?:of\s?[-–]\s?)?$|^\s?[-–]\s?(?:of\s?[-–]\s?)?\d")),  # 45-7-2, 1-of-16
+    ("day", re.compile(rf"\b{_MONTH_WORD}\s$|^(?:st|nd|rd|th)?\s{_MONTH_WORD}(?:\s|,|$)")),
+    ("age", re.compile(r"\b(?:aged|age of)\s$|^[-\s]years?[-\s]old\b")),
+    ("time", re.compile(r"^\s?(?:[ap]\.?m\b|:\d)", re.IGNORECASE)),
+]
 def _number_role(text: str, number: str) -> str | None:
     """A record or score ("45-7-2"), a day of a month ("March 11"), an age ("Comeaux, 49,"), a
     time ("9 a.m."), a year, or None: "retired in 1993" and "122-147 as head coach" are no two
