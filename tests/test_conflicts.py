@@ -238,36 +238,13 @@ def test_numbers_the_figures_doubt_are_in_doubt_and_only_those():
                    "The firm was founded in 1995 and is worth $5 million or $6 million.") == "conflicting"
 
 
-def test_the_same_statement_with_another_count_conflicts_whatever_its_words():
-    """The sentence that writes the other number states the rest of the claim, and the two
-    numbers count the same thing: the words around them need not match."""
-    claim = "Violence was also reported in Mirova, where a further 40,001 people joined the city's protests."
-    window = ("Violence also broke out in the northern city of Mirova, where another 20,000 people marched "
-              "through the city centre and youths smashed store windows.")
-    verdict, _, reasons, _ = lexical_judge(claim, [Evidence("a", "outlet", 0, len(window), window, 1.0, None, None, None)])
-    assert verdict == "conflicting" and "40001 against 20000, the rest stated" in reasons[0]
-
-
-@pytest.mark.parametrize("claim, window", [
-    # two sentences: the other number is in the one that does not state the claim
-    ("Police put the march, for a 24-hour national strike, at roughly 30,000 people.",
-     "Police put the march, for a 24-hour national strike, at a large crowd. Police said 12 people were injured."),
-    # the numbers count two things
-    ("Vera Ostrova improved her record to 52-3 and is now on a 10-fight winning streak.",
-     "The stoppage improved Vera Ostrova to 52-3 with 46 knockouts in a winning streak."),
-    # figure_doubt doubts the pair: an approximate value against one of two values reported
-    ("Newsday says Dana Price still has an eight-year offer from the Gulls, worth roughly $22 million per season.",
-     "Ada King said the Gulls offered Dana Price an eight-year deal worth $184 million or $23 million per season."),
-], ids=["another sentence of the window", "two things counted", "a doubted pair"])
-def test_another_number_elsewhere_is_no_swapped_count(claim, window):
-    verdict, _, reasons, _ = lexical_judge(claim, [Evidence("a", "outlet", 0, len(window), window, 1.0, None, None, None)])
-    assert not any("the rest stated" in reason for reason in reasons)
-
-
-def test_two_outlets_a_statement_was_told_to_are_no_conflict():
+def test_two_outlets_a_statement_was_told_to_are_in_doubt_not_in_conflict():
+    """Neither confirmed nor conflicting: the sources differ on where the fact was reported."""
     claim = '"Tara Reid has checked herself into Promises Treatment Center," her rep told UsMagazine.com.'
     sentence = "Tara Reid has finally entered Malibu Promises Treatment Center on Tuesday, her rep told People.com."
-    assert not [turn for turn in align(claim, sentence).turns if turn.startswith(ANOTHER_NAME)]
+    alignment = align(claim, sentence)
+    assert not alignment.certain and any(turn.startswith(ANOTHER_NAME) and "where it was reported" in turn
+                                         for turn in alignment.turns)
     assert align("The coach told Mara Quill on Monday she was cut from the squad.",
                  "The coach told Dana Price on Monday she was cut from the squad.").certain
 

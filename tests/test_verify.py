@@ -209,10 +209,12 @@ def test_a_timestamp_is_no_fact_and_may_is_a_month_in_capitals():
     from pipeline.verify.claims import extract_claims
 
     claims = extract_claims("on Tuesday, 16 December 2008 13:45. The plant closed on May 3, officials said. "
-                            "The plant may close next year. Updated: Dec. 15, 2008 at 1:00pm CST.")
+                            "The plant may close next year. Updated: Dec. 15, 2008 at 1:00pm CST. "
+                            "Tue, 16 Dec 2008 13:45 GMT. He was 23 in May 2001. It was up 3% on Monday.")
+    timestamp = (False, "a date or time alone (a timestamp)")
     assert [(c.check_worthy, c.why_not) for c in claims] == [
-        (False, "a date or time alone (a timestamp)"), (True, None), (False, "opinion or speculation (may)"),
-        (False, "a date or time alone (a timestamp)")]
+        timestamp, (True, None), (False, "opinion or speculation (may)"), timestamp, timestamp, (True, None),
+        (True, None)]
 
 
 def test_verify_api_on_text_and_lists():

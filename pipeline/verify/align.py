@@ -132,49 +132,12 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
     elif in_slot:  # "577 candidates for the 125 seats" against "288 candidates for the 125 seats"
         turns.append(f"{OTHER_FIGURES}: {', '.join(f'{m} against {t}' for m, t in in_slot)}")
         certain.append(turns[-1])
-    for mine, theirs, alike in _name_swaps(claim, sentence, whole_claim):
-        unlike = "" if alike else ", but not two names of one kind of thing"
-        turns.append(f"{ANOTHER_NAME}: {mine}/{theirs}{unlike}")
-        if alike:
+    for mine, theirs, doubt in _name_swaps(claim, sentence, whole_claim):
+        turns.append(f"{ANOTHER_NAME}: {mine}/{theirs}{f', but {doubt}' if doubt else ''}")
+        if not doubt:
             certain.append(turns[-1])
     moved = _direction_turns(claim, sentence)
     return turns + moved, certain + moved
-
-
-def figure_swapped(claim: str, sentence: str) -> tuple[str, str, "Alignment"] | None:
-    """(the claim's number, the sentence's, the alignment) when a sentence of ``sentence`` states
-    the claim with one of its own numbers in the place of the claim's, counting the same thing:
-    "a further 40,001 people joined the demonstrations" against "another 20,000 people marched"."""
-    claim_numbers, sentence_numbers = numbers(claim), numbers(sentence)
-    for mine in sorted(claim_numbers - sentence_numbers):
-        written = _first_written(claim, mine)
-        for theirs in sorted(sentence_numbers - claim_numbers):
-            said = _sentence_writing(sentence, theirs)
-            stated = _first_written(said, theirs)
-            if not written or not stated or _number_kind(claim, mine) != _number_kind(said, theirs) \
-                    or _number_role(claim, mine) != _number_role(said, theirs) \
-                    or _within_bound(mine, theirs, claim, said) \
-                    or not _counted(claim, written) or _counted(claim, written) != _counted(said, stated):
-                continue
-            restated = claim[:written.start("number")] + stated.group("number") + claim[written.end("number"):]
-            alignment = align(restated, said)
-            if alignment.score >= SUPPORTED and alignment.figures == 1.0 and not alignment.turns:
-                return mine, theirs, alignment
-    return None
-
-
-def _sentence_writing(text: str, number: str) -> str:
-    """The sentence of a window that writes the number: a window may join two."""
-    return next((s for s in _SENTENCE_END.split(text) if number in numbers(s)), text)
-
-
-def _counted(text: str, written: re.Match) -> str | None:
-    """What a number counts: the first word after it that is no word of a value ("20,000
-    people", "a 46-fight streak": fight)."""
-    for word in _WORD.findall(text[written.end():written.end() + 60]):
-        if word.lower() not in _VALUE_WORDS:
-            return None if word.lower() in STOPWORDS else stem(word.lstrip("-"))
-    return None
 
 
 _KIND = re.compile(r"(?P<currency>[$€£]?)(?P<number>\d+(?:[.,]\d+)*)(?P<percent>\s*(?:%|per\s?cent\b))?", re.IGNORECASE)
@@ -308,23 +271,31 @@ def _opens(text: str, at: int) -> bool:
 LABEL_WORDS = 4  # "Ann:", "PhD F:", "Social Media Performance Tracker:"
 
 
-def _name_swaps(claim: str, sentence: str, whole_claim: str) -> list[tuple[str, str, bool]]:
+def _name_swaps(claim: str, sentence: str, whole_claim: str) -> list[tuple[str, str, str | None]]:
     """A name of the claim that the sentence lacks, where the sentence has, in the same slot, a
     name the claim lacks: "Mike Lowell confirmed he made an offer" against "Tony Reagins confirmed
     he made an offer" (a named counterpart is a closed-class value: the two cannot both be right).
     A name said another way ("U.K."/"Britain") or in part ("Reid"/"Tara Reid") is the same name.
-    (claim's name, sentence's name, whether they are alike, see _alike): names that are not alike
-    make the sentence no confirmation, but no sure conflict."""
+    (claim's name, sentence's name, what casts doubt on the swap or None): names that are not
+    alike (see _alike), or outlets a statement was told to, make the sentence no confirmation, but
+    no sure conflict."""
     claim_words, sentence_words = _name_stems(whole_claim), _name_stems(sentence)
     lacking = [r for r in _name_runs(claim) if not _name_stems(r[0]) & sentence_words]
     extra = [r for r in _name_runs(sentence) if not _name_stems(r[0]) & claim_words]
     slot = lambda text, run: f"{text[:run[1]]} NAMESLOT {text[run[2]:]}"  # noqa: E731  the name as one word
-    return [(mine[0], theirs[0], _alike(claim, mine, sentence, theirs))
+    return [(mine[0], theirs[0], _swap_doubt(claim, mine, sentence, theirs))
             for mine in lacking for theirs in extra
             if same_slot(slot(claim, mine), "NAMESLOT", slot(sentence, theirs), "NAMESLOT")
             and not _an_acronym_of(mine[0], theirs[0]) and not _an_acronym_of(theirs[0], mine[0])
-            and not _a_time_or_amount(claim, mine) and not _a_time_or_amount(sentence, theirs)
-            and not _a_source(claim, mine) and not _a_source(sentence, theirs)]
+            and not _a_time_or_amount(claim, mine) and not _a_time_or_amount(sentence, theirs)]
+
+
+def _swap_doubt(claim: str, mine: tuple[str, int, int], sentence: str, theirs: tuple[str, int, int]) -> str | None:
+    if not _alike(claim, mine, sentence, theirs):
+        return "not two names of one kind of thing"
+    if _a_source(claim, mine) or _a_source(sentence, theirs):
+        return "where it was reported, not what"
+    return None
 
 
 def _an_acronym_of(short: str, name: str) -> bool:

@@ -19,7 +19,6 @@ from typing import ClassVar
 from pydantic import BaseModel
 
 from pipeline.text import lexicon
-from pipeline.text.lexical import STOPWORDS
 from pipeline.text.sentences import split_sentences
 
 MIN_PART_WORDS = 5
@@ -70,17 +69,18 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-# The words a timestamp is written with besides its numbers ("on Tuesday, 16 December 2008 13:45",
-# "Updated: Dec. 15, 2008 at 1:00pm CST").
-_TIME_WORDS = frozenset(lexicon.WEEKDAYS + lexicon.MONTHS) | {"march", "may", "am", "pm", "a.m", "p.m", "gmt", "utc",
-                                                              "est", "edt", "cst", "cdt", "pst", "pdt", "bst", "cet"} \
-    | {month[:3] for month in lexicon.MONTHS} | {"sept", "updated", "published", "posted"}
+# What a timestamp is written with besides its numbers ("on Tuesday, 16 December 2008 13:45",
+# "Updated: Dec. 15, 2008 at 1:00pm CST", "Tue, 16 Dec 2008 13:45 GMT"): no verb, no pronoun.
+_TIME_WORDS = frozenset(lexicon.WEEKDAYS + lexicon.MONTHS) | {"march", "may", "sept"} \
+    | {word[:3] for word in lexicon.WEEKDAYS + lexicon.MONTHS} | {"tues", "thurs"} \
+    | {"am", "pm", "a.m", "p.m", "gmt", "utc", "et", "est", "edt", "ct", "cst", "cdt", "pt", "pst", "pdt", "bst", "cet"} \
+    | {"updated", "published", "posted", "on", "at", "of", "the", "in"}
 
 
 def _only_a_time(sentence: str) -> bool:
-    """Whether a sentence's words are all a date's or a time's: it states nothing to check."""
+    """Whether a sentence is a timestamp: its words a date's or a time's, its numbers no amount."""
     words = [w.lower().rstrip(".") for w in re.findall(r"[A-Za-z][A-Za-z.]*", sentence)]
-    return all(w in _TIME_WORDS or w in STOPWORDS for w in words)
+    return bool(words) and "%" not in sentence and all(w in _TIME_WORDS for w in words)
 
 
 def _claim(text: str, start: int, end: int, whole_line: bool) -> Claim:

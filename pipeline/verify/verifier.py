@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from pipeline.text import lexicon
 from pipeline.verify.align import (FUZZY_WORD, OTHER_FIGURES, RELATED, SUPPORTED, Alignment, align, anchored,
-                                   clauses, content_stems, content_words, figure_swapped, states_numbers)
+                                   clauses, content_stems, content_words, states_numbers)
 from pipeline.verify.injection import addressed_to_a_model, without_instructions
 from pipeline.text.lexical import STOPWORDS, numbers
 from pipeline.text.lexicon import stem
@@ -114,12 +114,6 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
         best, window = certain[0]
         return "conflicting", best.score, [f"{t} (alignment {best.score:.2f}): “{window.quote}”" for t in best.certain], \
             [e for _, e in certain]
-    swapped = [(found, e) for e in evidence if (found := figure_swapped(claim, e.quote))
-               and found[2].coverage >= least and not _doubted(claim, found[0], e.quote, found[1])]
-    if swapped:
-        (mine, theirs, best), window = max(swapped, key=lambda pair: pair[0][2].score)
-        return "conflicting", best.score, [f"{OTHER_FIGURES}: {mine} against {theirs}, the rest stated "
-                                           f"(alignment {best.score:.2f}): “{window.quote}”"], [window]
     if turning:  # the conflict is not certain: never cry wolf, say what is in doubt
         best, window = turning[0]
         return "unsupported", best.score, [f"{UNCERTAIN}: {t} (alignment {best.score:.2f})"
@@ -142,13 +136,6 @@ def _figures_in_doubt(claim: str, alignment: Alignment, window: Evidence) -> boo
     covered = {number for mine, _ in pairs for number in numbers(mine.quote)}
     return bool(pairs) and numbers(claim) - numbers(window.quote) <= covered \
         and all(figure_doubt(mine, theirs) for mine, theirs in pairs)
-
-
-def _doubted(claim: str, mine: str, window: str, theirs: str) -> bool:
-    """Whether figure_doubt doubts that the claim's figure of ``mine`` and the window's of
-    ``theirs`` clash ("roughly $22 million" against "$23 million")."""
-    return any(figure_doubt(a, b) for a in figures_in(claim) if mine in numbers(a.quote)
-               for b in figures_in(window) if theirs in numbers(b.quote))
 
 
 def _states_the_numbers(claim: str, alignment: Alignment, window: Evidence, said: str) -> bool:
