@@ -291,6 +291,7 @@ def _name_swaps(claim: str, sentence: str, whole_claim: str) -> list[tuple[str, 
 
 
 def _swap_doubt(claim: str, mine: tuple[str, int, int], sentence: str, theirs: tuple[str, int, int]) -> str | None:
+    """What makes two names in one slot no sure conflict, or None when nothing does."""
     if not _alike(claim, mine, sentence, theirs):
         return "not two names of one kind of thing"
     if _a_source(claim, mine) or _a_source(sentence, theirs):
