@@ -249,6 +249,17 @@ def test_two_outlets_a_statement_was_told_to_are_in_doubt_not_in_conflict():
                  "The coach told Dana Price on Monday she was cut from the squad.").certain
 
 
+@pytest.mark.parametrize("claim, sentence", [
+    ("About 400 people attended the vigil on Sunday.", "Between 300 and 500 people attended the vigil on Sunday."),
+    ("Between 300 and 500 people attended the vigil on Sunday.", "About 400 people attended the vigil on Sunday."),
+    ("Some 300 to 500 people attended the vigil on Sunday.", "About 400 people attended the vigil on Sunday."),
+], ids=["a value in the sentence's range", "the claim's range", "a range with to"])
+def test_a_value_within_a_range_is_no_other_figure(claim, sentence):
+    assert align(claim, sentence).certain == []
+    assert align("About 600 people attended the vigil on Sunday.",
+                 "Between 300 and 500 people attended the vigil on Sunday.").certain  # outside it
+
+
 def test_a_declined_clause_leaves_the_other_clauses_checked():
     assert align("The company declined to reveal the price and the company signed the merger deal.",
                  "The company would not reveal the price, and it did not sign the merger deal.").certain

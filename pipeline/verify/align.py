@@ -223,7 +223,16 @@ def _bounds(text: str) -> dict[str, tuple[float, float]]:
     for match in _bound_pattern().finditer(text):
         number = match.group("number").replace(",", "")
         found[number] = bounded(match.group("bound").lower(), float(number))
+    for match in _RANGE.finditer(text):  # "between 300 and 500 people": either end allows 400
+        low, high = ((match.group(1) or match.group(2)).replace(",", ""), match.group(3).replace(",", ""))
+        if float(low) < float(high):
+            found[low] = found[high] = (float(low), float(high))
     return found
+
+
+_NUMBER = r"[$€£]?(\d[\d,]*(?:\.\d+)?)"
+# "between 300 and 500", "300 to 500", "300-500" (not a record's "45-7-2", nor "in 2001 and 2005")
+_RANGE = re.compile(rf"(?:\bbetween\s+{_NUMBER}\s+and|\b{_NUMBER}\s*(?:to|-|–))\s*{_NUMBER}\b(?![-–]\d)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
