@@ -19,7 +19,7 @@ from functools import lru_cache
 from pipeline.text import lexicon, syntax
 from pipeline.text.lexical import STOPWORDS, numbers
 from pipeline.text.lexicon import key, stem
-from pipeline.verify.figures import CURRENCY_WORDS, SCALES, YEAR
+from pipeline.verify.figures import CURRENCY_WORDS, RANGE_JOINT, SCALES, YEAR
 
 SUPPORTED = 0.6      # alignment score from which a sentence states the claim
 RELATED = 0.45       # from which a contradiction in it is a conflict, not noise
@@ -231,8 +231,9 @@ def _bounds(text: str) -> dict[str, tuple[float, float]]:
 
 
 _NUMBER = r"[$€£]?(\d[\d,]*(?:\.\d+)?)"
-# "between 300 and 500", "300 to 500", "300-500" (not a record's "45-7-2", nor "in 2001 and 2005")
-_RANGE = re.compile(rf"(?:\bbetween\s+{_NUMBER}\s+and|\b{_NUMBER}\s*(?:to|-|–))\s*{_NUMBER}\b(?![-–]\d)", re.IGNORECASE)
+# "between 300 and 500", "300 to 500", "300-500" (not a record's "45-7-2", nor "in 2001 and 2005"),
+# joined as the figures join a range's ends
+_RANGE = re.compile(rf"(?:\bbetween\s+{_NUMBER}\s+and\s+|\b{_NUMBER}{RANGE_JOINT}){_NUMBER}\b(?![-–]\d)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)

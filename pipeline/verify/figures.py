@@ -315,8 +315,8 @@ def _magnitudes(clause: str) -> list[tuple[int, int, float, str, str | None]]:
     return found
 
 
-_RANGE_JOINT = r"\s?(?:-|–|to)\s?"  # between a range's two ends: "$140-150 million", "$140 to $150 million"
-_RANGE_END = re.compile(rf"{_RANGE_JOINT}(?:US\$|\$|€|£)?{_NUMBER}\s?(?P<scale>{_SCALE})", re.IGNORECASE)
+RANGE_JOINT = r"\s?(?:-|–|to)\s?"  # between a range's two ends: "$140-150 million", "$140 to $150 million"
+_RANGE_END = re.compile(rf"{RANGE_JOINT}(?:US\$|\$|€|£)?{_NUMBER}\s?(?P<scale>{_SCALE})", re.IGNORECASE)
 # "between $140 and $150 million": "and" joins a range's ends only after "between"
 _BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 _BETWEEN_END = re.compile(rf"\s*and\s+(?:US\$|\$|€|£)?{_NUMBER}\s?(?P<scale>{_SCALE})", re.IGNORECASE)
@@ -338,7 +338,7 @@ def _range_unit(clause: str, match: re.Match, found: list) -> str | None:
     if not found or found[-1][3] in ("count", "rank", *RELATIVE_UNITS):
         return None
     between = clause[found[-1][1]:match.start()]
-    return found[-1][3] if re.fullmatch(_RANGE_JOINT, between) else None
+    return found[-1][3] if re.fullmatch(RANGE_JOINT, between) else None
 
 
 def _count(clause: str, start: int, end: int, digits: str) -> tuple[int, str] | None:
