@@ -260,6 +260,27 @@ def test_a_value_within_a_range_is_no_other_figure(claim, sentence):
                  "Between 300 and 500 people attended the vigil on Sunday.").certain  # outside it
 
 
+@pytest.mark.parametrize("claim, sentence, other", [
+    ("Acme agreed on Monday to buy Beta for $1.2 billion in cash.",
+     "Acme agreed on Monday to buy Beta for $1,200 million in cash, the companies said.",
+     "Acme agreed on Monday to buy Beta for $1,300 million in cash, the companies said."),
+    ("The city will spend 4,500,000 euros on the bridge, the mayor said on Friday.",
+     "The city will spend 4.5 million euros on the bridge, the mayor said on Friday.",
+     "The city will spend 5.5 million euros on the bridge, the mayor said on Friday."),
+    ("Police said 20,000 people marched through Lyon on Saturday.",
+     "Police said 20 000 people marched through Lyon on Saturday.",
+     "Police said 30 000 people marched through Lyon on Saturday."),
+], ids=["billions and millions", "digits and millions", "thousands set apart by a space"])
+def test_one_amount_written_two_ways_states_it(claim, sentence, other):
+    assert _judged(claim, sentence) == "confirmed"
+    assert _judged(claim, other) == "conflicting"  # another amount, however written
+
+
+def test_the_same_number_at_another_scale_is_another_amount():
+    assert _judged("Acme agreed on Monday to buy Beta for $1.2 billion in cash.",
+                   "Acme agreed on Monday to buy Beta for $1.2 million in cash, the companies said.") == "conflicting"
+
+
 def test_a_declined_clause_leaves_the_other_clauses_checked():
     assert align("The company declined to reveal the price and the company signed the merger deal.",
                  "The company would not reveal the price, and it did not sign the merger deal.").certain
@@ -374,6 +395,8 @@ def test_a_time_is_one_number():
 
     assert numbers("The bomb went off at 5:30 p.m., 30 miles away; the score was 3:1.") == {"5:30", "30", "3:1"}
     assert numbers("SARS-CoV-2 vaccine sales of $5bn in Q2") == {"5"}  # labels, as figures read them
+    assert numbers("20 000 people, 0800 555 111") == {"20000", "0800", "555111"}  # thousands set apart
+    assert numbers("on 08.07.2012, 5.0% and $1,200 million", as_in="$1.2 billion, 5%") == {"08.07.2012", "5.0", "1.2"}
 
 
 def test_a_quantity_must_be_in_the_confirming_sentence_another_number_may_be_near_it():

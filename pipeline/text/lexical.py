@@ -8,11 +8,19 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 
 _TOKEN = re.compile(r"\w+(?:[.,]\d+)*%?")
 # Not the 2 of Q2 or of SARS-CoV-2 (labels, not figures, as figures._in_a_word reads them too); a
-# time is one number ("5:30", not 5 and 30).
-_NUMBER = re.compile(r"(?<![A-Za-z\d:])(?<![A-Za-z]-)\d+(?:[.,]\d+)*(?::\d+)?")
+# time is one number ("5:30", not 5 and 30); so is "20 000", thousands set apart by spaces as much
+# of Europe writes them.
+_SPACED = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d|[.,]\d)"
+WRITTEN_NUMBER = rf"(?:{_SPACED}|\d+(?:[.,]\d+)*)"  # plain() reads it
+_NUMBER = re.compile(rf"(?<![A-Za-z\d:])(?<![A-Za-z]-)(?:{WRITTEN_NUMBER}(?::\d+)?)")
+# The words that scale an amount: "$1.2 billion" is "$1,200 million" (not "m", often metres)
+_SCALE_AFTER = re.compile(r"\s?(thousand|million|mn|billion|bn|trillion)\b", re.IGNORECASE)
+_SCALES = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+SCALE_WORDS = frozenset(_SCALES)
 STOPWORDS = frozenset(
     """a an the and or but of to in on at by for with from as is are was were be been being it its this that
     these those he she they we you i his her their our your has have had do does did not no so than then
@@ -26,8 +34,57 @@ def terms(text: str) -> list[str]:
     return [t for t in (m.group(0).lower() for m in _TOKEN.finditer(text)) if t not in STOPWORDS]
 
 
-def numbers(text: str) -> set[str]:
-    return {n.replace(",", "") for n in _NUMBER.findall(text)}
+def numbers(text: str, as_in: str | None = None) -> set[str]:
+    """The numbers a text writes, without separators ("20,000" is "20000"). With ``as_in``, a
+    number that writes the amount a number of that text writes otherwise is written as it is
+    there: beside "$1.2 billion", "$1,200 million" gives "1.2", and "4,500,000" beside "4.5 million"
+    gives "4.5"."""
+    found = {plain(n) for n in _NUMBER.findall(text)}
+    if as_in is None:
+        return found
+    other, mine = _amounts(as_in), _amounts(text)
+    spelt = {amount: number for number, written in other.items() for amount in written}
+    return {n if n in other else next((spelt[a] for a in sorted(mine.get(n, ()))
+                                       if a in spelt and _scaled(n, mine) | _scaled(spelt[a], other)), n)
+            for n in found}
+
+
+def _scaled(number: str, amounts: dict[str, frozenset[float]]) -> bool:
+    """Whether a scale word follows the number somewhere ("1.2 billion"): only then is another
+    spelling the same amount ("5.0" and "5" stay two numbers, as they were)."""
+    return amounts[number] != {float(number)}
+
+
+def same_amounts(claim: str, text: str) -> bool:
+    """Whether the text writes every amount that the claim writes with a scale word, however it
+    scales it: "$1,200 million" writes "$1.2 billion"."""
+    written = set().union(*_amounts(text).values())
+    return all(amount in written for number, amounts in _amounts(claim).items() if _scaled(number, _amounts(claim))
+               for amount in amounts)
+
+
+def unspaced(text: str) -> str:
+    """The text with each number's spaces taken out, for what reads it word by word: "20 000
+    people" is "20000 people"."""
+    return re.sub(rf"(?<![\d.,]){_SPACED}", lambda match: plain(match.group(0)), text)
+
+
+def plain(number: str) -> str:
+    """A number as numbers() writes it: "20,000" and "20 000" are "20000"."""
+    return re.sub(r"[,\s]", "", number)
+
+
+@lru_cache(maxsize=1 << 12)
+def _amounts(text: str) -> dict[str, frozenset[float]]:
+    """Each number of numbers() with the amounts the text writes with it ("1.2 billion": 1.2e9)."""
+    found: dict[str, set[float]] = {}
+    for match in _NUMBER.finditer(text):
+        number = plain(match.group(0))
+        if ":" in number or number.count(".") > 1:  # a time, or a date such as "08.07.2012"
+            continue
+        scale = _SCALE_AFTER.match(text, match.end())
+        found.setdefault(number, set()).add(float(number) * (_SCALES[scale.group(1).lower()] if scale else 1))
+    return {number: frozenset(amounts) for number, amounts in found.items()}
 
 
 class BM25:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.text import lexicon, syntax
-from pipeline.text.lexical import STOPWORDS, numbers
+from pipeline.text.lexical import SCALE_WORDS, STOPWORDS, WRITTEN_NUMBER, numbers, plain, same_amounts, unspaced
 from pipeline.text.lexicon import key, stem
 from pipeline.verify.figures import CURRENCY_WORDS, RANGE_JOINT, SCALES, YEAR
 
@@ -68,7 +68,7 @@ def align(claim: str, sentence: str, whole_claim: str | None = None) -> Alignmen
     coverage = sum(map(found, wanted)) / len(wanted)
     names = _names(claim)
     name_cover = sum(map(found, names)) / len(names) if names else 1.0
-    claim_numbers, sentence_numbers = numbers(claim), numbers(sentence)
+    claim_numbers, sentence_numbers = numbers(claim), numbers(sentence, as_in=claim)
     figures = len(_stated_numbers(claim, sentence, claim_numbers & sentence_numbers)) / len(claim_numbers) \
         if claim_numbers else 1.0
     score = 0.6 * coverage + 0.25 * name_cover + 0.15 * figures
@@ -110,7 +110,9 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
     flipped = [(w, o) for w in sorted(claim_stems - sentence_stems)
                for o in sorted(lexicon.OPPOSITES.get(w, set()) & sentence_stems - whole_stems)
                if not (lexicon.direction(w) and lexicon.direction(o))]
-    swapped = _swaps(claim_stems, sentence_stems, whole_stems)
+    # "$1.2 billion" against "$1,200 million" is one amount: its scale words are no swap
+    swapped = [(w, o) for w, o in _swaps(claim_stems, sentence_stems, whole_stems)
+               if not ({w, o} <= SCALE_WORDS and same_amounts(claim, sentence))]
     if flipped or swapped:  # said in words, not keys: "revenue/income", not "revenu/incom"
         spelt = {key(w): w.lower() for w in _WORD.findall(f"{claim} {sentence}")}
         for name, pairs in (("opposite words", flipped), ("one word for another", swapped)):
@@ -140,7 +142,7 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
     return turns + moved, certain + moved
 
 
-_KIND = re.compile(r"(?P<currency>[$€£]?)(?P<number>\d+(?:[.,]\d+)*)(?P<percent>\s*(?:%|per\s?cent\b))?", re.IGNORECASE)
+_KIND = re.compile(rf"(?P<currency>[$€£]?)(?P<number>{WRITTEN_NUMBER})(?P<percent>\s*(?:%|per\s?cent\b))?", re.IGNORECASE)
 
 
 _MONTH_WORD = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
@@ -182,14 +184,14 @@ def _number_kind(text: str, number: str) -> tuple[str, bool]:
 
 def _first_written(text: str, number: str) -> re.Match | None:
     """Where the text first writes a number of numbers() ("35000" is written "35,000")."""
-    return next((m for m in _KIND.finditer(text) if m.group("number").replace(",", "") == number), None)
+    return next((m for m in _KIND.finditer(text) if plain(m.group("number")) == number), None)
 
 
 def states_numbers(claim: str, text: str, wanted: set[str] | None = None) -> bool:
     """Whether ``text`` states every number of the claim (or those ``wanted``), each as the claim
     states it."""
     wanted = numbers(claim) if wanted is None else wanted
-    return len(_stated_numbers(claim, text, wanted & numbers(text))) == len(wanted)
+    return len(_stated_numbers(claim, text, wanted & numbers(text, as_in=claim))) == len(wanted)
 
 
 def _stated_numbers(claim: str, sentence: str, shared: set[str]) -> set[str]:
@@ -373,7 +375,7 @@ def same_slot(text: str, word: str, other_text: str, other_word: str, threshold:
 def _slot(text: str, wanted: str) -> frozenset[str]:
     """The content words around ``wanted`` in its sentence: a window may join two sentences, and
     the words that end one ("outside the embassy") are no slot of a word that starts the next."""
-    for sentence in _SENTENCE_END.split(text):
+    for sentence in _SENTENCE_END.split(unspaced(text)):
         words = _WORD.findall(sentence)
         at = next((i for i, w in enumerate(words) if _writes(w, wanted)), None)
         if at is not None:

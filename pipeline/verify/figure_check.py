@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.text import lexicon
+from pipeline.text.lexical import WRITTEN_NUMBER, plain
 from pipeline.verify.figures import (CURRENCIES, CURRENCY_WORDS, RELATIVE_UNITS, Figure, clause_around,
                                      extract_figures)
 
@@ -66,8 +67,8 @@ def _same_counted(mine: str, theirs: str) -> bool:
 def interval(figure: Figure) -> tuple[float, float]:
     """The values a figure, as written, allows: '2%' is 1.5-2.5, 'more than 2%' is above 2."""
     value = figure.value
-    digits = re.search(r"\d+(?:[.,]\d+)*", figure.quote)  # none in "four people", "third-largest"
-    written = digits.group(0).replace(",", "") if digits else str(int(value))
+    digits = re.search(WRITTEN_NUMBER, figure.quote)  # none in "four people", "third-largest"
+    written = plain(digits.group(0)) if digits else str(int(value))
     decimals = len(written.split(".")[1]) if "." in written else 0
     scale = value / float(written) if float(written) else 1.0  # "$22 billion": steps of a billion
     half_step = 0.5 * 10 ** -decimals * scale

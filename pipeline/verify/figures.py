@@ -14,14 +14,13 @@ import re
 from dataclasses import dataclass, replace
 
 from pipeline.text import lexicon, syntax
-from pipeline.text.lexical import STOPWORDS
+from pipeline.text.lexical import STOPWORDS, WRITTEN_NUMBER, plain
 from pipeline.text.lexicon import key
 from pipeline.text.sentences import split_sentences
 
-_NUMBER = r"\d+(?:[.,]\d+)*"
 _SCALE = r"(?:trillion|tn|billion|bn|million|mn|mm|m|thousand|k)\b"  # "$200MM": a trader's million
 _FIGURE = re.compile(
-    rf"(?P<currency>US\$|\$|€|£|¥|RMB\s?|CNY\s?|USD\s?|EUR\s?|euro\s?)?(?P<number>{_NUMBER})\s?"
+    rf"(?P<currency>US\$|\$|€|£|¥|RMB\s?|CNY\s?|USD\s?|EUR\s?|euro\s?)?(?P<number>{WRITTEN_NUMBER})\s?"
     rf"(?:(?P<percent>%|percent\b|per cent\b)|(?P<points>percentage points?\b|pp\b|basis points?\b|bps\b)"
     rf"|(?P<metres>metres\b|meters\b)|(?P<scale>{_SCALE}))?"
     r"(?P<currency_after>\s?(?:euros?|dollars?|yen|yuan)\b)?",  # "2.1 billion euros", "54 million dollars"
@@ -274,7 +273,7 @@ def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
         scale = match.group("scale") or _range_scale(clause, match)
         if match.group("number").count(".") > 1:
             continue  # a date or a version ("08.07.2012", "3.1.4"), no quantity
-        value = float(match.group("number").replace(",", "")) * SCALES.get((scale or "").lower(), 1)
+        value = float(plain(match.group("number"))) * SCALES.get((scale or "").lower(), 1)
         if any(start <= match.start() < end for start, end, *_ in magnitudes):
             continue  # the "6" of "6. 1 - magnitude"
         if unit := _unit(match) or _range_unit(clause, match, found):
@@ -316,10 +315,10 @@ def _magnitudes(clause: str) -> list[tuple[int, int, float, str, str | None]]:
 
 
 RANGE_JOINT = r"\s?(?:-|–|to)\s?"  # between a range's two ends: "$140-150 million", "$140 to $150 million"
-_RANGE_END = re.compile(rf"{RANGE_JOINT}(?:US\$|\$|€|£)?{_NUMBER}\s?(?P<scale>{_SCALE})", re.IGNORECASE)
+_RANGE_END = re.compile(rf"{RANGE_JOINT}(?:US\$|\$|€|£)?{WRITTEN_NUMBER}\s?(?P<scale>{_SCALE})", re.IGNORECASE)
 # "between $140 and $150 million": "and" joins a range's ends only after "between"
 _BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
-_BETWEEN_END = re.compile(rf"\s*and\s+(?:US\$|\$|€|£)?{_NUMBER}\s?(?P<scale>{_SCALE})", re.IGNORECASE)
+_BETWEEN_END = re.compile(rf"\s*and\s+(?:US\$|\$|€|£)?{WRITTEN_NUMBER}\s?(?P<scale>{_SCALE})", re.IGNORECASE)
 
 
 def _range_scale(clause: str, match: re.Match) -> str | None:

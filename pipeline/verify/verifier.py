@@ -134,7 +134,7 @@ def _figures_in_doubt(claim: str, alignment: Alignment, window: Evidence) -> boo
     # every number the window does not state must be in a doubted pair: a year is no figure, and
     # "founded in 1998" against "in 1995" stays a conflict beside a doubted "$5 million or $6 million"
     covered = {number for mine, _ in pairs for number in numbers(mine.quote)}
-    return bool(pairs) and numbers(claim) - numbers(window.quote) <= covered \
+    return bool(pairs) and numbers(claim) - numbers(window.quote, as_in=claim) <= covered \
         and all(figure_doubt(mine, theirs) for mine, theirs in pairs)
 
 
@@ -281,7 +281,7 @@ def novel_words(claim: str, articles) -> list[str]:
 def unstated_figures(claim: str, articles) -> list[str]:
     """The claim's numbers that no article states: as numbers ("Tier 2"), and as quantities with
     their scale and unit ("$10bn" where the articles say "$5 billion" and, elsewhere, "10")."""
-    stated = {n for a in articles for n in numbers(a.text)}
+    stated = {n for a in articles for n in numbers(a.text, as_in=claim)}
     quantities = [(f.unit, f.value) for a in articles for f in figures_in(a.text)]
     unstated = sorted(numbers(claim) - stated)
     for figure in figures_in(claim, owners=False):  # values only: no parse
