@@ -281,6 +281,19 @@ def test_the_same_number_at_another_scale_is_another_amount():
                    "Acme agreed on Monday to buy Beta for $1.2 million in cash, the companies said.") == "conflicting"
 
 
+def test_two_values_of_two_named_others_are_two_facts():
+    """A number in one slot conflicts only when it is of the same one, or of no one named."""
+    assert align("Jones scored in the 3rd minute for Chelsea on Sunday.",
+                 "Smith scored in the 73rd minute for Chelsea on Sunday.").certain == []
+    assert align("Acme said it would hire 200 people in Leeds.",
+                 "Northwind said it would hire 300 people in Leeds.").certain == []
+    assert align("Jones scored in the 3rd minute for Chelsea on Sunday.",
+                 "Jones scored in the 73rd minute for Chelsea on Sunday.").certain
+    assert align("Acme said it would hire 200 people in Leeds.",
+                 "Acme Corp said it would hire 300 people in Leeds.").certain  # one name said two ways
+    assert align("Police said 15 people died in Lyon.", "Police said 20 people died in Lyon.").certain
+
+
 def test_a_declined_clause_leaves_the_other_clauses_checked():
     assert align("The company declined to reveal the price and the company signed the merger deal.",
                  "The company would not reveal the price, and it did not sign the merger deal.").certain

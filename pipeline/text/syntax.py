@@ -31,6 +31,7 @@ OWNER_TYPES = frozenset({"ORG", "PERSON", "GPE", "FAC", "LOC", "PRODUCT", "EVENT
 FIRST_PERSON_PLURAL = frozenset({"we", "our", "us", "ours"})  # an earnings call's "we" is the company
 THIRD_PERSON = frozenset({"it", "its", "they", "their"})  # "Keller Group said its revenue rose"
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+DENYING_VERBS = ("fail", "refus")  # "failed to detect" denies the detection (the parse has no lemmas)
 SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 # Climbing out of these leaves the figure's own statement: "Marsh said [the firm has 1,100]".
 STATEMENT_EDGES = frozenset({"ccomp", "ROOT"})
@@ -153,6 +154,8 @@ def _negated_token(cue):
         return _complement_of(cue.head)
     if cue.lower_ == "without":
         return next((child for child in cue.children if child.dep_ in ("pcomp", "pobj")), None)
+    if cue.lower_.startswith(DENYING_VERBS):  # "failed to detect": detect
+        return next((child for child in cue.children if child.dep_ == "xcomp"), None)
     noun = cue.head if cue.dep_ == "det" else cue  # "no decision", "none", "nobody"
     if noun.dep_ in SUBJECTS:
         return _complement_of(noun.head)
@@ -304,6 +307,12 @@ def names_a_source(text: str, start: int, end: int) -> bool:
     if root.dep_ in ("dobj", "dative"):
         return head.lower_ in TOLD and "." in root.text  # a web address: "UsMagazine.com"
     return root.dep_ == "pobj" and (head.lower_, head.head.lower_) == ("to", "according")
+
+
+def owners_at(text: str, start: int, end: int) -> list[str]:
+    """``owners`` of the word at ``text[start:end]``, in a parse of the whole text."""
+    doc = _parsed(text)
+    return owners(doc, start, end, text_context([doc]))
 
 
 def verb_at(text: str, start: int, end: int) -> str | None:

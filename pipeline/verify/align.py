@@ -26,7 +26,10 @@ RELATED = 0.45       # from which a contradiction in it is a conflict, not noise
 FUZZY_WORD = 88      # rapidfuzz ratio for two spellings of one word
 
 _WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z][\w'’-]*|\d+(?:[.,]\d+)*%?")  # U.S. is one word
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without|n't|cannot|neither|excluding|except)\b|n't\b",
+# "failed to detect", "refused to concede" deny the verb after them, as "did not" does (not "failed
+# to a low", nor "declined to $5": "declined" is as often a fall)
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without|n't|cannot|neither|excluding|except)\b|n't\b"
+                       r"|\b(?:fail(?:s|ed|ing)?|refus(?:e|es|ed|ing))(?=\s+to\s+(?!(?:a|an|the)\b)[a-z])",
                        re.IGNORECASE)
 # "cannot help but notice" is one clause; "asked for help but no one came" is two.
 _CLAUSE = re.compile(r",\s+|;\s+|\s+(?:and|while|whereas)\s+|(?<!n't help)(?<!not help)(?<!cannot help)\s+but\s+")
@@ -82,6 +85,18 @@ def align(claim: str, sentence: str, whole_claim: str | None = None) -> Alignmen
                      certain)
 
 
+def _one_statement(claim: str, word: str, sentence: str, other: str) -> bool:
+    """Whether two opposite words state one thing of the same two parties, as the parse reads
+    them, however many words stand between: "A court in Paris acquitted Fillon" and "A court in
+    Paris on Thursday convicted former prime minister Francois Fillon" (parsed only for opposites
+    whose neighbouring words do not place them in one slot)."""
+    def parties(text: str, wanted: str) -> list[set[str]]:
+        return [{stem(p.word) for p in said.parties}
+                for said in syntax.statements_of(text, lambda w: key(w) == wanted)]
+
+    return any(len(mine & theirs) >= 2 for mine in parties(claim, word) for theirs in parties(sentence, other))
+
+
 def _unstated(claim: str, sentence: str, present: frozenset[str]) -> list[str]:
     """The claim's direction words that the sentence neither uses nor says another way: "Acme's
     sales doubled" is not stated by "Acme reported flat sales", though it has two words of three.
@@ -118,15 +133,16 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
         for name, pairs in (("opposite words", flipped), ("one word for another", swapped)):
             if pairs:
                 turns.append(f"{name}: {', '.join(f'{spelt[w]}/{spelt[o]}' for w, o in pairs)}")
-                if any(same_slot(claim, w, sentence, o, SAME_SLOT if _closed_class(w) and _closed_class(o)
-                                 else SAME_SLOT_OPEN) and _counted_alike(claim, w, sentence, o)
-                       and _one_verb(claim, w, sentence, o) for w, o in pairs):
+                if any((same_slot(claim, w, sentence, o, SAME_SLOT if _closed_class(w) and _closed_class(o)
+                                  else SAME_SLOT_OPEN) or (pairs is flipped and _one_statement(claim, w, sentence, o)))
+                       and _counted_alike(claim, w, sentence, o) and _one_verb(claim, w, sentence, o)
+                       for w, o in pairs):
                     certain.append(turns[-1])
     unmatched, extra = claim_numbers - sentence_numbers, sentence_numbers - claim_numbers
     in_slot = [(m, t) for m in sorted(unmatched) for t in sorted(extra)
                if same_slot(claim, m, sentence, t) and _number_kind(claim, m) == _number_kind(sentence, t)
                and _number_role(claim, m) == _number_role(sentence, t)
-               and not _within_bound(m, t, claim, sentence)]
+               and not _within_bound(m, t, claim, sentence) and not _of_two_owners(claim, m, sentence, t)]
     if claim_numbers and sentence_numbers and not claim_numbers & sentence_numbers:
         turns.append(f"{OTHER_FIGURES}: {', '.join(sorted(claim_numbers))} against {', '.join(sorted(sentence_numbers))}")
         if in_slot:
@@ -203,6 +219,20 @@ def _stated_numbers(claim: str, sentence: str, shared: set[str]) -> set[str]:
         if my_percent == their_percent and (mine == theirs or not mine or not theirs):
             stated.add(number)
     return stated
+
+
+def _of_two_owners(claim: str, mine: str, sentence: str, theirs: str) -> bool:
+    """Whether the two numbers belong to two named others, as their clauses tell: "Jones scored in
+    the 3rd minute" and "Smith scored in the 73rd minute" are two goals, "Police said 15 people
+    died" and "20 people died" one count (parsed only for numbers already in one slot)."""
+    from pipeline.verify.figure_check import same_entity
+
+    found = [_first_written(text, number) for text, number in ((claim, mine), (sentence, theirs))]
+    if None in found:
+        return False
+    owners = [syntax.owners_at(text, match.start("number"), match.end("number"))
+              for text, match in zip((claim, sentence), found)]
+    return all(owners) and not any(same_entity(a, b) for a in owners[0] for b in owners[1])
 
 
 def _within_bound(mine: str, theirs: str, claim: str, sentence: str) -> bool:
@@ -703,11 +733,19 @@ def _direction_turns(claim: str, sentence: str) -> list[str]:
     theirs = _moves(sentence)
     turned = []
     for way, word, things in _moves(claim):
-        same = [(their_way, their_word) for their_way, their_word, their_things in theirs
+        same = [(their_way, their_word, their_things) for their_way, their_word, their_things in theirs
                 if len(things & their_things) >= 2]
+        # A move of the claim's own figure is its quantity: "the euro rose 0.4%" turns "the euro
+        # fell 0.4%", beside "the dollar fell" in the same window
+        figured = [move for move in same if move[2] & _figures_among(things)]
+        same = [(their_way, their_word) for their_way, their_word, _ in figured or same]
         if same and way not in {their_way for their_way, _ in same}:
             turned.append(f"{word}/{same[0][1]}")
     return [f"moves the other way: {', '.join(turned)}"] if turned else []
+
+
+def _figures_among(words: set[str]) -> set[str]:
+    return {w for w in words if w[:1].isdigit()}
 
 
 @lru_cache(maxsize=1 << 14)
@@ -715,14 +753,15 @@ def _moves(text: str) -> list[tuple[str, str, set[str]]]:
     """Each direction word, its direction and what it moves: the content words around it (two
     before, for "net income fell"; a few after, for "cut its net debt"). Then the moves that a
     comparison of two figures implies ("$94.8 million, that compares to $106.6 million")."""
-    # "up" and "down" are stopwords, and direction words all the same
-    words = [w for w in _WORD.findall(text) if w.lower() not in STOPWORDS or lexicon.direction(w)]
     moves = []
-    for i, word in enumerate(words):
-        way = lexicon.direction(word)
-        if way is not None:
-            near = words[max(0, i - 2):i] + words[i + 1:i + 1 + DIRECTION_REACH]
-            moves.append((way, word, {stem(w) for w in near if lexicon.direction(w) is None}))
+    for sentence in _SENTENCE_END.split(text):  # what a word moves is in its own sentence
+        # "up" and "down" are stopwords, and direction words all the same
+        words = [w for w in _WORD.findall(sentence) if w.lower() not in STOPWORDS or lexicon.direction(w)]
+        for i, word in enumerate(words):
+            way = lexicon.direction(word)
+            if way is not None:
+                near = words[max(0, i - 2):i] + words[i + 1:i + 1 + DIRECTION_REACH]
+                moves.append((way, word, {stem(w) for w in near if lexicon.direction(w) is None}))
     return moves + _compared_moves(text)
 
 
