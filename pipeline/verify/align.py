@@ -237,12 +237,22 @@ def _of_two_owners(claim: str, mine: str, sentence: str, theirs: str) -> bool:
 
 def _within_bound(mine: str, theirs: str, claim: str, sentence: str) -> bool:
     """Whether one number is a bound the other keeps: "a value of more than the $21 million"
-    allows $23 million, "up to 40 seats" allows 35."""
+    allows $23 million, "up to 40 seats" allows 35. Two bounds the same way are two counts, each
+    the least (or most) its source knows: "at least 12 people" against "at least 21 people"."""
+    if _bound_way(_bounds(claim).get(mine)) == _bound_way(_bounds(sentence).get(theirs)) is not None:
+        return False
     for number, text, other in ((theirs, sentence, mine), (mine, claim, theirs)):
         low, high = _bounds(text).get(number, (math.inf, -math.inf))  # a number no bound: it allows nothing else
         if re.fullmatch(r"\d+(?:\.\d+)?", other) and low <= float(other) <= high:  # not a time ("5:30"), nor "08.07.2012"
             return True
     return False
+
+
+def _bound_way(bound: tuple[float, float] | None) -> str | None:
+    """"up" for a bound with no top ("more than 5"), "down" for one with no bottom ("up to 5")."""
+    if bound is None or (bound[0] > -math.inf) == (bound[1] < math.inf):  # none, or a range
+        return None
+    return "up" if bound[1] == math.inf else "down"
 
 
 @lru_cache(maxsize=1 << 14)
@@ -419,8 +429,8 @@ def _slot(text: str, wanted: str) -> frozenset[str]:
 
 def _writes(word: str, wanted: str) -> bool:
     """Whether a word of the text is ``wanted``, a word's key or a number of numbers() ("35,000"
-    is 35000)."""
-    return key(word) == wanted or word.replace(",", "") == wanted
+    is 35000, "40%" is 40)."""
+    return key(word) == wanted or plain(word.removesuffix("%")) == wanted
 
 
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][”\"]))\s+(?=[“\"]?[A-Z])")
