@@ -60,6 +60,12 @@ def test_brief_takes_json_and_markdown(shared_store):
     assert in_shared(shared_store, "brief", story, "--json", "--format", "html").exit_code == 2
 
 
+def test_brief_out_makes_the_folder_it_names(shared_store, tmp_path):
+    out = tmp_path / "briefs" / "today.md"
+    result = in_shared(shared_store, "brief", apple_story(shared_store)[:8], "--out", str(out))
+    assert result.exit_code == 0 and out.read_text().startswith("# Apple Taps Alibaba for AI in China")
+
+
 def test_index_takes_json(shared_store):
     result = in_shared(shared_store, "index", "--json")
     assert result.exit_code == 0 and json.loads(result.stdout) == {"chunks": 0, "rebuilt": False}

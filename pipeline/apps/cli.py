@@ -877,6 +877,7 @@ def brief(
         err.print(f"warning: {result.meta.note}", markup=False, soft_wrap=True)
     text = render(result)
     if out_file:
+        out_file.parent.mkdir(parents=True, exist_ok=True)  # "--out briefs/today.md" makes briefs/
         out_file.write_text(text)
         err.print(f"brief written to {out_file}")
     else:

@@ -16,7 +16,9 @@ _TOKEN = re.compile(r"\w+(?:[.,]\d+)*%?")
 # of Europe writes them.
 _SPACED = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d|[.,]\d)"
 WRITTEN_NUMBER = rf"(?:{_SPACED}|\d+(?:[.,]\d+)*)"  # plain() reads it
-_NUMBER = re.compile(rf"(?<![A-Za-z\d:])(?<![A-Za-z]-)(?:{WRITTEN_NUMBER}(?::\d+)?)")
+# A decimal after a word's hyphen is a value ("magnitude-8.0"), and no number starts within one
+# ("8.0" holds no "0").
+_NUMBER = re.compile(rf"(?<![A-Za-z\d:])(?<!\d\.)(?:(?<![A-Za-z]-)|(?=\d+\.\d))(?:{WRITTEN_NUMBER}(?::\d+)?)")
 # The words that scale an amount: "$1.2 billion" is "$1,200 million" (not "m", often metres)
 _SCALE_AFTER = re.compile(r"\s?(thousand|million|mn|billion|bn|trillion)\b", re.IGNORECASE)
 _SCALES = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
@@ -42,7 +44,7 @@ def numbers(text: str, as_in: str | None = None) -> set[str]:
     found = {plain(n) for n in _NUMBER.findall(text)}
     if as_in is None:
         return found
-    other, mine = _amounts(as_in), _amounts(text)
+    other, mine = amounts_of(as_in), amounts_of(text)
     spelt = {amount: number for number, written in other.items() for amount in written}
     return {n if n in other else next((spelt[a] for a in sorted(mine.get(n, ()))
                                        if a in spelt and _scaled(n, mine) | _scaled(spelt[a], other)), n)
@@ -58,8 +60,8 @@ def _scaled(number: str, amounts: dict[str, frozenset[float]]) -> bool:
 def same_amounts(claim: str, text: str) -> bool:
     """Whether the text writes every amount that the claim writes with a scale word, however it
     scales it: "$1,200 million" writes "$1.2 billion"."""
-    written = set().union(*_amounts(text).values())
-    return all(amount in written for number, amounts in _amounts(claim).items() if _scaled(number, _amounts(claim))
+    written = set().union(*amounts_of(text).values())
+    return all(amount in written for number, amounts in amounts_of(claim).items() if _scaled(number, amounts_of(claim))
                for amount in amounts)
 
 
@@ -75,7 +77,7 @@ def plain(number: str) -> str:
 
 
 @lru_cache(maxsize=1 << 12)
-def _amounts(text: str) -> dict[str, frozenset[float]]:
+def amounts_of(text: str) -> dict[str, frozenset[float]]:
     """Each number of numbers() with the amounts the text writes with it ("1.2 billion": 1.2e9)."""
     found: dict[str, set[float]] = {}
     for match in _NUMBER.finditer(text):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.text import lexicon, syntax
-from pipeline.text.lexical import SCALE_WORDS, STOPWORDS, WRITTEN_NUMBER, numbers, plain, same_amounts, unspaced
+from pipeline.text.lexical import SCALE_WORDS, STOPWORDS, WRITTEN_NUMBER, amounts_of, numbers, plain, same_amounts, unspaced
 from pipeline.text.lexicon import key, stem
 from pipeline.verify.figures import CURRENCY_WORDS, RANGE_JOINT, SCALES, YEAR
 
@@ -142,7 +142,8 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
     in_slot = [(m, t) for m in sorted(unmatched) for t in sorted(extra)
                if same_slot(claim, m, sentence, t) and _number_kind(claim, m) == _number_kind(sentence, t)
                and _number_role(claim, m) == _number_role(sentence, t)
-               and not _within_bound(m, t, claim, sentence) and not _of_two_owners(claim, m, sentence, t)]
+               and not _within_bound(m, t, claim, sentence) and _told_alike(claim, m, sentence, t)
+               and not _of_two_owners(claim, m, sentence, t)]
     if claim_numbers and sentence_numbers and not claim_numbers & sentence_numbers:
         turns.append(f"{OTHER_FIGURES}: {', '.join(sorted(claim_numbers))} against {', '.join(sorted(sentence_numbers))}")
         if in_slot:
@@ -219,6 +220,41 @@ def _stated_numbers(claim: str, sentence: str, shared: set[str]) -> set[str]:
         if my_percent == their_percent and (mine == theirs or not mine or not theirs):
             stated.add(number)
     return stated
+
+
+def _told_alike(claim: str, mine: str, sentence: str, theirs: str) -> bool:
+    """Whether two numbers may be two values of one thing, as they are told: both what came or
+    both what is expected ("reported revenue of $6.12 billion" against "expects revenue of $6.3
+    billion"), both of a year told or neither ("killed 31 people" against "In 2007, a quake killed
+    500"), and amounts within a thousand times each other ("$1.91 a share" against "$6.4bn")."""
+    from pipeline.verify.figure_check import dated, expected_in
+
+    told = []
+    for text, number in ((claim, mine), (sentence, theirs)):
+        match = _first_written(text, number)
+        if match is None:
+            return True
+        clause, in_sentence, at = _said_in(text, match)
+        told.append((expected_in(clause), dated(in_sentence, at, at + len(match.group("number")))))
+    if told[0] != told[1]:
+        return False
+    amounts = [max(amounts_of(text).get(number, {0.0})) for text, number in ((claim, mine), (sentence, theirs))]
+    return min(amounts) <= 0 or max(amounts) / min(amounts) < APART
+
+
+APART = 1000  # a value a thousand times another is of another thing
+
+
+def _said_in(text: str, match: re.Match) -> tuple[str, str, int]:
+    """The clause and the sentence the number at ``match`` is said in, and where in the sentence."""
+    ends = list(_SENTENCE_END.finditer(text))
+    start = max([0] + [end.end() for end in ends if end.end() <= match.start("number")])
+    sentence = text[start:next((end.start() for end in ends if end.start() >= match.end()), len(text))]
+    at = match.start("number") - start
+    cuts = list(_CLAUSE.finditer(sentence))
+    clause_start = max([0] + [cut.end() for cut in cuts if cut.end() <= at])
+    clause = sentence[clause_start:next((cut.start() for cut in cuts if cut.start() >= at), len(sentence))]
+    return clause, sentence, at
 
 
 def _of_two_owners(claim: str, mine: str, sentence: str, theirs: str) -> bool:
@@ -467,6 +503,8 @@ def _negation_turns(claim: str, window: str) -> str | None:
         else (theirs, mine, my_words, claim)
     if _denies_having(negated) and not _HAVING.search(other_sentence):
         return "weak"  # "we don't have the traffic model yet" denies nothing of "the need for a traffic model"
+    if _DEPRIVED.search(other_sentence):
+        return "weak"  # "homes lost water" says what "households without water" says
     head = _negated_word(negated)
     if head and _declined(other_sentence, head):  # "would not reveal" and "declined to reveal" say one thing
         return _negated_elsewhere(claim, window) or _negated_elsewhere(window, claim)
@@ -485,6 +523,10 @@ def _negation_turns(claim: str, window: str) -> str | None:
     return STRONG_NEGATION if strong and _about_the_same(negated, other_sentence, head) else "weak"
 
 
+# Words that say something is not had, as a negation does: what they state, "without" or "no" denies
+_DEPRIVED = re.compile(r"\b(?:los(?:e|es|t|ing)|lack(?:s|ed|ing)?|deprived|stripped|short of)\b", re.IGNORECASE)
+
+
 def _negated_elsewhere(negating: str, stating: str) -> str | None:
     """A negated clause that is not the pair sharing the most words, when the other text states
     what it negates: "Esther Williams, swimmer and actress, has not died" against "the actress and
@@ -499,7 +541,7 @@ def _negated_elsewhere(negating: str, stating: str) -> str | None:
         if not _negated(clause) or _denies_having(clause) or not (head := _negated_word(clause)):
             continue
         stated = _clauses_stating(stating, head)
-        if not stated or _declined(stating, head):
+        if not stated or _declined(stating, head) or _DEPRIVED.search(stating):
             continue
         negation_names, stated_names = _subject_names(clause, stating, head)
         if not negation_names:  # "..., has not died": the subject is before the commas, in its sentence

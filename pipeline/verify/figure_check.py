@@ -106,7 +106,11 @@ def compare(a: Figure, b: Figure) -> str | None:
     Two figures whose entities only the context ties (``_related``) may confirm each other, never
     conflict: a conflict needs the same entity stated."""
     if _same_subject(a, b):
-        return _relation(a, b)
+        relation = _relation(a, b)
+        # two sums of money conflict only when both say what they measure: "$3 billion of new debt"
+        # is no share price (a move is a move: "Acme gained 2%" and "Acme shares fell 1.5%")
+        unknown = bool(a.metric) != bool(b.metric) and a.unit[:3] in _CURRENCY_CODES
+        return None if relation == "conflicting" and unknown else relation
     if _related(a, b) or _same_amount_unnamed(a, b):
         relation = _relation(a, b)
         return relation if relation != "conflicting" else None
@@ -151,11 +155,46 @@ def _relation(a: Figure, b: Figure) -> str | None:
         return "confirmed"
     if a.compared_with != b.compared_with:  # "up from 900" against "1,200 cars": then, and now
         return None
+    if _expected(a) != _expected(b) or _dated(a) != _dated(b):
+        return None  # what is forecast against what came, a past year against now: two figures
     # Two counts that name no entity may be of two things ("ten people were killed" against "the
     # 2003 quake killed 26,000 people"): they confirm each other, never conflict. Nor do two counts
     # unless one verb states both: "hit .358 in 54 games" and "playing in a combined 157 games" are
     # two facts, and a count whose verb the parse cannot find leaves it unsure.
     return "conflicting" if same_slot(a, b) and (a.entity or b.entity) and not _other_predicates(a, b) else None
+
+
+# Words that make a figure what someone expects, not what came: "expects revenue of $6.3 billion",
+# "above the $1.91 expected", "a forecast of 3%" (not "an estimated $68 million": a count made)
+_EXPECTED = re.compile(r"\b(?:expect\w*|forecast\w*|guidance|outlook|project(?:s|ed|ion|ions)|predict\w*|"
+                       r"anticipat\w*|consensus|target(?:s|ed|ing)?)\b", re.IGNORECASE)
+# A year a figure is told in ("In 2007, a quake killed 500", "won 14 seats in 2023"): a figure of then
+_IN_A_YEAR = re.compile(r"\b(?:in|during|of|for)\s+(?:19|20)\d\d\b(?![-–/]\d)", re.IGNORECASE)
+
+
+def _expected(figure: Figure) -> bool:
+    return expected_in(" ".join(clause_around(figure)))
+
+
+def _dated(figure: Figure) -> bool:
+    at = figure.sentence.find(figure.quote)
+    return at >= 0 and dated(figure.sentence, at, at + len(figure.quote))
+
+
+def expected_in(clause: str) -> bool:
+    """Whether the clause tells what someone expects, not what came."""
+    return bool(_EXPECTED.search(clause))
+
+
+def dated(sentence: str, start: int, end: int) -> bool:
+    """Whether the sentence tells the value at ``sentence[start:end]`` of a year, with the verb it
+    tells the value with: "In 2007, a quake killed 500 people", not "was picked in 1990 and
+    coached for 23 seasons" (parsed only where a year is told)."""
+    from pipeline.text import syntax
+
+    years = list(_IN_A_YEAR.finditer(sentence))
+    verb = syntax.verb_at(sentence, start, end) if years else None
+    return verb is not None and any(syntax.verb_at(sentence, year.start(), year.end()) == verb for year in years)
 
 
 def _other_predicates(a: Figure, b: Figure) -> bool:

@@ -48,8 +48,14 @@ _COUNTED = re.compile(rf"\s(?!(?:{_TIME}|{_NOT_THINGS})\b)({_THINGS})\b")
 # Words that count people, whoever they are: a count of them is a count of people
 PEOPLE = frozenset("people persons residents villagers locals inhabitants civilians citizens individuals".split())
 YEAR = re.compile(r"(?:19|20)\d\d")  # "in 2024 sales rose": a year, not 2,024 sales
-NUMBER_WORDS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), 2)}
-_COUNT_IN_WORDS = re.compile(rf"\b({'|'.join(NUMBER_WORDS)})(?=\s(?!(?:{_TIME}|{_NOT_THINGS})\b)(?:{_THINGS})\b)", re.I)
+NUMBER_WORDS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve thirteen "
+                                            "fourteen fifteen sixteen seventeen eighteen nineteen".split(), 2)}
+TENS = {w: n for n, w in zip(range(20, 100, 10), "twenty thirty forty fifty sixty seventy eighty ninety".split())}
+UNITS_AFTER_TENS = {w: n for n, w in enumerate("one two three four five six seven eight nine".split(), 1)}
+# "four people", "Twenty-six people" (not the "six" of it), "thirty one homes"
+_NUMBER_IN_WORDS = (rf"(?:{'|'.join(TENS)})(?:[-\s](?:{'|'.join(UNITS_AFTER_TENS)}))?|{'|'.join(NUMBER_WORDS)}")
+_COUNT_IN_WORDS = re.compile(rf"(?<![\w-])({_NUMBER_IN_WORDS})(?=\s(?!(?:{_TIME}|{_NOT_THINGS})\b)(?:{_THINGS})\b)",
+                             re.I)
 _POINTING = re.compile(r"\b(?:the|these|those|both|all|its|their|his|her|our|your)\s+$", re.I)  # "the two companies"
 _AUXILIARIES = re.compile(r"(?:\s+(?:were|was|are|is|have|has|had|been|being))*\s+([a-z]+)\b")
 ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)}
@@ -57,6 +63,7 @@ _SUPERLATIVE = r"(?:largest|biggest|smallest|highest|lowest|richest|most[-\s][a-
 _RANK = re.compile(  # "third-largest chipmaker", "2nd-largest bank", "No. 2 carmaker"; not "first time"
     rf"(?<![\w-])(?:(?P<ordinal>{'|'.join(ORDINALS)}|\d+(?:st|nd|rd|th))[-\s](?P<superlative>{_SUPERLATIVE})"
     rf"|(?P<number>No\.\s?\d+|number\s\d+))\s(?P<what>[a-z][a-z-]+)", re.I)
+_OF_A_WHOLE = re.compile(r"\d\s+(?:out\s+)?of\s+(?:the\s+|its\s+|their\s+)?$", re.IGNORECASE)
 _APPROXIMATOR = re.compile(
     r"\b(more than|over|nearly|almost|about|around|roughly|approximately|at least|up to|"
     r"less than|under|some)\s+$",
@@ -282,6 +289,8 @@ def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
             if per and unit not in RELATIVE_UNITS:
                 unit = f"{unit} per {(per.group(1) or 'year').lower()}"
             found.append((match.start(), end, value, unit, "level" if unit == "m" else None))
+        elif _OF_A_WHOLE.search(clause[: match.start()]):
+            continue  # "34 of the 101 seats": the whole the count before it is a part of
         elif count := _count(clause, match.start(), match.end("scale") if match.group("scale") else match.end("number"),
                              match.group("number")):
             found.append((match.start(), count[0], value, "count", count[1]))
@@ -289,8 +298,14 @@ def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
             found.append((match.start(), match.start() + len(match.group(0).rstrip()), value, *base))
     for match in _COUNT_IN_WORDS.finditer(clause):
         if not _POINTING.search(clause[: match.start()]) and (count := _count(clause, match.start(), match.end(), "")):
-            found.append((match.start(), count[0], float(NUMBER_WORDS[match.group(1).lower()]), "count", count[1]))
+            found.append((match.start(), count[0], float(value_in_words(match.group(1))), "count", count[1]))
     return sorted(found + magnitudes + _ranks(clause))
+
+
+def value_in_words(words: str) -> int:
+    """"six" is 6, "Twenty-six" and "twenty six" 26."""
+    tens, _, units = words.lower().replace("-", " ").partition(" ")
+    return TENS[tens] + UNITS_AFTER_TENS.get(units, 0) if tens in TENS else NUMBER_WORDS[tens]
 
 
 def _bare_base(clause: str, match: re.Match, found: list) -> tuple[str, str | None] | None:
