@@ -294,6 +294,42 @@ def test_two_values_of_two_named_others_are_two_facts():
     assert align("Police said 15 people died in Lyon.", "Police said 20 people died in Lyon.").certain
 
 
+@pytest.mark.parametrize("claim, sentence", [
+    ("The state will cover 40% of the project's cost.", "The state will cover 60% of the project's cost."),
+    ("Astronomers failed to detect carbon dioxide in the atmosphere of the planet.",
+     "Astronomers have detected carbon dioxide in the atmosphere of the planet."),
+    ("A court in Paris acquitted Francois Fillon of embezzling public funds.",
+     "A court in Paris on Thursday convicted former French prime minister Francois Fillon of embezzling public funds."),
+    ("At least 21 people were killed in the earthquake.", "At least 12 people were killed in the earthquake."),
+], ids=["another percentage", "failed to against did", "opposites of the same two parties", "two bounds the same way"])
+def test_turns_that_are_certain_however_they_are_worded(claim, sentence):
+    assert align(claim, sentence).certain
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    ("Roughly three thousand homes in Fairview lost water service after a main broke early Saturday.",
+     "A main break early on Saturday left about 3,000 households in Fairview without water service."),
+    ("The earthquake killed 31 people in the Ica region.", "In 2007, a quake in the Ica region killed 500 people."),
+    ("Carrow reported revenue of $6.12 billion for the quarter.", "Carrow expects revenue of $6.3 billion for the quarter."),
+    ("Adjusted earnings were $2.04 a share, above the $1.91 expected.",
+     "Revenue was $6.45bn, slightly above the $6.4bn expected."),
+], ids=["lost against without", "another year", "expected against reported", "amounts a thousand times apart"])
+def test_what_only_looks_like_a_turn(claim, sentence):
+    assert align(claim, sentence).certain == []
+
+
+def test_a_move_is_of_its_own_figure_in_its_own_sentence():
+    window = ("The dollar fell to a two-month low against the yen on Monday, after bets on rate cuts. "
+              "The euro rose 0.4% to $1.0950.")
+    assert align("The euro fell 0.4% against the dollar on Monday.", window).certain
+
+
+def test_pairs_check_figures_as_a_claim_against_a_story_does():
+    doc = "Harlow Foods said on Tuesday it would buy regional bakery chain Crestline for $1.2 billion in cash."
+    assert verify_pair("Harlow Foods agreed to buy Crestline for $2.1 billion in cash.", doc, EMBEDDER).verdict \
+        == "conflicting"
+
+
 def test_a_declined_clause_leaves_the_other_clauses_checked():
     assert align("The company declined to reveal the price and the company signed the merger deal.",
                  "The company would not reveal the price, and it did not sign the merger deal.").certain
@@ -409,6 +445,7 @@ def test_a_time_is_one_number():
     assert numbers("The bomb went off at 5:30 p.m., 30 miles away; the score was 3:1.") == {"5:30", "30", "3:1"}
     assert numbers("SARS-CoV-2 vaccine sales of $5bn in Q2") == {"5"}  # labels, as figures read them
     assert numbers("20 000 people, 0800 555 111") == {"20000", "0800", "555111"}  # thousands set apart
+    assert numbers("a magnitude-8.0 quake") == {"8.0"}  # a decimal after a word's hyphen is a value, with no "0"
     assert numbers("on 08.07.2012, 5.0% and $1,200 million", as_in="$1.2 billion, 5%") == {"08.07.2012", "5.0", "1.2"}
 
 

@@ -176,6 +176,36 @@ def test_counts_and_ranks_compare(a, b, relation):
     assert compare(first(a), first(b)) == relation
 
 
+def test_counts_in_words_and_the_whole_a_count_is_of():
+    found = {(f.quote, f.value) for f in extract_figures(
+        "Twenty-six people were killed, thirty one homes were destroyed and Reform won 34 of the 101 seats.")}
+    assert found == {("Twenty-six people", 26.0), ("thirty one homes", 31.0)}  # not "six people", nor 101 seats
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Carrow reported revenue of $6.12 billion.", "Carrow expects revenue of $6.3 billion."),
+    ("Eesti 200 won nine seats.", "Eesti 200, which won 14 seats in 2023, was reduced to nine."),
+    ("The earthquake killed 31 people.", "In 2007, an earthquake killed 500 people."),
+    ("Halvorsen will fund the purchase with $3 billion of new debt.", "Halvorsen shares fell 2.1% to $118.40."),
+], ids=["expected against reported", "a year's count against now", "another year's event",
+        "money of no measure against a share price"])
+def test_figures_told_of_another_time_or_measure_do_not_conflict(a, b):
+    assert not any(compare(mine, theirs) == "conflicting" for mine in extract_figures(a)
+                   for theirs in extract_figures(b))
+
+
+def test_two_forecasts_of_one_thing_conflict():
+    assert compare(first("Carrow expects revenue of $6.12 billion."),
+                   first("Carrow expects revenue of $6.3 billion.")) == "conflicting"
+
+
+def test_a_year_of_another_verb_dates_nothing():
+    [eleven] = extract_figures("Lena Voss coached for 11 seasons at the club.")
+    [more] = [f for f in extract_figures("Lena Voss was picked in 1990 and coached for 23 seasons with the club.")
+              if f.unit == "count"]
+    assert compare(eleven, more) == "conflicting"
+
+
 def test_a_rank_after_a_possessive_ranks_the_subject():
     [rank] = extract_figures("China is Apple's second-largest market.")
     assert (rank.entity, rank.value, rank.metric) == ("China", 2.0, "largest market")
