@@ -324,9 +324,9 @@ def test_a_move_is_of_its_own_figure_in_its_own_sentence():
     assert align("The euro fell 0.4% against the dollar on Monday.", window).certain
 
 
-def test_pairs_check_figures_as_a_claim_against_a_story_does():
-    doc = "Harlow Foods said on Tuesday it would buy regional bakery chain Crestline for $1.2 billion in cash."
-    assert verify_pair("Harlow Foods agreed to buy Crestline for $2.1 billion in cash.", doc, EMBEDDER).verdict \
+def test_pairs_catch_a_changed_amount_in_the_same_slot():
+    doc = "Harlow Foods said on Tuesday it would buy Crestline for $1.2 billion in cash. The deal closes in May."
+    assert verify_pair("Harlow Foods said it would buy Crestline for $2.1 billion in cash.", doc, EMBEDDER).verdict \
         == "conflicting"
 
 

@@ -315,6 +315,16 @@ def owners_at(text: str, start: int, end: int) -> list[str]:
     return owners(doc, start, end, text_context([doc]))
 
 
+def noun_ranked(text: str, start: int, end: int) -> str | None:
+    """The noun an ordinal at ``text[start:end]`` ranks ("the fifth straight victory": victory),
+    lower-cased; None when it ranks none the parse can tell ("climbed to third")."""
+    span = _parsed(text).char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    head = span.root.head
+    return head.lower_ if span.root.dep_ in ("amod", "compound", "nummod") and head.pos_ == "NOUN" else None
+
+
 def verb_at(text: str, start: int, end: int) -> str | None:
     """``predicate`` of the word at ``text[start:end]``, in a parse of the whole text."""
     return predicate(_parsed(text), start, end)

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pipeline.text import lexicon, syntax
 from pipeline.text.lexical import SCALE_WORDS, STOPWORDS, WRITTEN_NUMBER, amounts_of, numbers, plain, same_amounts, unspaced
 from pipeline.text.lexicon import key, stem
-from pipeline.verify.figures import CURRENCY_WORDS, RANGE_JOINT, SCALES, YEAR
+from pipeline.verify.figures import CURRENCY_WORDS, NUMBER_WORDS, ORDINALS, RANGE_JOINT, SCALES, YEAR
 
 SUPPORTED = 0.6      # alignment score from which a sentence states the claim
 RELATED = 0.45       # from which a contradiction in it is a conflict, not noise
@@ -126,7 +126,7 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
                for o in sorted(lexicon.OPPOSITES.get(w, set()) & sentence_stems - whole_stems)
                if not (lexicon.direction(w) and lexicon.direction(o))]
     # "$1.2 billion" against "$1,200 million" is one amount: its scale words are no swap
-    swapped = [(w, o) for w, o in _swaps(claim_stems, sentence_stems, whole_stems)
+    swapped = [(w, o) for w, o in _swaps(claim_stems, sentence_stems, whole_stems, _in_digits(sentence))
                if not ({w, o} <= SCALE_WORDS and same_amounts(claim, sentence))]
     if flipped or swapped:  # said in words, not keys: "revenue/income", not "revenu/incom"
         spelt = {key(w): w.lower() for w in _WORD.findall(f"{claim} {sentence}")}
@@ -136,7 +136,7 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
                 if any((same_slot(claim, w, sentence, o, SAME_SLOT if _closed_class(w) and _closed_class(o)
                                   else SAME_SLOT_OPEN) or (pairs is flipped and _one_statement(claim, w, sentence, o)))
                        and _counted_alike(claim, w, sentence, o) and _one_verb(claim, w, sentence, o)
-                       for w, o in pairs):
+                       and _rank_alike(claim, w, sentence, o) for w, o in pairs):
                     certain.append(turns[-1])
     unmatched, extra = claim_numbers - sentence_numbers, sentence_numbers - claim_numbers
     in_slot = [(m, t) for m in sorted(unmatched) for t in sorted(extra)
@@ -257,18 +257,30 @@ def _said_in(text: str, match: re.Match) -> tuple[str, str, int]:
     return clause, sentence, at
 
 
-def _of_two_owners(claim: str, mine: str, sentence: str, theirs: str) -> bool:
-    """Whether the two numbers belong to two named others, as their clauses tell: "Jones scored in
-    the 3rd minute" and "Smith scored in the 73rd minute" are two goals, "Police said 15 people
-    died" and "20 people died" one count (parsed only for numbers already in one slot)."""
+def _of_two_owners(claim: str, mine: str, sentence: str, theirs: str, where=None) -> bool:
+    """Whether two values (numbers, or words found by ``where``) belong to two named others, as
+    their clauses tell: "Jones scored in the 3rd minute" and "Smith scored in the 73rd minute" are
+    two goals, "Reform's share fell" and "EKRE's share rose" two moves; "Police said 15 people
+    died" and "20 people died" one count (parsed only for values already in one slot)."""
     from pipeline.verify.figure_check import same_entity
 
-    found = [_first_written(text, number) for text, number in ((claim, mine), (sentence, theirs))]
+    found = [(where or _number_at)(text, value) for text, value in ((claim, mine), (sentence, theirs))]
     if None in found:
         return False
-    owners = [syntax.owners_at(text, match.start("number"), match.end("number"))
-              for text, match in zip((claim, sentence), found)]
+    owners = [syntax.owners_at(text, *span) for text, span in zip((claim, sentence), found)]
     return all(owners) and not any(same_entity(a, b) for a in owners[0] for b in owners[1])
+
+
+def _number_at(text: str, number: str) -> tuple[int, int] | None:
+    """Where the text first writes a number of numbers()."""
+    match = _first_written(text, number)
+    return (match.start("number"), match.end("number")) if match else None
+
+
+def _word_at(text: str, word: str) -> tuple[int, int] | None:
+    """Where the text first writes ``word`` as a word."""
+    found = re.search(rf"\b{re.escape(word)}\b", text)
+    return found.span() if found else None
 
 
 def _within_bound(mine: str, theirs: str, claim: str, sentence: str) -> bool:
@@ -524,7 +536,8 @@ def _negation_turns(claim: str, window: str) -> str | None:
 
 
 # Words that say something is not had, as a negation does: what they state, "without" or "no" denies
-_DEPRIVED = re.compile(r"\b(?:los(?:e|es|t|ing)|lack(?:s|ed|ing)?|deprived|stripped|short of)\b", re.IGNORECASE)
+_DEPRIVED = re.compile(r"\b(?:los(?:e|es|t|ing)|lack(?:s|ed|ing)?|miss(?:es|ed|ing)?|deprived|stripped|short of)\b",
+                       re.IGNORECASE)
 
 
 def _negated_elsewhere(negating: str, stating: str) -> str | None:
@@ -683,6 +696,15 @@ def _keys(text: str) -> frozenset[str]:
     return frozenset(key(w) for w in _WORD.findall(text))
 
 
+def _in_digits(text: str) -> frozenset[str]:
+    """The words of the small numbers a text writes in digits: "2-1" says "two" and "one", as
+    "two-one" does."""
+    return frozenset(_SMALL_NUMBERS[n] for n in re.findall(r"(?<![\w.])\d+(?![\w.])", text) if n in _SMALL_NUMBERS)
+
+
+_SMALL_NUMBERS = {str(n): key(w) for w, n in (NUMBER_WORDS | {"one": 1}).items()}
+
+
 @lru_cache(maxsize=1 << 14)
 def _clause_stems(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """Every clause of every sentence, short ones too ("although no one was hurt"), with its words."""
@@ -720,6 +742,23 @@ def _counted_alike(claim: str, word: str, sentence: str, other: str) -> bool:
 
 
 _DATE_WORDS = frozenset(key(word) for word in lexicon.WEEKDAYS + lexicon.MONTHS)
+_ORDINALS = frozenset(key(word) for word in ORDINALS)
+
+
+def _rank_alike(claim: str, word: str, sentence: str, other: str) -> bool:
+    """Two ordinals are one rank changed only when they rank one thing, as the parse reads them:
+    "the third quarter" against "the fourth quarter", not "a fifth straight victory" against
+    "climbed to third" (parsed only for ordinals swapped in one slot)."""
+    if word not in _ORDINALS or other not in _ORDINALS:
+        return True
+    ranked = [syntax.noun_ranked(text, *span) if (span := _word_at(text, spelt)) else None
+              for text, spelt in ((claim, _spelt(claim, word)), (sentence, _spelt(sentence, other)))]
+    return ranked[0] == ranked[1]
+
+
+def _spelt(text: str, wanted: str) -> str:
+    """The word of the text whose key is ``wanted``, as the text spells it."""
+    return next((w for w in _WORD.findall(text) if key(w) == wanted), wanted)
 
 
 def _one_verb(claim: str, word: str, sentence: str, other: str) -> bool:
@@ -759,11 +798,12 @@ def _parts(word: str) -> tuple[str, ...]:
 
 
 def _swaps(claim_keys: frozenset[str], sentence_keys: frozenset[str],
-           whole_keys: frozenset[str]) -> list[tuple[str, str]]:
+           whole_keys: frozenset[str], in_digits: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     """Claim words the sentence replaces by a word of the same set with another meaning ("pink"
     for "yellow", "three-month" for "six-month"). A claim word (or part) that some sentence word
-    means too is stated, not swapped; a meaning the whole claim also has is no rival."""
-    stated = {m for o in sentence_keys for m in _meanings(o)}
+    means too is stated, not swapped, as is a number the sentence writes in digits (``in_digits``);
+    a meaning the whole claim also has is no rival."""
+    stated = {m for o in sentence_keys | in_digits for m in _meanings(o)}
     claimed = {m for w in whole_keys for m in _meanings(w)}
     swaps: list[tuple[str, str]] = []
     for word in sorted(claim_keys - sentence_keys):
@@ -791,7 +831,8 @@ def _direction_turns(claim: str, sentence: str) -> list[str]:
         # fell 0.4%", beside "the dollar fell" in the same window
         figured = [move for move in same if move[2] & _figures_among(things)]
         same = [(their_way, their_word) for their_way, their_word, _ in figured or same]
-        if same and way not in {their_way for their_way, _ in same}:
+        if same and way not in {their_way for their_way, _ in same} \
+                and not _of_two_owners(claim, word, sentence, same[0][1], _word_at):
             turned.append(f"{word}/{same[0][1]}")
     return [f"moves the other way: {', '.join(turned)}"] if turned else []
 

@@ -522,7 +522,7 @@ def summary_sentences(claim: str) -> list[str]:
     return [s.text for s in split_sentences(claim) if s.text.strip()]
 
 
-_PAIR_ORDER = {"conflicting": 0, "different_basis": 1, "unsupported": 1, "confirmed": 2}
+_PAIR_ORDER = {"conflicting": 0, "unsupported": 1, "confirmed": 2}
 
 
 def _pair_sentence(sentence: str, article, embedder, judge: Judge) -> ClaimVerdict:
@@ -530,6 +530,7 @@ def _pair_sentence(sentence: str, article, embedder, judge: Judge) -> ClaimVerdi
     novel = unsaid(sentence, [article], open_words=False)
     if verdict == "confirmed" and novel:
         verdict, used, reasons = "unsupported", [], [f"the source does not say {', '.join(novel)}"]
-    # a figure the doc states otherwise on the same basis conflicts here as it does against a story
-    return _with_figures(ClaimVerdict(sentence, verdict, verdict == "confirmed", round(score, 4), used, [], reasons),
-                         [article], [])
+    # Not the figures table's check (_with_figures): against a whole transcript it pairs a summary's
+    # figure with every figure of one metric, of every period (tried: earnings calls' balanced
+    # accuracy 0.93 -> 0.84)
+    return ClaimVerdict(sentence, verdict, verdict == "confirmed", round(score, 4), used, [], reasons)
