@@ -292,6 +292,9 @@ def test_two_values_of_two_named_others_are_two_facts():
     assert align("Acme said it would hire 200 people in Leeds.",
                  "Acme Corp said it would hire 300 people in Leeds.").certain  # one name said two ways
     assert align("Police said 15 people died in Lyon.", "Police said 20 people died in Lyon.").certain
+    # an owner the other sentence names too is no other owner, however the parse reads "its"
+    assert align("The Falcon drone carried 24 parcels on Friday.",
+                 "Startup Aerodyn said its Falcon drone carried 22 parcels on Friday, a record.").certain
 
 
 @pytest.mark.parametrize("claim, sentence", [

@@ -231,11 +231,11 @@ def _told_alike(claim: str, mine: str, sentence: str, theirs: str) -> bool:
 
     told = []
     for text, number in ((claim, mine), (sentence, theirs)):
-        match = _first_written(text, number)
-        if match is None:
+        span = _number_at(text, number)
+        if span is None:
             return True
-        clause, in_sentence, at = _said_in(text, match)
-        told.append((expected_in(clause), dated(in_sentence, at, at + len(match.group("number")))))
+        clause, in_sentence, at = _said_in(text, span)
+        told.append((expected_in(clause), dated(in_sentence, at, at + span[1] - span[0])))
     if told[0] != told[1]:
         return False
     amounts = [max(amounts_of(text).get(number, {0.0})) for text, number in ((claim, mine), (sentence, theirs))]
@@ -245,12 +245,12 @@ def _told_alike(claim: str, mine: str, sentence: str, theirs: str) -> bool:
 APART = 1000  # a value a thousand times another is of another thing
 
 
-def _said_in(text: str, match: re.Match) -> tuple[str, str, int]:
-    """The clause and the sentence the number at ``match`` is said in, and where in the sentence."""
+def _said_in(text: str, span: tuple[int, int]) -> tuple[str, str, int]:
+    """The clause and the sentence the words at ``span`` are said in, and where in the sentence."""
     ends = list(_SENTENCE_END.finditer(text))
-    start = max([0] + [end.end() for end in ends if end.end() <= match.start("number")])
-    sentence = text[start:next((end.start() for end in ends if end.start() >= match.end()), len(text))]
-    at = match.start("number") - start
+    start = max([0] + [end.end() for end in ends if end.end() <= span[0]])
+    sentence = text[start:next((end.start() for end in ends if end.start() >= span[1]), len(text))]
+    at = span[0] - start
     cuts = list(_CLAUSE.finditer(sentence))
     clause_start = max([0] + [cut.end() for cut in cuts if cut.end() <= at])
     clause = sentence[clause_start:next((cut.start() for cut in cuts if cut.start() >= at), len(sentence))]
@@ -268,7 +268,17 @@ def _of_two_owners(claim: str, mine: str, sentence: str, theirs: str, where=None
     if None in found:
         return False
     owners = [syntax.owners_at(text, *span) for text, span in zip((claim, sentence), found)]
-    return all(owners) and not any(same_entity(a, b) for a in owners[0] for b in owners[1])
+    if not all(owners) or any(same_entity(a, b) for a in owners[0] for b in owners[1]):
+        return False
+    # an owner the other's sentence names too may be the parse's slip ("its Kestrel rocket placed
+    # 22 satellites": its owner read as the company "its" stands for)
+    said = [_said_in(text, span)[1] for text, span in zip((claim, sentence), found)]
+    return not any(_names_in(said[1], name) for name in owners[0]) \
+        and not any(_names_in(said[0], name) for name in owners[1])
+
+
+def _names_in(text: str, name: str) -> bool:
+    return bool(_name_stems(name) & _name_stems(text) - _name_stems("the"))
 
 
 def _number_at(text: str, number: str) -> tuple[int, int] | None:
