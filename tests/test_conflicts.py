@@ -442,6 +442,18 @@ def test_a_source_that_names_no_day_of_the_claims_does_not_confirm_it():
                           "The club said so on Tuesday.") == "confirmed"
 
 
+def test_may_and_march_are_months_where_they_read_as_one():
+    assert align("Pierce pleaded guilty in June to wire fraud.", "Pierce pleaded guilty in March to wire fraud.").certain
+    assert align("The plant closed on May 3.", "The plant closed on June 3.").certain
+    assert align("Theresa May said the plan would work.", "Theresa May said the plan would work.").certain == []
+    assert align("Protesters may march on Friday.", "Protesters will march on Friday.").certain == []
+    claim = "In March, the Harbour club fired Lena Voss as head coach of its first team."
+    assert _verified(claim, "The Harbour club fired Lena Voss as head coach of its first team.").verdict \
+        == "single_source"  # the month is a fact the source must name
+    assert _verified(claim, "The Harbour club fired Lena Voss as head coach of its first team on March 12, "
+                            "officials said.").verdict == "confirmed"
+
+
 def test_a_time_is_one_number():
     from pipeline.text.lexical import numbers
 

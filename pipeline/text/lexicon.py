@@ -58,6 +58,10 @@ _INFLECTIONS = r"(?:s|es|e|ed|d|ing|n|en|th|y|ies|ied|ying|(?:at|t)?ions?|e?ment
 # the issue asks us to check, whatever the story.
 # Months that are no other word: "may" and "march" are verbs as often, and are left out.
 MONTHS = "january february april june july august september october november december".split()
+# ... but they are months where they read as one: capitalised, after a word that dates ("in May",
+# "last March") or before a day or a year ("May 3", "March 2009"); not "Theresa May", nor the verbs
+CASED_MONTHS = {"May": "may_month", "March": "march_month"}  # each its own key, apart from the verb's
+_DATING_WORDS = frozenset("in on since until by of early late mid last next this from through to during".split())
 WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 TIME_UNITS = "minute hour day week month year decade century".split()
 NUMBER_AND_DATE_SETS = [
@@ -65,7 +69,7 @@ NUMBER_AND_DATE_SETS = [
     "q1 q2 q3 q4 h1 h2".split(),
     "two three four five six seven eight nine ten eleven twelve dozen hundred".split(),  # not "no one"
     "thousand million billion trillion".split(),
-    MONTHS,
+    MONTHS + list(CASED_MONTHS.values()),
     WEEKDAYS,
     TIME_UNITS,
 ]
@@ -135,6 +139,16 @@ def key(word: str) -> str:
 
 
 TITLES = frozenset(key(word) for word in TITLE_WORDS)
+
+
+def month_key(text: str, start: int, end: int) -> str | None:
+    """The key of "May" or "March" at ``text[start:end]`` where it reads as a month, else None."""
+    word = text[start:end]
+    if word not in CASED_MONTHS:
+        return None
+    before = text[:start].split()[-1:]
+    dated = bool(before) and before[0].lower().strip(",(“\"") in _DATING_WORDS
+    return CASED_MONTHS[word] if dated or re.match(r"\s*\d", text[end:]) else None
 
 OPPOSITES: dict[str, set[str]] = {}
 for _a, _b in ANTONYMS:

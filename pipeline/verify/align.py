@@ -129,7 +129,7 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
     swapped = [(w, o) for w, o in _swaps(claim_stems, sentence_stems, whole_stems, _in_digits(sentence))
                if not ({w, o} <= SCALE_WORDS and same_amounts(claim, sentence))]
     if flipped or swapped:  # said in words, not keys: "revenue/income", not "revenu/incom"
-        spelt = {key(w): w.lower() for w in _WORD.findall(f"{claim} {sentence}")}
+        spelt = {_key_at(text, m): m.group(0).lower() for text in (claim, sentence) for m in _WORD.finditer(text)}
         for name, pairs in (("opposite words", flipped), ("one word for another", swapped)):
             if pairs:
                 turns.append(f"{name}: {', '.join(f'{spelt[w]}/{spelt[o]}' for w, o in pairs)}")
@@ -488,7 +488,7 @@ def _slot(text: str, wanted: str) -> frozenset[str]:
 def _writes(word: str, wanted: str) -> bool:
     """Whether a word of the text is ``wanted``, a word's key or a number of numbers() ("35,000"
     is 35000, "40%" is 40)."""
-    return key(word) == wanted or plain(word.removesuffix("%")) == wanted
+    return key(word) == wanted or plain(word.removesuffix("%")) == wanted or lexicon.CASED_MONTHS.get(word) == wanted
 
 
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][”\"]))\s+(?=[“\"]?[A-Z])")
@@ -703,7 +703,12 @@ def _names(claim: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1 << 14)
 def _keys(text: str) -> frozenset[str]:
-    return frozenset(key(w) for w in _WORD.findall(text))
+    return frozenset(_key_at(text, match) for match in _WORD.finditer(text))
+
+
+def _key_at(text: str, match: re.Match) -> str:
+    """A word's key, where "May" and "March" that read as months have their own."""
+    return lexicon.month_key(text, match.start(), match.end()) or key(match.group(0))
 
 
 def _in_digits(text: str) -> frozenset[str]:
@@ -751,7 +756,7 @@ def _counted_alike(claim: str, word: str, sentence: str, other: str) -> bool:
     return counts[0] is not None and counts[0] == counts[1]
 
 
-_DATE_WORDS = frozenset(key(word) for word in lexicon.WEEKDAYS + lexicon.MONTHS)
+_DATE_WORDS = frozenset(key(word) for word in lexicon.WEEKDAYS + lexicon.MONTHS) | set(lexicon.CASED_MONTHS.values())
 _ORDINALS = frozenset(key(word) for word in ORDINALS)
 
 

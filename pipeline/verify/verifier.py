@@ -162,7 +162,8 @@ def _dates_named(text: str) -> set[str]:
     January and September, "Mondays" Monday."""
     words = {w.lower().removesuffix("s") if w.lower().endswith("days") else w.lower()
              for w in _CAPITALISED.findall(text)}
-    return (words & _DAYS_AND_MONTHS) | {_MONTH_OF[a.lower()] for a in _MONTH_ABBREVIATION.findall(text)}
+    cased = {m.group(0).lower() for m in _CAPITALISED.finditer(text) if lexicon.month_key(text, m.start(), m.end())}
+    return (words & _DAYS_AND_MONTHS) | cased | {_MONTH_OF[a.lower()] for a in _MONTH_ABBREVIATION.findall(text)}
 
 
 _DAYS_AND_MONTHS = frozenset(lexicon.WEEKDAYS + lexicon.MONTHS)
