@@ -81,7 +81,8 @@ MEASURE_NOUNS = frozenset("metres meters kilometres kilometers miles degrees fee
 EXTRACTOR_METRICS = {"price per share": "price_per_share", "premium": "premium", "deal value": "deal_value",
                      "market share": "market_share", "share of sales": "share_of_sales", "revenue": "revenue",
                      "sales": "revenue", "profit": "profit", "shipments": "shipments", "dividend": "dividend",
-                     "level": "level", "eps": "eps", "margin": "margin"}
+                     "level": "level", "eps": "eps", "margin": "margin",
+                     "vote share": "percentage", "turnout": "percentage"}  # shares of a whole
 
 
 def load_labels(path: Path = LABELS) -> list[dict]:

@@ -194,6 +194,14 @@ def test_figures_told_of_another_time_or_measure_do_not_conflict(a, b):
                    for theirs in extract_figures(b))
 
 
+@pytest.mark.parametrize("text, metric", [
+    ("Reform's share of the vote fell to 28.4%.", "vote share"), ("The Centre Party won 10.2% of the vote.", "vote share"),
+    ("Turnout was 61.4%, officials said.", "turnout"), ("Apple shares rose 2% at the close.", "share price"),
+])
+def test_an_elections_shares_are_no_share_price(text, metric):
+    assert first(text).metric == metric
+
+
 def test_two_forecasts_of_one_thing_conflict():
     assert compare(first("Carrow expects revenue of $6.12 billion."),
                    first("Carrow expects revenue of $6.3 billion.")) == "conflicting"

@@ -122,6 +122,9 @@ _METRICS = [
     # A contract, an offer or a bid is what a deal is worth: "an eight-year, $200 million offer"
     (re.compile(r"\b(?:deal|acquisition|takeover|merger|buyout|valued at|valuing|offers?|contracts?|bids?|buys?|bought|acquires?|acquired)\b",
                 re.I), "deal value"),
+    # an election's shares are no share price: "28.4% of the vote", "Reform's share of the vote"
+    (re.compile(r"\b(?:share of (?:the )?votes?|vote share|of (?:the )?(?:votes?|ballots)(?: cast)?)\b", re.I), "vote share"),
+    (re.compile(r"\bturnout\b", re.I), "turnout"),
     (re.compile(r"\bshares?\b|\bstocks?\b|\bshare price\b", re.I), "share price"),
     (re.compile(r"\bmarket share\b", re.I), "market share"),
     (re.compile(r"\bof (?:its |total )?sales\b", re.I), "share of sales"),
