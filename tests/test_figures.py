@@ -179,7 +179,13 @@ def test_counts_and_ranks_compare(a, b, relation):
 def test_counts_in_words_and_the_whole_a_count_is_of():
     found = {(f.quote, f.value) for f in extract_figures(
         "Twenty-six people were killed, thirty one homes were destroyed and Reform won 34 of the 101 seats.")}
-    assert found == {("Twenty-six people", 26.0), ("thirty one homes", 31.0)}  # not "six people", nor 101 seats
+    # not "six people", nor 101 seats
+    assert found == {("Twenty-six people", 26.0), ("thirty one homes", 31.0), ("34 of the 101 seats", 34.0)}
+
+
+def test_a_list_of_results_gives_each_figure_the_name_before_it():
+    assert [(f.quote, f.entity) for f in extract_figures("The Centre Party won 11 seats, the Social Democrats 9.0 per cent.")] \
+        == [("11 seats", "Centre Party"), ("9.0 per cent", "Social Democrats")]
 
 
 @pytest.mark.parametrize("a, b", [
