@@ -192,7 +192,10 @@ def _with_owners(figures: list[Figure], sentences) -> list[Figure]:
 
 # A list of results leaves out the verb after the first: "Centre won 11 seats, the Social
 # Democrats 9.0 per cent and Isamaa 7": the name right before the figure is its owner.
-_GAPPED = re.compile(r"(?:,|\band)\s+(?:the\s+)?((?:[A-Z][\w'’.-]*\s+)*[A-Z][\w'’.-]*)\s+(?:(?:on|with)\s+)?"
+# Another count of the name's may come between: "the Social Democrats ten (9.0 per cent)", "the
+# Centre Party 11 seats with 10.2 percent".
+_GAPPED = re.compile(rf"(?:,|\band)\s+(?:the\s+)?((?:[A-Z][\w'’.-]*\s+)*[A-Z][\w'’.-]*)"
+                     rf"(?:\s+(?:\d[\d,.]*|{_NUMBER_IN_WORDS})(?:\s+[a-z]+)?)?\s*(?:(?:on|with)\s+|\()?"
                      r"(?:about\s+|nearly\s+|around\s+)?[$€£]?$")
 
 
