@@ -235,7 +235,9 @@ def _told_alike(claim: str, mine: str, sentence: str, theirs: str) -> bool:
         if span is None:
             return True
         clause, in_sentence, at = _said_in(text, span)
-        told.append((expected_in(clause), dated(in_sentence, at, at + span[1] - span[0])))
+        # a year is a time itself: "Born in 1920" against "Born in 1923" is told alike
+        year = YEAR.fullmatch(mine) or YEAR.fullmatch(theirs)
+        told.append((expected_in(clause), not year and dated(in_sentence, at, at + span[1] - span[0])))
     if told[0] != told[1]:
         return False
     amounts = [max(amounts_of(text).get(number, {0.0})) for text, number in ((claim, mine), (sentence, theirs))]
@@ -525,7 +527,7 @@ def _negation_turns(claim: str, window: str) -> str | None:
         else (theirs, mine, my_words, claim)
     if _denies_having(negated) and not _HAVING.search(other_sentence):
         return "weak"  # "we don't have the traffic model yet" denies nothing of "the need for a traffic model"
-    if _DEPRIVED.search(other_sentence):
+    if _denies_a_thing(negated) and _DEPRIVED.search(other_sentence):
         return "weak"  # "homes lost water" says what "households without water" says
     head = _negated_word(negated)
     if head and _declined(other_sentence, head):  # "would not reveal" and "declined to reveal" say one thing
@@ -550,6 +552,13 @@ _DEPRIVED = re.compile(r"\b(?:los(?:e|es|t|ing)|lack(?:s|ed|ing)?|miss(?:es|ed|i
                        re.IGNORECASE)
 
 
+def _denies_a_thing(clause: str) -> bool:
+    """Whether the clause's negation says a thing is not had ("without water", "no water"), as
+    "lost" and "lacks" do; "did not lose" denies the losing."""
+    cue = _negation_cue(clause)
+    return bool(cue) and cue.group(0).lower() in ("without", "no")
+
+
 def _negated_elsewhere(negating: str, stating: str) -> str | None:
     """A negated clause that is not the pair sharing the most words, when the other text states
     what it negates: "Esther Williams, swimmer and actress, has not died" against "the actress and
@@ -564,7 +573,7 @@ def _negated_elsewhere(negating: str, stating: str) -> str | None:
         if not _negated(clause) or _denies_having(clause) or not (head := _negated_word(clause)):
             continue
         stated = _clauses_stating(stating, head)
-        if not stated or _declined(stating, head) or _DEPRIVED.search(stating):
+        if not stated or _declined(stating, head) or (_denies_a_thing(clause) and _DEPRIVED.search(stating)):
             continue
         negation_names, stated_names = _subject_names(clause, stating, head)
         if not negation_names:  # "..., has not died": the subject is before the commas, in its sentence
