@@ -89,7 +89,7 @@ eval-wordnet: $(STAMP)
 	$(BIN)/python eval/wordnet_lists.py $(WORDNET)
 
 # Every eval against the floors pinned in eval/baseline.json; fails below any of them.
-eval: eval-extraction eval-dedup eval-clustering eval-retrieval eval-verification eval-summary eval-brief eval-conflicts eval-false_conflicts eval-figures
+eval: eval-extraction eval-dedup eval-clustering eval-retrieval eval-verification eval-summary eval-brief eval-conflicts eval-false_conflicts eval-figures eval-fresh_pairs
 
 # The learned verifier (pipeline/verify/model): pairs from ../shared/data (never verification/),
 # then fine-tuning on the CPU in its own environment, so that the default install has no torch.

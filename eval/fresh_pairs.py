@@ -1,0 +1,78 @@
+"""Fresh-pairs eval: the verifier on news paragraphs written for this project, none of them from
+``../shared/data``: each paragraph with claims that restate it and claims changed on purpose.
+
+Two sets, written by two helpers of the session of 2026-12-06 who saw no code and no other set:
+
+- ``labels/fresh_pairs_dev.jsonl`` (200 pairs, 40 paragraphs): read while the rules of that session
+  were written, so its figures flatter the verifier;
+- ``labels/fresh_pairs_held_out.jsonl`` (240 pairs, 40 paragraphs): written after, and measured
+  on the code before and after; four of its pairs were read to find why a catch was lost (C20c,
+  C29c, C29d, C32c). Its figures are the fairer ones.
+
+Kinds: a, a paraphrase; b, another fact restated; f (held-out only), a true claim that mixes in
+another entity's or period's figure the paragraph also gives (all consistent); c, one figure
+changed; d, the predicate negated or turned; e, a date, place or person swapped (all conflicts).
+Each pair is judged as ``newsbrief verify --pairs`` judges it (``verify_pair``).
+
+    python eval/fresh_pairs.py [--write-floor]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+
+from evalgate import HERE, check_or_pin, eval_arguments, file_sha256
+
+SETS = {"dev": HERE / "labels" / "fresh_pairs_dev.jsonl", "held_out": HERE / "labels" / "fresh_pairs_held_out.jsonl"}
+VERDICTS = ("confirmed", "unsupported", "conflicting")
+RECALLS = {"c": "figure", "d": "negation", "e": "swap"}
+
+
+def judged(path) -> list[tuple[dict, str]]:
+    from pipeline.index.embed import get_embedder
+    from pipeline.verify.verifier import verify_pair
+
+    embedder = get_embedder()
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return [(row, verify_pair(row["claim"], row["doc"], embedder).verdict) for row in rows]
+
+
+def scores(pairs: list[tuple[dict, str]]) -> dict[str, float]:
+    """Shares, each the higher the better."""
+    def share(rows, verdict):
+        return round(sum(v == verdict for _, v in rows) / len(rows), 4) if rows else 0.0
+
+    consistent = [p for p in pairs if p[0]["label"] == "consistent"]
+    conflicts = [p for p in pairs if p[0]["label"] == "conflict"]
+    result = {"consistent_not_conflicting": round(1 - share(consistent, "conflicting"), 4),
+              "consistent_confirmed": share(consistent, "confirmed"),
+              "conflicts_caught": share(conflicts, "conflicting"),
+              "conflicts_not_confirmed": round(1 - share(conflicts, "confirmed"), 4)}
+    for kind, name in RECALLS.items():
+        result[f"{name}_recall"] = share([p for p in pairs if p[0]["kind"] == kind], "conflicting")
+    return result
+
+
+def print_table(name: str, pairs: list[tuple[dict, str]]) -> None:
+    counts = Counter((row["kind"], verdict) for row, verdict in pairs)
+    print(f"{name}: {len(pairs)} pairs")
+    for kind in sorted({row["kind"] for row, _ in pairs}):
+        print(f"  {kind}  " + "  ".join(f"{v} {counts[kind, v]:3d}" for v in VERDICTS))
+
+
+def main() -> int:
+    args = eval_arguments(__doc__).parse_args()
+    result = {}
+    for name, path in SETS.items():
+        pairs = judged(path)
+        print_table(name, pairs)
+        measured = scores(pairs)
+        print("  " + ", ".join(f"{metric} {value:.3f}" for metric, value in measured.items()))
+        result |= {f"{name}_{metric}": value for metric, value in measured.items()}
+    return check_or_pin("fresh_pairs", result, {"dataset_sha256": file_sha256(*SETS.values())}, write=args.write_floor)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
