@@ -150,6 +150,7 @@ def month_key(text: str, start: int, end: int) -> str | None:
     dated = bool(before) and before[0].lower().strip(",(“\"") in _DATING_WORDS
     return CASED_MONTHS[word] if dated or re.match(r"\s*\d", text[end:]) else None
 
+
 OPPOSITES: dict[str, set[str]] = {}
 for _a, _b in ANTONYMS:
     OPPOSITES.setdefault(key(_a), set()).add(key(_b))

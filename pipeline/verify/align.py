@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.text import lexicon, syntax
-from pipeline.text.lexical import SCALE_WORDS, STOPWORDS, WRITTEN_NUMBER, amounts_of, numbers, plain, same_amounts, unspaced
+from pipeline.text.lexical import (SCALE_WORDS, STOPWORDS, WRITTEN_NUMBER, amounts_of, numbers, plain, same_amounts,
+                                   unspaced)
 from pipeline.text.lexicon import key, stem
 from pipeline.verify.figures import CURRENCY_WORDS, NUMBER_WORDS, ORDINALS, RANGE_JOINT, SCALES, YEAR
 
@@ -229,14 +230,13 @@ def _told_alike(claim: str, mine: str, sentence: str, theirs: str) -> bool:
     500"), and amounts within a thousand times each other ("$1.91 a share" against "$6.4bn")."""
     from pipeline.verify.figure_check import dated, expected_in
 
+    year = YEAR.fullmatch(mine) or YEAR.fullmatch(theirs)  # a time itself: "Born in 1920", "Born in 1923"
     told = []
     for text, number in ((claim, mine), (sentence, theirs)):
         span = _number_at(text, number)
         if span is None:
             return True
         clause, in_sentence, at = _said_in(text, span)
-        # a year is a time itself: "Born in 1920" against "Born in 1923" is told alike
-        year = YEAR.fullmatch(mine) or YEAR.fullmatch(theirs)
         told.append((expected_in(clause), not year and dated(in_sentence, at, at + span[1] - span[0])))
     if told[0] != told[1]:
         return False
@@ -280,7 +280,8 @@ def _of_two_owners(claim: str, mine: str, sentence: str, theirs: str, where=None
 
 
 def _names_in(text: str, name: str) -> bool:
-    return bool(_name_stems(name) & _name_stems(text) - _name_stems("the"))
+    """Whether the text names a capitalised word of ``name`` ("Kestrel" of "Kestrel rocket")."""
+    return bool({stem(w) for w in content_words(name) if w[0].isupper()} & _name_stems(text))
 
 
 def _number_at(text: str, number: str) -> tuple[int, int] | None:
