@@ -303,8 +303,7 @@ def test_two_values_of_two_named_others_are_two_facts():
      "Astronomers have detected carbon dioxide in the atmosphere of the planet."),
     ("A court in Paris acquitted Francois Fillon of embezzling public funds.",
      "A court in Paris on Thursday convicted former French prime minister Francois Fillon of embezzling public funds."),
-    ("At least 21 people were killed in the earthquake.", "At least 12 people were killed in the earthquake."),
-], ids=["another percentage", "failed to against did", "opposites of the same two parties", "two bounds the same way"])
+], ids=["another percentage", "failed to against did", "opposites of the same two parties"])
 def test_turns_that_are_certain_however_they_are_worded(claim, sentence):
     assert align(claim, sentence).certain
 
@@ -314,9 +313,16 @@ def test_turns_that_are_certain_however_they_are_worded(claim, sentence):
      "A main break early on Saturday left about 3,000 households in Fairview without water service."),
     ("The earthquake killed 31 people in the Ica region.", "In 2007, a quake in the Ica region killed 500 people."),
     ("Carrow reported revenue of $6.12 billion for the quarter.", "Carrow expects revenue of $6.3 billion for the quarter."),
-    ("Adjusted earnings were $2.04 a share, above the $1.91 expected.",
-     "Revenue was $6.45bn, slightly above the $6.4bn expected."),
-], ids=["lost against without", "another year", "expected against reported", "amounts a thousand times apart"])
+    ("Adjusted earnings were $1.91 a share, the company said on Tuesday.",
+     "Revenue was $6.4bn, the company said on Tuesday."),
+    ("The company has operated in Russia for more than 25 years.",
+     "The company has operated in Russia for more than 30 years."),
+    ("Firefighters failed to save the building on Main Street.",
+     "Firefighters battled for hours to save the building on Main Street."),
+    ("Conservative MPs turned on May after the election.", "Conservative MPs turned on Theresa May in June."),
+    ("On June 30, 150 workers were laid off at the plant.", "On June 30 150 workers were laid off at the plant."),
+], ids=["lost against without", "another year", "expected against reported", "a rate against a total",
+        "two bounds the same way", "failed to against tried to", "May the name", "a day and a count"])
 def test_what_only_looks_like_a_turn(claim, sentence):
     assert align(claim, sentence).certain == []
 
@@ -459,7 +465,8 @@ def test_a_time_is_one_number():
 
     assert numbers("The bomb went off at 5:30 p.m., 30 miles away; the score was 3:1.") == {"5:30", "30", "3:1"}
     assert numbers("SARS-CoV-2 vaccine sales of $5bn in Q2") == {"5"}  # labels, as figures read them
-    assert numbers("20 000 people, 0800 555 111") == {"20000", "0800", "555111"}  # thousands set apart
+    # thousands set apart by a space ("000"), or by a no-break space; not a phone number's parts
+    assert numbers("20 000 people, 4\u00a0500 homes, 0800 555 111") == {"20000", "4500", "0800", "555", "111"}
     assert numbers("a magnitude-8.0 quake") == {"8.0"}  # a decimal after a word's hyphen is a value, with no "0"
     assert numbers("on 08.07.2012, 5.0% and $1,200 million", as_in="$1.2 billion, 5%") == {"08.07.2012", "5.0", "1.2"}
 

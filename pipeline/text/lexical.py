@@ -14,7 +14,8 @@ _TOKEN = re.compile(r"\w+(?:[.,]\d+)*%?")
 # Not the 2 of Q2 or of SARS-CoV-2 (labels, not figures, as figures._in_a_word reads them too); a
 # time is one number ("5:30", not 5 and 30); so is "20 000", thousands set apart by spaces as much
 # of Europe writes them.
-_SPACED = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d|[.,]\d)"
+# (a plain space only before "000": "On June 30 150 workers" is a day and a count)
+_SPACED = r"\d{1,3}(?:[\u00a0\u202f]\d{3}| 000)+(?!\d|[.,]\d)"
 WRITTEN_NUMBER = rf"(?:{_SPACED}|\d+(?:[.,]\d+)*)"  # plain() reads it
 # A decimal after a word's hyphen is a value ("magnitude-8.0"), and no number starts within one
 # ("8.0" holds no "0").
@@ -51,10 +52,10 @@ def numbers(text: str, as_in: str | None = None) -> set[str]:
             for n in found}
 
 
-def _scaled(number: str, amounts: dict[str, frozenset[float]]) -> bool:
+def _scaled(number: str, amounts: dict[str, frozenset[tuple]]) -> bool:
     """Whether a scale word follows the number somewhere ("1.2 billion"): only then is another
     spelling the same amount ("5.0" and "5" stay two numbers, as they were)."""
-    return amounts[number] != {float(number)}
+    return any(value != float(number) for _, value in amounts[number])
 
 
 def same_amounts(claim: str, text: str) -> bool:
@@ -77,15 +78,18 @@ def plain(number: str) -> str:
 
 
 @lru_cache(maxsize=1 << 12)
-def amounts_of(text: str) -> dict[str, frozenset[float]]:
-    """Each number of numbers() with the amounts the text writes with it ("1.2 billion": 1.2e9)."""
-    found: dict[str, set[float]] = {}
+def amounts_of(text: str) -> dict[str, frozenset[tuple]]:
+    """Each number of numbers() with the amounts the text writes with it, each with its currency
+    sign ("$1.2 billion": ("$", 1.2e9)): "$1.5 billion" is not "1,500 million downloads"."""
+    found: dict[str, set[tuple]] = {}
     for match in _NUMBER.finditer(text):
         number = plain(match.group(0))
         if ":" in number or number.count(".") > 1:  # a time, or a date such as "08.07.2012"
             continue
         scale = _SCALE_AFTER.match(text, match.end())
-        found.setdefault(number, set()).add(float(number) * (_SCALES[scale.group(1).lower()] if scale else 1))
+        value = float(number) * (_SCALES[scale.group(1).lower()] if scale else 1)
+        sign = text[match.start() - 1] if match.start() and text[match.start() - 1] in "$€£" else ""
+        found.setdefault(number, set()).add((sign, value))
     return {number: frozenset(amounts) for number, amounts in found.items()}
 
 

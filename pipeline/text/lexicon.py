@@ -61,7 +61,8 @@ MONTHS = "january february april june july august september october november dec
 # ... but they are months where they read as one: capitalised, after a word that dates ("in May",
 # "last March") or before a day or a year ("May 3", "March 2009"); not "Theresa May", nor the verbs
 CASED_MONTHS = {"May": "may_month", "March": "march_month"}  # each its own key, apart from the verb's
-_DATING_WORDS = frozenset("in on since until by of early late mid last next this from through to during".split())
+# (not "by", "on", "to": "agreed by May", "turned on May" are Theresa May's; "on May 3" has its day)
+_DATING_WORDS = frozenset("in since until early late mid last next this during".split())
 WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
 TIME_UNITS = "minute hour day week month year decade century".split()
 NUMBER_AND_DATE_SETS = [

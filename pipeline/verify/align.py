@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.text import lexicon, syntax
-from pipeline.text.lexical import (SCALE_WORDS, STOPWORDS, WRITTEN_NUMBER, amounts_of, numbers, plain, same_amounts,
-                                   unspaced)
+from pipeline.text.lexical import SCALE_WORDS, STOPWORDS, WRITTEN_NUMBER, numbers, plain, same_amounts, unspaced
 from pipeline.text.lexicon import key, stem
 from pipeline.verify.figures import CURRENCY_WORDS, NUMBER_WORDS, ORDINALS, RANGE_JOINT, SCALES, YEAR
 
@@ -144,6 +143,7 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
                if same_slot(claim, m, sentence, t) and _number_kind(claim, m) == _number_kind(sentence, t)
                and _number_role(claim, m) == _number_role(sentence, t)
                and not _within_bound(m, t, claim, sentence) and _told_alike(claim, m, sentence, t)
+               and _per_unit(claim, m) == _per_unit(sentence, t)
                and not _of_two_owners(claim, m, sentence, t)]
     if claim_numbers and sentence_numbers and not claim_numbers & sentence_numbers:
         turns.append(f"{OTHER_FIGURES}: {', '.join(sorted(claim_numbers))} against {', '.join(sorted(sentence_numbers))}")
@@ -227,7 +227,7 @@ def _told_alike(claim: str, mine: str, sentence: str, theirs: str) -> bool:
     """Whether two numbers may be two values of one thing, as they are told: both what came or
     both what is expected ("reported revenue of $6.12 billion" against "expects revenue of $6.3
     billion"), both of a year told or neither ("killed 31 people" against "In 2007, a quake killed
-    500"), and amounts within a thousand times each other ("$1.91 a share" against "$6.4bn")."""
+    500")."""
     from pipeline.verify.figure_check import dated, expected_in
 
     year = YEAR.fullmatch(mine) or YEAR.fullmatch(theirs)  # a time itself: "Born in 1920", "Born in 1923"
@@ -238,13 +238,18 @@ def _told_alike(claim: str, mine: str, sentence: str, theirs: str) -> bool:
             return True
         clause, in_sentence, at = _said_in(text, span)
         told.append((expected_in(clause), not year and dated(in_sentence, at, at + span[1] - span[0])))
-    if told[0] != told[1]:
-        return False
-    amounts = [max(amounts_of(text).get(number, {0.0})) for text, number in ((claim, mine), (sentence, theirs))]
-    return min(amounts) <= 0 or max(amounts) / min(amounts) < APART
+    return told[0] == told[1]
 
 
-APART = 1000  # a value a thousand times another is of another thing
+# What makes an amount a rate, never a total: "$1.91 a share", "$80 a barrel", "$15 an hour"
+_PER_UNIT = re.compile(r"(?:\s?(?:thousand|million|billion|bn|mn))?\s+(?:a|an|per|each)\s+(?:diluted\s+)?"
+                       r"(?:share|hour|ounce|barrel|day|week|month|year|night|head|person|ton|tonne|gallon|litre)\b",
+                       re.IGNORECASE)
+
+
+def _per_unit(text: str, number: str) -> bool:
+    span = _number_at(text, number)
+    return bool(span and _PER_UNIT.match(text, span[1]))
 
 
 def _said_in(text: str, span: tuple[int, int]) -> tuple[str, str, int]:
@@ -298,22 +303,13 @@ def _word_at(text: str, word: str) -> tuple[int, int] | None:
 
 def _within_bound(mine: str, theirs: str, claim: str, sentence: str) -> bool:
     """Whether one number is a bound the other keeps: "a value of more than the $21 million"
-    allows $23 million, "up to 40 seats" allows 35. Two bounds the same way are two counts, each
-    the least (or most) its source knows: "at least 12 people" against "at least 21 people"."""
-    if _bound_way(_bounds(claim).get(mine)) == _bound_way(_bounds(sentence).get(theirs)) is not None:
-        return False
+    allows $23 million, "up to 40 seats" allows 35; "at least 21 people" allows "at least 12"
+    (tried: two bounds the same way as rivals; "for more than 25 years" is true of "more than 30")."""
     for number, text, other in ((theirs, sentence, mine), (mine, claim, theirs)):
         low, high = _bounds(text).get(number, (math.inf, -math.inf))  # a number no bound: it allows nothing else
         if re.fullmatch(r"\d+(?:\.\d+)?", other) and low <= float(other) <= high:  # not a time ("5:30"), nor "08.07.2012"
             return True
     return False
-
-
-def _bound_way(bound: tuple[float, float] | None) -> str | None:
-    """"up" for a bound with no top ("more than 5"), "down" for one with no bottom ("up to 5")."""
-    if bound is None or (bound[0] > -math.inf) == (bound[1] < math.inf):  # none, or a range
-        return None
-    return "up" if bound[1] == math.inf else "down"
 
 
 @lru_cache(maxsize=1 << 14)
@@ -528,11 +524,13 @@ def _negation_turns(claim: str, window: str) -> str | None:
         else (theirs, mine, my_words, claim)
     if _denies_having(negated) and not _HAVING.search(other_sentence):
         return "weak"  # "we don't have the traffic model yet" denies nothing of "the need for a traffic model"
-    if _denies_a_thing(negated) and _DEPRIVED.search(other_sentence):
+    if _denies_a_thing(negated) and _DEPRIVED.search(other):
         return "weak"  # "homes lost water" says what "households without water" says
     head = _negated_word(negated)
     if head and _declined(other_sentence, head):  # "would not reveal" and "declined to reveal" say one thing
         return _negated_elsewhere(claim, window) or _negated_elsewhere(window, claim)
+    if head and _only_sought(other_sentence, head):  # "failed to save it" against "battled to save it": tried
+        return _negated_elsewhere(claim, window) or _negated_elsewhere(window, claim) or "weak"
     if head in other_words:
         negation_names, stated_names = _subject_names(negated, other, head)
         strong = not (negation_names and stated_names and not negation_names & stated_names)
@@ -551,6 +549,21 @@ def _negation_turns(claim: str, window: str) -> str | None:
 # Words that say something is not had, as a negation does: what they state, "without" or "no" denies
 _DEPRIVED = re.compile(r"\b(?:los(?:e|es|t|ing)|lack(?:s|ed|ing)?|miss(?:es|ed|ing)?|deprived|stripped|short of)\b",
                        re.IGNORECASE)
+
+
+def _only_sought(text: str, head: str) -> bool:
+    """Whether the text says ``head`` only as what was sought: "tried to reach", "aimed at
+    reaching", "urged the minister to resign" state no reaching, no resigning."""
+    said = [m for m in _WORD.finditer(text) if stem(m.group(0)) == head]
+    return bool(said) and all(_SOUGHT_BEFORE.search(text[:m.start()]) for m in said)
+
+
+_SOUGHT_BEFORE = re.compile(r"\b(?:to|at|of)\s+$", re.IGNORECASE)
+
+
+def _deprives(text: str, head: str) -> bool:
+    """Whether a clause of the text that states ``head`` says it is lost or lacking."""
+    return any(head in words and _DEPRIVED.search(clause) for clause, words in _clause_stems(text))
 
 
 def _denies_a_thing(clause: str) -> bool:
@@ -574,7 +587,8 @@ def _negated_elsewhere(negating: str, stating: str) -> str | None:
         if not _negated(clause) or _denies_having(clause) or not (head := _negated_word(clause)):
             continue
         stated = _clauses_stating(stating, head)
-        if not stated or _declined(stating, head) or (_denies_a_thing(clause) and _DEPRIVED.search(stating)):
+        if not stated or _declined(stating, head) or _only_sought(stating, head) \
+                or (_denies_a_thing(clause) and _deprives(stating, head)):
             continue
         negation_names, stated_names = _subject_names(clause, stating, head)
         if not negation_names:  # "..., has not died": the subject is before the commas, in its sentence
@@ -722,9 +736,10 @@ def _key_at(text: str, match: re.Match) -> str:
 
 
 def _in_digits(text: str) -> frozenset[str]:
-    """The words of the small numbers a text writes in digits: "2-1" says "two" and "one", as
-    "two-one" does."""
-    return frozenset(_SMALL_NUMBERS[n] for n in re.findall(r"(?<![\w.])\d+(?![\w.])", text) if n in _SMALL_NUMBERS)
+    """The words of the small numbers a score or a record writes in digits: "2-1" says "two" and
+    "one", as "two-one" does (not the 2 of "June 2", which says no "two-year")."""
+    return frozenset(_SMALL_NUMBERS[n] for pair in re.findall(r"(?<![\w.])(\d+)[-–](\d+)(?![\w.])", text)
+                     for n in pair if n in _SMALL_NUMBERS)
 
 
 _SMALL_NUMBERS = {str(n): key(w) for w, n in (NUMBER_WORDS | {"one": 1}).items()}
@@ -778,7 +793,11 @@ def _rank_alike(claim: str, word: str, sentence: str, other: str) -> bool:
         return True
     ranked = [syntax.noun_ranked(text, *span) if (span := _word_at(text, spelt)) else None
               for text, spelt in ((claim, _spelt(claim, word)), (sentence, _spelt(sentence, other)))]
+    ranked = [None if noun in _PLACINGS else noun for noun in ranked]  # "finished second", "in third place"
     return ranked[0] == ranked[1]
+
+
+_PLACINGS = frozenset({"place", "position", "spot", "finish"})
 
 
 def _spelt(text: str, wanted: str) -> str:

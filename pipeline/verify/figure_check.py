@@ -166,10 +166,13 @@ def _relation(a: Figure, b: Figure) -> str | None:
 
 # Words that make a figure what someone expects, not what came: "expects revenue of $6.3 billion",
 # "above the $1.91 expected", "a forecast of 3%" (not "an estimated $68 million": a count made)
-_EXPECTED = re.compile(r"\b(?:expect\w*|forecast\w*|guidance|outlook|project(?:s|ed|ion|ions)|predict\w*|"
-                       r"anticipat\w*|consensus|target(?:s|ed|ing)?)\b", re.IGNORECASE)
-# A year a figure is told in ("In 2007, a quake killed 500", "won 14 seats in 2023"): a figure of then
-_IN_A_YEAR = re.compile(r"\b(?:in|during|of|for)\s+(?:19|20)\d\d\b(?![-–/]\d)", re.IGNORECASE)
+# ("expects to cut 5,000 jobs" is a plan, as "will cut" is; "100 targets" were struck)
+_EXPECTED = re.compile(r"\b(?:expect(?:s|ed|ing|ations?)?(?!\s+to\b)|forecast\w*|guidance|outlook|projected|"
+                       r"projections?|predict\w*|anticipat\w*|consensus)\b", re.IGNORECASE)
+# A year a figure is told in ("In 2007, a quake killed 500", "won 14 seats in 2023", "last year"):
+# a figure of then
+_IN_A_YEAR = re.compile(r"\b(?:(?:in|during|of|for)\s+(?:19|20)\d\d\b(?![-–/]\d)|last year|a year (?:ago|earlier)|"
+                        r"the (?:previous|prior) year)", re.IGNORECASE)
 
 
 def _expected(figure: Figure) -> bool:

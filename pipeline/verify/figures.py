@@ -183,6 +183,8 @@ def _with_owners(figures: list[Figure], sentences) -> list[Figure]:
         doc, skip = statements[at]
         start, end = figure.start - parsed[at].start - skip, figure.end - parsed[at].start - skip
         gapped = _GAPPED.search(doc.text[:start])
+        if gapped and gapped.group(1).split()[-1] in _NOT_ENTITIES:  # "On Saturday and Sunday 300 flights"
+            gapped = None
         names = [gapped.group(1)] if gapped else syntax.owners(doc, start, end, context, rank=figure.unit == "rank")
         verb = syntax.predicate(doc, start, end)
         figure = replace(figure, predicate=key(verb) if verb else None)
