@@ -303,7 +303,8 @@ def test_two_values_of_two_named_others_are_two_facts():
      "Astronomers have detected carbon dioxide in the atmosphere of the planet."),
     ("A court in Paris acquitted Francois Fillon of embezzling public funds.",
      "A court in Paris on Thursday convicted former French prime minister Francois Fillon of embezzling public funds."),
-], ids=["another percentage", "failed to against did", "opposites of the same two parties"])
+    ("The 76ers were not to play at home against Washington.", "The 76ers were to play at home against Washington."),
+], ids=["another percentage", "failed to against did", "opposites of the same two parties", "a plan denied"])
 def test_turns_that_are_certain_however_they_are_worded(claim, sentence):
     assert align(claim, sentence).certain
 

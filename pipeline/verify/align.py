@@ -558,7 +558,9 @@ def _only_sought(text: str, head: str) -> bool:
     return bool(said) and all(_SOUGHT_BEFORE.search(text[:m.start()]) for m in said)
 
 
-_SOUGHT_BEFORE = re.compile(r"\b(?:to|at|of)\s+$", re.IGNORECASE)
+# (not "were to play": what is to be done is a plan, which "were not to play" denies)
+_SOUGHT_BEFORE = re.compile(r"(?:(?<!\bwas )(?<!\bwere )(?<!\bis )(?<!\bare )(?<!\bbe )\bto|\bat|\bof)\s+$",
+                            re.IGNORECASE)
 
 
 def _deprives(text: str, head: str) -> bool:
