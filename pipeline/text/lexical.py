@@ -21,9 +21,9 @@ WRITTEN_NUMBER = rf"(?:{_SPACED}|\d+(?:[.,]\d+)*)"  # plain() reads it
 # ("8.0" holds no "0").
 _NUMBER = re.compile(rf"(?<![A-Za-z\d:])(?<!\d\.)(?:(?<![A-Za-z]-)|(?=\d+\.\d))(?:{WRITTEN_NUMBER}(?::\d+)?)")
 # The words that scale an amount: "$1.2 billion" is "$1,200 million" (not "m", often metres)
-_SCALE_AFTER = re.compile(r"\s?(thousand|million|mn|billion|bn|trillion)\b", re.IGNORECASE)
-_SCALES = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
-SCALE_WORDS = frozenset(_SCALES)
+SCALES = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+SCALE_WORDS = frozenset(SCALES)
+_SCALE_AFTER = re.compile(rf"\s?({'|'.join(SCALES)})\b", re.IGNORECASE)
 STOPWORDS = frozenset(
     """a an the and or but of to in on at by for with from as is are was were be been being it its this that
     these those he she they we you i his her their our your has have had do does did not no so than then
@@ -61,9 +61,8 @@ def _scaled(number: str, amounts: dict[str, frozenset[tuple]]) -> bool:
 def same_amounts(claim: str, text: str) -> bool:
     """Whether the text writes every amount that the claim writes with a scale word, however it
     scales it: "$1,200 million" writes "$1.2 billion"."""
-    written = set().union(*amounts_of(text).values())
-    return all(amount in written for number, amounts in amounts_of(claim).items() if _scaled(number, amounts_of(claim))
-               for amount in amounts)
+    written, claimed = set().union(*amounts_of(text).values()), amounts_of(claim)
+    return all(amount in written for number, amounts in claimed.items() if _scaled(number, claimed) for amount in amounts)
 
 
 def unspaced(text: str) -> str:
@@ -87,7 +86,7 @@ def amounts_of(text: str) -> dict[str, frozenset[tuple]]:
         if ":" in number or number.count(".") > 1:  # a time, or a date such as "08.07.2012"
             continue
         scale = _SCALE_AFTER.match(text, match.end())
-        value = float(number) * (_SCALES[scale.group(1).lower()] if scale else 1)
+        value = float(number) * (SCALES[scale.group(1).lower()] if scale else 1)
         sign = text[match.start() - 1] if match.start() and text[match.start() - 1] in "$€£" else ""
         found.setdefault(number, set()).add((sign, value))
     return {number: frozenset(amounts) for number, amounts in found.items()}

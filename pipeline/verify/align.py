@@ -28,8 +28,9 @@ FUZZY_WORD = 88      # rapidfuzz ratio for two spellings of one word
 _WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z][\w'’-]*|\d+(?:[.,]\d+)*%?")  # U.S. is one word
 # "failed to detect", "refused to concede" deny the verb after them, as "did not" does (not "failed
 # to a low", nor "declined to $5": "declined" is as often a fall)
+_DENYING = rf"(?:{'|'.join(syntax.DENYING_VERBS)})(?:e|es|ed|ing|s)?"  # "failed", "refuses"
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nor|without|n't|cannot|neither|excluding|except)\b|n't\b"
-                       r"|\b(?:fail(?:s|ed|ing)?|refus(?:e|es|ed|ing))(?=\s+to\s+(?!(?:a|an|the)\b)[a-z])",
+                       rf"|\b{_DENYING}(?=\s+to\s+(?!(?:a|an|the)\b)[a-z])",
                        re.IGNORECASE)
 # "cannot help but notice" is one clause; "asked for help but no one came" is two.
 _CLAUSE = re.compile(r",\s+|;\s+|\s+(?:and|while|whereas)\s+|(?<!n't help)(?<!not help)(?<!cannot help)\s+but\s+")
@@ -635,7 +636,7 @@ def _subject_names(negated: str, other: str, head: str) -> tuple[set[str], set[s
 
 
 # Verbs that deny what follows them: "declined to reveal" does not reveal.
-_DECLINED_TO = re.compile(r"\b(?:declin|refus|fail)(?:e|es|ed|ing|s)?\s+to\s+(\w+)", re.IGNORECASE)
+_DECLINED_TO = re.compile(rf"\b(?:declin(?:e|es|ed|ing|s)?|{_DENYING})\s+to\s+(\w+)", re.IGNORECASE)
 
 
 def _declined(text: str, head: str) -> bool:
@@ -793,18 +794,13 @@ def _rank_alike(claim: str, word: str, sentence: str, other: str) -> bool:
     "climbed to third" (parsed only for ordinals swapped in one slot)."""
     if word not in _ORDINALS or other not in _ORDINALS:
         return True
-    ranked = [syntax.noun_ranked(text, *span) if (span := _word_at(text, spelt)) else None
-              for text, spelt in ((claim, _spelt(claim, word)), (sentence, _spelt(sentence, other)))]
+    ranked = [syntax.noun_ranked(text, *found.span()) if (found := _written_at(text, wanted)) else None
+              for text, wanted in ((claim, word), (sentence, other))]
     ranked = [None if noun in _PLACINGS else noun for noun in ranked]  # "finished second", "in third place"
     return ranked[0] == ranked[1]
 
 
 _PLACINGS = frozenset({"place", "position", "spot", "finish"})
-
-
-def _spelt(text: str, wanted: str) -> str:
-    """The word of the text whose key is ``wanted``, as the text spells it."""
-    return next((w for w in _WORD.findall(text) if key(w) == wanted), wanted)
 
 
 def _one_verb(claim: str, word: str, sentence: str, other: str) -> bool:
@@ -822,9 +818,14 @@ def _one_verb(claim: str, word: str, sentence: str, other: str) -> bool:
 
 def _verb_saying(text: str, wanted: str) -> str | None:
     """The key of the verb the text says its first ``wanted`` word with (see _writes)."""
-    found = next((m for m in _WORD.finditer(text) if _writes(m.group(0), wanted)), None)
+    found = _written_at(text, wanted)
     verb = syntax.verb_at(text, found.start(), found.end()) if found else None
     return stem(verb) if verb else None
+
+
+def _written_at(text: str, wanted: str) -> re.Match | None:
+    """The text's first word that writes ``wanted`` (see _writes)."""
+    return next((m for m in _WORD.finditer(text) if _writes(m.group(0), wanted)), None)
 
 
 _WORD_THEN_WORD = re.compile(r"(?<![\w.,])(?=([\w.,]+)[\s-]+(\w+))")

@@ -18,7 +18,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from pipeline.text import lexicon
+from pipeline.text import lexicon, syntax
 from pipeline.text.lexical import WRITTEN_NUMBER, plain
 from pipeline.verify.figures import (CURRENCIES, CURRENCY_WORDS, RELATIVE_UNITS, Figure, clause_around,
                                      extract_figures)
@@ -193,8 +193,6 @@ def dated(sentence: str, start: int, end: int) -> bool:
     """Whether the sentence tells the value at ``sentence[start:end]`` of a year, with the verb it
     tells the value with: "In 2007, a quake killed 500 people", not "was picked in 1990 and
     coached for 23 seasons" (parsed only where a year is told)."""
-    from pipeline.text import syntax
-
     years = list(_IN_A_YEAR.finditer(sentence))
     verb = syntax.verb_at(sentence, start, end) if years else None
     return verb is not None and any(syntax.verb_at(sentence, year.start(), year.end()) == verb for year in years)

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, replace
 
 from pipeline.text import lexicon, syntax
+from pipeline.text.lexical import SCALES as WORD_SCALES
 from pipeline.text.lexical import STOPWORDS, WRITTEN_NUMBER, plain
 from pipeline.text.lexicon import key
 from pipeline.text.sentences import split_sentences
@@ -30,8 +31,8 @@ _FIGURE = re.compile(
 # of 6.1", "6. 1 - magnitude" (ECB+'s tokens split a decimal: "6. 1" is 6.1).
 _MAGNITUDE = re.compile(r"(?P<number>\d\.\s?\d)(?=\s?-?\s?(?:magnitude|strength)\b)"
                         r"|(?<=magnitude)(?:-|\sof\s|\s)(?P<after>\d\.\s?\d)\b", re.IGNORECASE)
-SCALES = {"trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "mm": 1e6, "m": 1e6,
-          "thousand": 1e3, "k": 1e3}
+# the words' scales, and a figure's shorter ones ("$5m", "$200MM", "3tn", "40k")
+SCALES = WORD_SCALES | {"tn": 1e12, "mm": 1e6, "m": 1e6, "k": 1e3}
 CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "euro": "EUR", "£": "GBP", "¥": "CNY",
               "rmb": "CNY", "cny": "CNY"}
 CURRENCY_WORDS = {"euro": "EUR", "dollar": "USD", "yen": "JPY", "yuan": "CNY"}  # written after the amount

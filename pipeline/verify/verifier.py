@@ -160,9 +160,10 @@ def _states_the_dates(claim: str, said: str) -> bool:
 def _dates_named(text: str) -> set[str]:
     """The weekdays and months a text names, written out: wire copy's "Jan." and "Sept." are
     January and September, "Mondays" Monday."""
+    capitalised = list(_CAPITALISED.finditer(text))
     words = {w.lower().removesuffix("s") if w.lower().endswith("days") else w.lower()
-             for w in _CAPITALISED.findall(text)}
-    cased = {m.group(0).lower() for m in _CAPITALISED.finditer(text) if lexicon.month_key(text, m.start(), m.end())}
+             for w in (m.group(0) for m in capitalised)}
+    cased = {m.group(0).lower() for m in capitalised if lexicon.month_key(text, m.start(), m.end())}
     return (words & _DAYS_AND_MONTHS) | cased | {_MONTH_OF[a.lower()] for a in _MONTH_ABBREVIATION.findall(text)}
 
 
