@@ -136,6 +136,18 @@ def test_what_turns_a_claim_for_certain(claim, sentence, certain):
      "None of what Dana Price got in the Marston film was the main role."),
     ("Far less is known of Vera Lind's life, at least the last five decades of it.",
      "Vera Lind refused to be photographed in the last two decades of her life."),
+    ("Roughly three thousand homes in Fairview lost water service after a main broke early Saturday.",
+     "A main break early on Saturday left about 3,000 households in Fairview without water service."),
+    ("The earthquake killed 31 people in the Ica region.", "In 2007, a quake in the Ica region killed 500 people."),
+    ("Carrow reported revenue of $6.12 billion for the quarter.", "Carrow expects revenue of $6.3 billion for the quarter."),
+    ("Adjusted earnings were $1.91 a share, the company said on Tuesday.",
+     "Revenue was $6.4bn, the company said on Tuesday."),
+    ("The company has operated in Russia for more than 25 years.",
+     "The company has operated in Russia for more than 30 years."),
+    ("Firefighters failed to save the building on Main Street.",
+     "Firefighters battled for hours to save the building on Main Street."),
+    ("Conservative MPs turned on May after the election.", "Conservative MPs turned on Theresa May in June."),
+    ("On June 30, 150 workers were laid off at the plant.", "On June 30 150 workers were laid off at the plant."),
 ], ids=["a negation of another name beyond the commas", "an amount and a bare number",
         "a nationality and its place", "two amounts sharing only their scale words",
         "a name that starts the window's next sentence", "a holiday is a date, not a name",
@@ -146,7 +158,9 @@ def test_what_turns_a_claim_for_certain(claim, sentence, certain):
         "a negation of the verb, not of its adverb", "a negation of what other people do",
         "no decision against one reached by someone", "declined to say is not saying",
         "a denial in no statement", "what it is not against what it does",
-        "two counts said with two verbs"])
+        "two counts said with two verbs", "lost against without", "another year", "expected against reported",
+        "a rate against a total", "two bounds the same way", "failed to against tried to", "May the name",
+        "a day and a count"])
 def test_what_does_not_turn_a_claim_for_certain(claim, sentence):
     assert align(claim, sentence).certain == []
 
@@ -295,37 +309,6 @@ def test_two_values_of_two_named_others_are_two_facts():
     # an owner the other sentence names too is no other owner, however the parse reads "its"
     assert align("The Falcon drone carried 24 parcels on Friday.",
                  "Startup Aerodyn said its Falcon drone carried 22 parcels on Friday, a record.").certain
-
-
-@pytest.mark.parametrize("claim, sentence", [
-    ("The state will cover 40% of the project's cost.", "The state will cover 60% of the project's cost."),
-    ("Astronomers failed to detect carbon dioxide in the atmosphere of the planet.",
-     "Astronomers have detected carbon dioxide in the atmosphere of the planet."),
-    ("A court in Paris acquitted Francois Fillon of embezzling public funds.",
-     "A court in Paris on Thursday convicted former French prime minister Francois Fillon of embezzling public funds."),
-    ("The 76ers were not to play at home against Washington.", "The 76ers were to play at home against Washington."),
-], ids=["another percentage", "failed to against did", "opposites of the same two parties", "a plan denied"])
-def test_turns_that_are_certain_however_they_are_worded(claim, sentence):
-    assert align(claim, sentence).certain
-
-
-@pytest.mark.parametrize("claim, sentence", [
-    ("Roughly three thousand homes in Fairview lost water service after a main broke early Saturday.",
-     "A main break early on Saturday left about 3,000 households in Fairview without water service."),
-    ("The earthquake killed 31 people in the Ica region.", "In 2007, a quake in the Ica region killed 500 people."),
-    ("Carrow reported revenue of $6.12 billion for the quarter.", "Carrow expects revenue of $6.3 billion for the quarter."),
-    ("Adjusted earnings were $1.91 a share, the company said on Tuesday.",
-     "Revenue was $6.4bn, the company said on Tuesday."),
-    ("The company has operated in Russia for more than 25 years.",
-     "The company has operated in Russia for more than 30 years."),
-    ("Firefighters failed to save the building on Main Street.",
-     "Firefighters battled for hours to save the building on Main Street."),
-    ("Conservative MPs turned on May after the election.", "Conservative MPs turned on Theresa May in June."),
-    ("On June 30, 150 workers were laid off at the plant.", "On June 30 150 workers were laid off at the plant."),
-], ids=["lost against without", "another year", "expected against reported", "a rate against a total",
-        "two bounds the same way", "failed to against tried to", "May the name", "a day and a count"])
-def test_what_only_looks_like_a_turn(claim, sentence):
-    assert align(claim, sentence).certain == []
 
 
 def test_a_move_is_of_its_own_figure_in_its_own_sentence():

@@ -301,7 +301,14 @@ def test_turns_outside_the_same_slot_are_not_certain(claim, sentence):
     ("The quake injured five people on the island.", "The quake injured two people on the island."),
     ("Ross is signed for the sequel, the studio said.", "Ross is not signed for the sequel, the studio said."),
     ("A total of 577 candidates are vying for the 125 seats.", "A total of 288 candidates are vying for the 125 seats."),
-], ids=["a date in the same slot", "a count in the same slot", "the very clause negated", "one of two numbers"])
+    ("The state will cover 40% of the project's cost.", "The state will cover 60% of the project's cost."),
+    ("Astronomers failed to detect carbon dioxide in the atmosphere of the planet.",
+     "Astronomers have detected carbon dioxide in the atmosphere of the planet."),
+    ("A court in Paris acquitted Francois Fillon of embezzling public funds.",
+     "A court in Paris on Thursday convicted former French prime minister Francois Fillon of embezzling public funds."),
+    ("The 76ers were not to play at home against Washington.", "The 76ers were to play at home against Washington."),
+], ids=["a date in the same slot", "a count in the same slot", "the very clause negated", "one of two numbers",
+        "another percentage", "failed to against did", "opposites of the same two parties", "a plan denied"])
 def test_turns_in_the_same_slot_are_certain(claim, sentence):
     assert align(claim, sentence).certain
 
