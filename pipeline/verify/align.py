@@ -19,7 +19,7 @@ from functools import lru_cache
 from pipeline.text import lexicon, syntax
 from pipeline.text.lexical import SCALE_WORDS, STOPWORDS, WRITTEN_NUMBER, numbers, plain, same_amounts, unspaced
 from pipeline.text.lexicon import key, stem
-from pipeline.verify.figures import CURRENCY_WORDS, NUMBER_WORDS, ORDINALS, RANGE_JOINT, SCALES, YEAR
+from pipeline.verify.figures import CURRENCY_WORDS, NUMBER_WORDS, ORDINALS, RANGE_JOINT, SCALES, YEAR, counts_in_digits
 
 SUPPORTED = 0.6      # alignment score from which a sentence states the claim
 RELATED = 0.45       # from which a contradiction in it is a conflict, not noise
@@ -61,6 +61,9 @@ def align(claim: str, sentence: str, whole_claim: str | None = None) -> Alignmen
     swap for another word of the same claim."""
     from rapidfuzz import fuzz, process
 
+    # A count in words is the number it says where the other counts the same things in digits
+    claim, sentence = counts_in_digits(claim, sentence), counts_in_digits(sentence, claim)
+    whole_claim = whole_claim and counts_in_digits(whole_claim, sentence)
     wanted, present = content_stems(claim), content_stems(sentence)
     if not wanted:
         return Alignment(0.0, 0.0, 0.0, 1.0)
