@@ -283,6 +283,10 @@ def test_the_same_count_said_two_ways_confirms():
     [about] = extract_figures("About 300 homes were evacuated overnight in Elmford.")
     [around] = extract_figures("Around 300 homes in Elmford were evacuated overnight.")
     assert compare(about, around) == "confirmed"
+    [british] = extract_figures("The quake struck 32 kilometres below the town of Chala.")
+    [american] = extract_figures("The quake struck 32 kilometers below the town of Chala.")
+    assert british.metric == american.metric == "kilometers"
+    assert compare(british, american) == "confirmed"
 
 
 def test_two_counts_conflict_only_when_one_verb_states_both():

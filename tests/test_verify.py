@@ -12,6 +12,7 @@ from pipeline.apps.cli import app
 from pipeline.index.embed import get_embedder
 from pipeline.grouping.lineage import describe_family
 from pipeline.verify.align import align
+from pipeline.verify.figures import counts_in_digits
 from pipeline.verify.verifier import verify_claim, verify_pair
 from test_index import seed_articles
 
@@ -307,8 +308,12 @@ def test_turns_outside_the_same_slot_are_not_certain(claim, sentence):
     ("A court in Paris acquitted Francois Fillon of embezzling public funds.",
      "A court in Paris on Thursday convicted former French prime minister Francois Fillon of embezzling public funds."),
     ("The 76ers were not to play at home against Washington.", "The 76ers were to play at home against Washington."),
+    ("Twenty-six people were killed when the quake struck on Tuesday.", "The quake struck on Tuesday, killing 31 people."),
+    ("Twenty-six people were killed when the quake struck on Tuesday.",
+     "The quake struck on Tuesday, leaving thirty-one people dead."),
 ], ids=["a date in the same slot", "a count in the same slot", "the very clause negated", "one of two numbers",
-        "another percentage", "failed to against did", "opposites of the same two parties", "a plan denied"])
+        "another percentage", "failed to against did", "opposites of the same two parties", "a plan denied",
+        "a count in words against one in digits", "two counts in words"])
 def test_turns_in_the_same_slot_are_certain(claim, sentence):
     assert align(claim, sentence).certain
 
@@ -323,6 +328,16 @@ def test_turns_in_the_same_slot_are_certain(claim, sentence):
 ], ids=["above a lower bound", "below an upper bound", "outside the bound"])
 def test_a_number_a_bound_allows_is_no_other_figure(claim, sentence, certain):
     assert bool(align(claim, sentence).certain) == certain
+
+
+def test_a_count_in_words_is_the_count_in_digits_of_the_same_things():
+    alignment = align("Thirty-one people died when the quake struck on Tuesday.",
+                      "31 people died when the quake struck on Tuesday.")
+    assert alignment.figures == 1.0 and not alignment.turns
+    assert counts_in_digits("Twenty-six people and the two companies", "31 people, 2 companies") == \
+        "26 people and the two companies"
+    assert counts_in_digits("ruling five votes to two", "The court ruled 5-2") == "ruling five votes to two"
+    assert counts_in_digits("Five justices joined the majority", "3 people") == "Five justices joined the majority"
 
 
 def test_a_negation_of_what_someone_else_did_is_not_certain():

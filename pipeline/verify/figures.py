@@ -402,6 +402,7 @@ def _count(clause: str, start: int, end: int, digits: str) -> tuple[int, str] | 
     befell = _AUXILIARIES.match(clause, counted.end())
     what = counted.group(1).lower()
     what = "people" if what in PEOPLE else what  # "45 residents" counts the people "45 people" does
+    what = re.sub(r"tres$", "ters", what)  # one spelling: "32 kilometres" counts what "32 kilometers" does
     if befell and befell.group(1) not in STOPWORDS and befell.group(1).endswith(("ed", "en", "t", "d")):
         what = f"{what} {befell.group(1).lower()}"  # as written, for the figures table: "homes evacuated"
     return counted.end(), what
