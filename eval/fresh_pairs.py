@@ -14,12 +14,23 @@ another entity's or period's figure the paragraph also gives (all consistent); c
 changed; d, the predicate negated or turned; e, a date, place or person swapped (all conflicts).
 Each pair is judged as ``newsbrief verify --pairs`` judges it (``verify_pair``).
 
+And ``labels/fresh_counts_dev.jsonl`` (60 pairs), written by a helper of the session of 2026-12-07
+who saw no code, on counts written in words and in digits ("Twenty-six people were killed"
+against "killing 31 people"): na, a count restated the other way; nb, the same beside other
+counts of the same things; nc, a count the paragraph does not give; nf, a score or vote restated
+(all consistent); nd, a count changed, words against digits; ne, a count changed, both in words
+(conflicts). Written after the rule that reads a count in words as its number where the other
+text counts the same things (align), and read afterwards while the same reading was added to
+what a source says (verifier.unsaid): a development set.
+
 And six stories written the same way (``fresh_stories/``, three outlets each, read while writing
 the rules): a takeover, an earthquake, a football match, a court ruling, an election, an earnings
-report. The outlets agree but for one death toll (26 against 31, in the earthquake), which no
-version has caught yet. Each story is ingested and briefed offline, as a user would; every line of
+report. The outlets agree but for one death toll (26 against 31, in the earthquake; one outlet
+writes "Twenty-six people were killed", another "thirty-one people dead"), first caught in the
+session of 2026-12-07. Each story is ingested and briefed offline, as a user would; every line of
 a brief's conflicts section and every conflicting figure row is counted false unless it names
-both tolls, and the share of briefs without a false conflict is pinned.
+both tolls, and the share of briefs without a false conflict is pinned, with whether the real
+one is shown.
 
     python eval/fresh_pairs.py [--write-floor]
 """
@@ -27,6 +38,7 @@ both tolls, and the share of briefs without a false conflict is pinned.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -35,9 +47,11 @@ from pathlib import Path
 
 from evalgate import HERE, check_or_pin, eval_arguments, file_sha256
 
-SETS = {"dev": HERE / "labels" / "fresh_pairs_dev.jsonl", "held_out": HERE / "labels" / "fresh_pairs_held_out.jsonl"}
+SETS = {"dev": HERE / "labels" / "fresh_pairs_dev.jsonl", "held_out": HERE / "labels" / "fresh_pairs_held_out.jsonl",
+        "counts_dev": HERE / "labels" / "fresh_counts_dev.jsonl"}
 STORIES = HERE / "fresh_stories"
-REAL_CONFLICT = ("26", "31")  # the one disagreement the outlets were written with
+# The one disagreement the outlets were written with (26 against 31 dead), however it is written
+REAL_CONFLICT = (re.compile(r"\b26\b|twenty-six", re.I), re.compile(r"\b31\b|thirty-one", re.I))
 VERDICTS = ("confirmed", "unsupported", "conflicting")
 RECALLS = {"c": "figure", "d": "negation", "e": "swap"}
 
@@ -63,7 +77,8 @@ def scores(pairs: list[tuple[dict, str]]) -> dict[str, float]:
               "conflicts_caught": share(conflicts, "conflicting"),
               "conflicts_not_confirmed": round(1 - share(conflicts, "confirmed"), 4)}
     for kind, name in RECALLS.items():
-        result[f"{name}_recall"] = share([p for p in pairs if p[0]["kind"] == kind], "conflicting")
+        if of_kind := [p for p in pairs if p[0]["kind"] == kind]:
+            result[f"{name}_recall"] = share(of_kind, "conflicting")
     return result
 
 
@@ -85,21 +100,25 @@ def brief_of(story: Path) -> dict:
         return json.loads(run("brief", listed["id"], "--json"))
 
 
-def false_alarms(brief: dict) -> list[str]:
-    """The brief's conflicts and conflicting figure rows that do not name both tolls."""
-    alarms = [json.dumps(c) for c in brief.get("conflicts") or []]
-    alarms += [json.dumps(f) for f in brief.get("figures", []) if f.get("verdict") == "conflicting"]
-    return [a for a in alarms if not all(n in a for n in REAL_CONFLICT)]
+def alarms_of(brief: dict) -> tuple[list[str], list[str]]:
+    """The brief's conflicts and conflicting figure rows: (those that name both tolls, the others)."""
+    alarms = [json.dumps(c, ensure_ascii=False) for c in brief.get("conflicts") or []]
+    alarms += [json.dumps(f, ensure_ascii=False) for f in brief.get("figures", []) if f.get("verdict") == "conflicting"]
+    real = [a for a in alarms if all(toll.search(a) for toll in REAL_CONFLICT)]
+    return real, [a for a in alarms if a not in real]
 
 
 def main() -> int:
     args = eval_arguments(__doc__).parse_args()
     result = {}
     stories = sorted(path for path in STORIES.iterdir() if path.is_dir())
-    alarms = {story.name: false_alarms(brief_of(story)) for story in stories}
-    for name, found in alarms.items():
-        print(f"{name}: {len(found)} false conflicts" + "".join(f"\n    {a[:200]}" for a in found))
+    found = {story.name: alarms_of(brief_of(story)) for story in stories}
+    alarms = {name: false for name, (_real, false) in found.items()}
+    for name, (real, false) in found.items():
+        print(f"{name}: {len(false)} false conflicts, {len(real)} naming the real one (26 against 31 dead)"
+              + "".join(f"\n    {a[:200]}" for a in false))
     result["briefs_without_false_conflict"] = round(sum(not a for a in alarms.values()) / len(alarms), 4)
+    result["real_conflict_shown"] = float(any(real for real, _false in found.values()))
     for name, path in SETS.items():
         pairs = judged(path)
         print_table(name, pairs)

@@ -167,12 +167,14 @@ def _relation(a: Figure, b: Figure) -> str | None:
 
 
 def _one_event(a: Figure, b: Figure) -> bool:
-    """Whether two counts that name no entity tell one thing of one event: one verb states both,
-    no year is in either sentence (a story's own event is today's news; "the 2003 quake" is
-    another), and neither is a bound ("at least six members of one family" counts a part).
-    "Twenty-six people were killed when a strong earthquake rocked ..." against "... struck
-    southern Peru, killing 31 people"."""
+    """Whether two counts that name no entity tell one toll of one event: both count people, one
+    verb states both, no year is in either sentence (a story's own event is today's news; "the
+    2003 quake" is another), and neither is a bound ("at least six members of one family" counts
+    a part). "Twenty-six people were killed when a strong earthquake rocked ..." against "...
+    struck southern Peru, killing 31 people". Other things counted without an owner are too often
+    two measures of two things ("a depth of 32 kilometres", "41 kilometres southwest of Caraveli")."""
     return a.unit == "count" and bool(a.predicate) and a.predicate == b.predicate \
+        and (a.metric or "").split(" ")[0] == (b.metric or "").split(" ")[0] == "people" \
         and not (_A_YEAR.search(a.sentence) or _A_YEAR.search(b.sentence) or a.approximator or b.approximator)
 
 

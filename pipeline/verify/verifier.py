@@ -20,6 +20,7 @@ from functools import lru_cache
 from pipeline.text import lexicon
 from pipeline.verify.align import (FUZZY_WORD, OTHER_FIGURES, RELATED, SUPPORTED, Alignment, align, anchored,
                                    clauses, content_stems, content_words, states_numbers)
+from pipeline.verify.figures import counts_in_digits
 from pipeline.verify.injection import addressed_to_a_model, without_instructions
 from pipeline.text.lexical import STOPWORDS, numbers
 from pipeline.text.lexicon import stem
@@ -257,10 +258,20 @@ def unsaid(claim: str, articles, open_words: bool = True) -> list[str]:
     single doc (verify --pairs, where a summary rewords freely) only the novel words of closed
     classes count: names, numbers and titles, so that "governor" where the doc says "mayor" is
     unsaid there as it is against a story."""
+    # A count one writes in words and the other in digits is said: "Twelve jurors", "12 jurors"
+    told = " ".join(a.text for a in articles)
+    claim, articles = counts_in_digits(claim, told), [_Text(counts_in_digits(a.text, claim)) for a in articles]
     novel = novel_words(claim, articles)
     if not open_words:
         novel = [w for w in novel if w[0].isupper() or w[0].isdigit() or lexicon.key(w) in lexicon.TITLES]
     return list(dict.fromkeys(novel + unstated_figures(claim, articles)))
+
+
+@dataclass(frozen=True)
+class _Text:
+    """An article's text alone, as the checks of what is said read it."""
+
+    text: str
 
 
 def novel_words(claim: str, articles) -> list[str]:
