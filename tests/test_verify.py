@@ -338,6 +338,8 @@ def test_a_count_in_words_is_the_count_in_digits_of_the_same_things():
         "26 people and the two companies"
     assert counts_in_digits("ruling five votes to two", "The court ruled 5-2") == "ruling five votes to two"
     assert counts_in_digits("Five justices joined the majority", "3 people") == "Five justices joined the majority"
+    assert counts_in_digits("They lost four of their last five games", "61 points from 27 games") == \
+        "They lost four of their last five games"
 
 
 def test_a_negation_of_what_someone_else_did_is_not_certain():

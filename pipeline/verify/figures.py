@@ -59,6 +59,7 @@ _COUNT_IN_WORDS = re.compile(rf"(?<![\w-])({_NUMBER_IN_WORDS})(?=\s(?!(?:{_TIME}
                              re.I)
 _NOUN_AFTER = re.compile(rf"\s((?!(?:{_TIME}|{_NOT_THINGS})\b)(?:{_THINGS}))\b", re.I)
 _COUNT_OF = re.compile(rf"(?:(?<![\w.,])\d[\d,]*|(?<![\w-])(?:{_NUMBER_IN_WORDS}))\s({_THINGS})\b", re.I)
+_WINDOW = re.compile(r"\b(?:last|first|next|past|previous|final|opening|recent|remaining)\s+$", re.I)
 _POINTING = re.compile(r"\b(?:the|these|those|both|all|its|their|his|her|our|your)\s+$", re.I)  # "the two companies"
 _AUXILIARIES = re.compile(r"(?:\s+(?:were|was|are|is|have|has|had|been|being))*\s+([a-z]+)\b")
 ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)}
@@ -325,12 +326,13 @@ def counts_in_digits(text: str, other: str) -> str:
     """The text with each count it writes in words written in digits where the other text counts
     the same things, for what compares numbers: "Twenty-six people were killed" against "killing
     31 people" or "leaving thirty-one people dead". Beside a "5-2", "ruling five votes to two"
-    stays as it is."""
+    stays as it is, and a window is no count of its own: "their last five games" is not
+    "61 points from 27 games"."""
     counted = {noun.lower() for noun in _COUNT_OF.findall(other)}
 
     def in_digits(match: re.Match) -> str:
-        noun = _NOUN_AFTER.match(text, match.end())
-        if _POINTING.search(text[: match.start()]) or not noun or noun.group(1).lower() not in counted:
+        noun, before = _NOUN_AFTER.match(text, match.end()), text[: match.start()]
+        if _POINTING.search(before) or _WINDOW.search(before) or not noun or noun.group(1).lower() not in counted:
             return match.group(0)
         return str(value_in_words(match.group(1)))
 
