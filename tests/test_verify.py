@@ -308,12 +308,8 @@ def test_turns_outside_the_same_slot_are_not_certain(claim, sentence):
     ("A court in Paris acquitted Francois Fillon of embezzling public funds.",
      "A court in Paris on Thursday convicted former French prime minister Francois Fillon of embezzling public funds."),
     ("The 76ers were not to play at home against Washington.", "The 76ers were to play at home against Washington."),
-    ("Twenty-six people were killed when the quake struck on Tuesday.", "The quake struck on Tuesday, killing 31 people."),
-    ("Twenty-six people were killed when the quake struck on Tuesday.",
-     "The quake struck on Tuesday, leaving thirty-one people dead."),
 ], ids=["a date in the same slot", "a count in the same slot", "the very clause negated", "one of two numbers",
-        "another percentage", "failed to against did", "opposites of the same two parties", "a plan denied",
-        "a count in words against one in digits", "two counts in words"])
+        "another percentage", "failed to against did", "opposites of the same two parties", "a plan denied"])
 def test_turns_in_the_same_slot_are_certain(claim, sentence):
     assert align(claim, sentence).certain
 
@@ -334,6 +330,13 @@ def test_a_count_in_words_is_the_count_in_digits_of_the_same_things():
     alignment = align("Thirty-one people died when the quake struck on Tuesday.",
                       "31 people died when the quake struck on Tuesday.")
     assert alignment.figures == 1.0 and not alignment.turns
+    # Read from words, a count that differs is a reason, not a certain conflict (the figures
+    # table may still find it: tests/test_conflicts.py)
+    differing = align("Twenty-six people were killed when the quake struck on Tuesday.",
+                      "The quake struck on Tuesday, killing 31 people.")
+    assert "other figures: 26 against 31" in differing.turns and differing.certain == []
+    # what the words alone make certain stays certain
+    assert align("The quake injured five people on the island.", "The quake injured two people on the island.").certain
     assert counts_in_digits("Twenty-six people and the two companies", "31 people, 2 companies") == \
         "26 people and the two companies"
     assert counts_in_digits("ruling five votes to two", "The court ruled 5-2") == "ruling five votes to two"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from pipeline.text import lexicon, syntax
@@ -58,12 +58,25 @@ def content_words(text: str) -> list[str]:
 def align(claim: str, sentence: str, whole_claim: str | None = None) -> Alignment:
     """How well ``sentence`` states ``claim``, and what in it turns against the claim.
     ``whole_claim`` is the sentence a claim part comes from: a word the sentence uses is no
-    swap for another word of the same claim."""
+    swap for another word of the same claim.
+
+    A count in words is read as its number where the other text counts the same things, so that
+    "Twelve jurors" states "12 jurors"; but what is certain stays what the texts as written make
+    certain. Counts read from words that differ are reasons, not a conflict: beside other counts
+    of the same things a count in words was too often another fact, and the figures table, which
+    knows what each count counts and who did it, may still find the conflict."""
+    read = counts_in_digits(claim, sentence), counts_in_digits(sentence, claim)
+    if read == (claim, sentence):
+        return _align(claim, sentence, whole_claim)
+    as_written = _align(claim, sentence, whole_claim)
+    alignment = _align(*read, whole_claim and counts_in_digits(whole_claim, sentence))
+    return replace(alignment, turns=alignment.turns + [t for t in as_written.certain if t not in alignment.turns],
+                   certain=as_written.certain)
+
+
+def _align(claim: str, sentence: str, whole_claim: str | None) -> Alignment:
     from rapidfuzz import fuzz, process
 
-    # A count in words is the number it says where the other counts the same things in digits
-    claim, sentence = counts_in_digits(claim, sentence), counts_in_digits(sentence, claim)
-    whole_claim = whole_claim and counts_in_digits(whole_claim, sentence)
     wanted, present = content_stems(claim), content_stems(sentence)
     if not wanted:
         return Alignment(0.0, 0.0, 0.0, 1.0)
