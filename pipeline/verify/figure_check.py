@@ -157,28 +157,11 @@ def _relation(a: Figure, b: Figure) -> str | None:
         return None
     if _expected(a) != _expected(b) or _dated(a) != _dated(b):
         return None  # what is forecast against what came, a past year against now: two figures
-    # Two counts conflict only when one verb states both: "hit .358 in 54 games" and "playing in a
-    # combined 157 games" are two facts, and a count whose verb the parse cannot find leaves it
-    # unsure. Two that name no entity may be of two things ("ten people were killed" against "the
-    # 2003 quake killed 26,000 people") unless nothing tells them apart (_one_event).
-    if not (a.entity or b.entity):
-        return "conflicting" if _one_event(a, b) else None
-    return "conflicting" if same_slot(a, b) and not _other_predicates(a, b) else None
-
-
-def _one_event(a: Figure, b: Figure) -> bool:
-    """Whether two counts that name no entity tell one toll of one event: both count people, one
-    verb states both, no year is in either sentence (a story's own event is today's news; "the
-    2003 quake" is another), and neither is a bound ("at least six members of one family" counts
-    a part). "Twenty-six people were killed when a strong earthquake rocked ..." against "...
-    struck southern Peru, killing 31 people". Other things counted without an owner are too often
-    two measures of two things ("a depth of 32 kilometres", "41 kilometres southwest of Caraveli")."""
-    return a.unit == "count" and bool(a.predicate) and a.predicate == b.predicate \
-        and (a.metric or "").split(" ")[0] == (b.metric or "").split(" ")[0] == "people" \
-        and not (_A_YEAR.search(a.sentence) or _A_YEAR.search(b.sentence) or a.approximator or b.approximator)
-
-
-_A_YEAR = re.compile(r"\b(?:19|20)\d\d\b|\b(?:last|a|the previous|the prior) year\b", re.IGNORECASE)
+    # Two counts that name no entity may be of two things ("ten people were killed" against "the
+    # 2003 quake killed 26,000 people"): they confirm each other, never conflict. Nor do two counts
+    # unless one verb states both: "hit .358 in 54 games" and "playing in a combined 157 games" are
+    # two facts, and a count whose verb the parse cannot find leaves it unsure.
+    return "conflicting" if same_slot(a, b) and (a.entity or b.entity) and not _other_predicates(a, b) else None
 
 
 # Words that make a figure what someone expects, not what came: "expects revenue of $6.3 billion",
