@@ -28,8 +28,8 @@ what a source says (verifier.unsaid): a development set.
 And six stories written the same way (``fresh_stories/``, three outlets each, read while writing
 the rules): a takeover, an earthquake, a football match, a court ruling, an election, an earnings
 report. The outlets agree but for one death toll (26 against 31, in the earthquake; one outlet
-writes "Twenty-six people were killed", another "thirty-one people dead"), first caught in the
-session of 2026-12-07. Each story is ingested and briefed offline, as a user would; every line of
+writes "Twenty-six people were killed", another "thirty-one people dead"), which no version has
+caught yet. Each story is ingested and briefed offline, as a user would; every line of
 a brief's conflicts section and every conflicting figure row is counted false unless it names
 both tolls, and the share of briefs without a false conflict is pinned, with whether the real
 one is shown.
@@ -53,9 +53,9 @@ SETS = {"dev": HERE / "labels" / "fresh_pairs_dev.jsonl", "held_out": HERE / "la
         "counts_dev": HERE / "labels" / "fresh_counts_dev.jsonl"}
 STORIES = HERE / "fresh_stories"
 # The one disagreement the outlets were written with (26 against 31 dead), however it is written
-REAL_CONFLICT = (re.compile(r"\b26\b|twenty-six", re.I), re.compile(r"\b31\b|thirty-one", re.I))
+REAL_CONFLICT = (re.compile(r"\b(?:26|twenty-six) people", re.I), re.compile(r"\b(?:31|thirty-one) people", re.I))
 VERDICTS = ("confirmed", "unsupported", "conflicting")
-RECALLS = {"c": "figure", "d": "negation", "e": "swap"}
+RECALLS = {"c": "figure", "d": "negation", "e": "swap", "nd": "count_words_digits", "ne": "count_words"}
 
 
 def judged(path) -> list[tuple[dict, str]]:

@@ -339,10 +339,28 @@ def test_a_count_in_words_is_the_count_in_digits_of_the_same_things():
     assert align("The quake injured five people on the island.", "The quake injured two people on the island.").certain
     assert counts_in_digits("Twenty-six people and the two companies", "31 people, 2 companies") == \
         "26 people and the two companies"
-    assert counts_in_digits("ruling five votes to two", "The court ruled 5-2") == "ruling five votes to two"
-    assert counts_in_digits("Five justices joined the majority", "3 people") == "Five justices joined the majority"
-    assert counts_in_digits("They lost four of their last five games", "61 points from 27 games") == \
-        "They lost four of their last five games"
+
+
+@pytest.mark.parametrize("text, other", [
+    ("ruling five votes to two", "The court ruled 5-2"),
+    ("Five justices joined the majority", "3 people"),
+    ("They lost four of their last five games", "61 points from 27 games"),
+    ("One hundred and twenty people were killed", "The quake killed 120 people."),
+    ("Four of five people surveyed said so", "3 people"),
+    ("The toll stood at thirty as officials counted", "The toll is 31 as of noon"),
+], ids=["a score", "nothing counted alike", "a window", "part of a larger number", "a share", "no noun"])
+def test_what_is_no_count_of_its_own_stays_in_words(text, other):
+    assert counts_in_digits(text, other) == text
+
+
+@pytest.mark.parametrize("claim, doc", [
+    ("Twelve jurors were sworn in for the trial of Dennis Aldridge.",
+     "The trial of Dennis Aldridge began on Monday with the swearing-in of 12 jurors at Kingsport Crown Court."),
+    ("A total of 4 players were sent off in the match.", "Four players were sent off in a bad-tempered match."),
+], ids=["words in the claim", "words in the doc"])
+def test_a_count_written_the_other_way_is_said(claim, doc):
+    reasons = " ".join(verify_pair(claim, doc, EMBEDDER).reasons)
+    assert "does not say" not in reasons
 
 
 def test_a_negation_of_what_someone_else_did_is_not_certain():

@@ -60,8 +60,14 @@ def _same_counted(mine: str, theirs: str) -> bool:
     """The same thing counted, and what befell it agreeing where both say it: "homes evacuated"
     meets "homes" and "homes evacuating", not "homes destroyed"."""
     (my_thing, _, my_fate), (their_thing, _, their_fate) = mine.partition(" "), theirs.partition(" ")
-    alike = my_thing == their_thing or {my_thing, their_thing} <= lexicon.WORKFORCE
+    alike = _one_spelling(my_thing) == _one_spelling(their_thing) or {my_thing, their_thing} <= lexicon.WORKFORCE
     return alike and (not my_fate or not their_fate or lexicon.key(my_fate) == lexicon.key(their_fate))
+
+
+def _one_spelling(word: str) -> str:
+    """British and American spellings of a counted unit as one: "32 kilometres" counts what "32
+    kilometers" does."""
+    return re.sub(r"tres$", "ters", word)
 
 
 def interval(figure: Figure) -> tuple[float, float]:

@@ -11,6 +11,7 @@ same period" takes the basis of the figure before it. Its entity comes from a pa
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, replace
 
 from pipeline.text import lexicon, syntax
@@ -57,9 +58,12 @@ UNITS_AFTER_TENS = {w: n for n, w in enumerate("one two three four five six seve
 _NUMBER_IN_WORDS = (rf"(?:{'|'.join(TENS)})(?:[-\s](?:{'|'.join(UNITS_AFTER_TENS)}))?|{'|'.join(NUMBER_WORDS)}")
 _COUNT_IN_WORDS = re.compile(rf"(?<![\w-])({_NUMBER_IN_WORDS})(?=\s(?!(?:{_TIME}|{_NOT_THINGS})\b)(?:{_THINGS})\b)",
                              re.I)
-_NOUN_AFTER = re.compile(rf"\s((?!(?:{_TIME}|{_NOT_THINGS})\b)(?:{_THINGS}))\b", re.I)
 _COUNT_OF = re.compile(rf"(?:(?<![\w.,])\d[\d,]*|(?<![\w-])(?:{_NUMBER_IN_WORDS}))\s({_THINGS})\b", re.I)
-_WINDOW = re.compile(r"\b(?:last|first|next|past|previous|final|opening|recent|remaining)\s+$", re.I)
+# Before a number in words, what makes it no count of its own: a window ("their last five games"),
+# a share or a whole ("four of five people"), a larger number ("one hundred and twenty people")
+_NO_COUNT_BEFORE = re.compile(r"\b(?:last|first|next|past|previous|final|opening|recent|remaining|of|"
+                              r"hundred|thousand|million|billion)(?:\s+and)?\s+$", re.I)
+_NUMBER_WORD = re.compile(_NUMBER_IN_WORDS, re.I)
 _POINTING = re.compile(r"\b(?:the|these|those|both|all|its|their|his|her|our|your)\s+$", re.I)  # "the two companies"
 _AUXILIARIES = re.compile(r"(?:\s+(?:were|was|are|is|have|has|had|been|being))*\s+([a-z]+)\b")
 ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)}
@@ -326,17 +330,30 @@ def counts_in_digits(text: str, other: str) -> str:
     """The text with each count it writes in words written in digits where the other text counts
     the same things, for what compares numbers: "Twenty-six people were killed" against "killing
     31 people" or "leaving thirty-one people dead". Beside a "5-2", "ruling five votes to two"
-    stays as it is, and a window is no count of its own: "their last five games" is not
-    "61 points from 27 games"."""
-    counted = {noun.lower() for noun in _COUNT_OF.findall(other)}
+    stays as it is. Not a count: what points back at things named before ("the two companies"),
+    a window ("their last five games" is not "61 points from 27 games"), a share or a whole ("four
+    of five people"), a part of a larger number ("one hundred and twenty people")."""
+    counted = {noun.lower() for noun in _COUNT_OF.findall(other)} - STOPWORDS  # not the "as" of "31 as of noon"
 
     def in_digits(match: re.Match) -> str:
-        noun, before = _NOUN_AFTER.match(text, match.end()), text[: match.start()]
-        if _POINTING.search(before) or _WINDOW.search(before) or not noun or noun.group(1).lower() not in counted:
+        noun, before = _COUNTED.match(text, match.end()), text[: match.start()]
+        if _POINTING.search(before) or _NO_COUNT_BEFORE.search(before) or not noun or noun.group(1).lower() not in counted:
             return match.group(0)
         return str(value_in_words(match.group(1)))
 
     return _COUNT_IN_WORDS.sub(in_digits, text) if counted else text
+
+
+@lru_cache(maxsize=1 << 12)
+def numbers_in_words(text: str) -> frozenset[str]:
+    """The numbers of the counts a text writes in words, as numbers() writes numbers: "Four
+    players were sent off" says 4."""
+    return frozenset(str(value_in_words(match.group(1))) for match in _COUNT_IN_WORDS.finditer(text))
+
+
+def number_in_words(word: str) -> int | None:
+    """The number a word writes ("Twelve", "twenty-six"), or None."""
+    return value_in_words(word) if _NUMBER_WORD.fullmatch(word) else None
 
 
 def value_in_words(words: str) -> int:
@@ -404,7 +421,6 @@ def _count(clause: str, start: int, end: int, digits: str) -> tuple[int, str] | 
     befell = _AUXILIARIES.match(clause, counted.end())
     what = counted.group(1).lower()
     what = "people" if what in PEOPLE else what  # "45 residents" counts the people "45 people" does
-    what = re.sub(r"tres$", "ters", what)  # one spelling: "32 kilometres" counts what "32 kilometers" does
     if befell and befell.group(1) not in STOPWORDS and befell.group(1).endswith(("ed", "en", "t", "d")):
         what = f"{what} {befell.group(1).lower()}"  # as written, for the figures table: "homes evacuated"
     return counted.end(), what

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pipeline.text import lexicon
 from pipeline.verify.align import (FUZZY_WORD, OTHER_FIGURES, RELATED, SUPPORTED, Alignment, align, anchored,
                                    clauses, content_stems, content_words, states_numbers)
-from pipeline.verify.figures import counts_in_digits
+from pipeline.verify.figures import number_in_words, numbers_in_words
 from pipeline.verify.injection import addressed_to_a_model, without_instructions
 from pipeline.text.lexical import STOPWORDS, numbers
 from pipeline.text.lexicon import stem
@@ -258,20 +258,11 @@ def unsaid(claim: str, articles, open_words: bool = True) -> list[str]:
     single doc (verify --pairs, where a summary rewords freely) only the novel words of closed
     classes count: names, numbers and titles, so that "governor" where the doc says "mayor" is
     unsaid there as it is against a story."""
-    # A count one writes in words and the other in digits is said: "Twelve jurors", "12 jurors"
-    told = " ".join(a.text for a in articles)
-    claim, articles = counts_in_digits(claim, told), [_Text(counts_in_digits(a.text, claim)) for a in articles]
     novel = novel_words(claim, articles)
     if not open_words:
         novel = [w for w in novel if w[0].isupper() or w[0].isdigit() or lexicon.key(w) in lexicon.TITLES]
     return list(dict.fromkeys(novel + unstated_figures(claim, articles)))
 
-
-@dataclass(frozen=True)
-class _Text:
-    """An article's text alone, as the checks of what is said read it."""
-
-    text: str
 
 
 def novel_words(claim: str, articles) -> list[str]:
@@ -280,21 +271,28 @@ def novel_words(claim: str, articles) -> list[str]:
     from rapidfuzz import fuzz, process
 
     vocabulary = set().union(*(content_stems(a.text) for a in articles))
+    told = set().union(*(told_numbers(a.text) for a in articles))
     novel = []
     for word in content_words(claim):
         word_stem = stem(word)
         if _too_short(word) or word_stem in vocabulary or lexicon.SAME_AS.get(word_stem, set()) & vocabulary \
-                or word_stem.replace(".", "").replace(",", "").isdigit():
+                or word_stem.replace(".", "").replace(",", "").isdigit() or str(number_in_words(word)) in told:
             continue
         if process.extractOne(word_stem, vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD) is None:
             novel.append(word)
     return novel
 
 
+@lru_cache(maxsize=1 << 10)
+def told_numbers(text: str) -> frozenset[str]:
+    """The numbers a text writes, in digits or as counts in words ("Twelve jurors" writes 12)."""
+    return frozenset(numbers(text)) | numbers_in_words(text)
+
+
 def unstated_figures(claim: str, articles) -> list[str]:
     """The claim's numbers that no article states: as numbers ("Tier 2"), and as quantities with
     their scale and unit ("$10bn" where the articles say "$5 billion" and, elsewhere, "10")."""
-    stated = {n for a in articles for n in numbers(a.text, as_in=claim)}
+    stated = {n for a in articles for n in numbers(a.text, as_in=claim) | numbers_in_words(a.text)}
     quantities = [(f.unit, f.value) for a in articles for f in figures_in(a.text)]
     unstated = sorted(numbers(claim) - stated)
     for figure in figures_in(claim, owners=False):  # values only: no parse
