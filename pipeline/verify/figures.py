@@ -333,7 +333,9 @@ def counts_in_digits(text: str, other: str) -> str:
     stays as it is. Not a count: what points back at things named before ("the two companies"),
     a window ("their last five games" is not "61 points from 27 games"), a share or a whole ("four
     of five people"), a part of a larger number ("one hundred and twenty people")."""
-    counted = {noun.lower() for noun in _COUNT_OF.findall(other)} - STOPWORDS  # not the "as" of "31 as of noon"
+    if not _COUNT_IN_WORDS.search(text):  # most sentences: checked for every pair a verdict weighs
+        return text
+    counted = _counted_nouns(other)
 
     def in_digits(match: re.Match) -> str:
         noun, before = _COUNTED.match(text, match.end()), text[: match.start()]
@@ -342,6 +344,12 @@ def counts_in_digits(text: str, other: str) -> str:
         return str(value_in_words(match.group(1)))
 
     return _COUNT_IN_WORDS.sub(in_digits, text) if counted else text
+
+
+@lru_cache(maxsize=1 << 12)
+def _counted_nouns(text: str) -> frozenset[str]:
+    """What the text counts, in digits or in words (not the "as" of "31 as of noon")."""
+    return frozenset(noun.lower() for noun in _COUNT_OF.findall(text)) - STOPWORDS
 
 
 @lru_cache(maxsize=1 << 12)
