@@ -11,8 +11,8 @@ same period" takes the basis of the figure before it. Its entity comes from a pa
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from pipeline.text import lexicon, syntax
 from pipeline.text.lexical import SCALES as WORD_SCALES
@@ -339,7 +339,8 @@ def counts_in_digits(text: str, other: str) -> str:
 
     def in_digits(match: re.Match) -> str:
         noun, before = _COUNTED.match(text, match.end()), text[: match.start()]
-        if _POINTING.search(before) or _NO_COUNT_BEFORE.search(before) or not noun or noun.group(1).lower() not in counted:
+        if not noun or noun.group(1).lower() not in counted or _POINTING.search(before) \
+                or _NO_COUNT_BEFORE.search(before):
             return match.group(0)
         return str(value_in_words(match.group(1)))
 

@@ -264,7 +264,6 @@ def unsaid(claim: str, articles, open_words: bool = True) -> list[str]:
     return list(dict.fromkeys(novel + unstated_figures(claim, articles)))
 
 
-
 def novel_words(claim: str, articles) -> list[str]:
     """The claim's content words that no article of the story uses, even spelt a little
     differently: what a generated claim adds that nobody reported."""
