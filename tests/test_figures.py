@@ -287,6 +287,12 @@ def test_the_same_count_said_two_ways_confirms():
     [american] = extract_figures("The quake struck 32 kilometers below the town of Chala.")
     assert compare(british, american) == "confirmed"
     assert describe(british) == "? 32 kilometres"  # as written
+    [killing] = extract_figures("The quake struck on Tuesday, killing 31 people, authorities said.")
+    [dead] = extract_figures("The quake shook the region on Tuesday, leaving thirty-one people dead.")
+    [injuring] = extract_figures("The quake struck on Tuesday, injuring 31 people, authorities said.")
+    assert (killing.metric, dead.metric, injuring.metric) == ("people killed", "people dead", "people injured")
+    assert compare(killing, dead) == "confirmed"
+    assert compare(killing, injuring) is None  # a toll of the dead is no count of the injured
 
 
 def test_two_counts_conflict_only_when_one_verb_states_both():

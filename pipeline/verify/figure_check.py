@@ -61,7 +61,16 @@ def _same_counted(mine: str, theirs: str) -> bool:
     meets "homes" and "homes evacuating", not "homes destroyed"."""
     (my_thing, _, my_fate), (their_thing, _, their_fate) = mine.partition(" "), theirs.partition(" ")
     alike = _one_spelling(my_thing) == _one_spelling(their_thing) or {my_thing, their_thing} <= lexicon.WORKFORCE
-    return alike and (not my_fate or not their_fate or lexicon.key(my_fate) == lexicon.key(their_fate))
+    return alike and (not my_fate or not their_fate or _fate(my_fate) == _fate(their_fate))
+
+
+# A toll's fates told several ways: "31 people killed", "thirty-one people dead", "31 people died";
+# "injured", "hurt", "wounded"
+_FATES = {"dead": "kill", "died": "kill", "hurt": "injur", "wound": "injur"}
+
+
+def _fate(word: str) -> str:
+    return _FATES.get(lexicon.key(word), lexicon.key(word))
 
 
 def _one_spelling(word: str) -> str:

@@ -64,6 +64,11 @@ _COUNT_OF = re.compile(rf"(?:(?<![\w.,])\d[\d,]*|(?<![\w-])(?:{_NUMBER_IN_WORDS}
 _NO_COUNT_BEFORE = re.compile(r"\b(?:last|first|next|past|previous|final|opening|recent|remaining|of|"
                               r"hundred|thousand|million|billion)(?:\s+and)?\s+$", re.I)
 _NUMBER_WORD = re.compile(_NUMBER_IN_WORDS, re.I)
+# What befalls a count told by the verb before it ("killing 31 people", "injuring about 650"): the
+# verbs whose past is the stem and "ed", so that the table can say "people killed"
+_DONE_TO = re.compile(r"\b(kill|injur|wound|evacuat|displac|rescu|arrest|strand|hospitalis|hospitaliz|infect|"
+                      r"sicken|affect)ing\s+(?:(?:about|around|nearly|almost|some|over|more than|at least)\s+)?$",
+                      re.I)
 _POINTING = re.compile(r"\b(?:the|these|those|both|all|its|their|his|her|our|your)\s+$", re.I)  # "the two companies"
 _AUXILIARIES = re.compile(r"(?:\s+(?:were|was|are|is|have|has|had|been|being))*\s+([a-z]+)\b")
 ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)}
@@ -432,6 +437,8 @@ def _count(clause: str, start: int, end: int, digits: str) -> tuple[int, str] | 
     what = "people" if what in PEOPLE else what  # "45 residents" counts the people "45 people" does
     if befell and befell.group(1) not in STOPWORDS and befell.group(1).endswith(("ed", "en", "t", "d")):
         what = f"{what} {befell.group(1).lower()}"  # as written, for the figures table: "homes evacuated"
+    elif done := _DONE_TO.search(clause[:start]):
+        what = f"{what} {done.group(1).lower()}ed"  # "killing 31 people": "people killed"
     return counted.end(), what
 
 
