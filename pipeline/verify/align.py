@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from pipeline.text import lexicon, syntax
 from pipeline.text.lexical import SCALE_WORDS, STOPWORDS, WRITTEN_NUMBER, numbers, plain, same_amounts, unspaced
@@ -75,16 +75,10 @@ def align(claim: str, sentence: str, whole_claim: str | None = None) -> Alignmen
 
 
 def _align(claim: str, sentence: str, whole_claim: str | None) -> Alignment:
-    from rapidfuzz import fuzz, process
-
     wanted, present = content_stems(claim), content_stems(sentence)
     if not wanted:
         return Alignment(0.0, 0.0, 0.0, 1.0)
-
-    def found(word: str) -> bool:
-        return word in present or (len(word) >= 5 and process.extractOne(
-            word, present, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD) is not None)
-
+    found = partial(_found_in, present=present)
     coverage = sum(map(found, wanted)) / len(wanted)
     names = _names(claim)
     name_cover = sum(map(found, names)) / len(names) if names else 1.0
@@ -100,6 +94,15 @@ def _align(claim: str, sentence: str, whole_claim: str | None) -> Alignment:
     certain = [t for t in certain if t in turns and score >= (RELATED if t.startswith(_VALUE_TURNS) else SUPPORTED)]
     return Alignment(round(score, 4), coverage, name_cover, figures, turns, _unstated(claim, sentence, present),
                      certain)
+
+
+def _found_in(word: str, present: frozenset[str]) -> bool:
+    """Whether a word's stem is among ``present``, or one spelt nearly alike: a spelling variant
+    or a typo, for words of five letters or more (shorter ones differ by a letter and mean another)."""
+    from rapidfuzz import fuzz, process
+
+    return word in present or (len(word) >= 5 and process.extractOne(
+        word, present, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD) is not None)
 
 
 def _one_statement(claim: str, word: str, sentence: str, other: str) -> bool:
@@ -157,7 +160,8 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
                     certain.append(turns[-1])
     unmatched, extra = claim_numbers - sentence_numbers, sentence_numbers - claim_numbers
     in_slot = [(m, t) for m in sorted(unmatched) for t in sorted(extra)
-               if same_slot(claim, m, sentence, t) and _number_kind(claim, m) == _number_kind(sentence, t)
+               if (same_slot(claim, m, sentence, t) or _stated_but_for(claim, m, sentence, t))
+               and _number_kind(claim, m) == _number_kind(sentence, t)
                and _number_role(claim, m) == _number_role(sentence, t)
                and not _within_bound(m, t, claim, sentence) and _told_alike(claim, m, sentence, t)
                and _per_unit(claim, m) == _per_unit(sentence, t)
@@ -187,6 +191,34 @@ _ROLES = [  # what a number is by the words before or after it: no two roles are
     ("age", re.compile(r"\b(?:aged|age of)\s$|^[-\s]years?[-\s]old\b")),
     ("time", re.compile(r"^\s?(?:[ap]\.?m\b|:\d)", re.IGNORECASE)),
 ]
+def _stated_but_for(claim: str, mine: str, sentence: str, theirs: str) -> bool:
+    """Whether the sentence states the claim but for one number: with ``theirs`` written for
+    ``mine``, the claim is stated and nothing turned; the two numbers count the same thing (the
+    same word after them), the sentence has the words around the claim's number (what it is the
+    number of), and the two share a word around them. Word order varies more than a fixed window
+    of slot words allows: "agreed to buy Crestline for $2.1 billion in cash" and "would buy
+    regional bakery chain Crestline for $1.2 billion in cash". ("Adele, who is 35, is set to play
+    ten shows" against "will perform 10 concerts" counts nothing with its 35; "profit rose 8%"
+    is not "revenue rose 12%" because both sentences also give the revenue.)"""
+    span, written = _number_at(claim, mine), _first_written(sentence, theirs)
+    if span is None or written is None or _word_after(claim, span[1]) != _word_after(sentence, written.end("number")):
+        return False
+    around, present = _slot(claim, mine), content_stems(sentence)
+    if not around & _slot(sentence, theirs) or sum(_found_in(w, present) for w in around) < SAME_SLOT_OPEN * len(around):
+        return False
+    alignment = _align(claim[:span[0]] + written.group("number") + claim[span[1]:], sentence, None)
+    return alignment.score >= SUPPORTED and alignment.figures == 1.0 and not alignment.turns
+
+
+_NEXT_WORD = re.compile(r"\s*([A-Za-z][\w'’-]*)")
+
+
+def _word_after(text: str, at: int) -> str | None:
+    """The key of the word right after a number, None after a comma or at the end."""
+    found = _NEXT_WORD.match(text, at)
+    return key(found.group(1)) if found else None
+
+
 def _number_role(text: str, number: str) -> str | None:
     """A record or score ("45-7-2"), a day of a month ("March 11"), an age ("Comeaux, 49,"), a
     time ("9 a.m."), a year, or None: "retired in 1993" and "122-147 as head coach" are no two
