@@ -323,6 +323,33 @@ def test_pairs_catch_a_changed_amount_in_the_same_slot():
         == "conflicting"
 
 
+def test_a_number_stated_in_another_word_order_is_in_the_same_slot():
+    """The sentence states the claim but for the amount: the words between put "buy" out of a fixed
+    window of slot words around "$1.6 billion"."""
+    assert align("Penrose Mills agreed to buy Castleford for $6.1 billion in cash.",
+                 "Penrose Mills said on Tuesday it would buy regional bakery chain Castleford for $1.6 billion "
+                 "in cash, its largest acquisition in a decade.").certain == ["other figures: 6.1 against 1.6"]
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    ("Mira Holt, who is 41, is set to play eight shows in Oslo next June in a new arena that holds 30,000.",
+     "Singer Mira Holt will perform 8 concerts in Oslo next June at a temporary 30,000-seat arena built for the "
+     "shows, her promoter said on Friday."),
+    ("Acme's profit rose 8% in the quarter.", "Acme's revenue rose 12% in the quarter, and its profit also rose."),
+], ids=["an age against a count", "another metric around the number"])
+def test_a_number_of_something_else_is_in_no_slot_of_the_claims(claim, sentence):
+    assert not align(claim, sentence).certain
+
+
+def test_a_part_both_sentences_name_is_no_part_against_a_whole():
+    """"in its opening weekend" restricts the one figure after it and the other before it."""
+    doc = ('The animated film "Harbour Lights" topped the box office in Britain in its opening weekend, taking in an '
+           'estimated £41 million, distributor Northgate Films said on Sunday. It also earned £12 million in Ireland.')
+    result = verify_pair('"Harbour Lights" took in an estimated £14 million in Britain in its opening weekend.', doc,
+                         EMBEDDER)
+    assert result.verdict == "conflicting" and "14 against 41" in result.reasons[0]
+
+
 def test_a_declined_clause_leaves_the_other_clauses_checked():
     assert align("The company declined to reveal the price and the company signed the merger deal.",
                  "The company would not reveal the price, and it did not sign the merger deal.").certain

@@ -19,7 +19,8 @@ from functools import lru_cache, partial
 from pipeline.text import lexicon, syntax
 from pipeline.text.lexical import SCALE_WORDS, STOPWORDS, WRITTEN_NUMBER, numbers, plain, same_amounts, unspaced
 from pipeline.text.lexicon import key, stem
-from pipeline.verify.figures import CURRENCY_WORDS, NUMBER_WORDS, ORDINALS, RANGE_JOINT, SCALES, YEAR, counts_in_digits
+from pipeline.verify.figures import (CURRENCY_WORDS, NUMBER_WORDS, ORDINALS, RANGE_JOINT, SCALES, YEAR, counts_in_digits,
+                                     extract_figures)
 
 SUPPORTED = 0.6      # alignment score from which a sentence states the claim
 RELATED = 0.45       # from which a contradiction in it is a conflict, not noise
@@ -165,7 +166,7 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
                and _number_role(claim, m) == _number_role(sentence, t)
                and not _within_bound(m, t, claim, sentence) and _told_alike(claim, m, sentence, t)
                and _per_unit(claim, m) == _per_unit(sentence, t)
-               and not _of_two_owners(claim, m, sentence, t)]
+               and not _of_two_owners(claim, m, sentence, t) and not _of_two_metrics(claim, m, sentence, t)]
     if claim_numbers and sentence_numbers and not claim_numbers & sentence_numbers:
         turns.append(f"{OTHER_FIGURES}: {', '.join(sorted(claim_numbers))} against {', '.join(sorted(sentence_numbers))}")
         if in_slot:
@@ -188,7 +189,7 @@ _MONTH_WORD = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.
 _ROLES = [  # what a number is by the words before or after it: no two roles are one slot
     ("record", re.compile(r"\d\s?[-–]\s?(?:of\s?[-–]\s?)?$|^\s?[-–]\s?(?:of\s?[-–]\s?)?\d")),  # 45-7-2, 1-of-16
     ("day", re.compile(rf"\b{_MONTH_WORD}\s$|^(?:st|nd|rd|th)?\s{_MONTH_WORD}(?:\s|,|$)")),
-    ("age", re.compile(r"\b(?:aged|age of)\s$|^[-\s]years?[-\s]old\b")),
+    ("age", re.compile(r"\b(?:aged|age of|who(?:'s|\s+is|\s+was|\s+turn(?:s|ed)))\s$|^[-\s]years?[-\s]old\b")),
     ("time", re.compile(r"^\s?(?:[ap]\.?m\b|:\d)", re.IGNORECASE)),
 ]
 def _stated_but_for(claim: str, mine: str, sentence: str, theirs: str) -> bool:
@@ -331,6 +332,27 @@ def _of_two_owners(claim: str, mine: str, sentence: str, theirs: str, where=None
     said = [_said_in(text, span)[1] for text, span in zip((claim, sentence), found)]
     return not any(_names_in(said[1], name) for name in owners[0]) \
         and not any(_names_in(said[0], name) for name in owners[1])
+
+
+def _of_two_metrics(claim: str, mine: str, sentence: str, theirs: str) -> bool:
+    """Whether the two numbers measure two named things, as the figures table reads them: "profit
+    rose 8%" and "revenue rose 12%", "18 households" and "12 people". (Not by what befell a count:
+    the word after its noun is too often none, "households without water".)"""
+    from pipeline.verify.figure_check import same_metric
+
+    found = [_figure_at(text, number) for text, number in ((claim, mine), (sentence, theirs))]
+    return None not in found and all(f.metric for f in found) and not same_metric(*found, fates=False)
+
+
+def _figure_at(text: str, number: str):
+    """The figure (figures.extract_figures, unparsed) a text's first writing of ``number`` is in."""
+    span = _number_at(text, number)
+    return next((f for f in _unparsed_figures(text) if span and f.start <= span[0] < f.end), None)
+
+
+@lru_cache(maxsize=1 << 12)
+def _unparsed_figures(text: str) -> tuple:
+    return tuple(extract_figures(text, owners=False))
 
 
 def _names_in(text: str, name: str) -> bool:

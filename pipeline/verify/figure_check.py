@@ -51,17 +51,23 @@ def _same_subject(a: Figure, b: Figure) -> bool:
     counts = a.unit == b.unit == "count"
     if not (counts and a.entity is None and b.entity is None) and not same_entity(a.entity, b.entity):
         return False
-    if counts:
-        return _same_counted(a.metric or "", b.metric or "")
+    return same_metric(a, b)
+
+
+def same_metric(a: Figure, b: Figure, fates: bool = True) -> bool:
+    """Whether two figures may measure one thing: the same thing counted (and befallen, with
+    ``fates``), or no two metrics."""
+    if a.unit == b.unit == "count":
+        return _same_counted(a.metric or "", b.metric or "", fates)
     return not (a.metric and b.metric and a.metric != b.metric)
 
 
-def _same_counted(mine: str, theirs: str) -> bool:
+def _same_counted(mine: str, theirs: str, fates: bool = True) -> bool:
     """The same thing counted, and what befell it agreeing where both say it: "homes evacuated"
     meets "homes" and "homes evacuating", not "homes destroyed"."""
     (my_thing, _, my_fate), (their_thing, _, their_fate) = mine.partition(" "), theirs.partition(" ")
     alike = _one_spelling(my_thing) == _one_spelling(their_thing) or {my_thing, their_thing} <= lexicon.WORKFORCE
-    return alike and (not my_fate or not their_fate or _fate(my_fate) == _fate(their_fate))
+    return alike and (not fates or not my_fate or not their_fate or _fate(my_fate) == _fate(their_fate))
 
 
 # A toll's fates told several ways: "31 people killed", "thirty-one people dead", "31 people died";
