@@ -336,8 +336,9 @@ def _of_two_owners(claim: str, mine: str, sentence: str, theirs: str, where=None
 
 def _of_two_metrics(claim: str, mine: str, sentence: str, theirs: str) -> bool:
     """Whether the two numbers measure two named things, as the figures table reads them: "profit
-    rose 8%" and "revenue rose 12%", "18 households" and "12 people". (Not by what befell a count:
-    the word after its noun is too often none, "households without water".)"""
+    rose 8%" and "revenue rose 12%", "18 households" and "12 people", "15 people were injured" and
+    "20,000 people marched" (what befell a count only where a verb tells it: not "households
+    without water")."""
     from pipeline.verify.figure_check import same_metric
 
     found = [_figure_at(text, number) for text, number in ((claim, mine), (sentence, theirs))]

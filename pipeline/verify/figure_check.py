@@ -56,7 +56,7 @@ def _same_subject(a: Figure, b: Figure) -> bool:
 
 def same_metric(a: Figure, b: Figure, fates: bool = True) -> bool:
     """Whether two figures may measure one thing: the same thing counted (and befallen, with
-    ``fates``), or no two metrics."""
+    ``fates``; without, only where both fates are verbs), or no two metrics."""
     if a.unit == b.unit == "count":
         return _same_counted(a.metric or "", b.metric or "", fates)
     return not (a.metric and b.metric and a.metric != b.metric)
@@ -67,7 +67,15 @@ def _same_counted(mine: str, theirs: str, fates: bool = True) -> bool:
     meets "homes" and "homes evacuating", not "homes destroyed"."""
     (my_thing, _, my_fate), (their_thing, _, their_fate) = mine.partition(" "), theirs.partition(" ")
     alike = _one_spelling(my_thing) == _one_spelling(their_thing) or {my_thing, their_thing} <= lexicon.WORKFORCE
-    return alike and (not fates or not my_fate or not their_fate or _fate(my_fate) == _fate(their_fate))
+    if not fates and not (_a_verb(my_fate) and _a_verb(their_fate)):
+        return alike
+    return alike and (not my_fate or not their_fate or _fate(my_fate) == _fate(their_fate))
+
+
+def _a_verb(word: str) -> bool:
+    """A fate told by a verb ("injured", "marched", "dead"), not the word that happened to follow
+    the noun ("households without water")."""
+    return word.endswith(("ed", "ing")) or lexicon.key(word) in _FATES
 
 
 # A toll's fates told several ways: "31 people killed", "thirty-one people dead", "31 people died";
