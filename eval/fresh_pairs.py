@@ -31,6 +31,14 @@ digits; ee, both in words (conflicts). No pair of it was read; its totals were m
 versions of the reading in align, and the version kept is the one that made no true claim
 conflicting (a count read from words states a claim but makes no conflict certain).
 
+And ``labels/fresh_slots_held_out.jsonl`` (120 pairs, 30 paragraphs with several figures and
+days of different facts), written by a helper of the session of 2026-12-07 (stop 45) who saw no
+code, after the rule that a value is in the other's slot where the sentence states the claim but
+for it (align): sa, a fact restated in another word order; sb, a fact restated with many words of
+a sentence that gives another figure or day of another fact (consistent); sc, a figure changed;
+sd, a day, month or year changed, each in another word order (conflicts). No pair of it was read;
+its totals were measured for the code before and two versions of the rule (see the README).
+
 And six stories written the same way (``fresh_stories/``, three outlets each, read while writing
 the rules): a takeover, an earthquake, a football match, a court ruling, an election, an earnings
 report. The outlets agree but for one death toll (26 against 31, in the earthquake; one outlet
@@ -57,13 +65,14 @@ from evalgate import HERE, check_or_pin, eval_arguments, file_sha256
 
 SETS = {"dev": HERE / "labels" / "fresh_pairs_dev.jsonl", "held_out": HERE / "labels" / "fresh_pairs_held_out.jsonl",
         "counts_dev": HERE / "labels" / "fresh_counts_dev.jsonl",
-        "counts_held_out": HERE / "labels" / "fresh_counts_held_out.jsonl"}
+        "counts_held_out": HERE / "labels" / "fresh_counts_held_out.jsonl",
+        "slots_held_out": HERE / "labels" / "fresh_slots_held_out.jsonl"}
 STORIES = HERE / "fresh_stories"
 # The one disagreement the outlets were written with (26 against 31 dead), however it is written
 REAL_CONFLICT = (re.compile(r"\b(?:26|twenty-six) people", re.I), re.compile(r"\b(?:31|thirty-one) people", re.I))
 VERDICTS = ("confirmed", "unsupported", "conflicting")
 RECALLS = {"c": "figure", "d": "negation", "e": "swap", "nd": "count_words_digits", "ne": "count_words",
-           "ed": "count_words_digits", "ee": "count_words"}
+           "ed": "count_words_digits", "ee": "count_words", "sc": "figure", "sd": "date"}
 
 
 def judged(path) -> list[tuple[dict, str]]:

@@ -109,11 +109,15 @@ def _found_in(word: str, present: frozenset[str]) -> bool:
 def _in_one_slot(claim: str, word: str, sentence: str, other: str, opposites: bool) -> bool:
     """Whether two words of claim and sentence (keys), a swap or ``opposites``, fill one slot:
     words of an open class by a closer match of the words around them, or as one statement of
-    the same parties; closed-class words also where the sentence states the claim but for them."""
+    the same parties; two days or months also where the sentence states the claim but for them
+    (not two ordinals: "the sixth seed" a season ended with, "the eighth seed" a team is behind)."""
     closed = _closed_class(word) and _closed_class(other)
     return same_slot(claim, word, sentence, other, SAME_SLOT if closed else SAME_SLOT_OPEN) \
         or (opposites and _one_statement(claim, word, sentence, other)) \
-        or (closed and not opposites and _word_stated_but_for(claim, word, sentence, other))
+        or ({word, other} <= _DAYS_AND_MONTHS and _word_stated_but_for(claim, word, sentence, other))
+
+
+_DAYS_AND_MONTHS = frozenset(lexicon.WEEKDAYS + lexicon.MONTHS + list(lexicon.CASED_MONTHS.values()))
 
 
 def _one_statement(claim: str, word: str, sentence: str, other: str) -> bool:
