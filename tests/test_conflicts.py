@@ -187,12 +187,8 @@ def test_what_is_no_other_name(claim, sentence):
      "Board announced a two-month delay to the harbour works."),
     ("Vera Lind was photographed in the last five decades of her life.",
      "Vera Lind was photographed in the last two decades of her life."),
-    # The day sits among other words in each: stated but for the day, the sentence swaps it
-    ("Marta Quill died peacefully in her sleep on Sunday in Santa Monica, her publicist said.",
-     "Marta Quill, the swimmer who became a film star, died on Thursday in Santa Monica, California, at the age of "
-     "88, her publicist said.\n\nShe died peacefully in her sleep."),
 ], ids=["two people in one slot", "two years", "one count of two units", "the count at an odd word",
-        "two counts said with one verb", "a day stated among other words"])
+        "two counts said with one verb"])
 def test_a_value_swapped_in_one_slot_turns_a_claim_for_certain(claim, sentence):
     assert align(claim, sentence).certain
 
