@@ -338,9 +338,25 @@ def test_a_number_stated_in_another_word_order_is_in_the_same_slot():
     ("Acme's profit rose 8% in the quarter.", "Acme's revenue rose 12% in the quarter, and its profit also rose."),
     ("Police said 15 people were injured in the clashes in the city.",
      "Police said 20,000 people marched through the city during the clashes."),
-], ids=["an age against a count", "another metric around the number", "a count of another fate"])
+    # several values each and none in common: another account (a season's line, a game's)
+    ("Playing in 150 games for the Gulls, Ortiz hit 31 homers and drove in 104 runs.",
+     "Ortiz hit 12 homers and drove in 40 runs in 61 games for the Gulls."),
+], ids=["an age against a count", "another metric around the number", "a count of another fate",
+        "two lines of figures"])
 def test_a_number_of_something_else_is_in_no_slot_of_the_claims(claim, sentence):
     assert not align(claim, sentence).certain
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    ("The Senate voted 55-45 to confirm Dana Price as secretary of labor.",
+     "The Senate voted 52-48 on Tuesday to confirm Dana Price as secretary of labor."),
+    ("Ortiz hit 31 homers and drove in 104 runs for the Gulls.", "Ortiz hit 13 homers and drove in 104 runs for the Gulls."),
+    ("The Gulls have made Ortiz an eight-year, $200 million offer, AM 570 reported.",
+     "The Gulls have made Ortiz an eight-year offer of $160 million, though a sportscaster reported $184 million on "
+     "AM radio."),
+], ids=["a vote is one value", "one value changed among values that agree", "one amount against two"])
+def test_one_changed_value_among_others_is_certain(claim, sentence):
+    assert align(claim, sentence).certain
 
 
 def test_a_part_both_sentences_name_is_no_part_against_a_whole():

@@ -177,7 +177,10 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
                and not _of_two_owners(claim, m, sentence, t) and not _of_two_metrics(claim, m, sentence, t)]
     if claim_numbers and sentence_numbers and not claim_numbers & sentence_numbers:
         turns.append(f"{OTHER_FIGURES}: {', '.join(sorted(claim_numbers))} against {', '.join(sorted(sentence_numbers))}")
-        if in_slot:
+        # Several values of a kind each, none in common, is another account, not one changed
+        # value: a season's line against a game's ("157 games, 33 homers, 121 RBIs" against "13
+        # homers and 43 RBIs in 54 games"), a round's punches against the fight's.
+        if any(min(_values(claim, claim_numbers, m), _values(sentence, sentence_numbers, t)) < 2 for m, t in in_slot):
             certain.append(turns[-1])
     elif in_slot:  # "577 candidates for the 125 seats" against "288 candidates for the 125 seats"
         turns.append(f"{OTHER_FIGURES}: {', '.join(f'{m} against {t}' for m, t in in_slot)}")
@@ -228,6 +231,14 @@ def _word_after(text: str, at: int) -> str | None:
     """The key of the word right after a number, None after a comma or at the end."""
     found = _NEXT_WORD.match(text, at)
     return key(found.group(1)) if found else None
+
+
+def _values(text: str, text_numbers: set[str], like: str) -> int:
+    """How many values of the kind of ``like`` (amounts of money, percentages, plain numbers) the
+    numbers of a text are: a score or a vote ("55-45") is one."""
+    alike = {n for n in text_numbers if _number_kind(text, n) == _number_kind(text, like)}
+    records = {n for n in alike if _number_role(text, n) == "record"}
+    return len(alike - records) + bool(records)
 
 
 def _number_role(text: str, number: str) -> str | None:
