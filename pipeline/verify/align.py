@@ -177,10 +177,12 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
                and not _of_two_owners(claim, m, sentence, t) and not _of_two_metrics(claim, m, sentence, t)]
     if claim_numbers and sentence_numbers and not claim_numbers & sentence_numbers:
         turns.append(f"{OTHER_FIGURES}: {', '.join(sorted(claim_numbers))} against {', '.join(sorted(sentence_numbers))}")
-        # Several values of a kind each, none in common, is another account, not one changed
-        # value: a season's line against a game's ("157 games, 33 homers, 121 RBIs" against "13
-        # homers and 43 RBIs in 54 games"), a round's punches against the fight's.
-        if any(min(_values(claim, claim_numbers, m), _values(sentence, sentence_numbers, t)) < 2 for m, t in in_slot):
+        # A line of values each, none in common, is another account, not values changed: a
+        # season's line against a game's ("157 games, 33 homers, 121 RBIs" against "13 homers and
+        # 43 RBIs in 54 games"), a round's punches against the fight's. (Two values may both
+        # change: "180 passengers and 6 crew" against "150 passengers and 7 crew".)
+        if any(min(_values(claim, claim_numbers, m), _values(sentence, sentence_numbers, t)) < LINE_OF_VALUES
+               for m, t in in_slot):
             certain.append(turns[-1])
     elif in_slot:  # "577 candidates for the 125 seats" against "288 candidates for the 125 seats"
         turns.append(f"{OTHER_FIGURES}: {', '.join(f'{m} against {t}' for m, t in in_slot)}")
@@ -193,6 +195,18 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
     return turns + moved, certain + moved
 
 
+LINE_OF_VALUES = 3  # values of a kind and role, each side, that make a line of figures
+
+
+def _values(text: str, text_numbers: set[str], like: str) -> int:
+    """How many values of the kind and role of ``like`` (amounts of money, percentages, plain
+    numbers; no days or ages beside counts) the numbers of a text are: a score or vote is one."""
+    kind, role = _number_kind(text, like), _number_role(text, like)
+    alike = {n for n in text_numbers if _number_kind(text, n) == kind and _number_role(text, n) in (role, "record")}
+    records = {n for n in alike if _number_role(text, n) == "record"}
+    return len(alike - records) + bool(records)
+
+
 _KIND = re.compile(rf"(?P<currency>[$€£]?)(?P<number>{WRITTEN_NUMBER})(?P<percent>\s*(?:%|per\s?cent\b))?", re.IGNORECASE)
 
 
@@ -200,45 +214,10 @@ _MONTH_WORD = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.
 _ROLES = [  # what a number is by the words before or after it: no two roles are one slot
     ("record", re.compile(r"\d\s?[-–]\s?(?:of\s?[-–]\s?)?$|^\s?[-–]\s?(?:of\s?[-–]\s?)?\d")),  # 45-7-2, 1-of-16
     ("day", re.compile(rf"\b{_MONTH_WORD}\s$|^(?:st|nd|rd|th)?\s{_MONTH_WORD}(?:\s|,|$)")),
-    ("age", re.compile(r"\b(?:aged|age of|who(?:'s|\s+is|\s+was|\s+turn(?:s|ed)))\s$|^[-\s]years?[-\s]old\b")),
+    ("age", re.compile(r"\b(?:aged|age of|who(?:['’]s|\s+is|\s+was|\s+will\s+be|\s+turn(?:s|ed))(?:\s+now)?)\s$"
+                       r"|^[-\s]years?[-\s]old\b")),
     ("time", re.compile(r"^\s?(?:[ap]\.?m\b|:\d)", re.IGNORECASE)),
 ]
-def _stated_but_for(claim: str, mine: str, sentence: str, theirs: str) -> bool:
-    """Whether the sentence states the claim but for one number: with ``theirs`` written for
-    ``mine``, the claim is stated and nothing turned; the two numbers count the same thing (the
-    same word after them); the sentence has the words around the claim's number (what it is the
-    number of), and the two share a word around them. Word order varies more than a fixed window
-    of slot words allows: "agreed to buy Crestline for $2.1 billion in cash" against "would buy
-    regional bakery chain Crestline for $1.2 billion in cash" ("Adele, who is 35, is set to play
-    ten shows" against "will perform 10 concerts" counts nothing with its 35).
-
-    Tried for two days or months as well: it caught more swapped days, and raised a false
-    conflict in a brief of an untouched story (eval/conflicts.py, held-out half)."""
-    span, written = _number_at(claim, mine), _first_written(sentence, theirs)
-    if span is None or written is None or _word_after(claim, span[1]) != _word_after(sentence, written.end("number")):
-        return False
-    around, present = _slot(claim, mine), content_stems(sentence)
-    if not around & _slot(sentence, theirs) or sum(_found_in(w, present) for w in around) < SAME_SLOT_OPEN * len(around):
-        return False
-    alignment = _align(claim[:span[0]] + written.group("number") + claim[span[1]:], sentence, None)
-    return alignment.score >= SUPPORTED and alignment.figures == 1.0 and not alignment.turns
-
-
-_NEXT_WORD = re.compile(r"\s*([A-Za-z][\w'’-]*)")
-
-
-def _word_after(text: str, at: int) -> str | None:
-    """The key of the word right after a number, None after a comma or at the end."""
-    found = _NEXT_WORD.match(text, at)
-    return key(found.group(1)) if found else None
-
-
-def _values(text: str, text_numbers: set[str], like: str) -> int:
-    """How many values of the kind of ``like`` (amounts of money, percentages, plain numbers) the
-    numbers of a text are: a score or a vote ("55-45") is one."""
-    alike = {n for n in text_numbers if _number_kind(text, n) == _number_kind(text, like)}
-    records = {n for n in alike if _number_role(text, n) == "record"}
-    return len(alike - records) + bool(records)
 
 
 def _number_role(text: str, number: str) -> str | None:
@@ -357,13 +336,23 @@ def _of_two_owners(claim: str, mine: str, sentence: str, theirs: str, where=None
 
 def _of_two_metrics(claim: str, mine: str, sentence: str, theirs: str) -> bool:
     """Whether the two numbers measure two named things, as the figures table reads them: "profit
-    rose 8%" and "revenue rose 12%", "18 households" and "12 people", "15 people were injured" and
+    rose 8%" and "revenue rose 12%", "18 households" and "12 buses", "15 people were injured" and
     "20,000 people marched" (what befell a count only where a verb tells it: not "households
-    without water")."""
+    without water"). Not two words of one meaning ("revenue", "sales"), nor a count of people or
+    workers against one of some of them ("30 people", "45 protesters"; "nurses", "workers")."""
     from pipeline.verify.figure_check import same_metric
 
     found = [_figure_at(text, number) for text, number in ((claim, mine), (sentence, theirs))]
-    return None not in found and all(f.metric for f in found) and not same_metric(*found, fates=False)
+    if None in found or not all(f.metric for f in found) or same_metric(*found, verb_fates=True):
+        return False
+    words = [f.metric.split() for f in found]
+    if found[0].unit == found[1].unit == "count" and words[0][0] != words[1][0] and {words[0][0], words[1][0]} & _WHOEVER:
+        return False  # two things counted, one of which may be the other (two fates of one thing stay two)
+    return not any(_meanings(key(a)) & _meanings(key(b)) for a in words[0] for b in words[1])
+
+
+# Counted nouns any counted people may be: "30 people" may be "45 protesters" or "passengers"
+_WHOEVER = frozenset({"people", "persons"}) | lexicon.WORKFORCE
 
 
 def _figure_at(text: str, number: str):
@@ -594,6 +583,61 @@ _VALUE_WORDS = frozenset(SCALES) | {form for word in CURRENCY_WORDS for form in 
 def _closed_class(word: str) -> bool:
     """A number or date word ("third", "Friday", "six-month"): a swap of one is a fact changed."""
     return any(m in lexicon.CLOSED_MEANINGS for part in _parts(word) for m in lexicon.MEANINGS.get(part, ()))
+
+
+def _stated_but_for(claim: str, mine: str, sentence: str, theirs: str) -> bool:
+    """Whether the sentence states the claim but for one number: with ``theirs`` written for
+    ``mine``, the claim is stated and nothing turned; the numbers are told alike (the same word
+    before them, the same word after them where both clauses go on); the sentence has the words
+    around the claim's number (what it is the number of), and the two share a word around them.
+    Word order varies more than a fixed window of slot words allows: "agreed to buy Crestline for
+    $2.1 billion in cash" against "would buy regional bakery chain Crestline for $1.2 billion in
+    cash" (not against "...whose owners had sought $1.6 billion in cash", nor "would take on $1.6
+    billion in debt"; and "Adele, who is 35, is set to play ten shows" counts nothing with its 35).
+
+    Tried for two days or months as well: it caught more swapped days, and raised a false
+    conflict in a brief of an untouched story (eval/conflicts.py, held-out half)."""
+    span, written = _number_at(claim, mine), _first_written(sentence, theirs)
+    if span is None or written is None or not _told_around_alike(claim, span, sentence, written.span("number")):
+        return False
+    around, present = _slot(claim, mine), content_stems(sentence)
+    if not around & _slot(sentence, theirs) or sum(_found_in(w, present) for w in around) < SAME_SLOT_OPEN * len(around):
+        return False
+    stated = claim[:span[0]] + written.group("number") + claim[span[1]:]
+    if not states_numbers(stated, sentence):  # checked first: no number left to try again, no recursion
+        return False
+    alignment = _align(stated, sentence, None)
+    return alignment.score >= SUPPORTED and not alignment.turns
+
+
+def _told_around_alike(claim: str, span: tuple[int, int], sentence: str, other: tuple[int, int]) -> bool:
+    """The same word right before both numbers ("for $2.1 billion", not "had sought $1.2
+    billion"), and the same first content word after them ("in cash", not "in debt"), in their
+    clauses: where a clause starts or ends at its number ("Twelve jurors"), that side is told
+    alike."""
+    before = [_word_before(text, at) for text, at in ((claim, span[0]), (sentence, other[0]))]
+    after = [_content_after(text, at) for text, at in ((claim, span[1]), (sentence, other[1]))]
+    return all(None in pair or pair[0] == pair[1] for pair in (before, after))
+
+
+def _word_before(text: str, at: int) -> str | None:
+    """The key of the word right before ``at`` in its clause; None where the clause starts there."""
+    start = max((m.end() for m in _CLAUSE_END.finditer(text, max(at - 60, 0), at)), default=max(at - 60, 0))
+    words = _WORD.findall(text[start:at])
+    return key(words[-1]) if words else None
+
+
+_CLAUSE_END = re.compile(r"[,;:.!?()\[\]“”\"]")
+
+
+def _content_after(text: str, at: int) -> str | None:
+    """The key of the first content word after ``at`` in its clause, past the value's own words
+    ("billion", "percent"); None where the clause ends first."""
+    end = _CLAUSE_END.search(text, at)
+    for word in _WORD.findall(text[at:end.start() if end else len(text)]):
+        if word.lower() not in STOPWORDS and word.lower() not in _VALUE_WORDS and not word[0].isdigit():
+            return key(word)
+    return None
 
 
 STRONG_NEGATION = "strong"

@@ -54,20 +54,20 @@ def _same_subject(a: Figure, b: Figure) -> bool:
     return same_metric(a, b)
 
 
-def same_metric(a: Figure, b: Figure, fates: bool = True) -> bool:
-    """Whether two figures may measure one thing: the same thing counted (and befallen, with
-    ``fates``; without, only where both fates are verbs), or no two metrics."""
+def same_metric(a: Figure, b: Figure, verb_fates: bool = False) -> bool:
+    """Whether two figures may measure one thing: the same thing counted (and befallen, where
+    both say; with ``verb_fates``, only where verbs say it), or no two metrics."""
     if a.unit == b.unit == "count":
-        return _same_counted(a.metric or "", b.metric or "", fates)
+        return _same_counted(a.metric or "", b.metric or "", verb_fates)
     return not (a.metric and b.metric and a.metric != b.metric)
 
 
-def _same_counted(mine: str, theirs: str, fates: bool = True) -> bool:
+def _same_counted(mine: str, theirs: str, verb_fates: bool = False) -> bool:
     """The same thing counted, and what befell it agreeing where both say it: "homes evacuated"
     meets "homes" and "homes evacuating", not "homes destroyed"."""
     (my_thing, _, my_fate), (their_thing, _, their_fate) = mine.partition(" "), theirs.partition(" ")
     alike = _one_spelling(my_thing) == _one_spelling(their_thing) or {my_thing, their_thing} <= lexicon.WORKFORCE
-    if not fates and not (_a_verb(my_fate) and _a_verb(their_fate)):
+    if verb_fates and not (_a_verb(my_fate) and _a_verb(their_fate)):
         return alike
     return alike and (not my_fate or not their_fate or _fate(my_fate) == _fate(their_fate))
 

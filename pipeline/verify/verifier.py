@@ -448,7 +448,7 @@ def figure_doubt(mine, theirs) -> str | None:
         return (f"the two sentences name different actors ({', '.join(sorted(my_names))} against "
                 f"{', '.join(sorted(their_names))}): perhaps two facts")
     mine_part, their_part = _restriction(mine), _restriction(theirs)
-    if bool(mine_part) != bool(their_part) and not _part_said(mine_part or their_part, theirs if mine_part else mine):
+    if bool(mine_part) != bool(their_part):
         return f"only one of them is restricted (“{mine_part or their_part}”): a part is not the whole"
     if mine_part and their_part and _part_words(mine_part) != _part_words(their_part):
         return f"they are restricted to different parts (“{mine_part}” against “{their_part}”): two facts"
@@ -488,12 +488,6 @@ def _said_of(figure, at: int) -> bool:
     doc, skip = syntax.statement(figure.sentence)  # parsed already, when its figures were read
     verb = syntax.predicate(doc, at - skip, at - skip + 1)
     return verb is None or lexicon.key(verb) == figure.predicate
-
-
-def _part_said(restriction: str, figure) -> bool:
-    """Whether the other figure's sentence names the same part elsewhere: "in its opening weekend,
-    taking in an estimated $86 million" is restricted as "$68 million in its opening weekend" is."""
-    return _part_words(restriction) <= {lexicon.key(w) for w in content_words(figure.sentence)}
 
 
 def _part_words(restriction: str) -> frozenset[str]:
