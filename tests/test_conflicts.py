@@ -341,8 +341,15 @@ def test_a_number_stated_in_another_word_order_is_in_the_same_slot():
     # several values each and none in common: another account (a season's line, a game's)
     ("Playing in 150 games for the Gulls, Ortiz hit 31 homers and drove in 104 runs.",
      "Ortiz hit 12 homers and drove in 40 runs in 61 games for the Gulls."),
+    # stated but for the amount, but not told alike: the word before, the word after
+    ("Penrose Mills agreed to buy Castleford for $6.1 billion in cash.",
+     "Penrose Mills said on Tuesday it would buy regional bakery chain Castleford, whose owners had sought "
+     "$1.6 billion in cash."),
+    ("Penrose Mills agreed to buy Castleford for $6.1 billion in cash.",
+     "Penrose Mills said on Tuesday it would buy regional bakery chain Castleford, paying in cash, and would take on "
+     "$1.6 billion in debt."),
 ], ids=["an age against a count", "another metric around the number", "a count of another fate",
-        "two lines of figures"])
+        "two lines of figures", "another word before", "another word after"])
 def test_a_number_of_something_else_is_in_no_slot_of_the_claims(claim, sentence):
     assert not align(claim, sentence).certain
 
@@ -354,9 +361,28 @@ def test_a_number_of_something_else_is_in_no_slot_of_the_claims(claim, sentence)
     ("The Gulls have made Ortiz an eight-year, $200 million offer, AM 570 reported.",
      "The Gulls have made Ortiz an eight-year offer of $160 million, though a sportscaster reported $184 million on "
      "AM radio."),
-], ids=["a vote is one value", "one value changed among values that agree", "one amount against two"])
+    ("The plane carried 180 passengers and 6 crew.", "The plane carried 150 passengers and 7 crew."),
+    ("Acme's revenue rose 8% in the quarter.", "Acme's sales rose 12% in the quarter."),
+    ("Police arrested 30 people after the march in Paris.", "Police arrested 45 protesters after the march in Paris."),
+], ids=["a vote is one value", "one value changed among values that agree", "one amount against two",
+        "two values changed", "one metric said two ways", "people and some of them"])
 def test_one_changed_value_among_others_is_certain(claim, sentence):
     assert align(claim, sentence).certain
+
+
+def test_a_sentence_of_many_changed_amounts_is_aligned_once_per_amount(monkeypatch):
+    """The claim stated but for one number is aligned only once its numbers are all stated: trying
+    each number again inside that alignment made six changed amounts cost 1,726 alignments."""
+    import pipeline.verify.align as module
+
+    calls, aligned = [], module._align
+    monkeypatch.setattr(module, "_align", lambda *args: calls.append(args) or aligned(*args))
+    depots = ("Leeds", "York", "Hull", "Bath", "Wells", "Ely")
+    claim = "Northgate paid " + ", ".join(f"${n} million for the {d} depot" for n, d in enumerate(depots, 1)) + "."
+    sentence = "Northgate said it had paid " + ", ".join(f"${n} million for the {d} depot"
+                                                     for n, d in enumerate(depots, 11)) + ", filings show."
+    align(claim, sentence)
+    assert len(calls) <= 1 + len(depots) ** 2
 
 
 def test_a_declined_clause_leaves_the_other_clauses_checked():

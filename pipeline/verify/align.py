@@ -19,8 +19,8 @@ from functools import lru_cache, partial
 from pipeline.text import lexicon, syntax
 from pipeline.text.lexical import SCALE_WORDS, STOPWORDS, WRITTEN_NUMBER, numbers, plain, same_amounts, unspaced
 from pipeline.text.lexicon import key, stem
-from pipeline.verify.figures import (CURRENCY_WORDS, NUMBER_WORDS, ORDINALS, RANGE_JOINT, SCALES, YEAR, counts_in_digits,
-                                     extract_figures)
+from pipeline.verify.figures import (CURRENCY_WORDS, NUMBER_WORDS, ORDINALS, RANGE_JOINT, SCALES, YEAR,
+                                     counts_in_digits, extract_figures)
 
 SUPPORTED = 0.6      # alignment score from which a sentence states the claim
 RELATED = 0.45       # from which a contradiction in it is a conflict, not noise
@@ -346,7 +346,8 @@ def _of_two_metrics(claim: str, mine: str, sentence: str, theirs: str) -> bool:
     if None in found or not all(f.metric for f in found) or same_metric(*found, verb_fates=True):
         return False
     words = [f.metric.split() for f in found]
-    if found[0].unit == found[1].unit == "count" and words[0][0] != words[1][0] and {words[0][0], words[1][0]} & _WHOEVER:
+    things = {words[0][0], words[1][0]}
+    if found[0].unit == found[1].unit == "count" and len(things) == 2 and things & _WHOEVER:
         return False  # two things counted, one of which may be the other (two fates of one thing stay two)
     return not any(_meanings(key(a)) & _meanings(key(b)) for a in words[0] for b in words[1])
 
@@ -601,7 +602,8 @@ def _stated_but_for(claim: str, mine: str, sentence: str, theirs: str) -> bool:
     if span is None or written is None or not _told_around_alike(claim, span, sentence, written.span("number")):
         return False
     around, present = _slot(claim, mine), content_stems(sentence)
-    if not around & _slot(sentence, theirs) or sum(_found_in(w, present) for w in around) < SAME_SLOT_OPEN * len(around):
+    stated_around = sum(_found_in(w, present) for w in around)
+    if not around & _slot(sentence, theirs) or stated_around < SAME_SLOT_OPEN * len(around):
         return False
     stated = claim[:span[0]] + written.group("number") + claim[span[1]:]
     if not states_numbers(stated, sentence):  # checked first: no number left to try again, no recursion

@@ -450,7 +450,7 @@ def figure_doubt(mine, theirs) -> str | None:
     mine_part, their_part = _restriction(mine), _restriction(theirs)
     if bool(mine_part) != bool(their_part):
         return f"only one of them is restricted (“{mine_part or their_part}”): a part is not the whole"
-    if mine_part and their_part and _part_words(mine_part) != _part_words(their_part):
+    if mine_part and _part_words(mine_part) != _part_words(their_part):
         return f"they are restricted to different parts (“{mine_part}” against “{their_part}”): two facts"
     return None
 
