@@ -37,7 +37,8 @@ code, after the rule that a value is in the other's slot where the sentence stat
 for it (align): sa, a fact restated in another word order; sb, a fact restated with many words of
 a sentence that gives another figure or day of another fact (consistent); sc, a figure changed;
 sd, a day, month or year changed, each in another word order (conflicts). No pair of it was read;
-its totals were measured for the code before and two versions of the rule (see the README).
+its totals were measured for the code before and several versions of the rule (each choice is in
+the README).
 
 And six stories written the same way (``fresh_stories/``, three outlets each, read while writing
 the rules): a takeover, an earthquake, a football match, a court ruling, an election, an earnings

@@ -20,7 +20,7 @@ from pipeline.text import lexicon, syntax
 from pipeline.text.lexical import SCALE_WORDS, STOPWORDS, WRITTEN_NUMBER, numbers, plain, same_amounts, unspaced
 from pipeline.text.lexicon import key, stem
 from pipeline.verify.figures import (CURRENCY_WORDS, NUMBER_WORDS, ORDINALS, RANGE_JOINT, SCALES, YEAR,
-                                     counts_in_digits, extract_figures)
+                                     counts_in_digits, figures_in)
 
 SUPPORTED = 0.6      # alignment score from which a sentence states the claim
 RELATED = 0.45       # from which a contradiction in it is a conflict, not noise
@@ -168,12 +168,13 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
                        and _rank_alike(claim, w, sentence, o) for w, o in pairs):
                     certain.append(turns[-1])
     unmatched, extra = claim_numbers - sentence_numbers, sentence_numbers - claim_numbers
+    # the cheap checks first: the claim stated but for the number is an alignment, the owners a parse
     in_slot = [(m, t) for m in sorted(unmatched) for t in sorted(extra)
-               if (same_slot(claim, m, sentence, t) or _stated_but_for(claim, m, sentence, t))
-               and _number_kind(claim, m) == _number_kind(sentence, t)
+               if _number_kind(claim, m) == _number_kind(sentence, t)
                and _number_role(claim, m) == _number_role(sentence, t)
-               and not _within_bound(m, t, claim, sentence) and _told_alike(claim, m, sentence, t)
                and _per_unit(claim, m) == _per_unit(sentence, t)
+               and not _within_bound(m, t, claim, sentence) and _told_alike(claim, m, sentence, t)
+               and (same_slot(claim, m, sentence, t) or _stated_but_for(claim, m, sentence, t))
                and not _of_two_owners(claim, m, sentence, t) and not _of_two_metrics(claim, m, sentence, t)]
     if claim_numbers and sentence_numbers and not claim_numbers & sentence_numbers:
         turns.append(f"{OTHER_FIGURES}: {', '.join(sorted(claim_numbers))} against {', '.join(sorted(sentence_numbers))}")
@@ -357,14 +358,9 @@ _WHOEVER = frozenset({"people", "persons"}) | lexicon.WORKFORCE
 
 
 def _figure_at(text: str, number: str):
-    """The figure (figures.extract_figures, unparsed) a text's first writing of ``number`` is in."""
+    """The figure (unparsed: its values and metric) a text's first writing of ``number`` is in."""
     span = _number_at(text, number)
-    return next((f for f in _unparsed_figures(text) if span and f.start <= span[0] < f.end), None)
-
-
-@lru_cache(maxsize=1 << 12)
-def _unparsed_figures(text: str) -> tuple:
-    return tuple(extract_figures(text, owners=False))
+    return next((f for f in figures_in(text, owners=False) if span and f.start <= span[0] < f.end), None)
 
 
 def _names_in(text: str, name: str) -> bool:
@@ -552,6 +548,7 @@ def same_slot(text: str, word: str, other_text: str, other_word: str, threshold:
     return len(mine & theirs) / min(len(mine), len(theirs)) >= threshold
 
 
+@lru_cache(maxsize=1 << 14)
 def _slot(text: str, wanted: str) -> frozenset[str]:
     """The content words around ``wanted`` in its sentence: a window may join two sentences, and
     the words that end one ("outside the embassy") are no slot of a word that starts the next."""
@@ -562,9 +559,14 @@ def _slot(text: str, wanted: str) -> frozenset[str]:
             break
     else:
         return frozenset()
-    content = lambda ws: [stem(w) for w in ws if w.lower() not in STOPWORDS and not _closed_class(w)  # noqa: E731
-                          and not w[0].isdigit() and w.lower() not in _VALUE_WORDS]
+    content = lambda ws: [stem(w) for w in ws if not _of_a_value(w) and not _closed_class(w)]  # noqa: E731
     return frozenset(content(words[:at])[-SLOT_WORDS:] + content(words[at + 1:])[:SLOT_WORDS])
+
+
+def _of_a_value(word: str) -> bool:
+    """A word that says nothing of what a value is of: a stopword, a number, or a value's own
+    word ("billion", "percent")."""
+    return word.lower() in STOPWORDS or word[0].isdigit() or word.lower() in _VALUE_WORDS
 
 
 def _writes(word: str, wanted: str) -> bool:
@@ -636,10 +638,8 @@ def _content_after(text: str, at: int) -> str | None:
     """The key of the first content word after ``at`` in its clause, past the value's own words
     ("billion", "percent"); None where the clause ends first."""
     end = _CLAUSE_END.search(text, at)
-    for word in _WORD.findall(text[at:end.start() if end else len(text)]):
-        if word.lower() not in STOPWORDS and word.lower() not in _VALUE_WORDS and not word[0].isdigit():
-            return key(word)
-    return None
+    return next((key(w) for w in _WORD.findall(text[at:end.start() if end else len(text)]) if not _of_a_value(w)),
+                None)
 
 
 STRONG_NEGATION = "strong"
@@ -897,7 +897,7 @@ def _clause_stems(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
 
 def forget_word_sets() -> None:
     """Empty the caches, after a change to the word lists (the eval's --ablate makes them)."""
-    for cached in (content_stems, _names, _keys, _clause_stems, _meanings, _moves):
+    for cached in (content_stems, _names, _keys, _clause_stems, _meanings, _moves, _slot):
         cached.cache_clear()
 
 

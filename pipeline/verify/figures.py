@@ -181,6 +181,13 @@ def extract_figures(text: str, owners: bool = True) -> list[Figure]:
     return _with_owners(figures, sentences) if figures and owners else figures
 
 
+@lru_cache(maxsize=1 << 12)
+def figures_in(text: str, owners: bool = True) -> tuple:
+    """extract_figures, once per text: every claim of a story is checked against the same articles,
+    and align reads the values of the same windows again."""
+    return tuple(extract_figures(text, owners))
+
+
 OPENING_SENTENCES = 2  # they name what a text is about ("Welcome to Dolby's second-quarter call")
 
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 from pipeline.text import lexicon
 from pipeline.verify.align import (FUZZY_WORD, OTHER_FIGURES, RELATED, SUPPORTED, Alignment, align, anchored,
                                    clauses, content_stems, content_words, states_numbers)
-from pipeline.verify.figures import number_in_words, numbers_in_words
+from pipeline.verify.figures import figures_in, number_in_words, numbers_in_words
 from pipeline.verify.injection import addressed_to_a_model, without_instructions
 from pipeline.text.lexical import STOPWORDS, numbers
 from pipeline.text.lexicon import stem
@@ -302,14 +302,6 @@ def unstated_figures(claim: str, articles) -> list[str]:
 
 
 FIGURE_TOLERANCE = 0.01  # "$5bn" states "$4.96 billion"; "$10bn" does not state "$5 billion"
-
-
-@lru_cache(maxsize=1 << 10)
-def figures_in(text: str, owners: bool = True) -> tuple:
-    """extract_figures, once per text: every claim of a story is checked against the same articles."""
-    from pipeline.verify.figures import extract_figures
-
-    return tuple(extract_figures(text, owners))
 
 
 def _too_short(word: str) -> bool:
