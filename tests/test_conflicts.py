@@ -15,6 +15,7 @@ from pipeline.verify.align import ANOTHER_NAME, align
 from pipeline.verify.figures import extract_figures
 from pipeline.verify.figure_check import compare
 from pipeline.index.retrieve import Evidence
+from pipeline.text.lexicon import stem, verb_form
 from pipeline.verify.verifier import figure_doubt, lexical_judge, verify_pair
 
 EMBEDDER = get_embedder()
@@ -529,3 +530,28 @@ def test_a_quantity_must_be_in_the_confirming_sentence_another_number_may_be_nea
     assert verdict("Brian Nichols, 37, was found guilty of murder in Atlanta.",
                    "Nichols is 37 and grew up in Baltimore. He escaped from the courthouse during his rape trial. "
                    "Brian Nichols was found guilty of murder in Atlanta.") == "confirmed"
+
+
+@pytest.mark.parametrize("base, form", [
+    ("concede", "conceded"), ("top", "topped"), ("break", "broke"), ("win", "won"), ("lose", "losing"),
+    ("kill", "killed"), ("evacuate", "evacuated"), ("see", "seen")])
+def test_a_verbs_forms_share_one_key(base, form):
+    assert verb_form(stem(base)) == verb_form(stem(form))
+
+
+def test_other_verbs_keep_their_own_keys():
+    assert len({verb_form(stem(word)) for word in ("win", "won", "lose", "lost", "lot", "stop", "step")}) == 5
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    ("The Harbour Mill board refused to approve the sale to Crestline.",
+     "The Harbour Mill board approved the sale to Crestline on Monday."),
+    ("Dana Price failed to break the Harbour race record in Leeds.",
+     "Dana Price broke the Harbour race record in Leeds on Friday."),
+    ("The Marston union did not stop the strike at the Harbour plant.",
+     "The Marston union stopped the strike at the Harbour plant."),
+    ("Nothing in the Harbour Mill contract requires the council to sell the land.",
+     "The Harbour Mill contract requires the council to sell the land."),
+], ids=["a verb ending in e", "an irregular past", "a doubled consonant", "nothing, a negation"])
+def test_a_negated_verb_meets_the_form_the_other_states(claim, sentence):
+    assert align(claim, sentence).certain == ["one negates what the other states"]

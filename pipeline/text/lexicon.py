@@ -131,6 +131,46 @@ def stem(word: str) -> str:
     return word
 
 
+# English irregular verbs, a closed class: each past tense and participle, then the verb. What a
+# negation denies is told in the verb's base ("failed to break", "did not win"), and what the other
+# text states in its past ("broke", "won").
+IRREGULAR_VERBS = """arise arose arisen|awake awoke awoken|bear bore borne born|beat beat beaten|become became
+become|begin began begun|bend bent|bet bet|bid bid|bite bit bitten|bleed bled|blow blew blown|
+break broke broken|breed bred|bring brought|build built|burn burnt|buy bought|catch caught|choose chose
+chosen|cling clung|come came|cost cost|creep crept|cut cut|deal dealt|dig dug|do did done|draw drew drawn|
+drink drank drunk|drive drove driven|eat ate eaten|fall fell fallen|feed fed|feel felt|fight fought|find
+found|flee fled|fly flew flown|forbid forbade forbidden|forecast forecast|foresee foresaw foreseen|forget
+forgot forgotten|forgive forgave forgiven|freeze froze frozen|get got gotten|give gave given|go went gone|
+grow grew grown|hang hung|have had|hear heard|hide hid hidden|hit hit|hold held|hurt hurt|keep
+kept|kneel knelt|know knew known|lay laid|lead led|leave left|lend lent|let let|lie lay lain|light lit|lose
+lost|make made|mean meant|meet met|mislead misled|mistake mistook mistaken|overcome overcame overcome|
+overrun overran|oversee oversaw overseen|overtake overtook overtaken|overthrow overthrew overthrown|pay paid|
+prove proven|put put|quit quit|read read|rebuild rebuilt|repay repaid|rid rid|ride rode ridden|ring rang rung|
+rise rose risen|run ran run|say said|see saw seen|seek sought|sell sold|send sent|set set|shake shook shaken|
+shed shed|shine shone|shoot shot|show shown|shrink shrank shrunk|shut shut|sing sang sung|sink sank sunk|sit
+sat|sleep slept|slide slid|speak spoke spoken|speed sped|spend spent|spin spun|split split|spread spread|
+spring sprang sprung|stand stood|steal stole stolen|stick stuck|sting stung|strike struck stricken|strive
+strove striven|swear swore sworn|sweep swept|swim swam swum|swing swung|take took taken|teach taught|tear
+tore torn|tell told|think thought|throw threw thrown|undergo underwent undergone|understand understood|
+undertake undertook undertaken|uphold upheld|upset upset|wake woke woken|wear wore worn|weep wept|win won|
+withdraw withdrew withdrawn|withhold withheld|write wrote written"""
+_BASE_OF = {form: forms.split()[0] for forms in IRREGULAR_VERBS.replace("\n", " ").split("|")
+            for form in forms.split()[1:]}
+
+
+@lru_cache(maxsize=1 << 16)
+def verb_form(word_stem: str) -> str:
+    """One key for the forms of a verb, from a word's ``stem``: "concede" and "conceded", "top"
+    and "topped", "break" and "broke" meet. (``key`` keeps the final e of a short word, and ``stem``
+    a doubled consonant.)"""
+    word = _BASE_OF.get(word_stem, word_stem)
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiou":
+        word = word[:-1]
+    return word
+
+
 @lru_cache(maxsize=1 << 16)
 def key(word: str) -> str:
     """The stem without a final e, so that "include" meets "including" in the word lists. Not
