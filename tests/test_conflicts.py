@@ -15,7 +15,7 @@ from pipeline.verify.align import ANOTHER_NAME, align
 from pipeline.verify.figures import extract_figures
 from pipeline.verify.figure_check import compare
 from pipeline.index.retrieve import Evidence
-from pipeline.text.lexicon import stem, verb_form
+from pipeline.text.lexicon import verb_forms
 from pipeline.verify.verifier import figure_doubt, lexical_judge, verify_pair
 
 EMBEDDER = get_embedder()
@@ -534,13 +534,22 @@ def test_a_quantity_must_be_in_the_confirming_sentence_another_number_may_be_nea
 
 @pytest.mark.parametrize("base, form", [
     ("concede", "conceded"), ("top", "topped"), ("break", "broke"), ("win", "won"), ("lose", "losing"),
-    ("kill", "killed"), ("evacuate", "evacuated"), ("see", "seen")])
-def test_a_verbs_forms_share_one_key(base, form):
-    assert verb_form(stem(base)) == verb_form(stem(form))
+    ("deny", "denied"), ("commit", "committed"), ("bring", "brought")])
+def test_a_verbs_forms_are_made_from_its_base(base, form):
+    assert form in verb_forms(base)
 
 
-def test_other_verbs_keep_their_own_keys():
-    assert len({verb_form(stem(word)) for word in ("win", "won", "lose", "lost", "lot", "stop", "step")}) == 5
+@pytest.mark.parametrize("claim, sentence", [
+    ("The Marston council did not roll back the parking rules.",
+     "The Marston council's role in the parking rules was criticised."),
+    ("The Marston striker did not leave the Harbour club in January.",
+     "The Marston striker, a left back at the Harbour club, was injured in January."),
+    ("Prices did not rise at the Harbour Mill shop, Rose Patel said.",
+     "Rose Patel said prices at the Harbour Mill shop were stable."),
+    ("Crestline paid next to nothing for the Harbour Mill site.", "Crestline paid for the Harbour Mill site in cash."),
+], ids=["a noun spelt like a verb's form", "a form as often an adjective", "a name", "next to nothing"])
+def test_what_only_looks_like_the_negated_verb_is_no_conflict(claim, sentence):
+    assert align(claim, sentence).certain == []
 
 
 @pytest.mark.parametrize("claim, sentence", [
@@ -555,3 +564,7 @@ def test_other_verbs_keep_their_own_keys():
 ], ids=["a verb ending in e", "an irregular past", "a doubled consonant", "nothing, a negation"])
 def test_a_negated_verb_meets_the_form_the_other_states(claim, sentence):
     assert align(claim, sentence).certain == ["one negates what the other states"]
+
+
+def test_a_negation_that_negates_no_word_turns_nothing():
+    assert align("Harbour Mill workers were told they would not.", "Harbour Mill workers were told they would.").certain == []

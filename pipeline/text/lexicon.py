@@ -131,44 +131,51 @@ def stem(word: str) -> str:
     return word
 
 
-# English irregular verbs, a closed class: each past tense and participle, then the verb. What a
+# English irregular verbs, a closed class: each verb, then its past tense and participle. What a
 # negation denies is told in the verb's base ("failed to break", "did not win"), and what the other
-# text states in its past ("broke", "won").
-IRREGULAR_VERBS = """arise arose arisen|awake awoke awoken|bear bore borne born|beat beat beaten|become became
-become|begin began begun|bend bent|bet bet|bid bid|bite bit bitten|bleed bled|blow blew blown|
-break broke broken|breed bred|bring brought|build built|burn burnt|buy bought|catch caught|choose chose
-chosen|cling clung|come came|cost cost|creep crept|cut cut|deal dealt|dig dug|do did done|draw drew drawn|
-drink drank drunk|drive drove driven|eat ate eaten|fall fell fallen|feed fed|feel felt|fight fought|find
-found|flee fled|fly flew flown|forbid forbade forbidden|forecast forecast|foresee foresaw foreseen|forget
-forgot forgotten|forgive forgave forgiven|freeze froze frozen|get got gotten|give gave given|go went gone|
-grow grew grown|hang hung|have had|hear heard|hide hid hidden|hit hit|hold held|hurt hurt|keep
-kept|kneel knelt|know knew known|lay laid|lead led|leave left|lend lent|let let|lie lay lain|light lit|lose
-lost|make made|mean meant|meet met|mislead misled|mistake mistook mistaken|overcome overcame overcome|
-overrun overran|oversee oversaw overseen|overtake overtook overtaken|overthrow overthrew overthrown|pay paid|
-prove proven|put put|quit quit|read read|rebuild rebuilt|repay repaid|rid rid|ride rode ridden|ring rang rung|
-rise rose risen|run ran run|say said|see saw seen|seek sought|sell sold|send sent|set set|shake shook shaken|
-shed shed|shine shone|shoot shot|show shown|shrink shrank shrunk|shut shut|sing sang sung|sink sank sunk|sit
-sat|sleep slept|slide slid|speak spoke spoken|speed sped|spend spent|spin spun|split split|spread spread|
-spring sprang sprung|stand stood|steal stole stolen|stick stuck|sting stung|strike struck stricken|strive
-strove striven|swear swore sworn|sweep swept|swim swam swum|swing swung|take took taken|teach taught|tear
-tore torn|tell told|think thought|throw threw thrown|undergo underwent undergone|understand understood|
-undertake undertook undertaken|uphold upheld|upset upset|wake woke woken|wear wore worn|weep wept|win won|
-withdraw withdrew withdrawn|withhold withheld|write wrote written"""
-_BASE_OF = {form: forms.split()[0] for forms in IRREGULAR_VERBS.replace("\n", " ").split("|")
-            for form in forms.split()[1:]}
+# text states often in its past ("broke", "won"). Left out are the forms that are as often nouns or
+# adjectives ("a left back", "a bit", "felt", "born", "rose", "lay", "shed", "ground", "wound"), and
+# "strike", whose senses part ("did not strike" on Monday, "struck a deal").
+IRREGULAR_VERBS = """arise arose arisen|awake awoke awoken|bear bore borne|beat beat beaten|become became|begin
+began begun|bend bent|bet bet|bid bid|bleed bled|blow blew blown|break broke broken|breed bred|bring brought|
+build built|buy bought|catch caught|choose chose chosen|cling clung|come came|cost cost|creep crept|cut cut|
+deal dealt|dig dug|do did done|draw drawn|drink drank drunk|drive drove driven|eat ate eaten|fall fell fallen|
+feel|fight fought|find found|flee fled|fly flew flown|forbid forbade forbidden|forecast forecast|foresee
+foresaw foreseen|forget forgot forgotten|forgive forgave forgiven|forgo forwent forgone|freeze froze frozen|
+get got gotten|give gave given|go went gone|grow grew grown|hang hung|have had|hear heard|hide hid hidden|
+hit hit|hold held|hurt hurt|keep kept|kneel knelt|know knew known|lay laid|lead led|leave|lend lent|let let|
+light lit|lose lost|make made|mean meant|meet met|mislead misled|mistake mistook mistaken|outsell outsold|
+overcome overcame|override overrode overridden|overrun overran|oversee oversaw overseen|overspend overspent|
+overtake overtook overtaken|overthrow overthrew overthrown|pay paid|prove proven|put put|quit quit|read read|
+rebuild rebuilt|repay repaid|rid rid|ride rode ridden|ring rang rung|rise risen|run ran|say said|see seen|
+seek sought|sell sold|send sent|set set|shake shook shaken|shine shone|shoot shot|show shown|shrink shrank
+shrunk|shut shut|sing sang sung|sink sank sunk|sit sat|sleep slept|slide slid|speak spoke spoken|speed sped|
+spend spent|spin spun|split split|spread spread|spring sprang sprung|stand stood|steal stole stolen|stick
+stuck|sting stung|strive strove striven|swear swore sworn|sweep swept|swim swam swum|
+swing swung|take took taken|teach taught|tear tore torn|tell told|think thought|throw threw thrown|undergo
+underwent undergone|understand understood|undertake undertook undertaken|uphold upheld|upset upset|wake woke
+woken|wear wore worn|weep wept|win won|withdraw withdrew withdrawn|withhold withheld|withstand withstood|
+write wrote written"""
+_IRREGULAR = {forms.split()[0]: frozenset(forms.split()[1:]) for forms in IRREGULAR_VERBS.replace("\n", " ").split("|")}
+# A last consonant after one vowel may double: "stop", stopped; "commit", committed. Where it does
+# not ("visit", visited), the extra form is one no text writes.
+_DOUBLES_ITS_CONSONANT = re.compile(r"(?:^|[^aeiou])[aeiou][bdgklmnprt]$")
 
 
-@lru_cache(maxsize=1 << 16)
-def verb_form(word_stem: str) -> str:
-    """One key for the forms of a verb, from a word's ``stem``: "concede" and "conceded", "top"
-    and "topped", "break" and "broke" meet. (``key`` keeps the final e of a short word, and ``stem``
-    a doubled consonant.)"""
-    word = _BASE_OF.get(word_stem, word_stem)
-    if len(word) > 3 and word.endswith("e"):
-        word = word[:-1]
-    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiou":
-        word = word[:-1]
-    return word
+@lru_cache(maxsize=1 << 12)
+def verb_forms(base: str) -> frozenset[str]:
+    """The forms of a verb given in its base, lower-cased: "concede": concedes, conceded,
+    conceding; "top": topped; "deny": denied; "break": broke, broken. Made from the base, not read
+    back from the other text's words, so that no noun is taken for a verb ("role" is no "roll")."""
+    base = base.lower()
+    forms = {base, base + "s", base + "es", base + "ed", base + "ing"}
+    if base.endswith("e"):
+        forms |= {base + "d", base[:-1] + "ing"}
+    if len(base) > 2 and base.endswith("y") and base[-2] not in "aeiou":
+        forms |= {base[:-1] + "ied", base[:-1] + "ies"}
+    if _DOUBLES_ITS_CONSONANT.search(base):
+        forms |= {base + base[-1] + "ed", base + base[-1] + "ing"}
+    return frozenset(forms | _IRREGULAR.get(base, frozenset()))
 
 
 @lru_cache(maxsize=1 << 16)

@@ -18,7 +18,7 @@ from functools import lru_cache, partial
 
 from pipeline.text import lexicon, syntax
 from pipeline.text.lexical import SCALE_WORDS, STOPWORDS, WRITTEN_NUMBER, numbers, plain, same_amounts, unspaced
-from pipeline.text.lexicon import key, stem, verb_form
+from pipeline.text.lexicon import key, stem, verb_forms
 from pipeline.verify.figures import (CURRENCY_WORDS, NUMBER_WORDS, ORDINALS, RANGE_JOINT, SCALES, YEAR,
                                      counts_in_digits, figures_in)
 
@@ -30,7 +30,8 @@ _WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z][\w'’-]*|\d+(?:[.,]\d+)*%?")  # U
 # "failed to detect", "refused to concede" deny the verb after them, as "did not" does (not "failed
 # to a low", nor "declined to $5": "declined" is as often a fall)
 _DENYING = rf"(?:{'|'.join(syntax.DENYING_VERBS)})(?:e|es|ed|ing|s)?"  # "failed", "refuses"
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|nowhere|nor|without|n't|cannot|neither|excluding|except)\b|n't\b"
+_NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|nowhere|nor|without|n't|cannot|neither|excluding"
+                       r"|except)\b|n't\b"
                        rf"|\b{_DENYING}(?=\s+to\s+(?!(?:a|an|the)\b)[a-z])",
                        re.IGNORECASE)
 # "cannot help but notice" is one clause; "asked for help but no one came" is two.
@@ -659,8 +660,7 @@ def _negation_turns(claim: str, window: str) -> str | None:
     shared = len(my_words & their_words)
     if _negated(mine) == _negated(theirs) or shared < 2:
         return _negated_elsewhere(claim, window) or _negated_elsewhere(window, claim)
-    negated, other, other_words, other_sentence = (mine, theirs, their_words, window) if _negated(mine) \
-        else (theirs, mine, my_words, claim)
+    negated, other, other_sentence = (mine, theirs, window) if _negated(mine) else (theirs, mine, claim)
     if _denies_having(negated) and not _HAVING.search(other_sentence):
         return "weak"  # "we don't have the traffic model yet" denies nothing of "the need for a traffic model"
     if _denies_a_thing(negated) and _DEPRIVED.search(other):
@@ -670,7 +670,7 @@ def _negation_turns(claim: str, window: str) -> str | None:
         return _negated_elsewhere(claim, window) or _negated_elsewhere(window, claim)
     if head and _only_sought(other_sentence, head):  # "failed to save it" against "battled to save it": tried
         return _negated_elsewhere(claim, window) or _negated_elsewhere(window, claim) or "weak"
-    if head in _verb_forms(other_words):
+    if _has_form(other, head):
         negation_names, stated_names = _subject_names(negated, other, head)
         strong = not (negation_names and stated_names and not negation_names & stated_names)
     # Commas may cut the clause that states it off from its subject ("Esther Williams, the swimming
@@ -693,7 +693,7 @@ _DEPRIVED = re.compile(r"\b(?:los(?:e|es|t|ing)|lack(?:s|ed|ing)?|miss(?:es|ed|i
 def _only_sought(text: str, head: str) -> bool:
     """Whether the text says ``head`` only as what was sought: "tried to reach", "aimed at
     reaching", "urged the minister to resign" state no reaching, no resigning."""
-    said = [m for m in _WORD.finditer(text) if _verb_key(m.group(0)) == head]
+    said = [m for m in _WORD.finditer(text) if _is_form(m.group(0), head)]
     return bool(said) and all(_SOUGHT_BEFORE.search(text[:m.start()]) for m in said)
 
 
@@ -704,7 +704,7 @@ _SOUGHT_BEFORE = re.compile(r"(?:(?<!\bwas )(?<!\bwere )(?<!\bis )(?<!\bare )(?<
 
 def _deprives(text: str, head: str) -> bool:
     """Whether a clause of the text that states ``head`` says it is lost or lacking."""
-    return any(head in _verb_forms(words) and _DEPRIVED.search(clause) for clause, words in _clause_stems(text))
+    return any(_has_form(clause, head) and _DEPRIVED.search(clause) for clause, _ in _clause_stems(text))
 
 
 def _denies_a_thing(clause: str) -> bool:
@@ -743,7 +743,7 @@ def _negated_elsewhere(negating: str, stating: str) -> str | None:
 
 def _clauses_stating(text: str, head: str) -> list[frozenset[str]]:
     """The word sets of the clauses of ``text`` that state ``head`` and do not negate it."""
-    return [words for clause, words in _clause_stems(text) if head in _verb_forms(words) and not _negated(clause)]
+    return [words for clause, words in _clause_stems(text) if _has_form(clause, head) and not _negated(clause)]
 
 
 # "don't have the model", "did not have a permit", "not to have loops": having, denied. Only with
@@ -769,7 +769,7 @@ def _subject_names(negated: str, other: str, head: str) -> tuple[set[str], set[s
     """The names before the negation, and the names before ``head`` in the other text: "Ross is
     not signed" against "Lawrence, Hutcherson and Hemsworth are signed" negates nothing said of Ross."""
     cue = _negation_cue(negated)
-    at = next((m.start() for m in _WORD.finditer(other) if _verb_key(m.group(0)) == head), len(other))
+    at = next((m.start() for m in _WORD.finditer(other) if _is_form(m.group(0), head)), len(other))
     return (_named(negated[:cue.start()]) if cue else set()), _named(other[:at])
 
 
@@ -779,7 +779,7 @@ _DECLINED_TO = re.compile(rf"\b(?:declin(?:e|es|ed|ing|s)?|{_DENYING})\s+to\s+(\
 
 def _declined(text: str, head: str) -> bool:
     """Whether ``text`` says its subject declined, refused or failed to do what ``head`` names."""
-    return any(_verb_key(found.group(1)) == head for found in _DECLINED_TO.finditer(text))
+    return any(_is_form(found.group(1), head) for found in _DECLINED_TO.finditer(text))
 
 
 def _about_the_same(negated: str, other: str, head: str) -> bool:
@@ -795,7 +795,7 @@ def _about_the_same(negated: str, other: str, head: str) -> bool:
     if not cue:
         return True
     negation = syntax.negation_at(negated, cue.end() - 1)
-    stated = syntax.statements_of(other, lambda word: _verb_key(word) == head)
+    stated = syntax.statements_of(other, lambda word: _is_form(word, head))
     return not stated or any(
         _may_be_one(negation.actors, said.actors) and _may_be_one(negation.denied, said.parties)
         and (said.described or not negation.described) for said in stated)
@@ -824,19 +824,21 @@ def _negated_word(clause: str) -> str | None:
         return None
     parsed = syntax.negation_at(clause, cue.end() - 1).word  # the last letter: "cannot" parses as "can" "not"
     if parsed and parsed.lower() not in STOPWORDS and parsed.lower() not in _NOT_HEADS:
-        return _verb_key(parsed)
+        return parsed.lower()
     after = [w for w in content_words(clause[cue.end():]) if w.lower() not in _NOT_HEADS]
-    return _verb_key(after[0]) if after else None
+    return after[0].lower() if after else None
 
 
-def _verb_key(word: str) -> str:
-    """What a negated word is matched by: one key for every form of a verb ("failed to concede"
-    against "conceded", "did not win" against "won"; lexicon.verb_form)."""
-    return verb_form(stem(word))
+def _is_form(word: str, head: str) -> bool:
+    """Whether ``word`` says the negated ``head``: the same stem, or, written in lower case (no
+    name: "Rose Patel" is no "rose"), a form of the verb whose base a negation takes ("failed to
+    concede" against "conceded", "did not win" against "won"; lexicon.verb_forms)."""
+    return stem(word) == stem(head) or (word.islower() and word in verb_forms(head))
 
 
-def _verb_forms(stems: frozenset[str]) -> set[str]:
-    return {verb_form(word) for word in stems}
+def _has_form(clause: str, head: str | None) -> bool:
+    """Whether a content word of the clause says ``head`` (_is_form); no word says no head."""
+    return head is not None and any(_is_form(word, head) for word in content_words(clause))
 
 
 _NOT_HEADS = frozenset("yet only even also just ever".split())  # "not yet signed": the head is "signed"
@@ -844,6 +846,7 @@ _NOT_HEADS = frozenset("yet only even also just ever".split())  # "not yet signe
 
 # Negation words that negate nothing: "not only X but Y" states X, "I cannot help but notice" notices.
 _NOT_NEGATING = re.compile(r"\b(?:not only|not just|no doubt|none more so|nothing but|no matter|no less than|"
+                           r"next to nothing|for nothing|nothing short of|nothing less than|nobody but|"
                            r"(?:cannot|can't|can not|couldn't|could not) help but)\b",
                            re.IGNORECASE)
 
