@@ -533,10 +533,15 @@ def test_a_quantity_must_be_in_the_confirming_sentence_another_number_may_be_nea
 
 
 @pytest.mark.parametrize("base, form", [
-    ("concede", "conceded"), ("top", "topped"), ("break", "broke"), ("win", "won"), ("lose", "losing"),
-    ("deny", "denied"), ("commit", "committed"), ("bring", "brought")])
+    ("concede", "conceded"), ("top", "topped"), ("break", "broke"), ("win", "won"), ("lose", "lost"),
+    ("deny", "denied"), ("commit", "committed"), ("bring", "brought"), ("stolen", "stole")])
 def test_a_verbs_forms_are_made_from_its_base(base, form):
     assert form in verb_forms(base)
+
+
+def test_no_form_is_made_that_is_another_word():
+    assert not {"seed", "votes", "ruling", "wines"} & (verb_forms("see") | verb_forms("vote") | verb_forms("rule")
+                                                      | verb_forms("win"))
 
 
 @pytest.mark.parametrize("claim, sentence", [
@@ -547,7 +552,13 @@ def test_a_verbs_forms_are_made_from_its_base(base, form):
     ("Prices did not rise at the Harbour Mill shop, Rose Patel said.",
      "Rose Patel said prices at the Harbour Mill shop were stable."),
     ("Crestline paid next to nothing for the Harbour Mill site.", "Crestline paid for the Harbour Mill site in cash."),
-], ids=["a noun spelt like a verb's form", "a form as often an adjective", "a name", "next to nothing"])
+    ("Senator Ada King did not vote on the Harbour Mill bill.",
+     "The Harbour Mill bill passed with 62 votes, Senator Ada King said."),
+    ("The Marston court did not rule on the Harbour Mill appeal.",
+     "The Marston court's ruling on the Harbour Mill appeal is expected in May."),
+    ("Dana Price came out of nowhere to win the Harbour race.", "Dana Price won the Harbour race."),
+], ids=["a noun spelt like a verb's form", "a form as often an adjective", "a name", "next to nothing",
+        "a plural noun", "a noun in -ing", "out of nowhere"])
 def test_what_only_looks_like_the_negated_verb_is_no_conflict(claim, sentence):
     assert align(claim, sentence).certain == []
 

@@ -134,19 +134,19 @@ def stem(word: str) -> str:
 # English irregular verbs, a closed class: each verb, then its past tense and participle. What a
 # negation denies is told in the verb's base ("failed to break", "did not win"), and what the other
 # text states often in its past ("broke", "won"). Left out are the forms that are as often nouns or
-# adjectives ("a left back", "a bit", "felt", "born", "rose", "lay", "shed", "ground", "wound"), and
-# "strike", whose senses part ("did not strike" on Monday, "struck a deal").
+# adjectives ("a left back", "a bit", "felt", "born", "rose", "lay", "shed", "ground", "wound", "drunk",
+# "frozen", "proven"), and "strike", whose senses part ("did not strike" on Monday, "struck a deal").
 IRREGULAR_VERBS = """arise arose arisen|awake awoke awoken|bear bore borne|beat beat beaten|become became|begin
 began begun|bend bent|bet bet|bid bid|bleed bled|blow blew blown|break broke broken|breed bred|bring brought|
 build built|buy bought|catch caught|choose chose chosen|cling clung|come came|cost cost|creep crept|cut cut|
-deal dealt|dig dug|do did done|draw drawn|drink drank drunk|drive drove driven|eat ate eaten|fall fell fallen|
-feel|fight fought|find found|flee fled|fly flew flown|forbid forbade forbidden|forecast forecast|foresee
-foresaw foreseen|forget forgot forgotten|forgive forgave forgiven|forgo forwent forgone|freeze froze frozen|
+deal dealt|dig dug|do did done|draw drawn|drink drank|drive drove driven|eat ate eaten|fall fell fallen|
+fight fought|find found|flee fled|fly flew flown|forbid forbade forbidden|forecast forecast|foresee
+foresaw foreseen|forget forgot forgotten|forgive forgave forgiven|forgo forwent forgone|freeze froze|
 get got gotten|give gave given|go went gone|grow grew grown|hang hung|have had|hear heard|hide hid hidden|
-hit hit|hold held|hurt hurt|keep kept|kneel knelt|know knew known|lay laid|lead led|leave|lend lent|let let|
+hit hit|hold held|hurt hurt|keep kept|kneel knelt|know knew known|lay laid|lead led|lend lent|let let|
 light lit|lose lost|make made|mean meant|meet met|mislead misled|mistake mistook mistaken|outsell outsold|
 overcome overcame|override overrode overridden|overrun overran|oversee oversaw overseen|overspend overspent|
-overtake overtook overtaken|overthrow overthrew overthrown|pay paid|prove proven|put put|quit quit|read read|
+overtake overtook overtaken|overthrow overthrew overthrown|pay paid|put put|quit quit|read read|
 rebuild rebuilt|repay repaid|rid rid|ride rode ridden|ring rang rung|rise risen|run ran|say said|see seen|
 seek sought|sell sold|send sent|set set|shake shook shaken|shine shone|shoot shot|show shown|shrink shrank
 shrunk|shut shut|sing sang sung|sink sank sunk|sit sat|sleep slept|slide slid|speak spoke spoken|speed sped|
@@ -162,20 +162,29 @@ _IRREGULAR = {forms.split()[0]: frozenset(forms.split()[1:]) for forms in IRREGU
 _DOUBLES_ITS_CONSONANT = re.compile(r"(?:^|[^aeiou])[aeiou][bdgklmnprt]$")
 
 
+_BASE_OF = {form: base for base, forms in _IRREGULAR.items() for form in forms}
+
+
 @lru_cache(maxsize=1 << 12)
-def verb_forms(base: str) -> frozenset[str]:
-    """The forms of a verb given in its base, lower-cased: "concede": concedes, conceded,
-    conceding; "top": topped; "deny": denied; "break": broke, broken. Made from the base, not read
-    back from the other text's words, so that no noun is taken for a verb ("role" is no "roll")."""
-    base = base.lower()
-    forms = {base, base + "s", base + "es", base + "ed", base + "ing"}
+def verb_forms(word: str) -> frozenset[str]:
+    """The word and, for a verb, its past forms, lower-cased: "concede": conceded; "top": topped;
+    "deny": denied; "break" (or "broken"): broke, broken. A negation takes a verb's base ("did not
+    deny"), and a text that states it mostly a past ("denied"). Only past forms are made: the
+    present's -s and the -ing form are as often nouns ("votes", "the ruling"). Made from the word,
+    not read back from the other text's words, so that no noun is taken for a verb ("role" is no
+    "roll")."""
+    word = word.lower()
+    base = _BASE_OF.get(word, word)  # "was not stolen": steal
+    if base in _IRREGULAR:  # no -ed: "see" makes no "seed"
+        return frozenset({word, base} | _IRREGULAR[base])
+    forms = {word, base, base + "ed"}
     if base.endswith("e"):
-        forms |= {base + "d", base[:-1] + "ing"}
+        forms.add(base + "d")
     if len(base) > 2 and base.endswith("y") and base[-2] not in "aeiou":
-        forms |= {base[:-1] + "ied", base[:-1] + "ies"}
+        forms.add(base[:-1] + "ied")
     if _DOUBLES_ITS_CONSONANT.search(base):
-        forms |= {base + base[-1] + "ed", base + base[-1] + "ing"}
-    return frozenset(forms | _IRREGULAR.get(base, frozenset()))
+        forms.add(base + base[-1] + "ed")
+    return frozenset(forms)
 
 
 @lru_cache(maxsize=1 << 16)

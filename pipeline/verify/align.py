@@ -831,8 +831,8 @@ def _negated_word(clause: str) -> str | None:
 
 def _is_form(word: str, head: str) -> bool:
     """Whether ``word`` says the negated ``head``: the same stem, or, written in lower case (no
-    name: "Rose Patel" is no "rose"), a form of the verb whose base a negation takes ("failed to
-    concede" against "conceded", "did not win" against "won"; lexicon.verb_forms)."""
+    name: "Rose Patel" is no "rise"), a past form of the verb ("failed to concede" against
+    "conceded", "did not win" against "won", "was not stolen" against "stole"; lexicon.verb_forms)."""
     return stem(word) == stem(head) or (word.islower() and word in verb_forms(head))
 
 
@@ -846,7 +846,8 @@ _NOT_HEADS = frozenset("yet only even also just ever".split())  # "not yet signe
 
 # Negation words that negate nothing: "not only X but Y" states X, "I cannot help but notice" notices.
 _NOT_NEGATING = re.compile(r"\b(?:not only|not just|no doubt|none more so|nothing but|no matter|no less than|"
-                           r"next to nothing|for nothing|nothing short of|nothing less than|nobody but|"
+                           r"next to nothing|for nothing|from nothing|nothing short of|nothing less than|"
+                           r"nothing if not|at nothing|nobody but|a nobody|out of nowhere|"
                            r"(?:cannot|can't|can not|couldn't|could not) help but)\b",
                            re.IGNORECASE)
 
