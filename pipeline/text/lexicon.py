@@ -157,12 +157,10 @@ underwent undergone|understand understood|undertake undertook undertaken|uphold 
 woken|wear wore worn|weep wept|win won|withdraw withdrew withdrawn|withhold withheld|withstand withstood|
 write wrote written"""
 _IRREGULAR = {forms.split()[0]: frozenset(forms.split()[1:]) for forms in IRREGULAR_VERBS.replace("\n", " ").split("|")}
+_BASE_OF = {form: base for base, forms in _IRREGULAR.items() for form in forms}
 # A last consonant after one vowel may double: "stop", stopped; "commit", committed. Where it does
 # not ("visit", visited), the extra form is one no text writes.
 _DOUBLES_ITS_CONSONANT = re.compile(r"(?:^|[^aeiou])[aeiou][bdgklmnprt]$")
-
-
-_BASE_OF = {form: base for base, forms in _IRREGULAR.items() for form in forms}
 
 
 @lru_cache(maxsize=1 << 12)
