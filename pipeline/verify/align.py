@@ -204,9 +204,9 @@ def _values(text: str, text_numbers: set[str], like: str) -> int:
     """How many values of the kind and role of ``like`` (amounts of money, percentages, plain
     numbers; no days or ages beside counts) the numbers of a text are: a score or vote is one."""
     kind, role = _number_kind(text, like), _number_role(text, like)
-    alike = {n for n in text_numbers if _number_kind(text, n) == kind and _number_role(text, n) in (role, "record")}
-    records = {n for n in alike if _number_role(text, n) == "record"}
-    return len(alike - records) + bool(records)
+    roles = {n: _number_role(text, n) for n in text_numbers if _number_kind(text, n) == kind}
+    values = sum(found == role != "record" for found in roles.values())
+    return values + ("record" in roles.values())
 
 
 _KIND = re.compile(rf"(?P<currency>[$€£]?)(?P<number>{WRITTEN_NUMBER})(?P<percent>\s*(?:%|per\s?cent\b))?", re.IGNORECASE)
