@@ -40,6 +40,20 @@ sd, a day, month or year changed, each in another word order (conflicts). No pai
 its totals were measured for the code before and several versions of the rule (each choice is in
 the README).
 
+And four sets written by two helpers of the session of 2026-12-07 (stop 47) who saw no code, in
+the words of another outlet: ``labels/fresh_names_{dev,held_out}.jsonl`` (120 pairs, 30
+paragraphs each): ma, a fact restated with its actor named another way (a surname, an acronym, a
+role); mb, another fact of another named party (consistent); mc, a name swapped for another the
+paragraph names in another role ("Jurors placed 70% of the fault on Hartwell" where the paragraph
+put it on Redline); md, a name swapped for one the paragraph never names (conflicts). And
+``labels/fresh_reworded_{dev,held_out}.jsonl`` (120 pairs each): ra, a figure's fact in other
+words; rb, two figures joined, or a figure with its entity named another way (consistent); rc, a
+figure changed in other words; rd, a figure given to another entity or measure of the paragraph
+("Burglaries fell 8%" where vehicle thefts rose 8%) (conflicts). The dev sets were read while
+trying rules for mc and rd (a name or number the source gives in another place); no pair of the
+held-out sets was read. They show what the verifier still confirms wrongly: half the role swaps
+and a third of the misattributed figures.
+
 And six stories written the same way (``fresh_stories/``, three outlets each, read while writing
 the rules): a takeover, an earthquake, a football match, a court ruling, an election, an earnings
 report. The outlets agree but for one death toll (26 against 31, in the earthquake; one outlet
@@ -67,13 +81,16 @@ from evalgate import HERE, check_or_pin, eval_arguments, file_sha256
 SETS = {"dev": HERE / "labels" / "fresh_pairs_dev.jsonl", "held_out": HERE / "labels" / "fresh_pairs_held_out.jsonl",
         "counts_dev": HERE / "labels" / "fresh_counts_dev.jsonl",
         "counts_held_out": HERE / "labels" / "fresh_counts_held_out.jsonl",
-        "slots_held_out": HERE / "labels" / "fresh_slots_held_out.jsonl"}
+        "slots_held_out": HERE / "labels" / "fresh_slots_held_out.jsonl",
+        **{f"{theme}_{half}": HERE / "labels" / f"fresh_{theme}_{half}.jsonl"
+           for theme in ("names", "reworded") for half in ("dev", "held_out")}}
 STORIES = HERE / "fresh_stories"
 # The one disagreement the outlets were written with (26 against 31 dead), however it is written
 REAL_CONFLICT = (re.compile(r"\b(?:26|twenty-six) people", re.I), re.compile(r"\b(?:31|thirty-one) people", re.I))
 VERDICTS = ("confirmed", "unsupported", "conflicting")
 RECALLS = {"c": "figure", "d": "negation", "e": "swap", "nd": "count_words_digits", "ne": "count_words",
-           "ed": "count_words_digits", "ee": "count_words", "sc": "figure", "sd": "date"}
+           "ed": "count_words_digits", "ee": "count_words", "sc": "figure", "sd": "date",
+           "mc": "role_swap", "md": "name_swap", "rc": "reworded_figure", "rd": "misattributed_figure"}
 
 
 def judged(path) -> list[tuple[dict, str]]:
