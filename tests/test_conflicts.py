@@ -579,16 +579,3 @@ def test_a_negated_verb_meets_the_form_the_other_states(claim, sentence):
 
 def test_a_negation_that_negates_no_word_turns_nothing():
     assert align("Harbour Mill workers were told they would not.", "Harbour Mill workers were told they would.").certain == []
-
-
-def test_a_name_that_shares_only_a_word_with_another_is_not_named():
-    claim = "Northgate Center has opened a clinic at the Cedar Grove Center."
-    sentence = "Lena Voss has opened a clinic at the Cedar Grove Center."
-    assert [t for t in align(claim, sentence).turns if t.startswith(f"{ANOTHER_NAME}: Northgate Center/Lena Voss")]
-    assert _judged(claim, sentence) != "confirmed"
-
-
-def test_a_name_said_in_words_of_no_name_is_named():
-    claim = "Senators approved Rebecca Liang's nomination to head the Labor Department."
-    sentence = "The Senate voted to confirm Rebecca Liang as secretary of labor."
-    assert not [t for t in align(claim, sentence).turns if t.startswith(ANOTHER_NAME)]

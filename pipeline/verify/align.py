@@ -468,38 +468,15 @@ def _name_swaps(claim: str, sentence: str, whole_claim: str) -> list[tuple[str, 
     (claim's name, sentence's name, what casts doubt on the swap or None): names that are not
     alike (see _alike), or outlets a statement was told to, make the sentence no confirmation, but
     no sure conflict."""
-    claim_words, sentence_runs = _name_stems(whole_claim), _name_runs(sentence)
-    lacking = [r for r in _name_runs(claim) if not _names_it(r[0], sentence, sentence_runs)]
-    extra = [r for r in sentence_runs if not _name_stems(r[0]) & claim_words]
+    claim_words, sentence_words = _name_stems(whole_claim), _name_stems(sentence)
+    lacking = [r for r in _name_runs(claim) if not _name_stems(r[0]) & sentence_words]
+    extra = [r for r in _name_runs(sentence) if not _name_stems(r[0]) & claim_words]
     slot = lambda text, run: f"{text[:run[1]]} NAMESLOT {text[run[2]:]}"  # noqa: E731  the name as one word
     return [(mine[0], theirs[0], _swap_doubt(claim, mine, sentence, theirs))
             for mine in lacking for theirs in extra
             if same_slot(slot(claim, mine), "NAMESLOT", slot(sentence, theirs), "NAMESLOT")
             and not _an_acronym_of(mine[0], theirs[0]) and not _an_acronym_of(theirs[0], mine[0])
             and not _a_time_or_amount(claim, mine) and not _a_time_or_amount(sentence, theirs)]
-
-
-def _names_it(name: str, sentence: str, runs: list[tuple[str, int, int]]) -> bool:
-    """Whether a sentence with these name runs names ``name``: a word of it outside its names
-    ("secretary of labor" names the "Labor Department"), all of one of its names ("Reid" and
-    "Tara Reid"), or a name that shares more with it than the last word, which is often a kind
-    of place or body: "Promises Treatment Center" does not name the "Betty Ford Center", but "the
-    Academy of Motion Picture Arts and Sciences" may name the "Academy Awards", and the "Kodak
-    Theater" the "Kodak Theatre"."""
-    outside = sentence
-    for _, start, end in runs:
-        outside = outside[:start] + " " * (end - start) + outside[end:]
-    return bool(_name_stems(name) & _name_stems(outside)) or any(_one_name(name, run) for run, _, _ in runs)
-
-
-def _one_name(name: str, other: str) -> bool:
-    """Whether two names may name one thing: every word of one is in the other, or they share a
-    word besides a last word that both end with."""
-    mine, theirs = [_name_stems(word) for word in name.split()], [_name_stems(word) for word in other.split()]
-    shared = set().union(*mine) & set().union(*theirs)
-    head = mine[-1] & theirs[-1] if mine and theirs else set()
-    return all(word & set().union(*theirs) for word in mine) or all(word & set().union(*mine) for word in theirs) \
-        or bool(shared - head)
 
 
 def _swap_doubt(claim: str, mine: tuple[str, int, int], sentence: str, theirs: tuple[str, int, int]) -> str | None:
