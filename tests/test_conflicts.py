@@ -579,3 +579,24 @@ def test_a_negated_verb_meets_the_form_the_other_states(claim, sentence):
 
 def test_a_negation_that_negates_no_word_turns_nothing():
     assert align("Harbour Mill workers were told they would not.", "Harbour Mill workers were told they would.").certain == []
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    ("JPMorgan Chase said its quarterly profit rose 10%.", "On Friday, J.P. Morgan Chase & Co. said its quarterly profit rose 10%."),
+    ("The Labour Party won 412 seats.", "Britain's Labor Party won 412 seats, the BBC reported."),
+    ("Zoë Kravitz starred in The Batman.", "Actress Zoe Kravitz starred in The Batman opposite Robert Pattinson."),
+    ("Mohammed Salah scored twice against Chelsea.", "Mohamed Salah scored twice against Chelsea, and Sadio Mane added a third."),
+    ("The Kyiv Independent reported the attack.", "The Kiev Independent reported the attack on Odesa."),
+], ids=["initials", "British and American spelling", "an accent", "a transliteration", "a city's two spellings"])
+def test_a_name_spelt_another_way_is_the_same_name(claim, sentence):
+    """A reviewer's pairs (stop 47): a rule that let a name be named only by all its words, or more
+    than a last word, made these conflicting with whatever name stood near (BBC, Odesa)."""
+    assert _judged(claim, sentence) == "confirmed"
+
+
+@pytest.mark.xfail(strict=True, reason="known miss: a name that shares a word with another name is read as named "
+                                       "by it; telling the two apart needs spellings (see README, stop 47)")
+def test_a_name_sharing_only_a_last_word_is_another_name():
+    sentence = "Tara Reid has checked into Promises Treatment Center, a rehab clinic in Los Angeles."
+    assert _judged("Betty Ford Center has checked into Promises Treatment Center, a rehab clinic in Los Angeles.",
+                   sentence) != "confirmed"
