@@ -600,3 +600,12 @@ def test_a_name_sharing_only_a_last_word_is_another_name():
     sentence = "Tara Reid has checked into Promises Treatment Center, a rehab clinic in Los Angeles."
     assert _judged("Betty Ford Center has checked into Promises Treatment Center, a rehab clinic in Los Angeles.",
                    sentence) != "confirmed"
+
+
+def test_a_word_of_a_name_is_no_opposite():
+    """The "Open" of "the Dutch Open" is no opposite of "a closing 66" (a reason shown on a fresh
+    development pair); "will close" against "will open" still is."""
+    claim = "Nel carded a closing 66 to finish the tournament at 17 under par."
+    sentence = "Pieter Nel won the Dutch Open on Sunday, finishing at 17 under par after a final-round 66."
+    assert not [t for t in align(claim, sentence).turns if t.startswith("opposite words")]
+    assert align("The store will open on Monday.", "The store will close on Monday.").certain == ["opposite words: open/close"]

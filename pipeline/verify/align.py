@@ -155,7 +155,8 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
     # thing: "cutting net debt" is not turned by "raising the dividend" in the same sentence.
     flipped = [(w, o) for w in sorted(claim_stems - sentence_stems)
                for o in sorted(lexicon.OPPOSITES.get(w, set()) & sentence_stems - whole_stems)
-               if not (lexicon.direction(w) and lexicon.direction(o))]
+               if not (lexicon.direction(w) and lexicon.direction(o))
+               and not _only_in_names(claim, w) and not _only_in_names(sentence, o)]
     # "$1.2 billion" against "$1,200 million" is one amount: its scale words are no swap
     swapped = [(w, o) for w, o in _swaps(claim_stems, sentence_stems, whole_stems, _in_digits(sentence))
                if not ({w, o} <= SCALE_WORDS and same_amounts(claim, sentence))]
@@ -883,6 +884,17 @@ def _names(claim: str) -> frozenset[str]:
 @lru_cache(maxsize=1 << 14)
 def _keys(text: str) -> frozenset[str]:
     return frozenset(_key_at(text, match) for match in _WORD.finditer(text))
+
+
+def _only_in_names(text: str, wanted: str) -> bool:
+    """Whether the text writes the word (a key) only capitalised within a sentence, as part of a
+    name: the "Open" of "the Dutch Open" is no opposite of "a closing 66"."""
+    writings = [m for m in _WORD.finditer(text) if _key_at(text, m) == wanted]
+    within = [m.group(0)[0].isupper() and text[:m.start()].rstrip()[-1:] not in _OPENED_AFTER for m in writings]
+    return bool(within) and all(within)
+
+
+_OPENED_AFTER = ("", ".", "!", "?", '"', "“", ":")  # what a capital follows at a sentence's start
 
 
 def _key_at(text: str, match: re.Match) -> str:
