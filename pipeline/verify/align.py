@@ -480,6 +480,24 @@ def _name_swaps(claim: str, sentence: str, whole_claim: str) -> list[tuple[str, 
             and not _a_time_or_amount(claim, mine) and not _a_time_or_amount(sentence, theirs)]
 
 
+def names_replaced(claim: str, sentence: str) -> list[str]:
+    """The claim's names that the sentence lacks, where it names another thing of their kind."""
+    claim_words, sentence_words = _name_stems(claim), _name_stems(sentence)
+    lacking = [r for r in _name_runs(claim) if not _name_stems(r[0]) & sentence_words]
+    extra = [r for r in _name_runs(sentence) if not _name_stems(r[0]) & claim_words] if lacking else []
+    return [mine[0] for mine in lacking if any(_alike(claim, mine, sentence, theirs) for theirs in extra)]
+
+
+def swapped_names(claim: str, sentence: str) -> list[str]:
+    """The claim's names that the sentence lacks, giving another name in their place."""
+    return list(dict.fromkeys(mine for mine, _, _ in _name_swaps(claim, sentence, claim)))
+
+
+def names_in(text: str, name: str) -> bool:
+    """Whether the text names ``name``, or a word of it."""
+    return _names_in(text, name)
+
+
 def _swap_doubt(claim: str, mine: tuple[str, int, int], sentence: str, theirs: tuple[str, int, int]) -> str | None:
     """What makes two names in one slot no sure conflict, or None when nothing does."""
     if not _alike(claim, mine, sentence, theirs):

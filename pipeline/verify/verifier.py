@@ -19,7 +19,8 @@ from functools import lru_cache
 
 from pipeline.text import lexicon
 from pipeline.verify.align import (FUZZY_WORD, OTHER_FIGURES, RELATED, SUPPORTED, Alignment, align, anchored,
-                                   clauses, content_stems, content_words, states_numbers)
+                                   clauses, content_stems, content_words, names_in, states_numbers,
+                                   swapped_names)
 from pipeline.verify.figures import figures_in, number_in_words, numbers_in_words
 from pipeline.verify.injection import addressed_to_a_model, without_instructions
 from pipeline.text.lexical import STOPWORDS, numbers
@@ -96,6 +97,9 @@ def _joined(windows: list[Evidence]) -> str:
 def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, list[str], list[Evidence]]:
     """The deterministic judge alone: alignment, names, figures and what turns a window."""
     scored = sorted(((align(claim, e.quote), e) for e in evidence), key=lambda pair: -pair[0].score)
+    # a window that states the claim only by a name from beside the sentence that tells the rest
+    # is no evidence either way: that sentence, a window of its own, says what it says
+    scored = [(a, e) for a, e in scored if a.score < SUPPORTED or a.turns or not _name_from_beside(claim, e.quote)]
     turned_parts = _clause_turns(claim, evidence)
     # A claim with no name and no number scores its names and figures in full wherever it is
     # compared: "The city will not appeal" scored 0.6 against any sentence with "city" in it.
@@ -148,6 +152,21 @@ def _states_the_numbers(claim: str, alignment: Alignment, window: Evidence, said
         return True
     quantities = {n for figure in figures_in(claim, owners=False) for n in numbers(figure.quote)}
     return states_numbers(claim, window.quote, quantities) and states_numbers(claim, said)
+
+
+def _name_from_beside(claim: str, window: str) -> bool:
+    """Whether a window of two sentences states the claim only with a name its other sentence
+    gives: "Opposition leader Joseph Kiprono vowed to take the legislation to the High Court"
+    against "Treasury Cabinet Secretary Joseph Kiprono said ... Opposition leader Grace Wanjiru
+    ... said her party would challenge the law in the High Court". The sentence that tells the rest
+    names another in the claim's name's place, so the window joins two people's facts."""
+    from pipeline.text.sentences import split_sentences
+
+    sentences = [s.text for s in split_sentences(window)]
+    if len(sentences) < 2:
+        return False
+    return any(names_in(other, mine) for sentence in sentences for mine in swapped_names(claim, sentence)
+               for other in sentences if other is not sentence)
 
 
 def _states_the_dates(claim: str, said: str) -> bool:
