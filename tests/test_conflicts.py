@@ -63,6 +63,35 @@ def test_a_name_in_another_slot_is_not_certain():
     assert align(claim, sentence).certain == []
 
 
+BUDGET = ("Finance minister Ana Ruiz said on Monday the budget would cut the deficit to 3% of output. "
+          "Opposition leader Tomas Vidal said his party would vote against the budget in parliament next week.")
+
+
+def test_a_name_from_the_next_sentence_does_not_confirm_another_persons_fact():
+    """Each sentence alone has half the claim; joined, they have every word of it. The sentence that
+    tells what was said names another speaker in the claim's name's place."""
+    verdict = verify_pair("Opposition leader Ana Ruiz said her party would vote against the budget in parliament.",
+                          BUDGET, EMBEDDER)
+    assert verdict.verdict == "conflicting", verdict.reasons
+    assert "Ana Ruiz/Tomas Vidal" in verdict.reasons[0]
+
+
+@pytest.mark.parametrize("claim", [
+    "Tomas Vidal said his party would vote against the budget.",
+    "Ana Ruiz said the budget would cut the deficit to 3% of output, and Tomas Vidal said his party would oppose it.",
+    "The budget would cut the deficit to 3% of output, Ana Ruiz said on Monday.",
+])
+def test_facts_of_two_sentences_each_told_of_its_own_name_are_confirmed(claim):
+    assert verify_pair(claim, BUDGET, EMBEDDER).verdict == "confirmed"
+
+
+def test_a_name_told_in_the_next_sentence_still_confirms_when_nobody_takes_its_place():
+    doc = ("Harbor Bank said on Tuesday it would buy Crestline Savings. "
+           "Its chief executive, Mara Quinn, said the deal would close by June.")
+    assert verify_pair("Harbor Bank expects the deal to close by June, Mara Quinn said.", doc, EMBEDDER).verdict \
+        == "confirmed"
+
+
 @pytest.mark.parametrize("claim, sentence, certain", [
     ("Veteran stage actor Rupert Hale has not retired.",
      "Rupert Hale, the stage actor who toured with the company for four decades, has retired.",

@@ -333,8 +333,8 @@ def _of_two_owners(claim: str, mine: str, sentence: str, theirs: str, where=None
     # an owner the other's sentence names too may be the parse's slip ("its Kestrel rocket placed
     # 22 satellites": its owner read as the company "its" stands for)
     said = [_said_in(text, span)[1] for text, span in zip((claim, sentence), found)]
-    return not any(_names_in(said[1], name) for name in owners[0]) \
-        and not any(_names_in(said[0], name) for name in owners[1])
+    return not any(names_in(said[1], name) for name in owners[0]) \
+        and not any(names_in(said[0], name) for name in owners[1])
 
 
 def _of_two_metrics(claim: str, mine: str, sentence: str, theirs: str) -> bool:
@@ -365,7 +365,7 @@ def _figure_at(text: str, number: str):
     return next((f for f in figures_in(text, owners=False) if span and f.start <= span[0] < f.end), None)
 
 
-def _names_in(text: str, name: str) -> bool:
+def names_in(text: str, name: str) -> bool:
     """Whether the text names a capitalised word of ``name`` ("Kestrel" of "Kestrel rocket")."""
     return bool({stem(w) for w in content_words(name) if w[0].isupper()} & _name_stems(text))
 
@@ -480,22 +480,9 @@ def _name_swaps(claim: str, sentence: str, whole_claim: str) -> list[tuple[str, 
             and not _a_time_or_amount(claim, mine) and not _a_time_or_amount(sentence, theirs)]
 
 
-def names_replaced(claim: str, sentence: str) -> list[str]:
-    """The claim's names that the sentence lacks, where it names another thing of their kind."""
-    claim_words, sentence_words = _name_stems(claim), _name_stems(sentence)
-    lacking = [r for r in _name_runs(claim) if not _name_stems(r[0]) & sentence_words]
-    extra = [r for r in _name_runs(sentence) if not _name_stems(r[0]) & claim_words] if lacking else []
-    return [mine[0] for mine in lacking if any(_alike(claim, mine, sentence, theirs) for theirs in extra)]
-
-
 def swapped_names(claim: str, sentence: str) -> list[str]:
     """The claim's names that the sentence lacks, giving another name in their place."""
     return list(dict.fromkeys(mine for mine, _, _ in _name_swaps(claim, sentence, claim)))
-
-
-def names_in(text: str, name: str) -> bool:
-    """Whether the text names ``name``, or a word of it."""
-    return _names_in(text, name)
 
 
 def _swap_doubt(claim: str, mine: tuple[str, int, int], sentence: str, theirs: tuple[str, int, int]) -> str | None:

@@ -156,10 +156,10 @@ def _states_the_numbers(claim: str, alignment: Alignment, window: Evidence, said
 
 def _name_from_beside(claim: str, window: str) -> bool:
     """Whether a window of two sentences states the claim only with a name its other sentence
-    gives: "Opposition leader Joseph Kiprono vowed to take the legislation to the High Court"
-    against "Treasury Cabinet Secretary Joseph Kiprono said ... Opposition leader Grace Wanjiru
-    ... said her party would challenge the law in the High Court". The sentence that tells the rest
-    names another in the claim's name's place, so the window joins two people's facts."""
+    gives: "Opposition leader Ana Ruiz said her party would vote against the budget" against
+    "Finance minister Ana Ruiz said ... Opposition leader Tomas Vidal said his party would vote
+    against the budget". One sentence tells the rest with another name in that name's place
+    (align's name swap), so the window joins two people's facts."""
     from pipeline.text.sentences import split_sentences
 
     sentences = [s.text for s in split_sentences(window)]
