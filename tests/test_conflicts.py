@@ -69,11 +69,28 @@ BUDGET = ("Finance minister Ana Ruiz said on Monday the budget would cut the def
 
 def test_a_name_from_the_next_sentence_does_not_confirm_another_persons_fact():
     """Each sentence alone has half the claim; joined, they have every word of it. The sentence that
-    tells what was said names another speaker in the claim's name's place."""
+    tells what was said names another speaker in the claim's name's place. Not a sure conflict
+    (the name swap reads slots by nearby words), but no confirmation."""
     verdict = verify_pair("Opposition leader Ana Ruiz said her party would vote against the budget in parliament.",
                           BUDGET, EMBEDDER)
-    assert verdict.verdict == "conflicting", verdict.reasons
-    assert "Ana Ruiz/Tomas Vidal" in verdict.reasons[0]
+    assert verdict.verdict == "unsupported"
+    assert "names Ana Ruiz only beside the sentence that tells the rest, which names Tomas Vidal" in verdict.reasons[0]
+
+
+def test_a_sentence_of_a_window_that_joins_two_parties_does_not_confirm_what_it_states_less_of():
+    """"Finance minister Ana Ruiz said the budget would cut the deficit" has the name and some words of
+    the claim: enough alignment alone, but less than the joined window, which is no evidence."""
+    doc = ("Finance minister Ana Ruiz said the budget would cut the deficit. "
+           "Opposition leader Tomas Vidal said his party would vote against the budget.")
+    assert verify_pair("Opposition leader Ana Ruiz said her party would vote against the budget.", doc,
+                       EMBEDDER).verdict == "unsupported"
+
+
+def test_a_window_that_joins_two_parties_leaves_a_sentence_that_states_it_all():
+    doc = ("Opposition leader Tomas Vidal said his party would vote against the budget. "
+           "Coalition leader Ana Ruiz said her party would vote for the budget.")
+    assert verify_pair("Opposition leader Tomas Vidal said his party would vote against the budget.", doc,
+                       EMBEDDER).verdict == "confirmed"
 
 
 @pytest.mark.parametrize("claim", [

@@ -480,9 +480,10 @@ def _name_swaps(claim: str, sentence: str, whole_claim: str) -> list[tuple[str, 
             and not _a_time_or_amount(claim, mine) and not _a_time_or_amount(sentence, theirs)]
 
 
-def swapped_names(claim: str, sentence: str) -> list[str]:
-    """The claim's names that the sentence lacks, giving another name in their place."""
-    return list(dict.fromkeys(mine for mine, _, _ in _name_swaps(claim, sentence, claim)))
+def swapped_names(claim: str, sentence: str) -> list[tuple[str, str]]:
+    """(the claim's name, the sentence's) for each name of the claim that the sentence lacks,
+    giving another name certainly in its place (see _name_swaps)."""
+    return [(mine, theirs) for mine, theirs, doubt in _name_swaps(claim, sentence, claim) if doubt is None]
 
 
 def _swap_doubt(claim: str, mine: tuple[str, int, int], sentence: str, theirs: tuple[str, int, int]) -> str | None:

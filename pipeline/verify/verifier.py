@@ -97,22 +97,25 @@ def _joined(windows: list[Evidence]) -> str:
 def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, list[str], list[Evidence]]:
     """The deterministic judge alone: alignment, names, figures and what turns a window."""
     scored = sorted(((align(claim, e.quote), e) for e in evidence), key=lambda pair: -pair[0].score)
-    # a window that states the claim only by a name from beside the sentence that tells the rest
-    # is no evidence either way: that sentence, a window of its own, says what it says
-    scored = [(a, e) for a, e in scored if a.score < SUPPORTED or a.turns or not _name_from_beside(claim, e.quote)]
     turned_parts = _clause_turns(claim, evidence)
     # A claim with no name and no number scores its names and figures in full wherever it is
     # compared: "The city will not appeal" scored 0.6 against any sentence with "city" in it.
     least = 0.0 if anchored(claim) else MIN_COVERAGE
     said = _said_by_article(evidence)
-    supporting = [(a, e) for a, e in scored
-                  if a.score >= SUPPORTED and a.coverage >= least and not a.turns and not a.unstated
-                  and _states_the_numbers(claim, a, e, said[e.article_id])
-                  and _states_the_dates(claim, said[e.article_id])]
-    outdone = bool(supporting) and scored[0][0].turns and scored[0][0].score > supporting[0][0].score
+    stating = [(a, e) for a, e in scored
+               if a.score >= SUPPORTED and a.coverage >= least and not a.turns and not a.unstated
+               and _states_the_numbers(claim, a, e, said[e.article_id])
+               and _states_the_dates(claim, said[e.article_id])]
+    joined = [(a, e, names) for a, e in stating if (names := _name_from_beside(claim, e.quote))]
+    supporting = [(a, e) for a, e in stating if not any(_part_of(e, a, j, b) for b, j, _ in joined)]
+    outdone = bool(stating) and scored[0][0].turns and scored[0][0].score > stating[0][0].score
     if supporting and not turned_parts and not outdone:  # the sentence that states it best turns it
         best, _ = supporting[0]
         return "confirmed", best.score, [f"states it (alignment {best.score:.2f})"], [e for _, e in supporting]
+    if joined and not turned_parts and not outdone:  # stated only by joining two parties' sentences
+        best, _, (mine, theirs) = joined[0]
+        return "unsupported", best.score, [f"{UNCERTAIN}: the source names {mine} only beside the sentence that "
+                                           f"tells the rest, which names {theirs} in its place (alignment {best.score:.2f})"], []
     turning = [(a, e) for a, e in scored if a.score >= RELATED and a.turns] + turned_parts
     certain = [(a, e) for a, e in turning if a.certain and not _figures_in_doubt(claim, a, e)]
     if certain:
@@ -154,19 +157,27 @@ def _states_the_numbers(claim: str, alignment: Alignment, window: Evidence, said
     return states_numbers(claim, window.quote, quantities) and states_numbers(claim, said)
 
 
-def _name_from_beside(claim: str, window: str) -> bool:
-    """Whether a window of two sentences states the claim only with a name its other sentence
-    gives: "Opposition leader Ana Ruiz said her party would vote against the budget" against
-    "Finance minister Ana Ruiz said ... Opposition leader Tomas Vidal said his party would vote
-    against the budget". One sentence tells the rest with another name in that name's place
-    (align's name swap), so the window joins two people's facts."""
+def _name_from_beside(claim: str, window: str) -> tuple[str, str] | None:
+    """(the claim's name, the name in its place) when a window of two sentences states the claim
+    only with a name its other sentence gives: "Opposition leader Ana Ruiz said her party would
+    vote against the budget" against "Finance minister Ana Ruiz said ... Opposition leader Tomas
+    Vidal said his party would vote against the budget". One sentence tells the rest with another
+    name certainly in that name's place (align's name swap), so the window joins two people's facts."""
     from pipeline.text.sentences import split_sentences
 
     sentences = [s.text for s in split_sentences(window)]
     if len(sentences) < 2:
-        return False
-    return any(names_in(other, mine) for sentence in sentences for mine in swapped_names(claim, sentence)
-               for other in sentences if other is not sentence)
+        return None
+    return next(((mine, theirs) for sentence in sentences for mine, theirs in swapped_names(claim, sentence)
+                 if any(names_in(other, mine) for other in sentences if other is not sentence)), None)
+
+
+def _part_of(window: Evidence, alignment: Alignment, joined: Evidence, joined_alignment: Alignment) -> bool:
+    """Whether a window is a joined window that joins two parties, or one of its sentences stating
+    less of the claim: "Finance minister Ana Ruiz said the budget would cut the deficit" alone
+    has the name and some words of the claim above, not what the joined window seemed to state."""
+    return window.article_id == joined.article_id and joined.start <= window.start and window.end <= joined.end \
+        and (window is joined or alignment.score < joined_alignment.score)
 
 
 def _states_the_dates(claim: str, said: str) -> bool:
