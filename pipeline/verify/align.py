@@ -169,15 +169,7 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
                        and _counted_alike(claim, w, sentence, o) and _one_verb(claim, w, sentence, o)
                        and _rank_alike(claim, w, sentence, o) for w, o in pairs):
                     certain.append(turns[-1])
-    unmatched, extra = claim_numbers - sentence_numbers, sentence_numbers - claim_numbers
-    # the cheap checks first: the claim stated but for the number is an alignment, the owners a parse
-    in_slot = [(m, t) for m in sorted(unmatched) for t in sorted(extra)
-               if _number_kind(claim, m) == _number_kind(sentence, t)
-               and _number_role(claim, m) == _number_role(sentence, t)
-               and _per_unit(claim, m) == _per_unit(sentence, t)
-               and not _within_bound(m, t, claim, sentence) and _told_alike(claim, m, sentence, t)
-               and (same_slot(claim, m, sentence, t) or _stated_but_for(claim, m, sentence, t))
-               and not _of_two_owners(claim, m, sentence, t) and not _of_two_metrics(claim, m, sentence, t)]
+    in_slot = _numbers_in_slot(claim, sentence, claim_numbers, sentence_numbers)
     if claim_numbers and sentence_numbers and not claim_numbers & sentence_numbers:
         turns.append(f"{OTHER_FIGURES}: {', '.join(sorted(claim_numbers))} against {', '.join(sorted(sentence_numbers))}")
         # A line of values each, none in common, is another account, not values changed: a
@@ -426,6 +418,20 @@ def _bound_pattern() -> re.Pattern:
                       re.IGNORECASE)
 
 
+def _numbers_in_slot(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers: set[str]) -> list[tuple[str, str]]:
+    """(the claim's number, the sentence's) for each number of the claim that the sentence lacks,
+    giving another number in its slot: a value changed."""
+    unmatched, extra = claim_numbers - sentence_numbers, sentence_numbers - claim_numbers
+    # the cheap checks first: the claim stated but for the number is an alignment, the owners a parse
+    return [(m, t) for m in sorted(unmatched) for t in sorted(extra)
+            if _number_kind(claim, m) == _number_kind(sentence, t)
+            and _number_role(claim, m) == _number_role(sentence, t)
+            and _per_unit(claim, m) == _per_unit(sentence, t)
+            and not _within_bound(m, t, claim, sentence) and _told_alike(claim, m, sentence, t)
+            and (same_slot(claim, m, sentence, t) or _stated_but_for(claim, m, sentence, t))
+            and not _of_two_owners(claim, m, sentence, t) and not _of_two_metrics(claim, m, sentence, t)]
+
+
 ANOTHER_NAME = "another name in the same slot"
 _NAME_RUN = re.compile(r"(?:[A-Z]\.){2,}|\b[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|de|van|von|al))*(?<!\s(?:of|de|an|on|al))")
 
@@ -480,10 +486,18 @@ def _name_swaps(claim: str, sentence: str, whole_claim: str) -> list[tuple[str, 
             and not _a_time_or_amount(claim, mine) and not _a_time_or_amount(sentence, theirs)]
 
 
-def swapped_names(claim: str, sentence: str) -> list[tuple[str, str]]:
-    """(the claim's name, the sentence's) for each name of the claim that the sentence lacks,
-    giving another name certainly in its place (see _name_swaps)."""
-    return [(mine, theirs) for mine, theirs, doubt in _name_swaps(claim, sentence, claim) if doubt is None]
+def replaced_in(claim: str, sentence: str) -> list[tuple[str, str]]:
+    """(the claim's value, the sentence's) for each name or number of the claim that the sentence
+    lacks, giving another certainly in its place: a name swapped in its slot (see _name_swaps), a
+    number changed in its slot."""
+    names = [(mine, theirs) for mine, theirs, doubt in _name_swaps(claim, sentence, claim) if doubt is None]
+    return names + _numbers_in_slot(claim, sentence, numbers(claim), numbers(sentence, as_in=claim))
+
+
+def writes(text: str, value: str, claim: str) -> bool:
+    """Whether the text writes a value of replaced_in(claim, ...): the number as the claim reads
+    it, or the name or a word of it."""
+    return value in numbers(text, as_in=claim) or names_in(text, value)
 
 
 def _swap_doubt(claim: str, mine: tuple[str, int, int], sentence: str, theirs: tuple[str, int, int]) -> str | None:

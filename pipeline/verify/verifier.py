@@ -19,8 +19,8 @@ from functools import lru_cache
 
 from pipeline.text import lexicon
 from pipeline.verify.align import (FUZZY_WORD, OTHER_FIGURES, RELATED, SUPPORTED, Alignment, align, anchored,
-                                   clauses, content_stems, content_words, names_in, states_numbers,
-                                   swapped_names)
+                                   clauses, content_stems, content_words, replaced_in, states_numbers,
+                                   writes)
 from pipeline.verify.figures import figures_in, number_in_words, numbers_in_words
 from pipeline.verify.injection import addressed_to_a_model, without_instructions
 from pipeline.text.lexical import STOPWORDS, numbers
@@ -158,18 +158,20 @@ def _states_the_numbers(claim: str, alignment: Alignment, window: Evidence, said
 
 
 def _name_from_beside(claim: str, window: str) -> tuple[str, str] | None:
-    """(the claim's name, the name in its place) when a window of two sentences states the claim
-    only with a name its other sentence gives: "Opposition leader Ana Ruiz said her party would
-    vote against the budget" against "Finance minister Ana Ruiz said ... Opposition leader Tomas
-    Vidal said his party would vote against the budget". One sentence tells the rest with another
-    name certainly in that name's place (align's name swap), so the window joins two people's facts."""
+    """(the claim's name or number, the one in its place) when a window of two sentences states
+    the claim only with a value its other sentence gives: "Opposition leader Ana Ruiz said her party
+    would vote against the budget" against "Finance minister Ana Ruiz said ... Opposition leader
+    Tomas Vidal said his party would vote against the budget"; "Burglaries fell 8%" against
+    "Burglaries fell 23% ... Vehicle thefts rose 8%". One sentence tells the rest with another value
+    certainly in that one's place (align's name swap or number in slot), so the window joins two
+    facts."""
     from pipeline.text.sentences import split_sentences
 
     sentences = [s.text for s in split_sentences(window)]
     if len(sentences) < 2:
         return None
-    return next(((mine, theirs) for sentence in sentences for mine, theirs in swapped_names(claim, sentence)
-                 if any(names_in(other, mine) for other in sentences if other is not sentence)), None)
+    return next(((mine, theirs) for sentence in sentences for mine, theirs in replaced_in(claim, sentence)
+                 if any(writes(other, mine, claim) for other in sentences if other is not sentence)), None)
 
 
 def _part_of(window: Evidence, alignment: Alignment, joined: Evidence, joined_alignment: Alignment) -> bool:
