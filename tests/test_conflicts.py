@@ -74,7 +74,7 @@ def test_a_name_from_the_next_sentence_does_not_confirm_another_persons_fact():
     verdict = verify_pair("Opposition leader Ana Ruiz said her party would vote against the budget in parliament.",
                           BUDGET, EMBEDDER)
     assert verdict.verdict == "unsupported"
-    assert "names Ana Ruiz only beside the sentence that tells the rest, which names Tomas Vidal" in verdict.reasons[0]
+    assert "gives Ana Ruiz only beside the sentence that tells the rest, which gives Tomas Vidal" in verdict.reasons[0]
 
 
 def test_a_sentence_of_a_window_that_joins_two_parties_does_not_confirm_what_it_states_less_of():
@@ -91,6 +91,26 @@ def test_a_window_that_joins_two_parties_leaves_a_sentence_that_states_it_all():
            "Coalition leader Ana Ruiz said her party would vote for the budget.")
     assert verify_pair("Opposition leader Tomas Vidal said his party would vote against the budget.", doc,
                        EMBEDDER).verdict == "confirmed"
+
+
+def test_a_figure_from_the_next_sentence_does_not_confirm_another_measures_fact():
+    doc = ("Sales at Marlow Stores rose 4% to £1.2 billion in the quarter, the retailer said on Thursday. "
+           "Online sales jumped 9%, and the company kept its forecast for the year.")
+    verdict = verify_pair("Marlow Stores said sales rose 9% to £1.2 billion in the quarter.", doc, EMBEDDER)
+    assert verdict.verdict == "unsupported"
+    assert "gives 9 only beside the sentence that tells the rest, which gives 4 in its place" in verdict.reasons[0]
+
+
+@pytest.mark.parametrize("claim, doc", [
+    ("Corvid Networks shares closed up 11.2% at $48.35 on Wednesday.",
+     "Shares of Corvid Networks jumped 14% in premarket trading on Wednesday after the company raised its "
+     "forecast. The stock closed up 11.2% at $48.35."),
+    ("Britain's jobless rate rose to 4.3% in the three months to February.",
+     "Britain's unemployment rate rose to 4.3% in the three months to February, official figures showed. "
+     "The jobless rate was 4.2% in the three months to January."),
+], ids=["the next sentence tells the figure in the claim's slot", "one sentence states most of it alone"])
+def test_a_figure_the_next_sentence_tells_of_the_claims_own_fact_confirms(claim, doc):
+    assert verify_pair(claim, doc, EMBEDDER).verdict == "confirmed"
 
 
 @pytest.mark.parametrize("claim", [

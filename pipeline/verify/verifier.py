@@ -19,8 +19,8 @@ from functools import lru_cache
 
 from pipeline.text import lexicon
 from pipeline.verify.align import (FUZZY_WORD, OTHER_FIGURES, RELATED, SUPPORTED, Alignment, align, anchored,
-                                   clauses, content_stems, content_words, replaced_in, states_numbers,
-                                   writes)
+                                   clauses, content_stems, content_words, replaced_in, same_slot,
+                                   states_numbers, writes)
 from pipeline.verify.figures import figures_in, number_in_words, numbers_in_words
 from pipeline.verify.injection import addressed_to_a_model, without_instructions
 from pipeline.text.lexical import STOPWORDS, numbers
@@ -114,8 +114,8 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
         return "confirmed", best.score, [f"states it (alignment {best.score:.2f})"], [e for _, e in supporting]
     if joined and not turned_parts and not outdone:  # stated only by joining two parties' sentences
         best, _, (mine, theirs) = joined[0]
-        return "unsupported", best.score, [f"{UNCERTAIN}: the source names {mine} only beside the sentence that "
-                                           f"tells the rest, which names {theirs} in its place (alignment {best.score:.2f})"], []
+        return "unsupported", best.score, [f"{UNCERTAIN}: the source gives {mine} only beside the sentence that "
+                                           f"tells the rest, which gives {theirs} in its place (alignment {best.score:.2f})"], []
     turning = [(a, e) for a, e in scored if a.score >= RELATED and a.turns] + turned_parts
     certain = [(a, e) for a, e in turning if a.certain and not _figures_in_doubt(claim, a, e)]
     if certain:
@@ -171,15 +171,27 @@ def _name_from_beside(claim: str, window: str) -> tuple[str, str] | None:
     if len(sentences) < 2:
         return None
     return next(((mine, theirs) for sentence in sentences for mine, theirs in replaced_in(claim, sentence)
-                 if any(writes(other, mine, claim) for other in sentences if other is not sentence)), None)
+                 if any(_tells_of_another(claim, mine, other) for other in sentences if other is not sentence)), None)
+
+
+def _tells_of_another(claim: str, value: str, other: str) -> bool:
+    """Whether the other sentence writes the claim's name or number of another fact. A number in
+    the claim's slot there is the claim's own fact, the sentence before having given its subject:
+    "Shares of Corvid jumped 14% in premarket trading. The stock closed up 11.2%." tells "Corvid
+    shares closed up 11.2%". (A name takes its slot from the words the claim borrowed, so only
+    its number is asked.)"""
+    if not writes(other, value, claim):
+        return False
+    return not value[:1].isdigit() or not same_slot(claim, value, other, value)
 
 
 def _part_of(window: Evidence, alignment: Alignment, joined: Evidence, joined_alignment: Alignment) -> bool:
     """Whether a window is a joined window that joins two parties, or one of its sentences stating
-    less of the claim: "Finance minister Ana Ruiz said the budget would cut the deficit" alone
-    has the name and some words of the claim above, not what the joined window seemed to state."""
+    less of the claim, with under half its words: "Finance minister Ana Ruiz said the budget would
+    cut the deficit" alone has the name and some words of the claim above, not what the joined
+    window seemed to state. A sentence with most of the claim's words may state it alone."""
     return window.article_id == joined.article_id and joined.start <= window.start and window.end <= joined.end \
-        and (window is joined or alignment.score < joined_alignment.score)
+        and (window is joined or (alignment.score < joined_alignment.score and alignment.coverage < MIN_COVERAGE))
 
 
 def _states_the_dates(claim: str, said: str) -> bool:
