@@ -167,7 +167,7 @@ def _name_from_beside(claim: str, window: str) -> tuple[str, str] | None:
     facts."""
     from pipeline.text.sentences import split_sentences
 
-    sentences = [s.text for s in split_sentences(window)]
+    sentences = [part for s in split_sentences(window) for part in clauses(s.text)]
     if len(sentences) < 2:
         return None
     return next(((mine, theirs) for sentence in sentences for mine, theirs in replaced_in(claim, sentence)
