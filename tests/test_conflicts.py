@@ -74,7 +74,7 @@ def test_a_name_from_the_next_sentence_does_not_confirm_another_persons_fact():
     verdict = verify_pair("Opposition leader Ana Ruiz said her party would vote against the budget in parliament.",
                           BUDGET, EMBEDDER)
     assert verdict.verdict == "unsupported"
-    assert "gives Ana Ruiz only beside the sentence that tells the rest, which gives Tomas Vidal" in verdict.reasons[0]
+    assert "gives Ana Ruiz only beside the clause that tells the rest, which gives Tomas Vidal" in verdict.reasons[0]
 
 
 def test_a_sentence_of_a_window_that_joins_two_parties_does_not_confirm_what_it_states_less_of():
@@ -98,7 +98,15 @@ def test_a_figure_from_the_next_sentence_does_not_confirm_another_measures_fact(
            "Online sales jumped 9%, and the company kept its forecast for the year.")
     verdict = verify_pair("Marlow Stores said sales rose 9% to £1.2 billion in the quarter.", doc, EMBEDDER)
     assert verdict.verdict == "unsupported"
-    assert "gives 9 only beside the sentence that tells the rest, which gives 4 in its place" in verdict.reasons[0]
+    assert "gives 9 only beside the clause that tells the rest, which gives 4 in its place" in verdict.reasons[0]
+
+
+def test_two_clauses_of_one_sentence_do_not_confirm_a_fact_joined_from_both():
+    doc = "Harlow won 88-80 as winger Tom Baird scored 18 points and forward Ola Sten added 11 rebounds."
+    verdict = verify_pair("Ola Sten scored 18 points for Harlow.", doc, EMBEDDER)
+    assert verdict.verdict == "unsupported"
+    assert "gives Ola Sten only beside the clause that tells the rest, which gives Tom Baird" in verdict.reasons[0]
+    assert verify_pair("Tom Baird scored 18 points for Harlow.", doc, EMBEDDER).verdict == "confirmed"
 
 
 @pytest.mark.parametrize("claim, doc", [

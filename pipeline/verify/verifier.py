@@ -106,15 +106,15 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
                if a.score >= SUPPORTED and a.coverage >= least and not a.turns and not a.unstated
                and _states_the_numbers(claim, a, e, said[e.article_id])
                and _states_the_dates(claim, said[e.article_id])]
-    joined = [(a, e, names) for a, e in stating if (names := _name_from_beside(claim, e.quote))]
+    joined = [(a, e, values) for a, e in stating if (values := _joined_facts(claim, e.quote))]
     supporting = [(a, e) for a, e in stating if not any(_part_of(e, a, j, b) for b, j, _ in joined)]
     outdone = bool(stating) and scored[0][0].turns and scored[0][0].score > stating[0][0].score
     if supporting and not turned_parts and not outdone:  # the sentence that states it best turns it
         best, _ = supporting[0]
         return "confirmed", best.score, [f"states it (alignment {best.score:.2f})"], [e for _, e in supporting]
-    if joined and not turned_parts and not outdone:  # stated only by joining two parties' sentences
+    if joined and not turned_parts and not outdone:  # stated only by joining two facts
         best, _, (mine, theirs) = joined[0]
-        return "unsupported", best.score, [f"{UNCERTAIN}: the source gives {mine} only beside the sentence that "
+        return "unsupported", best.score, [f"{UNCERTAIN}: the source gives {mine} only beside the clause that "
                                            f"tells the rest, which gives {theirs} in its place (alignment {best.score:.2f})"], []
     turning = [(a, e) for a, e in scored if a.score >= RELATED and a.turns] + turned_parts
     certain = [(a, e) for a, e in turning if a.certain and not _figures_in_doubt(claim, a, e)]
@@ -157,25 +157,23 @@ def _states_the_numbers(claim: str, alignment: Alignment, window: Evidence, said
     return states_numbers(claim, window.quote, quantities) and states_numbers(claim, said)
 
 
-def _name_from_beside(claim: str, window: str) -> tuple[str, str] | None:
-    """(the claim's name or number, the one in its place) when a window of two sentences states
-    the claim only with a value its other sentence gives: "Opposition leader Ana Ruiz said her party
-    would vote against the budget" against "Finance minister Ana Ruiz said ... Opposition leader
-    Tomas Vidal said his party would vote against the budget"; "Burglaries fell 8%" against
-    "Burglaries fell 23% ... Vehicle thefts rose 8%". One sentence tells the rest with another value
-    certainly in that one's place (align's name swap or number in slot), so the window joins two
-    facts."""
+def _joined_facts(claim: str, window: str) -> tuple[str, str] | None:
+    """(the claim's name or number, the one in its place) when a window states the claim only by
+    joining two facts: "Opposition leader Ana Ruiz said her party would vote against the budget"
+    against "Finance minister Ana Ruiz said ... Opposition leader Tomas Vidal said his party would
+    vote against the budget"; "Petrenko scored 27 points" against "Jankauskas scored 27 points and
+    Petrenko added 14 rebounds". One clause tells the rest with another value certainly in that
+    one's place (align's name swap or number in slot), and another gives the claim's value of
+    another fact."""
     from pipeline.text.sentences import split_sentences
 
-    sentences = [part for s in split_sentences(window) for part in clauses(s.text)]
-    if len(sentences) < 2:
-        return None
-    return next(((mine, theirs) for sentence in sentences for mine, theirs in replaced_in(claim, sentence)
-                 if any(_tells_of_another(claim, mine, other) for other in sentences if other is not sentence)), None)
+    parts = [part for sentence in split_sentences(window) for part in clauses(sentence.text)]
+    return next(((mine, theirs) for part in parts for mine, theirs in replaced_in(claim, part)
+                 if any(_tells_of_another(claim, mine, other) for other in parts if other is not part)), None)
 
 
 def _tells_of_another(claim: str, value: str, other: str) -> bool:
-    """Whether the other sentence writes the claim's name or number of another fact. A number in
+    """Whether the other clause writes the claim's name or number of another fact. A number in
     the claim's slot there is the claim's own fact, the sentence before having given its subject:
     "Shares of Corvid jumped 14% in premarket trading. The stock closed up 11.2%." tells "Corvid
     shares closed up 11.2%". (A name takes its slot from the words the claim borrowed, so only
@@ -186,7 +184,7 @@ def _tells_of_another(claim: str, value: str, other: str) -> bool:
 
 
 def _part_of(window: Evidence, alignment: Alignment, joined: Evidence, joined_alignment: Alignment) -> bool:
-    """Whether a window is a joined window that joins two parties, or one of its sentences stating
+    """Whether a window is one that joins two facts, or one of its sentences stating
     less of the claim, with under half its words: "Finance minister Ana Ruiz said the budget would
     cut the deficit" alone has the name and some words of the claim above, not what the joined
     window seemed to state. A sentence with most of the claim's words may state it alone."""
