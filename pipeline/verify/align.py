@@ -1114,13 +1114,21 @@ def _compared_moves(text: str) -> list[tuple[str, str, set[str]]]:
     return moves
 
 
-def clauses(text: str) -> list[str]:
+def clauses(text: str, subjects: bool = False) -> list[str]:
     """The parts of a sentence joined by commas, "and", "but": each states its own fact. Parts too
-    short to state one are kept with the part before."""
+    short to state one are kept with the part before. With ``subjects``, a part of names alone
+    is kept with the part after, whose subject it is: "Mayor Karen Bass | and Governor Gavin
+    Newsom toured the area"; "Paris, which hosted ..., | and Los Angeles, which will host ..."."""
     parts: list[str] = []
+    carried = ""
     for piece in _CLAUSE.split(text):
+        words = content_words(piece)
+        if subjects and words and all(w[0].isupper() for w in words):
+            carried += piece + " "
+            continue
+        piece, carried = carried + piece, ""
         if parts and len(content_words(piece)) < MIN_CLAUSE_WORDS:
             parts[-1] += " " + piece
         else:
             parts.append(piece)
-    return parts
+    return parts + [carried.strip()] * bool(carried)

@@ -167,9 +167,18 @@ def _joined_facts(claim: str, window: str) -> tuple[str, str] | None:
     another fact."""
     from pipeline.text.sentences import split_sentences
 
-    parts = [part for sentence in split_sentences(window) for part in clauses(sentence.text)]
+    parts = [part for sentence in split_sentences(window) for part in clauses(sentence.text, subjects=True)]
+    if any(_states_alone(claim, part) for part in parts):  # "Apex will cancel 150 flights, while Delta ..."
+        return None
     return next(((mine, theirs) for part in parts for mine, theirs in replaced_in(claim, part)
                  if any(_tells_of_another(claim, mine, other) for other in parts if other is not part)), None)
+
+
+def _states_alone(claim: str, part: str) -> bool:
+    """Whether one part of a window states the claim with most of its words, as a window would."""
+    alignment = align(claim, part)
+    return alignment.score >= SUPPORTED and alignment.coverage >= MIN_COVERAGE and not alignment.turns \
+        and not alignment.unstated and alignment.figures == 1.0
 
 
 def _tells_of_another(claim: str, value: str, other: str) -> bool:
