@@ -110,6 +110,18 @@ def test_two_clauses_of_one_sentence_do_not_confirm_a_fact_joined_from_both():
 
 
 @pytest.mark.parametrize("claim, doc", [
+    ("Apex Airlines will cancel 150 flights on Monday.",
+     "Apex Airlines will cancel 150 flights on Monday, spokesperson Lara Quinn said, while Delta Air will cancel 40."),
+    ("Karen Bass toured the burned area on Wednesday.",
+     "Mayor Karen Bass and Governor Gavin Newsom toured the burned area on Wednesday."),
+    ("Los Angeles will host the Games in 2028.",
+     "Paris, which hosted the Games in 2024, and Los Angeles, which will host them in 2028, signed the agreement."),
+], ids=["a clause states it alone", "two subjects of one verb", "a subject named before its clause"])
+def test_clauses_that_tell_two_parties_alike_still_confirm_each(claim, doc):
+    assert verify_pair(claim, doc, EMBEDDER).verdict == "confirmed"
+
+
+@pytest.mark.parametrize("claim, doc", [
     ("Corvid Networks shares closed up 11.2% at $48.35 on Wednesday.",
      "Shares of Corvid Networks jumped 14% in premarket trading on Wednesday after the company raised its "
      "forecast. The stock closed up 11.2% at $48.35."),
