@@ -107,7 +107,7 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
                and _states_the_numbers(claim, a, e, said[e.article_id])
                and _states_the_dates(claim, said[e.article_id])]
     joined = [(a, e, values) for a, e in stating if (values := _joined_facts(claim, e.quote))]
-    supporting = [(a, e) for a, e in stating if not any(_part_of(e, a, j, b) for b, j, _ in joined)]
+    supporting = [(a, e) for a, e in stating if not any(_part_of(e, a, window, by) for by, window, _ in joined)]
     outdone = bool(stating) and scored[0][0].turns and scored[0][0].score > stating[0][0].score
     if supporting and not turned_parts and not outdone:  # the sentence that states it best turns it
         best, _ = supporting[0]
