@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from conftest import EXAMPLE_STORY
 from pipeline.apps.cli import app
 from pipeline.index.embed import get_embedder
-from pipeline.verify.align import ANOTHER_NAME, align
+from pipeline.verify.align import ANOTHER_NAME, align, writes
 from pipeline.verify.figures import extract_figures
 from pipeline.verify.figure_check import compare
 from pipeline.index.retrieve import Evidence
@@ -107,6 +107,14 @@ def test_two_clauses_of_one_sentence_do_not_confirm_a_fact_joined_from_both():
     assert verdict.verdict == "unsupported"
     assert "gives Ola Sten only beside the clause that tells the rest, which gives Tom Baird" in verdict.reasons[0]
     assert verify_pair("Tom Baird scored 18 points for Harlow.", doc, EMBEDDER).verdict == "confirmed"
+
+
+def test_a_clause_writes_a_name_only_with_every_capitalised_word_of_it():
+    claim = "Dana Holt will host the 40th Bayside Awards."
+    assert not writes("the Bayside Academy of Film announced on Friday", "Bayside Awards", claim)
+    assert not writes("Channel 4 will broadcast the awards show", "Bayside Awards", claim)
+    assert writes("the Bayside Awards, the academy announced", "Bayside Awards", claim)
+    assert writes("Holt said", "Holt", claim) and writes("up 40%", "40", claim)
 
 
 @pytest.mark.parametrize("claim, doc", [

@@ -496,8 +496,12 @@ def replaced_in(claim: str, sentence: str) -> list[tuple[str, str]]:
 
 def writes(text: str, value: str, claim: str) -> bool:
     """Whether the text writes a value of replaced_in(claim, ...): the number as the claim reads
-    it, or the name or a word of it."""
-    return value in numbers(text, as_in=claim) or names_in(text, value)
+    it, or every capitalised word of the name ("the Academy of Motion Picture Arts" does not
+    write "Academy Awards")."""
+    if value in numbers(text, as_in=claim):
+        return True
+    words = {stem(w) for w in content_words(value) if w[0].isupper()}
+    return bool(words) and words <= _name_stems(text)
 
 
 def _swap_doubt(claim: str, mine: tuple[str, int, int], sentence: str, theirs: tuple[str, int, int]) -> str | None:
