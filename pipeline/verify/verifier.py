@@ -168,10 +168,10 @@ def _joined_facts(claim: str, window: str) -> tuple[str, str] | None:
     from pipeline.text.sentences import split_sentences
 
     parts = [part for sentence in split_sentences(window) for part in clauses(sentence.text, subjects=True)]
-    if any(_states_alone(claim, part) for part in parts):  # "Apex will cancel 150 flights, while Delta ..."
-        return None
-    return next(((mine, theirs) for part in parts for mine, theirs in replaced_in(claim, part)
-                 if any(_tells_of_another(claim, mine, other) for other in parts if other is not part)), None)
+    found = next(((mine, theirs) for part in parts for mine, theirs in replaced_in(claim, part)
+                  if any(_tells_of_another(claim, mine, other) for other in parts if other is not part)), None)
+    # nothing is joined where one part states it all: "Apex will cancel 150 flights, while Delta ..."
+    return None if found and any(_states_alone(claim, part) for part in parts) else found
 
 
 def _states_alone(claim: str, part: str) -> bool:
