@@ -59,16 +59,11 @@ def test_another_name_in_the_same_slot_conflicts_and_names_both():
 
 @pytest.mark.parametrize("claim, sentence", [
     ("Sentencing for Mara Quist was set for March 28.", "Judge Owen Lark set sentencing for March 28."),
-], ids=["one sentenced, one sentencing"])
+    ("The Harbor Hawks also made offers to the pitcher.", "At the Winter Meetings, the Bay Owls made the pitcher an offer."),
+], ids=["one sentenced, one sentencing", "a team against where it met"])
 def test_two_names_in_two_roles_one_the_doers_are_no_sure_swap(claim, sentence):
     alignment = align(claim, sentence)
     assert not alignment.certain, alignment.turns
-
-
-def test_names_swapped_around_a_named_doer_are_certain_in_any_role():
-    assert align("Emmanuel Macron met Olaf Scholz at the White House on Thursday.",
-                 "Joe Biden met Emmanuel Macron at the White House on Thursday.").certain \
-        == ["another name in the same slot: Olaf Scholz/Joe Biden"]
 
 
 def test_a_name_swapped_for_another_in_the_doers_role_is_certain_in_active_and_passive():
