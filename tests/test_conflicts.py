@@ -57,21 +57,6 @@ def test_another_name_in_the_same_slot_conflicts_and_names_both():
     assert alignment.certain == ["another name in the same slot: Omar Field/Lena Voss"]
 
 
-@pytest.mark.parametrize("claim, sentence", [
-    ("Sentencing for Mara Quist was set for March 28.", "Judge Owen Lark set sentencing for March 28."),
-    ("The Harbor Hawks also made offers to the pitcher.", "At the Winter Meetings, the Bay Owls made the pitcher an offer."),
-], ids=["one sentenced, one sentencing", "a team against where it met"])
-def test_two_names_in_two_roles_one_the_doers_are_no_sure_swap(claim, sentence):
-    alignment = align(claim, sentence)
-    assert not alignment.certain, alignment.turns
-
-
-def test_a_name_swapped_for_another_in_the_doers_role_is_certain_in_active_and_passive():
-    assert align("The new stadium contract was signed by Omar Field on Friday in Leeds.",
-                 "Lena Voss signed the new stadium contract on Friday in Leeds.").certain \
-        == ["another name in the same slot: Omar Field/Lena Voss"]
-
-
 def test_a_name_in_another_slot_is_not_certain():
     claim = "Omar Field confirmed the club made an offer to the pitcher."
     sentence = "The pitcher, who met Lena Voss in March, had wanted a longer contract from the club."

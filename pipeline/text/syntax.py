@@ -100,27 +100,6 @@ def kind_of_name(text: str, start: int, end: int) -> str | None:
     return kinds.pop() if len(kinds) == 1 else None
 
 
-def role_of_name(text: str, start: int, end: int) -> str | None:
-    """The part a name plays in its clause, from the parse: "subject" (the doer, the agent of a
-    passive too), "object" (what is done to: the object, a passive's subject), "possessor", or
-    the preposition it follows ("at", "for"); None when the parse puts no word of it there.
-    A name within a phrase, a list or an apposition plays the part of the phrase it is in."""
-    doc = _parsed(text)
-    inside = [t for t in doc if start <= t.idx < end]
-    head = next((t for t in inside if not start <= t.head.idx < end or t.head is t), None)
-    while head is not None and head.dep_ in ("compound", "appos", "conj", "flat") and head.head is not head:
-        head = head.head
-    if head is None:
-        return None
-    if head.dep_ == "nsubj" or (head.dep_ == "pobj" and head.head.dep_ == "agent"):
-        return "subject"
-    if head.dep_ in ("nsubjpass", "dobj"):
-        return "object"
-    if head.dep_ == "poss":
-        return "possessor"
-    return head.head.lower_ if head.dep_ == "pobj" else None
-
-
 COMPLEMENTS = frozenset({"attr", "acomp", "oprd"})  # "is not a doctor", "was never happy"
 # A pronoun stands for anyone; "one", "none" and "nobody" for whoever is denied.
 NO_ONE_IN_PARTICULAR = frozenset({"one", "none", "nobody", "nothing", "anyone", "anything", "everyone"})

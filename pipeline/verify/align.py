@@ -510,19 +510,7 @@ def _swap_doubt(claim: str, mine: tuple[str, int, int], sentence: str, theirs: t
         return "not two names of one kind of thing"
     if _a_source(claim, mine) or _a_source(sentence, theirs):
         return "where it was reported, not what"
-    if _in_two_roles(claim, mine, sentence, theirs):
-        return "not in the same role"
     return None
-
-
-def _in_two_roles(text: str, run: tuple[str, int, int], other_text: str, other_run: tuple[str, int, int]) -> bool:
-    """Two names the parse gives two parts, one of them the doer's: "Sentencing for Sam
-    Bankman-Fried was set for March 28" against "Judge Lewis Kaplan set sentencing for March 28"
-    (one is sentenced, the other sets the date); "the Orioles made offers" against "at the Winter
-    Meetings, the Nationals made an offer". Other parts change with the wording ("defeated Aiko
-    Tanabe", "a run-off against Yuki Sakamoto"), and unread parts may be one."""
-    mine, theirs = syntax.role_of_name(text, run[1], run[2]), syntax.role_of_name(other_text, other_run[1], other_run[2])
-    return mine is not None and theirs is not None and mine != theirs and "subject" in (mine, theirs)
 
 
 def _an_acronym_of(short: str, name: str) -> bool:
