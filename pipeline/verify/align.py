@@ -359,7 +359,11 @@ def _figure_at(text: str, number: str):
 
 def names_in(text: str, name: str) -> bool:
     """Whether the text names a capitalised word of ``name`` ("Kestrel" of "Kestrel rocket")."""
-    return bool({stem(w) for w in content_words(name) if w[0].isupper()} & _name_stems(text))
+    return bool(_capitalised_stems(name) & _name_stems(text))
+
+
+def _capitalised_stems(name: str) -> set[str]:
+    return {stem(w) for w in content_words(name) if w[0].isupper()}
 
 
 def _number_at(text: str, number: str) -> tuple[int, int] | None:
@@ -500,7 +504,7 @@ def writes(text: str, value: str, claim: str) -> bool:
     write "Academy Awards")."""
     if value in numbers(text, as_in=claim):
         return True
-    words = {stem(w) for w in content_words(value) if w[0].isupper()}
+    words = _capitalised_stems(value)
     return bool(words) and words <= _name_stems(text)
 
 

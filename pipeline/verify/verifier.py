@@ -103,8 +103,7 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
     least = 0.0 if anchored(claim) else MIN_COVERAGE
     said = _said_by_article(evidence)
     stating = [(a, e) for a, e in scored
-               if a.score >= SUPPORTED and a.coverage >= least and not a.turns and not a.unstated
-               and _states_the_numbers(claim, a, e, said[e.article_id])
+               if _aligned_as_stated(a, least) and _states_the_numbers(claim, a, e, said[e.article_id])
                and _states_the_dates(claim, said[e.article_id])]
     joined = [(a, e, values) for a, e in stating if (values := _joined_facts(claim, e.quote))]
     supporting = [(a, e) for a, e in stating if not any(_part_of(e, a, window, by) for by, window, _ in joined)]
@@ -177,8 +176,14 @@ def _joined_facts(claim: str, window: str) -> tuple[str, str] | None:
 def _states_alone(claim: str, part: str) -> bool:
     """Whether one part of a window states the claim with most of its words, as a window would."""
     alignment = align(claim, part)
-    return alignment.score >= SUPPORTED and alignment.coverage >= MIN_COVERAGE and not alignment.turns \
-        and not alignment.unstated and alignment.figures == 1.0
+    return _aligned_as_stated(alignment, MIN_COVERAGE) and alignment.figures == 1.0
+
+
+def _aligned_as_stated(alignment: Alignment, least: float) -> bool:
+    """Whether a text's words state the claim: aligned enough, with ``least`` of its content
+    words, nothing turned and nothing left unstated."""
+    return alignment.score >= SUPPORTED and alignment.coverage >= least and not alignment.turns \
+        and not alignment.unstated
 
 
 def _tells_of_another(claim: str, value: str, other: str) -> bool:
