@@ -96,7 +96,7 @@ class BM25:
     """Okapi BM25 (k1 1.5, b 0.75) over a list of passages."""
 
     def __init__(self, passages: list[str], k1: float = 1.5, b: float = 0.75):
-        self.docs = [Counter(terms(p)) for p in passages]
+        self.docs = [_term_counts(p) for p in passages]
         self.lengths = [sum(d.values()) for d in self.docs]
         self.average = (sum(self.lengths) / len(self.docs)) if self.docs else 0.0
         df = Counter(term for doc in self.docs for term in doc)
@@ -111,6 +111,11 @@ class BM25:
     def _score(self, doc: Counter, length: int, wanted: set[str]) -> float:
         norm = self.k1 * (1 - self.b + self.b * length / (self.average or 1))
         return sum(self.idf[t] * doc[t] * (self.k1 + 1) / (doc[t] + norm) for t in wanted if t in doc)
+
+
+@lru_cache(maxsize=1 << 14)  # a story's sentences are indexed again for each of its claims
+def _term_counts(passage: str) -> Counter:
+    return Counter(terms(passage))
 
 
 def number_agreement(query: str, passage: str) -> float:

@@ -440,7 +440,8 @@ ANOTHER_NAME = "another name in the same slot"
 _NAME_RUN = re.compile(r"(?:[A-Z]\.){2,}|\b[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|de|van|von|al))*(?<!\s(?:of|de|an|on|al))")
 
 
-def _name_runs(text: str) -> list[tuple[str, int, int]]:
+@lru_cache(maxsize=1 << 14)
+def _name_runs(text: str) -> tuple[tuple[str, int, int], ...]:
     """The names of a text, as runs of capitalised words ("Tony Reagins", "Bank of America"),
     without titles and roles ("Chief Executive", "Governor"), function words ("The") and dates
     ("Friday", checked as dates).
@@ -454,7 +455,7 @@ def _name_runs(text: str) -> list[tuple[str, int, int]]:
         if not words or (_opens(text, match.start()) and len(match.group(0).split()) == 1):
             continue
         runs.append((" ".join(words), match.start(), match.end()))
-    return runs
+    return tuple(runs)
 
 
 def _opens(text: str, at: int) -> bool:
@@ -548,6 +549,7 @@ def _alike(text: str, run: tuple[str, int, int], other_text: str, other_run: tup
     return kind not in (None, "place") and kind == syntax.kind_of_name(other_text, other_run[1], other_run[2])
 
 
+@lru_cache(maxsize=1 << 14)
 def _name_stems(text: str) -> frozenset[str]:
     """A text's words, each with the other ways of naming the same place (lexicon.SAME_AS)."""
     words = [w.strip("'’") for w in _WORD.findall(text)]  # "Taradise''" is Taradise
@@ -844,6 +846,7 @@ def _named(text: str) -> set[str]:
     return {stem(w) for w in content_words(text) if w[0].isupper() and not _closed_class(key(w))}
 
 
+@lru_cache(maxsize=1 << 12)
 def _negated_word(clause: str) -> str | None:
     """What the clause's negation negates, as the parse reads it ("has not been officially
     sanctioned": sanctioned); else the first content word after the negation ("not signed", "no
@@ -881,6 +884,7 @@ _NOT_NEGATING = re.compile(r"\b(?:not only|not just|no doubt|none more so|nothin
                            re.IGNORECASE)
 
 
+@lru_cache(maxsize=1 << 14)  # asked of each clause of each window of each claim
 def _negation_cue(clause: str) -> re.Match | None:
     """The clause's negation word, with offsets into the clause itself: what negates nothing
     ("not only") is blanked out letter for letter, so positions after it stay where they were."""
