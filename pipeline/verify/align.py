@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 
-from pipeline.text import lexicon, syntax
+from pipeline.text import lexicon, places, syntax
 from pipeline.text.lexical import SCALE_WORDS, STOPWORDS, WRITTEN_NUMBER, numbers, plain, same_amounts, unspaced
 from pipeline.text.lexicon import key, stem, verb_forms
 from pipeline.verify.figures import (CURRENCY_WORDS, NUMBER_WORDS, ORDINALS, RANGE_JOINT, SCALES, YEAR,
@@ -478,7 +478,7 @@ def _name_swaps(claim: str, sentence: str, whole_claim: str) -> list[tuple[str, 
     he made an offer" (a named counterpart is a closed-class value: the two cannot both be right).
     A name said another way ("U.K."/"Britain") or in part ("Reid"/"Tara Reid") is the same name.
     (claim's name, sentence's name, what casts doubt on the swap or None): names that are not
-    alike (see _alike), or outlets a statement was told to, make the sentence no confirmation, but
+    alike (see _swap_doubt), or outlets a statement was told to, make the sentence no confirmation, but
     no sure conflict."""
     claim_words, sentence_words = _name_stems(whole_claim), _name_stems(sentence)
     lacking = [r for r in _name_runs(claim) if not _name_stems(r[0]) & sentence_words]
@@ -510,8 +510,16 @@ def writes(text: str, value: str, claim: str) -> bool:
 
 
 def _swap_doubt(claim: str, mine: tuple[str, int, int], sentence: str, theirs: tuple[str, int, int]) -> str | None:
-    """What makes two names in one slot no sure conflict, or None when nothing does."""
-    if not _alike(claim, mine, sentence, theirs):
+    """What makes two names in one slot no sure conflict, or None when nothing does. Names NER
+    reads as two kinds of thing name two things ("The Blue Anchor in Marston is a lost venue"
+    against "the next venue that one Gordon misses is the Blue Anchor"), and so, most often, do a
+    team and its city, or a name NER does not read at all. Two places may be one within the other
+    ("in Hollywood" and "in Los Angeles", "a Fulton County judge" and "a Georgia judge" place one
+    event), unless both are cities far apart (pipeline.text.places)."""
+    kinds = syntax.kind_of_name(claim, mine[1], mine[2]), syntax.kind_of_name(sentence, theirs[1], theirs[2])
+    if kinds == ("place", "place") and not places.far_apart(mine[0], theirs[0]):
+        return "two places, one of which may lie within the other"
+    if kinds[0] is None or kinds[0] != kinds[1]:
         return "not two names of one kind of thing"
     if _a_source(claim, mine) or _a_source(sentence, theirs):
         return "where it was reported, not what"
@@ -537,16 +545,6 @@ def _a_source(text: str, run: tuple[str, int, int]) -> bool:
     """"told People.com" against "told UsMagazine.com": where a fact was reported is no value of it
     (parsed only for a swap in the same slot, as above)."""
     return syntax.names_a_source(text, run[1], run[2])
-
-
-def _alike(text: str, run: tuple[str, int, int], other_text: str, other_run: tuple[str, int, int]) -> bool:
-    """Two names NER reads as one kind of thing: a person and a place name two things ("The Blue
-    Anchor in Marston is a lost venue" against "the next venue that one Gordon misses is the Blue
-    Anchor"), and so, most often, a team and its city, or a name NER does not read at all."""
-    kind = syntax.kind_of_name(text, run[1], run[2])
-    # Two places may be one within the other: "in Hollywood" and "in Los Angeles", "a Fulton
-    # County judge" and "a Georgia judge" place one event.
-    return kind not in (None, "place") and kind == syntax.kind_of_name(other_text, other_run[1], other_run[2])
 
 
 @lru_cache(maxsize=1 << 14)
