@@ -175,11 +175,14 @@ def test_a_name_told_in_the_next_sentence_still_confirms_when_nobody_takes_its_p
      "one negates what the other states"),
     ("The committee named the winner of the Harbour prize: Dana Price.",
      "The committee named the winner of the Harbour prize: Tom Reyes.", "another name in the same slot: Dana Price/Tom Reyes"),
+    ("The Harbour Trust will open its second office in Glasgow next spring.",
+     "The Harbour Trust will open its second office in Bristol next spring.",
+     "another name in the same slot: Glasgow/Bristol"),
 ], ids=["a negation against a clause commas cut from its name", "amounts with thousands separators",
         "having denied against having", "a negated clause apart from the name both state",
         "a negated clause after the clause both state", "have after a modal is no having",
         "a passive negation of the active's object",
-        "a name after a sentence's colon"])
+        "a name after a sentence's colon", "two cities far apart"])
 def test_what_turns_a_claim_for_certain(claim, sentence, certain):
     assert align(claim, sentence).certain == [certain]
 
@@ -243,6 +246,10 @@ def test_what_turns_a_claim_for_certain(claim, sentence, certain):
      "Firefighters battled for hours to save the building on Main Street."),
     ("Conservative MPs turned on May after the election.", "Conservative MPs turned on Theresa May in June."),
     ("On June 30, 150 workers were laid off at the plant.", "On June 30 150 workers were laid off at the plant."),
+    ("Vera Lind opened her first gallery in Hollywood in 1998.",
+     "Vera Lind opened her first gallery in Los Angeles in 1998."),
+    ("Vera Lind opened her first gallery in Manchester in 1998.",
+     "Vera Lind opened her first gallery in Salford in 1998."),
 ], ids=["a negation of another name beyond the commas", "an amount and a bare number",
         "a nationality and its place", "two amounts sharing only their scale words",
         "a name that starts the window's next sentence", "a holiday is a date, not a name",
@@ -255,7 +262,7 @@ def test_what_turns_a_claim_for_certain(claim, sentence, certain):
         "a denial in no statement", "what it is not against what it does",
         "two counts said with two verbs", "lost against without", "another year", "expected against reported",
         "a rate against a total", "two bounds the same way", "failed to against tried to", "May the name",
-        "a day and a count"])
+        "a day and a count", "a district within its city", "two towns side by side"])
 def test_what_does_not_turn_a_claim_for_certain(claim, sentence):
     assert align(claim, sentence).certain == []
 
