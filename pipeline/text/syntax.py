@@ -315,6 +315,39 @@ def owners_at(text: str, start: int, end: int) -> list[str]:
     return owners(doc, start, end, text_context([doc]))
 
 
+def speaks(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``text[start:end]`` is who tells what a clause of the text reports:
+    the subject of a verb with a reported clause ("Jack Ketsoyan said the actress checked in",
+    "..., Ketsoyan said", "Tony Reagins confirmed he made an offer")."""
+    span = _parsed(text).char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    word = span.root
+    while word.dep_ == "appos" and word.head.i != word.i:  # "her publicist, Jack Ketsoyan, said"
+        word = word.head
+    return word.dep_ in SUBJECTS and any(child.dep_ == "ccomp" for child in word.head.children)
+
+
+@lru_cache(maxsize=1024)
+def subject_names(text: str) -> tuple[tuple[str, str], ...]:
+    """(name, kind) of each name that is the subject of a main statement of the text: each
+    sentence's main verb, the verbs joined to it, and what a verb of saying reports ("Klitschko
+    stopped Rahman", "Klitschko stopped Rahman, his promoter said": Klitschko; not the speaker,
+    whose words they are). A person or an organisation, as NER reads the name's head word."""
+    doc = _parsed(text)
+    context = text_context([doc])
+    found = []
+    for sentence in doc.sents:
+        reported = [child for child in sentence.root.children if child.dep_ == "ccomp"]
+        for verb in reported or [sentence.root, *sentence.root.conjuncts]:
+            subject = _subject(verb)
+            for word in [subject, *subject.conjuncts] if subject is not None else []:  # "Apple and Alibaba"
+                kind = NAME_KINDS.get(word.ent_type_)
+                if kind in ("person", "organisation") and (name := _name(word, context)):
+                    found.append((name, kind))
+    return tuple(found)
+
+
 def noun_ranked(text: str, start: int, end: int) -> str | None:
     """The noun an ordinal at ``text[start:end]`` ranks ("the fifth straight victory": victory),
     lower-cased; None when it ranks none the parse can tell ("climbed to third")."""

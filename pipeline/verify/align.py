@@ -441,7 +441,7 @@ _NAME_RUN = re.compile(r"(?:[A-Z]\.){2,}|\b[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-
 
 
 @lru_cache(maxsize=1 << 14)
-def _name_runs(text: str) -> tuple[tuple[str, int, int], ...]:
+def name_runs(text: str) -> tuple[tuple[str, int, int], ...]:
     """The names of a text, as runs of capitalised words ("Tony Reagins", "Bank of America"),
     without titles and roles ("Chief Executive", "Governor"), function words ("The") and dates
     ("Friday", checked as dates).
@@ -472,7 +472,8 @@ def _opens(text: str, at: int) -> bool:
 LABEL_WORDS = 4  # "Ann:", "PhD F:", "Social Media Performance Tracker:"
 
 
-def _name_swaps(claim: str, sentence: str, whole_claim: str) -> list[tuple[str, str, str | None]]:
+def _name_swaps(claim: str, sentence: str, whole_claim: str, whole_sentences: bool = True
+                ) -> list[tuple[str, str, str | None]]:
     """A name of the claim that the sentence lacks, where the sentence has, in the same slot, a
     name the claim lacks: "Mike Lowell confirmed he made an offer" against "Tony Reagins confirmed
     he made an offer" (a named counterpart is a closed-class value: the two cannot both be right).
@@ -481,10 +482,10 @@ def _name_swaps(claim: str, sentence: str, whole_claim: str) -> list[tuple[str, 
     alike (see _swap_doubt), or outlets a statement was told to, make the sentence no confirmation, but
     no sure conflict."""
     claim_words, sentence_words = _name_stems(whole_claim), _name_stems(sentence)
-    lacking = [r for r in _name_runs(claim) if not _name_stems(r[0]) & sentence_words]
-    extra = [r for r in _name_runs(sentence) if not _name_stems(r[0]) & claim_words]
+    lacking = [r for r in name_runs(claim) if not _name_stems(r[0]) & sentence_words]
+    extra = [r for r in name_runs(sentence) if not _name_stems(r[0]) & claim_words]
     slot = lambda text, run: f"{text[:run[1]]} NAMESLOT {text[run[2]:]}"  # noqa: E731  the name as one word
-    return [(mine[0], theirs[0], _swap_doubt(claim, mine, sentence, theirs))
+    return [(mine[0], theirs[0], _swap_doubt(claim, mine, sentence, theirs, whole_sentences))
             for mine in lacking for theirs in extra
             if same_slot(slot(claim, mine), "NAMESLOT", slot(sentence, theirs), "NAMESLOT")
             and not _an_acronym_of(mine[0], theirs[0]) and not _an_acronym_of(theirs[0], mine[0])
@@ -495,7 +496,8 @@ def replaced_in(claim: str, sentence: str) -> list[tuple[str, str]]:
     """(the claim's value, the sentence's) for each name or number of the claim that the sentence
     lacks, giving another certainly in its place: a name swapped in its slot (see _name_swaps), a
     number changed in its slot."""
-    names = [(mine, theirs) for mine, theirs, doubt in _name_swaps(claim, sentence, claim) if doubt is None]
+    names = [(mine, theirs) for mine, theirs, doubt in _name_swaps(claim, sentence, claim, whole_sentences=False)
+             if doubt is None]
     return names + _numbers_in_slot(claim, sentence, numbers(claim), numbers(sentence, as_in=claim))
 
 
@@ -509,7 +511,8 @@ def writes(text: str, value: str, claim: str) -> bool:
     return bool(words) and words <= _name_stems(text)
 
 
-def _swap_doubt(claim: str, mine: tuple[str, int, int], sentence: str, theirs: tuple[str, int, int]) -> str | None:
+def _swap_doubt(claim: str, mine: tuple[str, int, int], sentence: str, theirs: tuple[str, int, int],
+                whole_sentences: bool = True) -> str | None:
     """What makes two names in one slot no sure conflict, or None when nothing does. Names NER
     reads as two kinds of thing name two things ("The Blue Anchor in Marston is a lost venue"
     against "the next venue that one Gordon misses is the Blue Anchor"), and so, most often, do a
@@ -523,6 +526,10 @@ def _swap_doubt(claim: str, mine: tuple[str, int, int], sentence: str, theirs: t
         return "not two names of one kind of thing"
     if _a_source(claim, mine) or _a_source(sentence, theirs):
         return "where it was reported, not what"
+    # Who speaks is read from whole sentences only: a clause cut at a comma ("Lead author Tapsell
+    # said the insects") loses what it reports.
+    if whole_sentences and syntax.speaks(claim, mine[1], mine[2]) != syntax.speaks(sentence, theirs[1], theirs[2]):
+        return "one tells what the other did"  # "Reid checked in", "her publicist Ketsoyan said she had"
     return None
 
 

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipeline.text import lexicon
+from pipeline.text import lexicon, syntax
 from pipeline.verify.align import (FUZZY_WORD, OTHER_FIGURES, RELATED, SUPPORTED, Alignment, align, anchored,
-                                   clauses, content_stems, content_words, replaced_in, same_slot,
+                                   clauses, content_stems, content_words, name_runs, names_in, replaced_in, same_slot,
                                    states_numbers, writes)
 from pipeline.verify.figures import figures_in, number_in_words, numbers_in_words
 from pipeline.verify.injection import addressed_to_a_model, without_instructions
@@ -106,7 +106,9 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
                if _aligned_as_stated(a, least) and _states_the_numbers(claim, a, e, said[e.article_id])
                and _states_the_dates(claim, said[e.article_id])]
     joined = [(a, e, values) for a, e in stating if (values := _joined_facts(claim, e.quote))]
-    supporting = [(a, e) for a, e in stating if not any(_part_of(e, a, window, by) for by, window, _ in joined)]
+    told_of = [(a, e, names) for a, e in stating if (names := _told_of_another(claim, e.quote))]
+    supporting = [(a, e) for a, e in stating if not any(_part_of(e, a, window, by) for by, window, _ in joined)
+                  and not any(e is window for _, window, _ in told_of)]
     outdone = bool(stating) and scored[0][0].turns and scored[0][0].score > stating[0][0].score
     if supporting and not turned_parts and not outdone:  # the sentence that states it best turns it
         best, _ = supporting[0]
@@ -115,6 +117,10 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
         best, _, (mine, theirs) = joined[0]
         return "unsupported", best.score, [f"{UNCERTAIN}: the source gives {mine} only beside the clause that "
                                            f"tells the rest, which gives {theirs} in its place (alignment {best.score:.2f})"], []
+    if told_of and not turned_parts and not outdone:  # stated of another subject
+        best, _, (mine, theirs) = told_of[0]
+        return "unsupported", best.score, [f"{UNCERTAIN}: the source tells it of {theirs}, and does not name "
+                                           f"{mine} (alignment {best.score:.2f})"], []
     turning = [(a, e) for a, e in scored if a.score >= RELATED and a.turns] + turned_parts
     certain = [(a, e) for a, e in turning if a.certain and not _figures_in_doubt(claim, a, e)]
     if certain:
@@ -171,6 +177,20 @@ def _joined_facts(claim: str, window: str) -> tuple[str, str] | None:
                   if any(_tells_of_another(claim, mine, other) for other in parts if other is not part)), None)
     # nothing is joined where one part states it all: "Apex will cancel 150 flights, while Delta ..."
     return None if found and any(_states_alone(claim, part) for part in parts) else found
+
+
+def _told_of_another(claim: str, window: str) -> tuple[str, str] | None:
+    """(the claim's subject, the window's) when the window tells the claim's statement of
+    another subject of the same kind (two people, two organisations) and never names the claim's:
+    "Sam Williams retained his heavyweight titles in Mannheim" against "Wladimir Klitschko blasted
+    Hasim Rahman in Mannheim to retain the heavyweight titles". No conflict: the window may tell
+    another's fact beside the claim's. A window that names no subject ("The actress checked into
+    Promises") may still state it. (Parsed only when the window lacks a name of the claim.)"""
+    if all(names_in(window, name) for name, _, _ in name_runs(claim)):
+        return None
+    mine = [(name, kind) for name, kind in syntax.subject_names(claim) if not names_in(window, name)]
+    theirs = [(name, kind) for name, kind in syntax.subject_names(window) if not names_in(claim, name)] if mine else []
+    return next(((m, t) for m, my_kind in mine for t, their_kind in theirs if my_kind == their_kind), None)
 
 
 def _states_alone(claim: str, part: str) -> bool:
