@@ -710,3 +710,28 @@ def test_a_word_of_a_name_is_no_opposite():
     sentence = "Pieter Nel won the Dutch Open on Sunday, finishing at 17 under par after a final-round 66."
     assert not [t for t in align(claim, sentence).turns if t.startswith("opposite words")]
     assert align("The store will open on Monday.", "The store will close on Monday.").certain == ["opposite words: open/close"]
+
+
+def test_a_source_that_tells_it_of_another_subject_does_not_confirm_it():
+    doc = ("Viktor Lenz (40-2, 31 KOs) outpointed a tired Marco Bell in Hamburg on Saturday night "
+           "to retain his three heavyweight belts. Sam Okafor, his next challenger, watched from ringside.")
+    verdict = verify_pair("Sam Okafor retained his three heavyweight belts in Hamburg on Saturday night.", doc, EMBEDDER)
+    assert verdict.verdict == "unsupported"
+    assert "tells it of Viktor Lenz, and does not name Sam Okafor" in verdict.reasons[0]
+
+
+def test_a_source_that_names_no_subject_may_still_confirm_it():
+    doc = ("Viktor Lenz has not lost a fight in Germany. The champion retained his three heavyweight belts in "
+           "Hamburg on Saturday night, beating Marco Bell.")
+    verdict = verify_pair("Viktor Lenz retained his three heavyweight belts in Hamburg on Saturday night.", doc, EMBEDDER)
+    assert verdict.verdict == "confirmed", verdict.reasons
+
+
+@pytest.mark.parametrize("doc", [
+    "Her publicist Dan Levy said the actress checked into a clinic in Malibu on Friday.",
+    "Her publicist, Dan Levy, said the actress checked into a clinic in Malibu on Friday.",
+    "The actress checked into a clinic in Malibu on Friday, Dan Levy said.",
+], ids=["a speaker named after the role", "a speaker between commas", "a speaker after the words"])
+def test_the_one_who_tells_it_is_no_name_swapped_for_the_one_who_did_it(doc):
+    verdict = verify_pair("Nina Ford checked into a clinic in Malibu on Friday.", doc, EMBEDDER)
+    assert verdict.verdict != "conflicting", verdict.reasons

@@ -185,11 +185,16 @@ def _told_of_another(claim: str, window: str) -> tuple[str, str] | None:
     "Sam Williams retained his heavyweight titles in Mannheim" against "Wladimir Klitschko blasted
     Hasim Rahman in Mannheim to retain the heavyweight titles". No conflict: the window may tell
     another's fact beside the claim's. A window that names no subject ("The actress checked into
-    Promises") may still state it. (Parsed only when the window lacks a name of the claim.)"""
-    if all(names_in(window, name) for name, _, _ in name_runs(claim)):
+    Promises") may still state it. Of a window of two sentences, the one that states the claim best
+    is read: the claim's subject named in the other ("Sam Okafor watched from ringside") does not
+    make it the subject. (Parsed only when that sentence lacks a name of the claim.)"""
+    from pipeline.text.sentences import split_sentences
+
+    stating = max((s.text for s in split_sentences(window)), key=lambda text: align(claim, text).score, default=window)
+    if all(names_in(stating, name) for name, _, _ in name_runs(claim)):
         return None
-    mine = [(name, kind) for name, kind in syntax.subject_names(claim) if not names_in(window, name)]
-    theirs = [(name, kind) for name, kind in syntax.subject_names(window) if not names_in(claim, name)] if mine else []
+    mine = [(name, kind) for name, kind in syntax.subject_names(claim) if not names_in(stating, name)]
+    theirs = [(name, kind) for name, kind in syntax.subject_names(stating) if not names_in(claim, name)] if mine else []
     return next(((m, t) for m, my_kind in mine for t, their_kind in theirs if my_kind == their_kind), None)
 
 
