@@ -191,11 +191,21 @@ def _told_of_another(claim: str, window: str) -> tuple[str, str] | None:
     from pipeline.text.sentences import split_sentences
 
     stating = max((s.text for s in split_sentences(window)), key=lambda text: align(claim, text).score, default=window)
-    if all(names_in(stating, name) for name, _, _ in name_runs(claim)):
+    if all(_names_apart(stating, name, claim) for name, _, _ in name_runs(claim)):
         return None
-    mine = [(name, kind) for name, kind in syntax.subject_names(claim) if not names_in(stating, name)]
+    mine = [(name, kind) for name, kind in syntax.subject_names(claim) if not _names_apart(stating, name, claim)]
     theirs = [(name, kind) for name, kind in syntax.subject_names(stating) if not names_in(claim, name)] if mine else []
     return next(((m, t) for m, my_kind in mine for t, their_kind in theirs if my_kind == their_kind), None)
+
+
+def _names_apart(text: str, name: str, claim: str) -> bool:
+    """Whether the text names a name of the claim by a word of its own, not only by a word of
+    another name both give: where the claim names "Promises Treatment Center" too, the Center of
+    that name names no "Betty Ford Center"."""
+    others = {run for run, _, _ in name_runs(claim) if run != name}
+    spans = [(start, end) for run, start, end in name_runs(text) if run in others]
+    rest = "".join(" " if any(start <= i < end for start, end in spans) else c for i, c in enumerate(text))
+    return names_in(rest, name)
 
 
 def _states_alone(claim: str, part: str) -> bool:
