@@ -357,9 +357,12 @@ def _figure_at(text: str, number: str):
     return next((f for f in figures_in(text, owners=False) if span and f.start <= span[0] < f.end), None)
 
 
-def names_in(text: str, name: str) -> bool:
-    """Whether the text names a capitalised word of ``name`` ("Kestrel" of "Kestrel rocket")."""
-    return bool(_capitalised_stems(name) & _name_stems(text))
+def names_in(text: str, name: str, spelt_alike: bool = False) -> bool:
+    """Whether the text names a capitalised word of ``name`` ("Kestrel" of "Kestrel rocket");
+    with ``spelt_alike``, in a spelling nearly the same too ("Labor" for "Labour", "Mohamed" for
+    "Mohammed"; see _found_in)."""
+    words, stems = _capitalised_stems(name), _name_stems(text)
+    return bool(words & stems) or (spelt_alike and any(_found_in(word, stems) for word in words))
 
 
 def _capitalised_stems(name: str) -> set[str]:

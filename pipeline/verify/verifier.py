@@ -201,11 +201,12 @@ def _told_of_another(claim: str, window: str) -> tuple[str, str] | None:
 def _names_apart(text: str, name: str, claim: str) -> bool:
     """Whether the text names a name of the claim by a word of its own, not only by a word of
     another name both give: where the claim names "Promises Treatment Center" too, the Center of
-    that name names no "Betty Ford Center"."""
+    that name names no "Betty Ford Center". A spelling nearly the same names it ("Labor Party" names
+    "Labour")."""
     others = {run for run, _, _ in name_runs(claim) if run != name}
     spans = [(start, end) for run, start, end in name_runs(text) if run in others]
     rest = "".join(" " if any(start <= i < end for start, end in spans) else c for i, c in enumerate(text))
-    return names_in(rest, name)
+    return names_in(rest, name, spelt_alike=True)
 
 
 def _states_alone(claim: str, part: str) -> bool:
