@@ -316,36 +316,64 @@ def owners_at(text: str, start: int, end: int) -> list[str]:
 
 
 def speaks(text: str, start: int, end: int) -> bool:
-    """Whether the name at ``text[start:end]`` is who tells what a clause of the text reports:
-    the subject of a verb with a reported clause ("Jack Ketsoyan said the actress checked in",
-    "..., Ketsoyan said", "Tony Reagins confirmed he made an offer")."""
+    """Whether the name at ``text[start:end]`` tells what another did, by a clause the text
+    reports: the subject of a verb with a reported clause of another subject ("Jack Ketsoyan said
+    the actress checked in", "..., Ketsoyan said"). Not who tells their own act ("Tony Reagins
+    confirmed he made an offer", "Coach Weber said he dropped the striker")."""
     span = _parsed(text).char_span(start, end, alignment_mode="expand")
     if span is None:
         return False
     word = span.root
     while word.dep_ == "appos" and word.head.i != word.i:  # "her publicist, Jack Ketsoyan, said"
         word = word.head
-    return word.dep_ in SUBJECTS and any(child.dep_ == "ccomp" for child in word.head.children)
+    reported = [child for child in word.head.children if child.dep_ == "ccomp"] if word.dep_ in SUBJECTS else []
+    return any((subject := _subject(clause)) is None or subject.lower_ not in OWN_ACT for clause in reported)
+
+
+OWN_ACT = frozenset({"i", "we", "he", "she", "they"})  # "X said he would": X's own act
 
 
 @lru_cache(maxsize=1024)
-def subject_names(text: str) -> tuple[tuple[str, str], ...]:
-    """(name, kind) of each name that is the subject of a main statement of the text: each
-    sentence's main verb, the verbs joined to it, and what a verb of saying reports ("Klitschko
-    stopped Rahman", "Klitschko stopped Rahman, his promoter said": Klitschko; not the speaker,
-    whose words they are). A person or an organisation, as NER reads the name's head word."""
+def subject_names(text: str) -> tuple[tuple[str, str, str, bool], ...]:
+    """(name, kind, verb, passive) of each name that is the subject of a main statement of the
+    text: each sentence's main verb, the verbs joined to it, and what a verb of saying reports
+    ("Klitschko stopped Rahman", "Klitschko stopped Rahman, his promoter said": Klitschko, not the
+    speaker, whose words they are). A person or an organisation, as NER reads the name's head word."""
     doc = _parsed(text)
     context = text_context([doc])
     found = []
     for sentence in doc.sents:
         reported = [child for child in sentence.root.children if child.dep_ == "ccomp"]
         for verb in reported or [sentence.root, *sentence.root.conjuncts]:
-            subject = _subject(verb)
-            for word in [subject, *subject.conjuncts] if subject is not None else []:  # "Apple and Alibaba"
-                kind = NAME_KINDS.get(word.ent_type_)
-                if kind in ("person", "organisation") and (name := _name(word, context)):
-                    found.append((name, kind))
+            found += [(name, kind, verb.text, passive) for name, kind, passive in _named_subjects(verb, context)]
     return tuple(found)
+
+
+def names_doing(text: str, said: Callable[[str], bool]) -> list[tuple[str, str, bool]]:
+    """(name, kind, passive) of each name that is the subject of a verb ``said`` accepts, or of
+    the verb whose aim it is ("Klitschko blasted Rahman to retain the titles": Klitschko retains)."""
+    doc = _parsed(text)
+    context = text_context([doc])
+    found = []
+    for token in doc:
+        if token.pos_ in ("VERB", "AUX") and said(token.text):
+            verb = token
+            while _subject(verb) is None and verb.dep_ in ("xcomp", "advcl") and verb.head.i != verb.i:
+                verb = verb.head
+            found += _named_subjects(verb, context)
+    return found
+
+
+def _named_subjects(verb, context: TextContext) -> list[tuple[str, str, bool]]:
+    """(name, kind, passive) of the verb's subject and the names "and" joins to it ("Apple and
+    Alibaba were up"), when NER reads one as a person or an organisation."""
+    subject = _subject(verb)
+    found = []
+    for word in [subject, *subject.conjuncts] if subject is not None else []:
+        kind = NAME_KINDS.get(word.ent_type_)
+        if kind in ("person", "organisation") and (name := _name(word, context)):
+            found.append((name, kind, subject.dep_ == "nsubjpass"))
+    return found
 
 
 def noun_ranked(text: str, start: int, end: int) -> str | None:

@@ -732,7 +732,7 @@ _DEPRIVED = re.compile(r"\b(?:los(?:e|es|t|ing)|lack(?:s|ed|ing)?|miss(?:es|ed|i
 def _only_sought(text: str, head: str) -> bool:
     """Whether the text says ``head`` only as what was sought: "tried to reach", "aimed at
     reaching", "urged the minister to resign" state no reaching, no resigning."""
-    said = [m for m in _WORD.finditer(text) if _is_form(m.group(0), head)]
+    said = [m for m in _WORD.finditer(text) if is_form(m.group(0), head)]
     return bool(said) and all(_SOUGHT_BEFORE.search(text[:m.start()]) for m in said)
 
 
@@ -808,7 +808,7 @@ def _subject_names(negated: str, other: str, head: str) -> tuple[set[str], set[s
     """The names before the negation, and the names before ``head`` in the other text: "Ross is
     not signed" against "Lawrence, Hutcherson and Hemsworth are signed" negates nothing said of Ross."""
     cue = _negation_cue(negated)
-    at = next((m.start() for m in _WORD.finditer(other) if _is_form(m.group(0), head)), len(other))
+    at = next((m.start() for m in _WORD.finditer(other) if is_form(m.group(0), head)), len(other))
     return (_named(negated[:cue.start()]) if cue else set()), _named(other[:at])
 
 
@@ -818,7 +818,7 @@ _DECLINED_TO = re.compile(rf"\b(?:declin(?:e|es|ed|ing|s)?|{_DENYING})\s+to\s+(\
 
 def _declined(text: str, head: str) -> bool:
     """Whether ``text`` says its subject declined, refused or failed to do what ``head`` names."""
-    return any(_is_form(found.group(1), head) for found in _DECLINED_TO.finditer(text))
+    return any(is_form(found.group(1), head) for found in _DECLINED_TO.finditer(text))
 
 
 def _about_the_same(negated: str, other: str, head: str) -> bool:
@@ -834,7 +834,7 @@ def _about_the_same(negated: str, other: str, head: str) -> bool:
     if not cue:
         return True
     negation = syntax.negation_at(negated, cue.end() - 1)
-    stated = syntax.statements_of(other, lambda word: _is_form(word, head))
+    stated = syntax.statements_of(other, lambda word: is_form(word, head))
     return not stated or any(
         _may_be_one(negation.actors, said.actors) and _may_be_one(negation.denied, said.parties)
         and (said.described or not negation.described) for said in stated)
@@ -869,7 +869,7 @@ def _negated_word(clause: str) -> str | None:
     return after[0].lower() if after else None
 
 
-def _is_form(word: str, head: str) -> bool:
+def is_form(word: str, head: str) -> bool:
     """Whether ``word`` says the negated ``head``: the same stem, or, written in lower case (no
     name: "Rose Patel" is no "rise"), a past form of the verb ("failed to concede" against
     "conceded", "did not win" against "won", "was not stolen" against "stole"; lexicon.verb_forms)."""
@@ -877,8 +877,8 @@ def _is_form(word: str, head: str) -> bool:
 
 
 def _has_form(clause: str, head: str | None) -> bool:
-    """Whether a content word of the clause says ``head`` (_is_form); no word says no head."""
-    return head is not None and any(_is_form(word, head) for word in content_words(clause))
+    """Whether a content word of the clause says ``head`` (is_form); no word says no head."""
+    return head is not None and any(is_form(word, head) for word in content_words(clause))
 
 
 _NOT_HEADS = frozenset("yet only even also just ever".split())  # "not yet signed": the head is "signed"

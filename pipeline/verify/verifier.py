@@ -19,8 +19,8 @@ from functools import lru_cache
 
 from pipeline.text import lexicon, syntax
 from pipeline.verify.align import (FUZZY_WORD, OTHER_FIGURES, RELATED, SUPPORTED, Alignment, align, anchored,
-                                   clauses, content_stems, content_words, name_runs, names_in, replaced_in, same_slot,
-                                   states_numbers, writes)
+                                   clauses, content_stems, content_words, is_form, name_runs, names_in, replaced_in,
+                                   same_slot, states_numbers, writes)
 from pipeline.verify.figures import figures_in, number_in_words, numbers_in_words
 from pipeline.verify.injection import addressed_to_a_model, without_instructions
 from pipeline.text.lexical import STOPWORDS, numbers
@@ -191,11 +191,19 @@ def _told_of_another(claim: str, window: str) -> tuple[str, str] | None:
     from pipeline.text.sentences import split_sentences
 
     stating = max((s.text for s in split_sentences(window)), key=lambda text: align(claim, text).score, default=window)
-    if all(_names_apart(stating, name, claim) for name, _, _ in name_runs(claim)):
+    opening = claim.split(maxsplit=1)[:1]  # a name that opens the claim is no name run ("Apple will open")
+    if all(_names_apart(stating, name, claim) for name in [run for run, _, _ in name_runs(claim)] + opening):
         return None
-    mine = [(name, kind) for name, kind in syntax.subject_names(claim) if not _names_apart(stating, name, claim)]
-    theirs = [(name, kind) for name, kind in syntax.subject_names(stating) if not names_in(claim, name)] if mine else []
-    return next(((m, t) for m, my_kind in mine for t, their_kind in theirs if my_kind == their_kind), None)
+    for mine, kind, verb, passive in syntax.subject_names(claim):
+        if _names_apart(stating, mine, claim):
+            continue
+        # the subject of the same verb in the sentence, of the same voice: "Stefanski fired the
+        # coach" tells who fired, not who was fired
+        theirs = syntax.names_doing(stating, lambda word, verb=verb: is_form(word, verb))
+        for name, their_kind, their_passive in theirs:
+            if (their_kind, their_passive) == (kind, passive) and not names_in(claim, name):
+                return mine, name
+    return None
 
 
 def _names_apart(text: str, name: str, claim: str) -> bool:
