@@ -191,7 +191,8 @@ def _told_of_another(claim: str, window: str) -> tuple[str, str] | None:
     from pipeline.text.sentences import split_sentences
 
     stating = max((s.text for s in split_sentences(window)), key=lambda text: align(claim, text).score, default=window)
-    opening = claim.split(maxsplit=1)[:1]  # a name that opens the claim is no name run ("Apple will open")
+    # a name that opens the claim is no name run ("Apple will open"); "The" and "In" are no name
+    opening = [word for word in claim.split(maxsplit=1)[:1] if word.lower() not in STOPWORDS]
     if all(_names_apart(stating, name, claim) for name in [run for run, _, _ in name_runs(claim)] + opening):
         return None
     for mine, kind, verb, passive in syntax.subject_names(claim):
