@@ -720,6 +720,15 @@ def test_a_source_that_tells_it_of_another_subject_does_not_confirm_it():
     assert "tells it of Viktor Lenz, and does not name Sam Okafor" in verdict.reasons[0]
 
 
+def test_a_claim_that_opens_with_its_subject_is_read_for_it():
+    """A one-word name that opens a sentence is no name run (it may be any word): the subject is
+    read from the parse."""
+    doc = "Samsung will open its first store in Nairobi next month. Apple sells its phones there through resellers."
+    verdict = verify_pair("Apple will open its first store in Nairobi next month.", doc, EMBEDDER)
+    assert verdict.verdict == "unsupported"
+    assert "tells it of Samsung, and does not name Apple" in verdict.reasons[0]
+
+
 def test_a_source_that_names_no_subject_may_still_confirm_it():
     doc = ("Viktor Lenz has not lost a fight in Germany. The champion retained his three heavyweight belts in "
            "Hamburg on Saturday night, beating Marco Bell.")
@@ -735,3 +744,10 @@ def test_a_source_that_names_no_subject_may_still_confirm_it():
 def test_the_one_who_tells_it_is_no_name_swapped_for_the_one_who_did_it(doc):
     verdict = verify_pair("Nina Ford checked into a clinic in Malibu on Friday.", doc, EMBEDDER)
     assert verdict.verdict != "conflicting", verdict.reasons
+
+
+def test_one_who_tells_their_own_act_did_it():
+    verdict = verify_pair("Coach Lisa Brandt dropped the striker for the derby on Sunday.",
+                          "Coach Tom Weber said he dropped the striker for the derby on Sunday.", EMBEDDER)
+    assert verdict.verdict == "conflicting"
+    assert "Lisa Brandt/Tom Weber" in verdict.reasons[0]
