@@ -37,8 +37,10 @@ def _clash(mine: str, theirs: str):
      "Dana Price told reporters the plant would open in Leeds."),
     ("British activists gathered outside the embassy in Lima.",
      "U.K. activists gathered outside the embassy in Lima."),
+    ("The Federal Reserve raised interest rates by a quarter point on Wednesday.",
+     "The Fed raised interest rates by a quarter point on Wednesday, its tenth increase in a row."),
 ], ids=["CEO and chief executive", "chief executive and president", "the same 5-4 vote", "a name in part",
-        "a place named two ways"])
+        "a place named two ways", "a name shortened"])
 def test_titles_paraphrases_and_the_same_figures_are_no_conflict(claim, sentence):
     assert align(claim, sentence).certain == []
 

@@ -538,8 +538,10 @@ def _swap_doubt(claim: str, mine: tuple[str, int, int], sentence: str, theirs: t
 
 def _an_acronym_of(short: str, name: str) -> bool:
     """"THR" is "The Hollywood Reporter", "NYDN" the "New York Daily News": the initials of its
-    words; and "Tenn" is "Tennessee", "Calif" "California": its first letters."""
-    if len(short) >= 3 and " " not in name and name.lower().startswith(short.lower().rstrip(".")):
+    words; and "Tenn" is "Tennessee", "Calif" "California", "Fed" the "Federal Reserve": the first
+    letters of a word of it."""
+    if len(short) >= 3 and " " not in short \
+            and any(word.lower().startswith(short.lower().rstrip(".")) for word in name.split()):
         return True
     initials = "".join(w[0] for w in name.split() if w[:1].isupper() and w != "The")
     return short.isupper() and len(short) >= 2 and short in (initials, f"T{initials}")  # with or without "The"
