@@ -117,16 +117,16 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
         best, _, (mine, theirs) = joined[0]
         return "unsupported", best.score, [f"{UNCERTAIN}: the source gives {mine} only beside the clause that "
                                            f"tells the rest, which gives {theirs} in its place (alignment {best.score:.2f})"], []
-    if told_of and not turned_parts and not outdone:  # stated of another subject
-        best, _, (mine, theirs) = told_of[0]
-        return "unsupported", best.score, [f"{UNCERTAIN}: the source tells it of {theirs}, and does not name "
-                                           f"{mine} (alignment {best.score:.2f})"], []
     turning = [(a, e) for a, e in scored if a.score >= RELATED and a.turns] + turned_parts
     certain = [(a, e) for a, e in turning if a.certain and not _figures_in_doubt(claim, a, e)]
     if certain:
         best, window = certain[0]
         return "conflicting", best.score, [f"{t} (alignment {best.score:.2f}): “{window.quote}”" for t in best.certain], \
             [e for _, e in certain]
+    if told_of and not turned_parts:  # stated of another subject, and nothing else turns it for certain
+        best, _, (mine, theirs) = told_of[0]
+        return "unsupported", best.score, [f"{UNCERTAIN}: the source tells it of {theirs}, and does not name "
+                                           f"{mine} (alignment {best.score:.2f})"], []
     if turning:  # the conflict is not certain: never cry wolf, say what is in doubt
         best, window = turning[0]
         return "unsupported", best.score, [f"{UNCERTAIN}: {t} (alignment {best.score:.2f})"
