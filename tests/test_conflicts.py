@@ -95,14 +95,6 @@ def test_a_window_that_joins_two_parties_leaves_a_sentence_that_states_it_all():
                        EMBEDDER).verdict == "confirmed"
 
 
-def test_a_figure_from_the_next_sentence_does_not_confirm_another_measures_fact():
-    doc = ("Sales at Marlow Stores rose 4% to £1.2 billion in the quarter, the retailer said on Thursday. "
-           "Online sales jumped 9%, and the company kept its forecast for the year.")
-    verdict = verify_pair("Marlow Stores said sales rose 9% to £1.2 billion in the quarter.", doc, EMBEDDER)
-    assert verdict.verdict == "unsupported"
-    assert "gives 9 only beside the clause that tells the rest, which gives 4 in its place" in verdict.reasons[0]
-
-
 def test_two_clauses_of_one_sentence_do_not_confirm_a_fact_joined_from_both():
     doc = "Harlow won 88-80 as winger Tom Baird scored 18 points and forward Ola Sten added 11 rebounds."
     verdict = verify_pair("Ola Sten scored 18 points for Harlow.", doc, EMBEDDER)
@@ -714,21 +706,25 @@ def test_a_word_of_a_name_is_no_opposite():
     assert align("The store will open on Monday.", "The store will close on Monday.").certain == ["opposite words: open/close"]
 
 
-def test_a_source_that_tells_it_of_another_subject_does_not_confirm_it():
-    doc = ("Viktor Lenz (40-2, 31 KOs) outpointed a tired Marco Bell in Hamburg on Saturday night "
-           "to retain his three heavyweight belts. Sam Okafor, his next challenger, watched from ringside.")
-    verdict = verify_pair("Sam Okafor retained his three heavyweight belts in Hamburg on Saturday night.", doc, EMBEDDER)
+@pytest.mark.parametrize("claim, doc, reason", [
+    ("Sam Okafor retained his three heavyweight belts in Hamburg on Saturday night.",
+     "Viktor Lenz (40-2, 31 KOs) outpointed a tired Marco Bell in Hamburg on Saturday night to retain his "
+     "three heavyweight belts. Sam Okafor, his next challenger, watched from ringside.",
+     "tells it of Viktor Lenz, and does not name Sam Okafor"),
+    # a one-word name that opens a sentence is no name run (it may be any word): the parse reads it
+    ("Apple will open its first store in Nairobi next month.",
+     "Samsung will open its first store in Nairobi next month. Apple sells its phones there through resellers.",
+     "tells it of Samsung, and does not name Apple"),
+    ("Marlow Stores said sales rose 9% to £1.2 billion in the quarter.",
+     "Sales at Marlow Stores rose 4% to £1.2 billion in the quarter, the retailer said on Thursday. "
+     "Online sales jumped 9%, and the company kept its forecast for the year.",
+     "gives 9 only beside the clause that tells the rest, which gives 4 in its place"),
+], ids=["a subject named only in another sentence", "a claim that opens with its subject",
+        "a figure from the next sentence"])
+def test_a_source_that_tells_the_fact_of_another_does_not_confirm_it(claim, doc, reason):
+    verdict = verify_pair(claim, doc, EMBEDDER)
     assert verdict.verdict == "unsupported"
-    assert "tells it of Viktor Lenz, and does not name Sam Okafor" in verdict.reasons[0]
-
-
-def test_a_claim_that_opens_with_its_subject_is_read_for_it():
-    """A one-word name that opens a sentence is no name run (it may be any word): the subject is
-    read from the parse."""
-    doc = "Samsung will open its first store in Nairobi next month. Apple sells its phones there through resellers."
-    verdict = verify_pair("Apple will open its first store in Nairobi next month.", doc, EMBEDDER)
-    assert verdict.verdict == "unsupported"
-    assert "tells it of Samsung, and does not name Apple" in verdict.reasons[0]
+    assert reason in verdict.reasons[0]
 
 
 def test_a_source_that_names_no_subject_may_still_confirm_it():
