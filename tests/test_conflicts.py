@@ -169,6 +169,8 @@ def test_a_name_told_in_the_next_sentence_still_confirms_when_nobody_takes_its_p
      "one negates what the other states"),
     ("The committee named the winner of the Harbour prize: Dana Price.",
      "The committee named the winner of the Harbour prize: Tom Reyes.", "another name in the same slot: Dana Price/Tom Reyes"),
+    ("Oren Vale was arrested by Marston police on Friday.", "Marston police arrested Dana Price on Friday.",
+     "another name in the same slot: Oren Vale/Dana Price"),
     ("The Harbour Trust will open its second office in Glasgow next spring.",
      "The Harbour Trust will open its second office in Bristol next spring.",
      "another name in the same slot: Glasgow/Bristol"),
@@ -176,7 +178,8 @@ def test_a_name_told_in_the_next_sentence_still_confirms_when_nobody_takes_its_p
         "having denied against having", "a negated clause apart from the name both state",
         "a negated clause after the clause both state", "have after a modal is no having",
         "a passive negation of the active's object",
-        "a name after a sentence's colon", "two cities far apart"])
+        "a name after a sentence's colon", "the one done to, in the passive and the active",
+        "two cities far apart"])
 def test_what_turns_a_claim_for_certain(claim, sentence, certain):
     assert align(claim, sentence).certain == [certain]
 
@@ -244,6 +247,7 @@ def test_what_turns_a_claim_for_certain(claim, sentence, certain):
      "Vera Lind opened her first gallery in Los Angeles in 1998."),
     ("Vera Lind opened her first gallery in Manchester in 1998.",
      "Vera Lind opened her first gallery in Salford in 1998."),
+    ("Sentencing for Mark Ellison was set for March 28.", "Judge Carol Baker set sentencing for March 28."),
 ], ids=["a negation of another name beyond the commas", "an amount and a bare number",
         "a nationality and its place", "two amounts sharing only their scale words",
         "a name that starts the window's next sentence", "a holiday is a date, not a name",
@@ -256,7 +260,8 @@ def test_what_turns_a_claim_for_certain(claim, sentence, certain):
         "a denial in no statement", "what it is not against what it does",
         "two counts said with two verbs", "lost against without", "another year", "expected against reported",
         "a rate against a total", "two bounds the same way", "failed to against tried to", "May the name",
-        "a day and a count", "a district within its city", "two towns side by side"])
+        "a day and a count", "a district within its city", "two towns side by side",
+        "one named beside what the other did"])
 def test_what_does_not_turn_a_claim_for_certain(claim, sentence):
     assert align(claim, sentence).certain == []
 

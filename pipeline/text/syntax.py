@@ -320,17 +320,44 @@ def speaks(text: str, start: int, end: int) -> bool:
     reports: the subject of a verb with a reported clause of another subject ("Jack Ketsoyan said
     the actress checked in", "..., Ketsoyan said"). Not who tells their own act ("Tony Reagins
     confirmed he made an offer", "Coach Weber said he dropped the striker")."""
-    span = _parsed(text).char_span(start, end, alignment_mode="expand")
-    if span is None:
+    word = _name_head(text, start, end)  # "her publicist, Jack Ketsoyan, said": publicist
+    if word is None:
         return False
-    word = span.root
-    while word.dep_ == "appos" and word.head.i != word.i:  # "her publicist, Jack Ketsoyan, said"
-        word = word.head
     reported = [child for child in word.head.children if child.dep_ == "ccomp"] if word.dep_ in SUBJECTS else []
     return any((subject := _subject(clause)) is None or subject.lower_ not in OWN_ACT for clause in reported)
 
 
 OWN_ACT = frozenset({"i", "we", "he", "she", "they"})  # "X said he would": X's own act
+
+
+def named_beside_the_done(text: str, start: int, end: int) -> str | None:
+    """The verb, when the name at ``text[start:end]`` is named beside what a passive verb says was
+    done ("Sentencing for Sam Bankman-Fried was set": set), not who did it; or None. Not "of" or
+    "by", which name the owner or the doer ("the plan by Mayor Bass was approved")."""
+    word = _name_head(text, start, end)
+    if word is None or word.dep_ != "pobj" or word.head.lower_ in ("of", "by"):
+        return None
+    done = word.head.head
+    return done.head.text if done.dep_ == "nsubjpass" else None
+
+
+def doer_of(text: str, start: int, end: int) -> str | None:
+    """The verb whose doer the name at ``text[start:end]`` is, as its active subject ("Judge Lewis
+    Kaplan set sentencing": set), or None."""
+    word = _name_head(text, start, end)
+    return word.head.text if word is not None and word.dep_ == "nsubj" else None
+
+
+def _name_head(text: str, start: int, end: int):
+    """The word of the parse that heads the name at ``text[start:end]`` ("her publicist, Jack
+    Ketsoyan,": publicist), or None where the parse splits it."""
+    span = _parsed(text).char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    word = span.root
+    while word.dep_ == "appos" and word.head.i != word.i:
+        word = word.head
+    return word
 
 
 @lru_cache(maxsize=1024)

@@ -533,7 +533,22 @@ def _swap_doubt(claim: str, mine: tuple[str, int, int], sentence: str, theirs: t
     # said the insects") loses what it reports.
     if whole_sentences and syntax.speaks(claim, mine[1], mine[2]) != syntax.speaks(sentence, theirs[1], theirs[2]):
         return "one tells what the other did"  # "Reid checked in", "her publicist Ketsoyan said she had"
+    if whole_sentences and _one_did_what_the_other_is_named_beside(claim, mine, sentence, theirs):
+        return "one did it, the other is named beside what was done"
     return None
+
+
+def _one_did_what_the_other_is_named_beside(claim: str, mine: tuple[str, int, int], sentence: str,
+                                            theirs: tuple[str, int, int]) -> bool:
+    """"Sentencing for Sam Bankman-Fried was set for March 28" against "Judge Lewis Kaplan set
+    sentencing for March 28": one name did what the other's sentence says, in the passive, was
+    done, and the other is only named beside that (the same verb both ways)."""
+    for (text, run), (other_text, other_run) in (((claim, mine), (sentence, theirs)), ((sentence, theirs), (claim, mine))):
+        done = syntax.named_beside_the_done(text, run[1], run[2])
+        doer = done and syntax.doer_of(other_text, other_run[1], other_run[2])
+        if doer and (is_form(doer, done) or is_form(done, doer)):  # "was chosen", "chose"
+            return True
+    return False
 
 
 def _an_acronym_of(short: str, name: str) -> bool:
