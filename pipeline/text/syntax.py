@@ -311,8 +311,16 @@ def names_a_source(text: str, start: int, end: int) -> bool:
 
 def owners_at(text: str, start: int, end: int) -> list[str]:
     """``owners`` of the word at ``text[start:end]``, in a parse of the whole text."""
+    doc, context = _parsed_in_context(text)
+    return owners(doc, start, end, context)
+
+
+@lru_cache(maxsize=4096)
+def _parsed_in_context(text: str) -> tuple[object, TextContext]:
+    """A text's parse with what its sentences tell about all of them (text_context), worked out
+    once: the verifier asks of one sentence for each claim it weighs."""
     doc = _parsed(text)
-    return owners(doc, start, end, text_context([doc]))
+    return doc, text_context([doc])
 
 
 def speaks(text: str, start: int, end: int) -> bool:
@@ -366,8 +374,7 @@ def subject_names(text: str) -> tuple[tuple[str, str, str, bool], ...]:
     text: each sentence's main verb, the verbs joined to it, and what a verb of saying reports
     ("Klitschko stopped Rahman", "Klitschko stopped Rahman, his promoter said": Klitschko, not the
     speaker, whose words they are). A person or an organisation, as NER reads the name's head word."""
-    doc = _parsed(text)
-    context = text_context([doc])
+    doc, context = _parsed_in_context(text)
     found = []
     for sentence in doc.sents:
         reported = [child for child in sentence.root.children if child.dep_ == "ccomp"]
@@ -379,8 +386,7 @@ def subject_names(text: str) -> tuple[tuple[str, str, str, bool], ...]:
 def names_doing(text: str, said: Callable[[str], bool]) -> list[tuple[str, str, bool]]:
     """(name, kind, passive) of each name that is the subject of a verb ``said`` accepts, or of
     the verb whose aim it is ("Klitschko blasted Rahman to retain the titles": Klitschko retains)."""
-    doc = _parsed(text)
-    context = text_context([doc])
+    doc, context = _parsed_in_context(text)
     found = []
     for token in doc:
         if token.pos_ in ("VERB", "AUX") and said(token.text):
