@@ -213,8 +213,10 @@ def _names_apart(text: str, name: str, claim: str) -> bool:
     that name names no "Betty Ford Center". A spelling nearly the same names it ("Labor Party" names
     "Labour")."""
     others = {run for run, _, _ in name_runs(claim) if run != name}
-    spans = [(start, end) for run, start, end in name_runs(text) if run in others]
-    rest = "".join(" " if any(start <= i < end for start, end in spans) else c for i, c in enumerate(text))
+    rest = text
+    for run, start, end in name_runs(text):
+        if run in others:  # blanked, so that the offsets of the names after it stay as they were
+            rest = rest[:start] + " " * (end - start) + rest[end:]
     return names_in(rest, name, spelt_alike=True)
 
 
