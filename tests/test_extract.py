@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -70,9 +70,41 @@ def test_article_id_ignores_case_and_spacing():
     assert article_id("Apple rose 2%.") != article_id("Apple rose 3%.")
 
 
+def _page(head: str, body: str) -> str:
+    return f"<html><head>{head}<title>Port reopens</title></head><body><article><h1>Port reopens</h1>{body}</article></body></html>"
+
+
+REOPENED = "<p>" + "The harbour authority reopened the port after the storm. " * 8 + "</p>"
+
+
 def test_the_time_of_publication_is_kept_not_just_the_day():
-    body = "<p>" + "The harbour authority reopened the port on Thursday after the storm. " * 8 + "</p>"
-    page = ('<html><head><meta property="article:published_time" content="2025-02-13T07:55:00Z">'
-            f"<title>Port reopens</title></head><body><article><h1>Port reopens</h1>{body}</article></body></html>")
+    page = _page('<meta property="article:published_time" content="2025-02-13T07:55:00Z">', REOPENED)
     article = to_article(RawDocument(source="x.html", kind="html", content=page), Settings())
     assert article.published == datetime(2025, 2, 13, 7, 55, tzinfo=timezone.utc)
+
+
+def test_a_date_written_only_in_the_text_is_still_found():
+    """The text search runs when the markup gives no date: here only the words give it."""
+    page = _page("", f"<p>Published on November 20, 2019 at 15:23</p>{REOPENED}")
+    article = to_article(RawDocument(source="x.html", kind="html", content=page), Settings())
+    assert article.published is not None and article.published.date() == date(2019, 11, 20)
+
+
+def test_a_date_in_the_markup_spares_the_text_search(monkeypatch):
+    """The extensive search (dateparser's every locale, about 1 s of CPU a process) is not run
+    when the markup gives the day."""
+    import trafilatura.metadata
+
+    searches = []
+    real_find_date = trafilatura.metadata.find_date
+
+    def find_date(tree, **options):
+        searches.append(options["extensive_search"])
+        return real_find_date(tree, **options)
+
+    monkeypatch.setattr(trafilatura.metadata, "find_date", find_date)
+    page = _page('<meta property="article:published_time" content="2025-02-13T07:55:00Z">',
+                 f"<p>Published on November 20, 2019 at 15:23</p>{REOPENED}")
+    article = to_article(RawDocument(source="x.html", kind="html", content=page), Settings())
+    assert article.published == datetime(2025, 2, 13, 7, 55, tzinfo=timezone.utc)
+    assert searches == [False]
