@@ -65,12 +65,12 @@ def parser():
             "`make install`, or `uv pip install -e .`") from error
 
 
-@lru_cache(maxsize=1024)
 def statement(sentence: str) -> tuple[object, int]:
-    """A sentence's parse without its dateline, and how many characters the dateline took. Kept:
-    the verifier asks again about the figure sentences that extraction parsed."""
+    """A sentence's parse without its dateline, and how many characters the dateline took. The
+    parse is ``_parsed``'s, kept: the verifier asks again about the figure sentences that
+    extraction parsed, and about the same sentences for their subjects and negations."""
     skip = dateline_length(sentence)
-    return parser()(sentence[skip:]), skip
+    return _parsed(sentence[skip:]), skip
 
 
 # What NER reads as a time or an amount is no name, however it is capitalised ("Christmas party").
