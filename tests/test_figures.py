@@ -193,8 +193,11 @@ def test_a_list_of_results_gives_each_figure_the_name_before_it():
     ("Eesti 200 won nine seats.", "Eesti 200, which won 14 seats in 2023, was reduced to nine."),
     ("The earthquake killed 31 people.", "In 2007, an earthquake killed 500 people."),
     ("Halvorsen will fund the purchase with $3 billion of new debt.", "Halvorsen shares fell 2.1% to $118.40."),
+    ("The River Elwood rose to a record 6.4 metres on Sunday.",
+     "The River Elwood reached 6.4 metres on Sunday, beating the 1998 record of 6.1 metres."),
+    ("Okafor took nearly $430,000 in bribes.", "Okafor was fined $250,000."),
 ], ids=["expected against reported", "a year's count against now", "another year's event",
-        "money of no measure against a share price"])
+        "money of no measure against a share price", "a record of a year against now", "two sums told with two verbs"])
 def test_figures_told_of_another_time_or_measure_do_not_conflict(a, b):
     assert not any(compare(mine, theirs) == "conflicting" for mine in extract_figures(a)
                    for theirs in extract_figures(b))
@@ -293,6 +296,11 @@ def test_the_same_count_said_two_ways_confirms():
     assert (killing.metric, dead.metric, injuring.metric) == ("people killed", "people dead", "people injured")
     assert compare(killing, dead) == "confirmed"
     assert compare(killing, injuring) is None  # a toll of the dead is no count of the injured
+
+
+def test_two_sums_of_no_measure_conflict_when_one_verb_states_both():
+    assert compare(first("Okafor was fined $300,000."), first("Okafor was fined $250,000.")) == "conflicting"
+    assert compare(first("Elwood reached a record 6.9 metres."), first("Elwood reached a record 6.4 metres.")) == "conflicting"
 
 
 def test_two_counts_conflict_only_when_one_verb_states_both():

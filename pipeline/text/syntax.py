@@ -424,6 +424,24 @@ def verb_at(text: str, start: int, end: int) -> str | None:
     return predicate(_parsed(text), start, end)
 
 
+YEAR = re.compile(r"(?:19|20)\d\d")
+MODIFIERS = frozenset({"nummod", "quantmod", "compound", "amod", "poss"})
+
+
+def of_a_dated_thing(text: str, start: int, end: int) -> bool:
+    """Whether the figure at ``text[start:end]`` is the value "of" a thing a year dates: "beating
+    the 1998 record of 6.1 metres", "2019's total of 300 homes" tell a value of then, not of now."""
+    span = _parsed(text).char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    token = span.root
+    while token.dep_ in MODIFIERS and token.head.i != token.i:  # "6.1" of "6.1 metres"
+        token = token.head
+    if token.dep_ != "pobj" or token.head.lower_ != "of":
+        return False
+    return any(child.dep_ in MODIFIERS and YEAR.fullmatch(child.text) for child in token.head.head.children)
+
+
 def _climb(span):
     """The span's head word, then each word above it, up to the edge of its statement."""
     token = span.root

@@ -202,6 +202,7 @@ _EXPECTED = re.compile(r"\b(?:expect(?:s|ed|ing|ations?)?(?!\s+to\b)|forecast\w*
 # a figure of then
 _IN_A_YEAR = re.compile(r"\b(?:(?:in|during|of|for)\s+(?:19|20)\d\d\b(?![-–/]\d)|last year|a year (?:ago|earlier)|"
                         r"the (?:previous|prior) year)", re.IGNORECASE)
+_A_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def _expected(figure: Figure) -> bool:
@@ -224,11 +225,16 @@ def dated(sentence: str, start: int, end: int) -> bool:
     coached for 23 seasons" (parsed only where a year is told)."""
     years = list(_IN_A_YEAR.finditer(sentence))
     verb = syntax.verb_at(sentence, start, end) if years else None
-    return verb is not None and any(syntax.verb_at(sentence, year.start(), year.end()) == verb for year in years)
+    if verb is not None and any(syntax.verb_at(sentence, year.start(), year.end()) == verb for year in years):
+        return True
+    return bool(_A_YEAR.search(sentence)) and syntax.of_a_dated_thing(sentence, start, end)
 
 
 def _other_predicates(a: Figure, b: Figure) -> bool:
-    return a.unit == "count" and (not a.predicate or a.predicate != b.predicate)
+    """Two counts, or two sums of money that say not what they measure, told with two verbs (or a
+    verb the parse cannot find) are two facts: "took $430,000 in bribes" and "was fined $250,000"."""
+    unnamed_sums = a.unit[:3] in _CURRENCY_CODES and not a.metric and not b.metric
+    return (a.unit == "count" or unnamed_sums) and (not a.predicate or a.predicate != b.predicate)
 
 
 def same_slot(a: Figure, b: Figure) -> bool:
