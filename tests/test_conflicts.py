@@ -754,3 +754,25 @@ def test_one_who_tells_their_own_act_did_it():
                           "Coach Tom Weber said he dropped the striker for the derby on Sunday.", EMBEDDER)
     assert verdict.verdict == "conflicting"
     assert "Lisa Brandt/Tom Weber" in verdict.reasons[0]
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    ("Corvid Pharma's shares did not fall on Wednesday.", "Shares of Corvid Pharma rose sharply on Wednesday."),
+    ("Halifax County schools will not open on Friday.", "Schools across Halifax County will stay closed on Friday."),
+    ("The council did not vote to keep the Eastside library open.",
+     "The city council voted on March 12 to close the Eastside public library."),
+], ids=["a move", "an opposite", "an opposite beside a negated verb"])
+def test_a_negated_opposite_states_what_the_other_does(claim, sentence):
+    """Two turns cancel: "did not fall" says what "rose" says. No conflict; the reason says why."""
+    result = verify_pair(claim, sentence, EMBEDDER)
+    assert result.verdict != "conflicting" and "one negates the opposite" in " ".join(result.reasons)
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    ("Corvid Pharma's shares fell on Wednesday.", "Shares of Corvid Pharma rose sharply on Wednesday."),
+    ("Halifax County schools will open on Friday.", "Schools across Halifax County will stay closed on Friday."),
+    ("The council did not vote to close the Eastside library.",
+     "The city council voted on March 12 to close the Eastside public library."),
+], ids=["a move", "an opposite", "a negation"])
+def test_one_turn_alone_still_conflicts(claim, sentence):
+    assert verify_pair(claim, sentence, EMBEDDER).verdict == "conflicting"

@@ -37,6 +37,7 @@ _NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|nowhere|nor|witho
 # "cannot help but notice" is one clause; "asked for help but no one came" is two.
 _CLAUSE = re.compile(r",\s+|;\s+|\s+(?:and|while|whereas)\s+|(?<!n't help)(?<!not help)(?<!cannot help)\s+but\s+")
 NEGATED = "one negates what the other states"
+NEGATED_OPPOSITE = "one negates the opposite of what the other states"
 OTHER_FIGURES = "other figures"
 MIN_CLAUSE_WORDS = 3
 DIRECTION_REACH = 4  # content words after a direction word that it may move ("cut its net debt")
@@ -160,6 +161,16 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
     # "$1.2 billion" against "$1,200 million" is one amount: its scale words are no swap
     swapped = [(w, o) for w, o in _swaps(claim_stems, sentence_stems, whole_stems, _in_digits(sentence))
                if not ({w, o} <= SCALE_WORDS and same_amounts(claim, sentence))]
+    # "did not fall" against "rose", "will not open" against "closed": a negated word against its
+    # opposite states what the other does. Neither the opposite nor the negation is a conflict.
+    cancelled = [(w, o) for w, o in flipped if _negated_on_one_side(claim, w, sentence, o)]
+    flipped = [pair for pair in flipped if pair not in cancelled]
+    moved, cancelled_moves = _direction_turns(claim, sentence)
+    if cancelled or cancelled_moves:
+        spelt = {_key_at(text, m): m.group(0).lower() for text in (claim, sentence) for m in _WORD.finditer(text)}
+        pairs = [f"{spelt[w]}/{spelt[o]}" for w, o in cancelled] + cancelled_moves
+        turns = [turn for turn in turns if turn != NEGATED] + [f"{NEGATED_OPPOSITE}: {', '.join(pairs)}"]
+        certain = [turn for turn in certain if turn != NEGATED]
     if flipped or swapped:  # said in words, not keys: "revenue/income", not "revenu/incom"
         spelt = {_key_at(text, m): m.group(0).lower() for text in (claim, sentence) for m in _WORD.finditer(text)}
         for name, pairs in (("opposite words", flipped), ("one word for another", swapped)):
@@ -186,8 +197,20 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
         turns.append(f"{ANOTHER_NAME}: {mine}/{theirs}{f', but {doubt}' if doubt else ''}")
         if not doubt:
             certain.append(turns[-1])
-    moved = _direction_turns(claim, sentence)
     return turns + moved, certain + moved
+
+
+def _negated_on_one_side(claim: str, word: str, sentence: str, other: str) -> bool:
+    """Whether the clause of one text that holds ``word`` is negated and the clause of the other
+    that holds ``other`` is not (both are keys)."""
+    return _negated_holding(claim, word) != _negated_holding(sentence, other)
+
+
+def _negated_holding(text: str, word_key: str) -> bool:
+    """Whether a clause that holds the word negates (by another word: "excluding" is an opposite
+    of "including", not the negation of one)."""
+    return any(word_key in _keys(clause) and any(key(cue.group(0)) != word_key for cue in _NEGATION.finditer(clause))
+               for clause, _ in _clause_stems(text))
 
 
 LINE_OF_VALUES = 3  # values of a kind and role, each side, that make a line of figures
@@ -1085,13 +1108,14 @@ def _swaps(claim_keys: frozenset[str], sentence_keys: frozenset[str],
     return swaps
 
 
-def _direction_turns(claim: str, sentence: str) -> list[str]:
+def _direction_turns(claim: str, sentence: str) -> tuple[list[str], list[str]]:
     """A quantity the claim moves one way ("increasing net debt") that the sentence moves the
     other way ("net debt to fall"), and never the claim's way. Two moves are of the same thing
     when they share two content words ("net debt", "dividend ... $0.13"): one ("shares") is
-    too little to tell "shares rose" from "losing market share"."""
+    too little to tell "shares rose" from "losing market share". Returns the turns, and apart the
+    moves one side negates ("did not fall" against "rose": the same move)."""
     theirs = _moves(sentence)
-    turned = []
+    turned, negated = [], []
     for way, word, things in _moves(claim):
         same = [(their_way, their_word, their_things) for their_way, their_word, their_things in theirs
                 if len(things & their_things) >= 2]
@@ -1101,8 +1125,9 @@ def _direction_turns(claim: str, sentence: str) -> list[str]:
         same = [(their_way, their_word) for their_way, their_word, _ in figured or same]
         if same and way not in {their_way for their_way, _ in same} \
                 and not _of_two_owners(claim, word, sentence, same[0][1], _word_at):
-            turned.append(f"{word}/{same[0][1]}")
-    return [f"moves the other way: {', '.join(turned)}"] if turned else []
+            one_side = _negated_on_one_side(claim, key(word), sentence, key(same[0][1]))
+            (negated if one_side else turned).append(f"{word}/{same[0][1]}")
+    return ([f"moves the other way: {', '.join(turned)}"] if turned else []), negated
 
 
 def _figures_among(words: set[str]) -> set[str]:
