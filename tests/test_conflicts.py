@@ -776,3 +776,23 @@ def test_a_negated_opposite_states_what_the_other_does(claim, sentence):
 ], ids=["a move", "an opposite", "a negation"])
 def test_one_turn_alone_still_conflicts(claim, sentence):
     assert verify_pair(claim, sentence, EMBEDDER).verdict == "conflicting"
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    ("Tunebox sued Silverline Records over unpaid royalties.",
+     "Silverline Records has sued streaming service Tunebox over unpaid royalties."),
+    ("DataMesh has agreed to acquire Brightline Software.", "Brightline Software has agreed to acquire rival DataMesh."),
+], ids=["who sued whom", "who buys whom"])
+def test_the_parties_swapped_do_not_confirm(claim, sentence):
+    result = verify_pair(claim, sentence, EMBEDDER)
+    assert result.verdict == "unsupported" and "in another part" in result.reasons[0], result.reasons
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    ("Silverline Records sued Tunebox over unpaid royalties.",
+     "Silverline Records has sued streaming service Tunebox over unpaid royalties."),
+    ("Silverline Records sued Tunebox over unpaid royalties.", "Tunebox was sued by Silverline Records over royalties."),
+    ("Marcus Webb defeated Ruth Calder on Tuesday.", "Marcus Webb defeated Governor Ruth Calder in Tuesday's election."),
+], ids=["the same order", "the passive", "a title before a name"])
+def test_the_parties_in_their_parts_confirm(claim, sentence):
+    assert verify_pair(claim, sentence, EMBEDDER).verdict == "confirmed"

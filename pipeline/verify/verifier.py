@@ -124,9 +124,10 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
         return "conflicting", best.score, [f"{t} (alignment {best.score:.2f}): “{window.quote}”" for t in best.certain], \
             [e for _, e in certain]
     if told_of and not turned_parts:  # stated of another subject, and nothing else turns it for certain
-        best, _, (mine, theirs) = told_of[0]
-        return "unsupported", best.score, [f"{UNCERTAIN}: the source tells it of {theirs}, and does not name "
-                                           f"{mine} (alignment {best.score:.2f})"], []
+        best, _, (mine, theirs, swapped) = told_of[0]
+        told = f"the source tells it of {theirs}, " + (f"with {mine} in another part" if swapped
+                                                       else f"and does not name {mine}")
+        return "unsupported", best.score, [f"{UNCERTAIN}: {told} (alignment {best.score:.2f})"], []
     if turning:  # the conflict is not certain: never cry wolf, say what is in doubt
         best, window = turning[0]
         return "unsupported", best.score, [f"{UNCERTAIN}: {t} (alignment {best.score:.2f})"
@@ -179,32 +180,53 @@ def _joined_facts(claim: str, window: str) -> tuple[str, str] | None:
     return None if found and any(_states_alone(claim, part) for part in parts) else found
 
 
-def _told_of_another(claim: str, window: str) -> tuple[str, str] | None:
-    """(the claim's subject, the window's) when the window tells the claim's statement of
-    another subject of the same kind (two people, two organisations) and never names the claim's:
-    "Sam Williams retained his heavyweight titles in Mannheim" against "Wladimir Klitschko blasted
-    Hasim Rahman in Mannheim to retain the heavyweight titles". No conflict: the window may tell
-    another's fact beside the claim's. A window that names no subject ("The actress checked into
-    Promises") may still state it. Of a window of two sentences, the one that states the claim best
-    is read: the claim's subject named in the other ("Sam Okafor watched from ringside") does not
-    make it the subject. (Parsed only when that sentence lacks a name of the claim.)"""
+def _told_of_another(claim: str, window: str) -> tuple[str, str, bool] | None:
+    """(the claim's subject, the window's, whether the claim names the window's too) when the
+    window tells the claim's statement of another subject of the same kind (two people, two
+    organisations):
+    - one the claim never names, where the window never names the claim's: "Sam Williams retained
+      his heavyweight titles in Mannheim" against "Wladimir Klitschko blasted Hasim Rahman in
+      Mannheim to retain the heavyweight titles";
+    - the claim's other party, the roles swapped: "Ruth Calder defeated Marcus Webb" against
+      "Marcus Webb defeated Governor Ruth Calder".
+    No conflict: the window may tell another's fact beside the claim's, and a parse may misread
+    who did it. A window that names no subject ("The actress checked into Promises") may still
+    state it. Of a window of two sentences, the one that states the claim best is read: the
+    claim's subject named in the other ("Sam Okafor watched from ringside") does not make it the
+    subject. (Parsed only when that sentence lacks a name of the claim, or gives them in another
+    order.)"""
     from pipeline.text.sentences import split_sentences
 
     stating = max((s.text for s in split_sentences(window)), key=lambda text: align(claim, text).score, default=window)
     # a name that opens the claim is no name run ("Apple will open"); "The" and "In" are no name
     opening = [word for word in claim.split(maxsplit=1)[:1] if word.lower() not in STOPWORDS]
-    if all(_names_apart(stating, name, claim) for name in [run for run, _, _ in name_runs(claim)] + opening):
+    names = opening + [run for run, _, _ in name_runs(claim)]  # in the claim's order
+    if all(_names_apart(stating, name, claim) for name in names) and not _names_in_another_order(names, stating):
         return None
     for mine, kind, verb, passive in syntax.subject_names(claim):
-        if _names_apart(stating, mine, claim):
-            continue
         # the subject of the same verb in the sentence, of the same voice: "Stefanski fired the
         # coach" tells who fired, not who was fired
-        theirs = syntax.names_doing(stating, lambda word, verb=verb: is_form(word, verb))
-        for name, their_kind, their_passive in theirs:
-            if (their_kind, their_passive) == (kind, passive) and not names_in(claim, name):
-                return mine, name
+        theirs = [name for name, their_kind, their_passive
+                  in syntax.names_doing(stating, lambda word, verb=verb: is_form(word, verb))
+                  if (their_kind, their_passive) == (kind, passive)]
+        if any(names_in(name, mine) for name in theirs):
+            continue
+        for name in theirs:
+            if names_in(claim, name):
+                return mine, name, True
+            if not _names_apart(stating, mine, claim):
+                return mine, name, False
     return None
+
+
+def _names_in_another_order(names: list[str], text: str) -> bool:
+    """Whether the text gives two of the claim's names (in the claim's order) in the other order
+    ("Marcus Webb defeated Ruth Calder" against "Ruth Calder defeated Marcus Webb"): the parties
+    may have swapped."""
+    theirs = [run for run, _, _ in name_runs(text)]
+    order = [next(i for i, run in enumerate(theirs) if names_in(run, mine))
+             for mine in names if any(names_in(run, mine) for run in theirs)]
+    return order != sorted(order)
 
 
 def _names_apart(text: str, name: str, claim: str) -> bool:
