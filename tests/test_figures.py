@@ -259,6 +259,16 @@ def test_trading_session_words_are_a_basis_only_in_a_market():
     assert shares.basis == "close"
 
 
+@pytest.mark.parametrize("sentence, bases", [
+    ("The Halvorsen stock was up 4.5% before the opening bell and ended the session 2.1% higher.",
+     ["pre-market", "close"]),
+    ("Acme shares finished the trading session down 3%.", ["close"]),
+    ("The river ended the day at 6.4 metres.", [None]),
+], ids=["the session's end after a pre-market move", "the session finished", "a day is no session"])
+def test_the_end_of_a_session_is_the_close(sentence, bases):
+    assert [figure.basis for figure in extract_figures(sentence)] == bases
+
+
 def test_a_basis_after_the_next_figure_is_that_figures():
     """The closing price is what the premium is measured against, not the offer's basis; a basis
     at the end of a sentence still covers a figure of an earlier clause."""

@@ -102,7 +102,9 @@ _BASES = [
     (re.compile(r"\bpre-?market\b|\bbefore the (?:opening )?bell\b", re.I), "pre-market"),
     (re.compile(r"\bafter-?hours\b|\bafter the bell\b", re.I), "after-hours"),
     (re.compile(r"\bintraday\b|\bearlier in the session\b", re.I), "intraday"),
-    (re.compile(r"\b(?:at|by) the clos(?:e|ing bell)\b|\bclos(?:ed|ing)\b", re.I), "close"),
+    (re.compile(r"\b(?:at|by) the clos(?:e|ing bell)\b|\bclos(?:ed|ing)\b|"  # and the session's end:
+                r"\b(?:end|finish)(?:ed|ing|e?s)?\s+(?:the\s+)?(?:trading\s+)?(?:session|trading day)\b|"
+                r"\bat the end of (?:the\s+)?(?:session|trading(?: day)?)\b", re.I), "close"),
     (re.compile(r"\bquarter ending [A-Z]?\w+(?: \w+)?\b", re.I), None),
     (re.compile(r"\bfiscal (?:year )?\d{4}\b|\bFY\s?\d{2,4}\b", re.I), None),
     (re.compile(r"\b(?:Q[1-4]|(?:first|second|third|fourth) quarter)(?: of)?(?: \d{4})?\b", re.I), None),
