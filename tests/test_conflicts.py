@@ -773,7 +773,8 @@ def test_a_negated_opposite_states_what_the_other_does(claim, sentence):
     ("Halifax County schools will open on Friday.", "Schools across Halifax County will stay closed on Friday."),
     ("The council did not vote to close the Eastside library.",
      "The city council voted on March 12 to close the Eastside public library."),
-], ids=["a move", "an opposite", "a negation"])
+    ("Police in Elmford released the man without charges.", "Police in Elmford arrested a 34-year-old man on Friday."),
+], ids=["a move", "an opposite", "a negation", "a negation after the opposite"])
 def test_one_turn_alone_still_conflicts(claim, sentence):
     assert verify_pair(claim, sentence, EMBEDDER).verdict == "conflicting"
 

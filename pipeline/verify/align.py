@@ -207,10 +207,14 @@ def _negated_on_one_side(claim: str, word: str, sentence: str, other: str) -> bo
 
 
 def _negated_holding(text: str, word_key: str) -> bool:
-    """Whether a clause that holds the word negates (by another word: "excluding" is an opposite
-    of "including", not the negation of one)."""
-    return any(word_key in _keys(clause) and any(key(cue.group(0)) != word_key for cue in _NEGATION.finditer(clause))
-               for clause, _ in _clause_stems(text))
+    """Whether a clause that holds the word has a negation before it ("will not open", "did not
+    vote to keep it open"; not "released him without charges"), by another word: "excluding" is an
+    opposite of "including", not the negation of one."""
+    for clause, _ in _clause_stems(text):
+        at = next((m.start() for m in _WORD.finditer(clause) if _key_at(clause, m) == word_key), None)
+        if at is not None and any(key(cue.group(0)) != word_key and cue.start() < at for cue in _NEGATION.finditer(clause)):
+            return True
+    return False
 
 
 LINE_OF_VALUES = 3  # values of a kind and role, each side, that make a line of figures
