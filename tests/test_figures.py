@@ -264,7 +264,9 @@ def test_trading_session_words_are_a_basis_only_in_a_market():
      ["pre-market", "close"]),
     ("Acme shares finished the trading session down 3%.", ["close"]),
     ("The river ended the day at 6.4 metres.", [None]),
-], ids=["the session's end after a pre-market move", "the session finished", "a day is no session"])
+    ("In intraday trading, Acme shares rose as much as 8% before ending the session 2% higher.", ["intraday", "close"]),
+], ids=["the session's end after a pre-market move", "the session finished", "a day is no session",
+        "the session's end is the next figure's"])
 def test_the_end_of_a_session_is_the_close(sentence, bases):
     assert [figure.basis for figure in extract_figures(sentence)] == bases
 

@@ -98,13 +98,16 @@ _BASE_BEFORE = re.compile(r"\b(?:from|compared\s+(?:with|to)|versus|vs\.?)\s+(?P
                           r"(?:[$€£]|US\$)?$", re.IGNORECASE)
 _BASE_TO = re.compile(r"\s+to\s+(?:[$€£]|US\$)?\d")  # "from 65 to 125 seats": the first is the base
 
+# "ended the session 2% higher": the close, of the figure after it only ("rose as much as 8% before
+# ending the session 2% higher": the 8% is no close)
+_SESSION_END = re.compile(r"\b(?:end|finish)(?:ed|ing|e?s)?\s+(?:the\s+)?(?:trading\s+)?(?:session|trading day)\b", re.I)
 _BASES = [
     (re.compile(r"\bpre-?market\b|\bbefore the (?:opening )?bell\b", re.I), "pre-market"),
     (re.compile(r"\bafter-?hours\b|\bafter the bell\b", re.I), "after-hours"),
     (re.compile(r"\bintraday\b|\bearlier in the session\b", re.I), "intraday"),
-    (re.compile(r"\b(?:at|by) the clos(?:e|ing bell)\b|\bclos(?:ed|ing)\b|"  # and the session's end:
-                r"\b(?:end|finish)(?:ed|ing|e?s)?\s+(?:the\s+)?(?:trading\s+)?(?:session|trading day)\b|"
+    (re.compile(r"\b(?:at|by) the clos(?:e|ing bell)\b|\bclos(?:ed|ing)\b|"
                 r"\bat the end of (?:the\s+)?(?:session|trading(?: day)?)\b", re.I), "close"),
+    (_SESSION_END, "close"),
     (re.compile(r"\bquarter ending [A-Z]?\w+(?: \w+)?\b", re.I), None),
     (re.compile(r"\bfiscal (?:year )?\d{4}\b|\bFY\s?\d{2,4}\b", re.I), None),
     (re.compile(r"\b(?:Q[1-4]|(?:first|second|third|fourth) quarter)(?: of)?(?: \d{4})?\b", re.I), None),
@@ -491,10 +494,12 @@ def _unit(match: re.Match) -> str | None:
     return None
 
 
-def _basis(text: str) -> str | None:
+def _basis(text: str, after_a_figure: bool = False) -> str | None:
     if _SAME_PERIOD.search(text):
         return "same period"
     for pattern, name in _BASES:
+        if after_a_figure and pattern is _SESSION_END:
+            continue
         if found := pattern.search(text):
             return name or found.group(0).lower()
     return None
@@ -503,7 +508,7 @@ def _basis(text: str) -> str | None:
 def _basis_near(clause: str, start: int, end: int) -> str | None:
     """'7.7% in fiscal year 2024 and 2.2% in fiscal year 2023': the phrase right after a figure
     is its own; else the nearest one before it in the clause."""
-    after = _basis(clause[end : end + BASIS_AFTER_CHARS].split(" and ")[0])
+    after = _basis(clause[end : end + BASIS_AFTER_CHARS].split(" and ")[0], after_a_figure=True)
     if after:
         return after
     found = [(m.end(), name or m.group(0).lower()) for pattern, name in _BASES for m in pattern.finditer(clause[:start])]
