@@ -774,7 +774,12 @@ def test_a_negated_opposite_states_what_the_other_does(claim, sentence):
     ("The council did not vote to close the Eastside library.",
      "The city council voted on March 12 to close the Eastside public library."),
     ("Police in Elmford released the man without charges.", "Police in Elmford arrested a 34-year-old man on Friday."),
-], ids=["a move", "an opposite", "a negation", "a negation after the opposite"])
+    ("Not only did Acme shares rise on Monday, they hit a record.", "Acme shares fell on Monday."),
+    ("Shares of no-frills carrier Ryanair rose 4% on Monday.", "Ryanair shares fell 4% on Monday."),
+    ("Acme shares that had not moved all week rose 5% on Friday.", "Acme shares fell 5% on Friday."),
+    ("A person not authorised to speak publicly said the Harlow plant closed on Monday.", "The Harlow plant opened on Monday."),
+], ids=["a move", "an opposite", "a negation", "a negation after the opposite", "not only", "a no- compound",
+        "a negation of another clause", "a negation of the speaker"])
 def test_one_turn_alone_still_conflicts(claim, sentence):
     assert verify_pair(claim, sentence, EMBEDDER).verdict == "conflicting"
 

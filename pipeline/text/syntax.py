@@ -442,6 +442,33 @@ def of_a_dated_thing(text: str, start: int, end: int) -> bool:
     return any(child.dep_ in MODIFIERS and YEAR.fullmatch(child.text) for child in token.head.head.children)
 
 
+# Edges that leave what a negated word governs: a clause about something else ("shares that had not
+# moved all week rose", "a person not authorised to speak said the plant closed").
+_OTHER_CLAUSES = frozenset({"relcl", "acl", "advcl", "appos", "parataxis"})
+
+
+def negation_governs(text: str, cue: tuple[int, int], word: tuple[int, int]) -> bool:
+    """Whether the negation at ``text[cue[0]:cue[1]]`` negates the word at ``word``, or a verb
+    that word depends on: "did not fall", "will not keep its flagship open", "did not vote to keep
+    the library open"; not "no-frills carrier Ryanair rose", "Not only did shares rise", "No. 3
+    seed Sabalenka lost"."""
+    doc = _parsed(text)
+    negation, negated = doc.char_span(*cue, alignment_mode="expand"), doc.char_span(*word, alignment_mode="expand")
+    if negation is None or negated is None:
+        return False
+    if negation.root.dep_ not in ("neg", "det"):  # "Not only did shares rise": no negation
+        return False
+    head = negation.root.head
+    if negation.root.dep_ == "det":  # "no one died": the verb of the noun "no" determines
+        head = head.head
+    token = negated.root
+    while token.i != head.i:
+        if token.dep_ in _OTHER_CLAUSES or token.head.i == token.i:
+            return False
+        token = token.head
+    return True
+
+
 def _climb(span):
     """The span's head word, then each word above it, up to the edge of its statement."""
     token = span.root

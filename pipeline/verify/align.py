@@ -207,14 +207,14 @@ def _negated_on_one_side(claim: str, word: str, sentence: str, other: str) -> bo
 
 
 def _negated_holding(text: str, word_key: str) -> bool:
-    """Whether a clause that holds the word has a negation before it ("will not open", "did not
-    vote to keep it open"; not "released him without charges"), by another word: "excluding" is an
-    opposite of "including", not the negation of one."""
-    for clause, _ in _clause_stems(text):
-        at = next((m.start() for m in _WORD.finditer(clause) if _key_at(clause, m) == word_key), None)
-        if at is not None and any(key(cue.group(0)) != word_key and cue.start() < at for cue in _NEGATION.finditer(clause)):
-            return True
-    return False
+    """Whether a negation before the word negates it or a verb it depends on, as the parse reads
+    them ("will not open", "did not vote to keep it open"; not "released him without charges",
+    "no-frills carrier Ryanair rose"), by another word: "excluding" is an opposite of "including",
+    not the negation of one. Parsed only where such a negation stands before the word."""
+    words = [m for m in _WORD.finditer(text) if _key_at(text, m) == word_key]
+    cues = [cue for cue in _NEGATION.finditer(text) if key(cue.group(0)) != word_key]
+    return any(syntax.negation_governs(text, cue.span(), word.span())
+               for word in words for cue in cues if cue.start() < word.start())
 
 
 LINE_OF_VALUES = 3  # values of a kind and role, each side, that make a line of figures
