@@ -799,6 +799,12 @@ def test_the_parties_swapped_do_not_confirm(claim, sentence):
      "Silverline Records has sued streaming service Tunebox over unpaid royalties."),
     ("Silverline Records sued Tunebox over unpaid royalties.", "Tunebox was sued by Silverline Records over royalties."),
     ("Marcus Webb defeated Ruth Calder on Tuesday.", "Marcus Webb defeated Governor Ruth Calder in Tuesday's election."),
-], ids=["the same order", "the passive", "a title before a name"])
+    ("Prince Harry married Meghan Markle in 2018.", "Meghan Markle married Prince Harry in 2018."),
+    ("Bayern Munich drew 1-1 with Borussia Dortmund.", "Borussia Dortmund drew 1-1 with Bayern Munich."),
+    ("Silverline Records and Orbit Music sued Tunebox.", "Orbit Music and Silverline Records sued Tunebox."),
+    ("Ruth Calder defeated Marcus Webb in the runoff.",
+     "Marcus Webb, who was defeated by Ruth Calder in the runoff, conceded on Tuesday."),
+], ids=["the same order", "the passive", "a title before a name", "a verb of two alike parties", "a party after with",
+        "a list reordered", "the passive in a relative clause"])
 def test_the_parties_in_their_parts_confirm(claim, sentence):
     assert verify_pair(claim, sentence, EMBEDDER).verdict == "confirmed"

@@ -397,15 +397,46 @@ def names_doing(text: str, said: Callable[[str], bool]) -> list[tuple[str, str, 
     return found
 
 
+# Verbs whose two parties may trade places and tell one fact: "Harry married Meghan" is "Meghan
+# married Harry" (a closed class; "signed a deal with" and "drew with" take "with", not an object).
+RECIPROCAL_VERBS = frozenset({"marry", "wed", "debate", "meet", "face", "play", "fight", "battle", "date", "divorce",
+                              "hug", "embrace", "kiss"})
+
+
+def _reciprocal(word: str) -> bool:
+    from pipeline.text.lexicon import stem, verb_forms
+
+    return any(stem(word) == stem(verb) or word in verb_forms(verb) for verb in RECIPROCAL_VERBS)
+
+
+def objects_named(text: str, said: Callable[[str], bool]) -> list[str]:
+    """The names that are the direct object of a verb ``said`` accepts, with the names "and" joins
+    to them ("Tunebox sued Silverline Records": Silverline Records); none for a verb of the
+    reciprocal class, whose object may as well be its subject."""
+    doc, context = _parsed_in_context(text)
+    found = []
+    for token in doc:
+        if token.pos_ == "VERB" and said(token.text) and not _reciprocal(token.lower_):
+            verbs = [token]  # and the verb it aims at: "agreed to acquire DataMesh"
+            while xcomp := next((child for child in verbs[-1].children if child.dep_ == "xcomp"), None):
+                verbs.append(xcomp)
+            found += [name for verb in verbs if not _reciprocal(verb.lower_) for child in verb.children
+                      if child.dep_ == "dobj" for word in [child, *child.conjuncts] if (name := _name(word, context))]
+    return found
+
+
 def _named_subjects(verb, context: TextContext) -> list[tuple[str, str, bool]]:
     """(name, kind, passive) of the verb's subject and the names "and" joins to it ("Apple and
     Alibaba were up"), when NER reads one as a person or an organisation."""
     subject = _subject(verb)
+    # the voice is the verb's own: "Webb, who was defeated by Calder, conceded" is passive, though
+    # Webb is the subject of "conceded"
+    passive = any(child.dep_ == "nsubjpass" for child in verb.children)
     found = []
     for word in [subject, *subject.conjuncts] if subject is not None else []:
         kind = NAME_KINDS.get(word.ent_type_)
         if kind in ("person", "organisation") and (name := _name(word, context)):
-            found.append((name, kind, subject.dep_ == "nsubjpass"))
+            found.append((name, kind, passive))
     return found
 
 

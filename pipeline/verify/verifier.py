@@ -211,8 +211,9 @@ def _told_of_another(claim: str, window: str) -> tuple[str, str, bool] | None:
                   if (their_kind, their_passive) == (kind, passive)]
         if any(names_in(name, mine) for name in theirs):
             continue
+        objects = syntax.objects_named(claim, lambda word, verb=verb: is_form(word, verb))
         for name in theirs:
-            if names_in(claim, name):
+            if names_in(claim, name) and any(names_in(their_object, name) for their_object in objects):
                 return mine, name, True
             if not _names_apart(stating, mine, claim):
                 return mine, name, False
