@@ -804,7 +804,8 @@ def test_the_parties_swapped_do_not_confirm(claim, sentence):
     ("Silverline Records and Orbit Music sued Tunebox.", "Orbit Music and Silverline Records sued Tunebox."),
     ("Ruth Calder defeated Marcus Webb in the runoff.",
      "Marcus Webb, who was defeated by Ruth Calder in the runoff, conceded on Tuesday."),
+    ("Tunebox sued Silverline Records.", "Silverline Records, which sued Orbit Music last year, was itself sued by Tunebox."),
 ], ids=["the same order", "the passive", "a title before a name", "a verb of two alike parties", "a party after with",
-        "a list reordered", "the passive in a relative clause"])
+        "a list reordered", "the passive in a relative clause", "the passive beside another's act"])
 def test_the_parties_in_their_parts_confirm(claim, sentence):
     assert verify_pair(claim, sentence, EMBEDDER).verdict == "confirmed"

@@ -425,6 +425,14 @@ def objects_named(text: str, said: Callable[[str], bool]) -> list[str]:
     return found
 
 
+def agents_named(text: str, said: Callable[[str], bool]) -> list[str]:
+    """The names a passive verb ``said`` accepts gives as its doer ("was itself sued by Tunebox")."""
+    doc, context = _parsed_in_context(text)
+    return [name for token in doc if token.pos_ == "VERB" and said(token.text)
+            for agent in token.children if agent.dep_ == "agent"
+            for word in agent.children if word.dep_ == "pobj" and (name := _name(word, context))]
+
+
 def _named_subjects(verb, context: TextContext) -> list[tuple[str, str, bool]]:
     """(name, kind, passive) of the verb's subject and the names "and" joins to it ("Apple and
     Alibaba were up"), when NER reads one as a person or an organisation."""

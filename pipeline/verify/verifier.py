@@ -204,14 +204,15 @@ def _told_of_another(claim: str, window: str) -> tuple[str, str, bool] | None:
     if all(_names_apart(stating, name, claim) for name in names) and not _names_in_another_order(names, stating):
         return None
     for mine, kind, verb, passive in syntax.subject_names(claim):
+        doing = lambda word, verb=verb: is_form(word, verb)  # noqa: E731
         # the subject of the same verb in the sentence, of the same voice: "Stefanski fired the
         # coach" tells who fired, not who was fired
-        theirs = [name for name, their_kind, their_passive
-                  in syntax.names_doing(stating, lambda word, verb=verb: is_form(word, verb))
+        theirs = [name for name, their_kind, their_passive in syntax.names_doing(stating, doing)
                   if (their_kind, their_passive) == (kind, passive)]
-        if any(names_in(name, mine) for name in theirs):
+        # the claim's subject doing it in the passive is doing it too ("was itself sued by Tunebox")
+        if any(names_in(name, mine) for name in theirs + (syntax.agents_named(stating, doing) if not passive else [])):
             continue
-        objects = syntax.objects_named(claim, lambda word, verb=verb: is_form(word, verb))
+        objects = syntax.objects_named(claim, doing)
         for name in theirs:
             if names_in(claim, name) and any(names_in(their_object, name) for their_object in objects):
                 return mine, name, True
