@@ -464,12 +464,16 @@ def verb_at(text: str, start: int, end: int) -> str | None:
 
 
 YEAR = re.compile(r"(?:19|20)\d\d")
+_A_YEAR = re.compile(rf"\b{YEAR.pattern}\b")
 MODIFIERS = frozenset({"nummod", "quantmod", "compound", "amod", "poss"})
 
 
 def of_a_dated_thing(text: str, start: int, end: int) -> bool:
     """Whether the figure at ``text[start:end]`` is the value "of" a thing a year dates: "beating
-    the 1998 record of 6.1 metres", "2019's total of 300 homes" tell a value of then, not of now."""
+    the 1998 record of 6.1 metres", "2019's total of 300 homes" tell a value of then, not of now.
+    (Parsed only where a year is written.)"""
+    if not _A_YEAR.search(text):
+        return False
     span = _parsed(text).char_span(start, end, alignment_mode="expand")
     if span is None:
         return False

@@ -166,13 +166,14 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
     cancelled = [(w, o) for w, o in flipped if _negated_on_one_side(claim, w, sentence, o)]
     flipped = [pair for pair in flipped if pair not in cancelled]
     moved, cancelled_moves = _direction_turns(claim, sentence)
+    # said in words, not keys: "revenue/income", not "revenu/incom"
+    spelt = {_key_at(text, m): m.group(0).lower() for text in (claim, sentence) for m in _WORD.finditer(text)} \
+        if cancelled or flipped or swapped else {}
     if cancelled or cancelled_moves:
-        spelt = {_key_at(text, m): m.group(0).lower() for text in (claim, sentence) for m in _WORD.finditer(text)}
         pairs = [f"{spelt[w]}/{spelt[o]}" for w, o in cancelled] + cancelled_moves
         turns = [turn for turn in turns if turn != NEGATED] + [f"{NEGATED_OPPOSITE}: {', '.join(pairs)}"]
         certain = [turn for turn in certain if turn != NEGATED]
-    if flipped or swapped:  # said in words, not keys: "revenue/income", not "revenu/incom"
-        spelt = {_key_at(text, m): m.group(0).lower() for text in (claim, sentence) for m in _WORD.finditer(text)}
+    if flipped or swapped:
         for name, pairs in (("opposite words", flipped), ("one word for another", swapped)):
             if pairs:
                 turns.append(f"{name}: {', '.join(f'{spelt[w]}/{spelt[o]}' for w, o in pairs)}")
@@ -201,8 +202,8 @@ def _turns(claim: str, sentence: str, claim_numbers: set[str], sentence_numbers:
 
 
 def _negated_on_one_side(claim: str, word: str, sentence: str, other: str) -> bool:
-    """Whether the clause of one text that holds ``word`` is negated and the clause of the other
-    that holds ``other`` is not (both are keys)."""
+    """Whether one text negates ``word`` (``_negated_holding``) and the other does not negate
+    ``other`` (both are keys), or the other way round."""
     return _negated_holding(claim, word) != _negated_holding(sentence, other)
 
 

@@ -202,7 +202,6 @@ _EXPECTED = re.compile(r"\b(?:expect(?:s|ed|ing|ations?)?(?!\s+to\b)|forecast\w*
 # a figure of then
 _IN_A_YEAR = re.compile(r"\b(?:(?:in|during|of|for)\s+(?:19|20)\d\d\b(?![-–/]\d)|last year|a year (?:ago|earlier)|"
                         r"the (?:previous|prior) year)", re.IGNORECASE)
-_A_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def _expected(figure: Figure) -> bool:
@@ -227,7 +226,7 @@ def dated(sentence: str, start: int, end: int) -> bool:
     verb = syntax.verb_at(sentence, start, end) if years else None
     if verb is not None and any(syntax.verb_at(sentence, year.start(), year.end()) == verb for year in years):
         return True
-    return bool(_A_YEAR.search(sentence)) and syntax.of_a_dated_thing(sentence, start, end)
+    return syntax.of_a_dated_thing(sentence, start, end)
 
 
 def _other_predicates(a: Figure, b: Figure) -> bool:

@@ -49,7 +49,7 @@ _NOT_THINGS = r"times|thirds|fifths|quarters|halves"  # "three times higher", "t
 _COUNTED = re.compile(rf"\s(?!(?:{_TIME}|{_NOT_THINGS})\b)({_THINGS})\b")
 # Words that count people, whoever they are: a count of them is a count of people
 PEOPLE = frozenset("people persons residents villagers locals inhabitants civilians citizens individuals".split())
-YEAR = re.compile(r"(?:19|20)\d\d")  # "in 2024 sales rose": a year, not 2,024 sales
+YEAR = syntax.YEAR  # "in 2024 sales rose": a year, not 2,024 sales
 NUMBER_WORDS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve thirteen "
                                             "fourteen fifteen sixteen seventeen eighteen nineteen".split(), 2)}
 TENS = {w: n for n, w in zip(range(20, 100, 10), "twenty thirty forty fifty sixty seventy eighty ninety".split())}
