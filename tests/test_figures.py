@@ -362,6 +362,26 @@ def test_the_start_of_a_range_takes_the_scale_of_its_end():
     assert (sales.value, profit.value) == (140, 150e6)
 
 
+def test_a_scale_joined_by_a_hyphen_is_the_amounts():
+    """"a $2-billion deal" (a style of Canadian and some US papers) is $2 billion; "a 20-m yacht" is
+    no amount of millions."""
+    [deal] = extract_figures("Acme agreed to a $2-billion takeover of Beta.")
+    assert (deal.value, deal.unit) == (2e9, "USD")
+    assert compare(deal, extract_figures("Acme agreed to buy Beta in a $2 billion takeover.")[0]) == "confirmed"
+    [contract] = extract_figures("He signed a $1.5-million contract.")
+    assert contract.value == 1.5e6
+    assert not extract_figures("A 20-m yacht sank off the coast.")
+
+
+def test_a_claim_with_a_hyphened_scale_is_stated_by_the_amount_written_apart():
+    from pipeline.index.embed import get_embedder
+    from pipeline.verify.verifier import verify_pair
+
+    doc = "Acme Corp agreed on Monday to buy rival Beta Systems in a $2 billion deal, the companies said."
+    assert verify_pair("Acme Corp agreed to a $2-billion takeover of Beta Systems on Monday.", doc,
+                       get_embedder()).verdict == "confirmed"
+
+
 STORIES = ROOT / "tests" / "fixtures" / "stories"
 
 

@@ -23,7 +23,10 @@ _NUMBER = re.compile(rf"(?<![A-Za-z\d:])(?<!\d\.)(?:(?<![A-Za-z]-)|(?=\d+\.\d))(
 # The words that scale an amount: "$1.2 billion" is "$1,200 million" (not "m", often metres)
 SCALES = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
 SCALE_WORDS = frozenset(SCALES)
-_SCALE_AFTER = re.compile(rf"\s?({'|'.join(SCALES)})\b", re.IGNORECASE)
+# "a $2-billion deal", "the 1.2-million-year-old star": a scale word joined by a hyphen is the
+# amount's own (only a word: "a 20-m yacht" is metres)
+SCALE_HYPHEN = rf"-(?=(?:{'|'.join(SCALES)})\b)"
+_SCALE_AFTER = re.compile(rf"(?:\s|{SCALE_HYPHEN})?({'|'.join(SCALES)})\b", re.IGNORECASE)
 STOPWORDS = frozenset(
     """a an the and or but of to in on at by for with from as is are was were be been being it its this that
     these those he she they we you i his her their our your has have had do does did not no so than then

@@ -16,13 +16,14 @@ from functools import lru_cache
 
 from pipeline.text import lexicon, syntax
 from pipeline.text.lexical import SCALES as WORD_SCALES
-from pipeline.text.lexical import STOPWORDS, WRITTEN_NUMBER, plain
+from pipeline.text.lexical import SCALE_HYPHEN, STOPWORDS, WRITTEN_NUMBER, plain
 from pipeline.text.lexicon import key
 from pipeline.text.sentences import split_sentences
 
 _SCALE = r"(?:trillion|tn|billion|bn|million|mn|mm|m|thousand|k)\b"  # "$200MM": a trader's million
 _FIGURE = re.compile(
-    rf"(?P<currency>US\$|\$|€|£|¥|RMB\s?|CNY\s?|USD\s?|EUR\s?|euro\s?)?(?P<number>{WRITTEN_NUMBER})\s?"
+    rf"(?P<currency>US\$|\$|€|£|¥|RMB\s?|CNY\s?|USD\s?|EUR\s?|euro\s?)?(?P<number>{WRITTEN_NUMBER})"
+    rf"(?:\s|{SCALE_HYPHEN})?"
     rf"(?:(?P<percent>%|percent\b|per cent\b)|(?P<points>percentage points?\b|pp\b|basis points?\b|bps\b)"
     rf"|(?P<metres>metres\b|meters\b)|(?P<scale>{_SCALE}))?"
     r"(?P<currency_after>\s?(?:euros?|dollars?|yen|yuan)\b)?",  # "2.1 billion euros", "54 million dollars"
