@@ -373,6 +373,13 @@ def test_a_scale_joined_by_a_hyphen_is_the_amounts():
     assert not extract_figures("A 20-m yacht sank off the coast.")
 
 
+def test_pounds_after_millions_are_money_and_alone_a_weight():
+    [fee] = extract_figures("The club paid 60 million pounds for the striker.")
+    assert (fee.value, fee.unit) == (60e6, "GBP")
+    assert compare(fee, extract_figures("The club paid £60m for the striker.")[0]) == "confirmed"
+    assert all(f.unit != "GBP" for f in extract_figures("The boxer lost 20 pounds before the fight."))
+
+
 def test_a_claim_with_a_hyphened_scale_is_stated_by_the_amount_written_apart():
     from pipeline.index.embed import get_embedder
     from pipeline.verify.verifier import verify_pair

@@ -363,6 +363,15 @@ def test_a_count_written_the_other_way_is_said(claim, doc):
     assert "does not say" not in reasons
 
 
+@pytest.mark.parametrize("claim, doc", [
+    ("Acme shares fell 3.5% on Tuesday.", "Acme shares fell 3.5 per cent on Tuesday."),
+    ("The club paid 60 million pounds for the striker.", "The club paid £60m for the striker, the paper said."),
+], ids=["a percentage as a sign", "pounds after millions"])
+def test_an_amount_written_the_other_way_is_said(claim, doc):
+    result = verify_pair(claim, doc, EMBEDDER)
+    assert result.verdict == "confirmed", result.reasons
+
+
 def test_a_negation_of_what_someone_else_did_is_not_certain():
     claim = "Unlike the three leads, Ross is not signed for a sequel."
     sentence = "The three leads Lawrence, Hutcherson and Hemsworth are already signed for the sequel."

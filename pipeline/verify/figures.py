@@ -26,7 +26,9 @@ _FIGURE = re.compile(
     rf"(?:\s|{SCALE_HYPHEN})?"
     rf"(?:(?P<percent>%|percent\b|per cent\b)|(?P<points>percentage points?\b|pp\b|basis points?\b|bps\b)"
     rf"|(?P<metres>metres\b|meters\b)|(?P<scale>{_SCALE}))?"
-    r"(?P<currency_after>\s?(?:euros?|dollars?|yen|yuan)\b)?",  # "2.1 billion euros", "54 million dollars"
+    # "2.1 billion euros", "54 million dollars"; pounds only of millions ("60 million pounds"), a
+    # weight as often as money otherwise ("lost 20 pounds")
+    r"(?P<currency_after>\s?(?:euros?|dollars?|yen|yuan)\b|(?<=illion)\s(?:pounds?|sterling)\b)?",
     re.IGNORECASE,
 )
 # A quake's strength, however written: "a 5.6 magnitude earthquake", "magnitude-5.2", "a magnitude
@@ -37,7 +39,8 @@ _MAGNITUDE = re.compile(r"(?P<number>\d\.\s?\d)(?=\s?-?\s?(?:magnitude|strength)
 SCALES = WORD_SCALES | {"tn": 1e12, "mm": 1e6, "m": 1e6, "k": 1e3}
 CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "euro": "EUR", "£": "GBP", "¥": "CNY",
               "rmb": "CNY", "cny": "CNY"}
-CURRENCY_WORDS = {"euro": "EUR", "dollar": "USD", "yen": "JPY", "yuan": "CNY"}  # written after the amount
+CURRENCY_WORDS = {"euro": "EUR", "dollar": "USD", "yen": "JPY", "yuan": "CNY", "pound": "GBP",
+                  "sterling": "GBP"}  # written after the amount
 RELATIVE_UNITS = ("%", "pp", "bp")  # a share of something, not an amount of it
 
 _WORD = re.compile(r"[A-Za-z]+")

@@ -402,7 +402,8 @@ def novel_words(claim: str, articles) -> list[str]:
     for word in content_words(claim):
         word_stem = stem(word)
         if _too_short(word) or word_stem in vocabulary or lexicon.SAME_AS.get(word_stem, set()) & vocabulary \
-                or word_stem.replace(".", "").replace(",", "").isdigit() or str(number_in_words(word)) in told:
+                or word_stem.rstrip("%").replace(".", "").replace(",", "").isdigit() \
+                or str(number_in_words(word)) in told:  # numbers are unstated_figures' to judge
             continue
         if process.extractOne(word_stem, vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD) is None:
             novel.append(word)
