@@ -380,6 +380,12 @@ def test_pounds_after_millions_are_money_and_alone_a_weight():
     assert all(f.unit != "GBP" for f in extract_figures("The boxer lost 20 pounds before the fight."))
 
 
+def test_percentage_points_are_basis_points():
+    [cut] = extract_figures("The bank cut its key rate by 0.25 percentage points.")
+    assert (cut.value, cut.unit) == (25, "bp")
+    assert interval(cut) == pytest.approx((24.5, 25.5))
+
+
 def test_a_claim_with_a_hyphened_scale_is_stated_by_the_amount_written_apart():
     from pipeline.index.embed import get_embedder
     from pipeline.verify.verifier import verify_pair

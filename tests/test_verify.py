@@ -366,10 +366,18 @@ def test_a_count_written_the_other_way_is_said(claim, doc):
 @pytest.mark.parametrize("claim, doc", [
     ("Acme shares fell 3.5% on Tuesday.", "Acme shares fell 3.5 per cent on Tuesday."),
     ("The club paid 60 million pounds for the striker.", "The club paid £60m for the striker, the paper said."),
-], ids=["a percentage as a sign", "pounds after millions"])
+    ("The bank cut its key rate by 25 basis points on Thursday.",
+     "The bank cut its key rate by 0.25 percentage points on Thursday."),
+    ("The company said it employs 12k people worldwide.", "The company employs 12,000 people worldwide, it said."),
+], ids=["a percentage as a sign", "pounds after millions", "points of a rate", "thousands as k"])
 def test_an_amount_written_the_other_way_is_said(claim, doc):
     result = verify_pair(claim, doc, EMBEDDER)
     assert result.verdict == "confirmed", result.reasons
+
+
+def test_points_of_a_rate_written_two_ways_still_differ():
+    doc = "The bank cut its key rate by 0.25 percentage points on Thursday."
+    assert verify_pair("The bank cut its key rate by 50 basis points on Thursday.", doc, EMBEDDER).verdict == "conflicting"
 
 
 def test_a_negation_of_what_someone_else_did_is_not_certain():

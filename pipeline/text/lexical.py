@@ -26,7 +26,10 @@ SCALE_WORDS = frozenset(SCALES)
 # "a $2-billion deal", "the 1.2-million-year-old star": a scale word joined by a hyphen is the
 # amount's own (only a word: "a 20-m yacht" is metres)
 SCALE_HYPHEN = rf"-(?=(?:{'|'.join(SCALES)})\b)"
-_SCALE_AFTER = re.compile(rf"(?:\s|{SCALE_HYPHEN})?({'|'.join(SCALES)})\b", re.IGNORECASE)
+# "12k people" (only joined: "a 5 k" is no amount)
+_SCALE_AFTER = re.compile(rf"(?:\s|{SCALE_HYPHEN})?({'|'.join(SCALES)})\b|(k)\b", re.IGNORECASE)
+# Points of a rate, in basis points: "0.25 percentage points" is "25 basis points"
+_POINTS_AFTER = re.compile(r"\s?(?:(percentage)\s+points?|basis\s+points?|bps?)\b", re.IGNORECASE)
 STOPWORDS = frozenset(
     """a an the and or but of to in on at by for with from as is are was were be been being it its this that
     these those he she they we you i his her their our your has have had do does did not no so than then
@@ -88,9 +91,11 @@ def amounts_of(text: str) -> dict[str, frozenset[tuple]]:
         number = plain(match.group(0))
         if ":" in number or number.count(".") > 1:  # a time, or a date such as "08.07.2012"
             continue
-        scale = _SCALE_AFTER.match(text, match.end())
-        value = float(number) * (SCALES[scale.group(1).lower()] if scale else 1)
+        scale, points = _SCALE_AFTER.match(text, match.end()), _POINTS_AFTER.match(text, match.end())
+        value = float(number) * (SCALES[(scale.group(1) or "thousand").lower()] if scale else 1)
         sign = text[match.start() - 1] if match.start() and text[match.start() - 1] in "$€£" else ""
+        if points:  # a unit of its own, as a currency is
+            value, sign = value * (100 if points.group(1) else 1), "points"
         found.setdefault(number, set()).add((sign, value))
     return {number: frozenset(amounts) for number, amounts in found.items()}
 

@@ -42,6 +42,7 @@ CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR"
 CURRENCY_WORDS = {"euro": "EUR", "dollar": "USD", "yen": "JPY", "yuan": "CNY", "pound": "GBP",
                   "sterling": "GBP"}  # written after the amount
 RELATIVE_UNITS = ("%", "pp", "bp")  # a share of something, not an amount of it
+BASIS_POINTS = 100  # in a percentage point
 
 _WORD = re.compile(r"[A-Za-z]+")
 _UP_TO = re.compile(r"up\s+to\b", re.IGNORECASE)  # "up to 5%" is an approximator, not a rise: see _APPROXIMATOR
@@ -333,6 +334,8 @@ def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
             per = _PER_PERIOD.match(clause, end)
             if per and unit not in RELATIVE_UNITS:
                 unit = f"{unit} per {(per.group(1) or 'year').lower()}"
+            if unit == "pp":  # a percentage point is 100 basis points: "0.25 percentage points" is 25 bp
+                value, unit = value * BASIS_POINTS, "bp"
             found.append((match.start(), end, value, unit, "level" if unit == "m" else None))
         elif _OF_A_WHOLE.search(clause[: match.start()]):
             continue  # "34 of the 101 seats": the whole the count before it is a part of
