@@ -369,10 +369,19 @@ def test_a_count_written_the_other_way_is_said(claim, doc):
     ("The bank cut its key rate by 25 basis points on Thursday.",
      "The bank cut its key rate by 0.25 percentage points on Thursday."),
     ("The company said it employs 12k people worldwide.", "The company employs 12,000 people worldwide, it said."),
-], ids=["a percentage as a sign", "pounds after millions", "points of a rate", "thousands as k"])
+    ("Acme said on Monday the deal is worth US$1.5bn.", "The deal is worth $1.5 billion, Acme said on Monday."),
+    ("Acme said on Monday the deal is worth EUR 2 billion.", "The deal is worth €2 billion, Acme said on Monday."),
+], ids=["a percentage as a sign", "pounds after millions", "points of a rate", "thousands as k", "US$", "EUR"])
 def test_an_amount_written_the_other_way_is_said(claim, doc):
     result = verify_pair(claim, doc, EMBEDDER)
     assert result.verdict == "confirmed", result.reasons
+
+
+def test_a_dollar_of_another_country_is_another_currency():
+    doc = "The deal is worth $1.5 billion, Acme said on Monday."
+    result = verify_pair("Acme said on Monday the deal is worth HK$1.5bn.", doc, EMBEDDER)
+    assert result.verdict != "confirmed"
+    assert "does not say HK$1.5bn" in " ".join(result.reasons)
 
 
 def test_points_of_a_rate_written_two_ways_still_differ():

@@ -22,7 +22,8 @@ from pipeline.text.sentences import split_sentences
 
 _SCALE = r"(?:trillion|tn|billion|bn|million|mn|mm|m|thousand|k)\b"  # "$200MM": a trader's million
 _FIGURE = re.compile(
-    rf"(?P<currency>US\$|\$|€|£|¥|RMB\s?|CNY\s?|USD\s?|EUR\s?|euro\s?)?(?P<number>{WRITTEN_NUMBER})"
+    rf"(?P<currency>(?<![A-Za-z])(?:HK|NZ|NT|C|A|S)\$|US\$|\$|€|£|¥|RMB\s?|CNY\s?|USD\s?|EUR\s?|euro\s?)?"
+    rf"(?P<number>{WRITTEN_NUMBER})"
     rf"(?:\s|{SCALE_HYPHEN})?"
     rf"(?:(?P<percent>%|percent\b|per cent\b)|(?P<points>percentage points?\b|pp\b|basis points?\b|bps\b)"
     rf"|(?P<metres>metres\b|meters\b)|(?P<scale>{_SCALE}))?"
@@ -37,7 +38,8 @@ _MAGNITUDE = re.compile(r"(?P<number>\d\.\s?\d)(?=\s?-?\s?(?:magnitude|strength)
                         r"|(?<=magnitude)(?:-|\sof\s|\s)(?P<after>\d\.\s?\d)\b", re.IGNORECASE)
 # the words' scales, and a figure's shorter ones ("$5m", "$200MM", "3tn", "40k")
 SCALES = WORD_SCALES | {"tn": 1e12, "mm": 1e6, "m": 1e6, "k": 1e3}
-CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR", "euro": "EUR", "£": "GBP", "¥": "CNY",
+CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "hk$": "HKD", "nz$": "NZD", "nt$": "TWD", "c$": "CAD",
+              "a$": "AUD", "s$": "SGD", "€": "EUR", "eur": "EUR", "euro": "EUR", "£": "GBP", "¥": "CNY",
               "rmb": "CNY", "cny": "CNY"}
 CURRENCY_WORDS = {"euro": "EUR", "dollar": "USD", "yen": "JPY", "yuan": "CNY", "pound": "GBP",
                   "sterling": "GBP"}  # written after the amount

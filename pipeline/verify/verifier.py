@@ -391,6 +391,11 @@ def unsaid(claim: str, articles, open_words: bool = True) -> list[str]:
     return list(dict.fromkeys(novel + unstated_figures(claim, articles)))
 
 
+# A currency's code before its amount ("US$1.5bn", "EUR 2 billion", "RMB4.3 billion") is the
+# amount's unit, which unstated_figures judges: no word of its own
+_CURRENCY_CODE = re.compile(r"\b([A-Z]{2,3})\s?(?=[$€£¥]|\d)")
+
+
 def novel_words(claim: str, articles) -> list[str]:
     """The claim's content words that no article of the story uses, even spelt a little
     differently: what a generated claim adds that nobody reported."""
@@ -398,10 +403,11 @@ def novel_words(claim: str, articles) -> list[str]:
 
     vocabulary = set().union(*(content_stems(a.text) for a in articles))
     told = set().union(*(told_numbers(a.text) for a in articles))
-    novel = []
+    novel, currencies = [], set(_CURRENCY_CODE.findall(claim))
     for word in content_words(claim):
         word_stem = stem(word)
-        if _too_short(word) or word_stem in vocabulary or lexicon.SAME_AS.get(word_stem, set()) & vocabulary \
+        if _too_short(word) or word in currencies or word_stem in vocabulary \
+                or lexicon.SAME_AS.get(word_stem, set()) & vocabulary \
                 or word_stem.rstrip("%").replace(".", "").replace(",", "").isdigit() \
                 or str(number_in_words(word)) in told:  # numbers are unstated_figures' to judge
             continue
