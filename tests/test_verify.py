@@ -371,8 +371,10 @@ def test_a_count_written_the_other_way_is_said(claim, doc):
     ("The company said it employs 12k people worldwide.", "The company employs 12,000 people worldwide, it said."),
     ("Acme said on Monday the deal is worth US$1.5bn.", "The deal is worth $1.5 billion, Acme said on Monday."),
     ("Acme said on Monday the deal is worth EUR 2 billion.", "The deal is worth €2 billion, Acme said on Monday."),
-], ids=["a percentage as a sign", "pounds after millions", "points of a rate", "thousands as k", "US$", "EUR"])
-def test_an_amount_written_the_other_way_is_said(claim, doc):
+    ("Officials said the storm struck on March 3, killing four people.",
+     "The storm struck on Mar. 3, officials said, killing four people."),
+], ids=["a percentage as a sign", "pounds after millions", "points of a rate", "thousands as k", "US$", "EUR", "Mar."])
+def test_an_amount_or_date_written_the_other_way_is_said(claim, doc):
     result = verify_pair(claim, doc, EMBEDDER)
     assert result.verdict == "confirmed", result.reasons
 

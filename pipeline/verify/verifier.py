@@ -296,7 +296,9 @@ def _dates_named(text: str) -> set[str]:
 
 
 _DAYS_AND_MONTHS = frozenset(lexicon.WEEKDAYS + lexicon.MONTHS)
-_MONTH_OF = {month[:3]: month for month in lexicon.MONTHS} | {"sept": "september"}
+# "Mar." is March, as "Jan." is January: only the month is so cut ("May" has no abbreviation)
+_MONTH_OF = {month[:3]: month for month in lexicon.MONTHS} | {"sept": "september", "mar": "march"}
+_DATE_WORDS = _DAYS_AND_MONTHS | frozenset(_MONTH_OF.values())
 _MONTH_ABBREVIATION = re.compile(rf"\b({'|'.join(m.title() for m in _MONTH_OF)})\.")
 
 
@@ -411,9 +413,16 @@ def novel_words(claim: str, articles) -> list[str]:
                 or word_stem.rstrip("%").replace(".", "").replace(",", "").isdigit() \
                 or str(number_in_words(word)) in told:  # numbers are unstated_figures' to judge
             continue
+        if _a_date_said(word, articles):
+            continue
         if process.extractOne(word_stem, vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD) is None:
             novel.append(word)
     return novel
+
+
+def _a_date_said(word: str, articles) -> bool:
+    """Whether the word is a month or weekday that an article names, maybe cut short ("Mar. 3")."""
+    return word.lower() in _DATE_WORDS and any(word.lower() in _dates_named(a.text) for a in articles)
 
 
 @lru_cache(maxsize=1 << 10)
