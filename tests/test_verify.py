@@ -386,6 +386,16 @@ def test_a_dollar_of_another_country_is_another_currency():
     assert "does not say HK$1.5bn" in " ".join(result.reasons)
 
 
+@pytest.mark.parametrize("claim, doc, verdict", [
+    ("Mira Holt, 41, was named CEO on Monday.", "Mira Holt, aged 41, was named chief executive on Monday.", "confirmed"),
+    ("Mira Holt, 41, was named chief executive on Monday.", "Mira Holt, aged 41, was named CEO on Monday.", "confirmed"),
+    ("Mira Holt, 41, was named CEO on Monday.", "Mira Holt, aged 41, was named chief financial officer on Monday.",
+     "unsupported"),
+], ids=["acronym in the claim", "acronym in the doc", "another title"])
+def test_a_title_and_its_acronym_say_the_same(claim, doc, verdict):
+    assert verify_pair(claim, doc, EMBEDDER).verdict == verdict
+
+
 def test_points_of_a_rate_written_two_ways_still_differ():
     doc = "The bank cut its key rate by 0.25 percentage points on Thursday."
     assert verify_pair("The bank cut its key rate by 50 basis points on Thursday.", doc, EMBEDDER).verdict == "conflicting"

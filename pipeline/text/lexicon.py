@@ -116,6 +116,10 @@ TITLE_WORDS = ("chief executive officer ceo president chairman chairwoman chair 
                "spokeswoman spokesperson coach captain officer head founder vice deputy assistant acting "
                "mr mrs ms dr sir lord lady st prof professor gen col lt sgt capt").split()
 
+# A title's acronym says its words: "CEO" is "chief executive" (a closed class)
+TITLE_ACRONYMS = {"ceo": "chief executive", "cfo": "chief financial", "coo": "chief operating",
+                  "cto": "chief technology", "cio": "chief information", "pm": "prime minister"}
+
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
 
 

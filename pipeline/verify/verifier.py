@@ -403,7 +403,7 @@ def novel_words(claim: str, articles) -> list[str]:
     differently: what a generated claim adds that nobody reported."""
     from rapidfuzz import fuzz, process
 
-    vocabulary = set().union(*(content_stems(a.text) for a in articles))
+    vocabulary = _with_titles_spelt_out(set().union(*(content_stems(a.text) for a in articles)))
     told = set().union(*(told_numbers(a.text) for a in articles))
     novel, currencies = [], set(_CURRENCY_CODE.findall(claim))
     for word in content_words(claim):
@@ -413,11 +413,23 @@ def novel_words(claim: str, articles) -> list[str]:
                 or word_stem.rstrip("%").replace(".", "").replace(",", "").isdigit() \
                 or str(number_in_words(word)) in told:  # numbers are unstated_figures' to judge
             continue
-        if _a_date_said(word, articles):
+        if _a_date_said(word, articles) or _title_words(word_stem) <= vocabulary:
             continue
         if process.extractOne(word_stem, vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD) is None:
             novel.append(word)
     return novel
+
+
+def _title_words(word_stem: str) -> set[str]:
+    """The stems of the words a title's acronym says ("ceo": chief, execut), or the stem itself."""
+    return {stem(w) for w in lexicon.TITLE_ACRONYMS[word_stem].split()} if word_stem in lexicon.TITLE_ACRONYMS \
+        else {word_stem}
+
+
+def _with_titles_spelt_out(vocabulary: set[str]) -> set[str]:
+    """The vocabulary with the words of each title acronym in it: a source that says "CEO" says
+    "chief executive"."""
+    return vocabulary.union(*(_title_words(w) for w in vocabulary & lexicon.TITLE_ACRONYMS.keys()))
 
 
 def _a_date_said(word: str, articles) -> bool:
