@@ -809,3 +809,14 @@ def test_the_parties_swapped_do_not_confirm(claim, sentence):
         "a list reordered", "the passive in a relative clause", "the passive beside another's act"])
 def test_the_parties_in_their_parts_confirm(claim, sentence):
     assert verify_pair(claim, sentence, EMBEDDER).verdict == "confirmed"
+
+
+@pytest.mark.parametrize("doc, verdict", [
+    ("Two people have died and dozens were injured in the flooding, police said.", "conflicting"),
+    ("Two people died in a crash on the highway on Monday, and the flooding forced 300 people from their homes.",
+     "not conflicting"),  # another event's count
+    ("No one died in the flooding, but two people were injured, police said.", "confirmed"),
+], ids=["a count cut off by 'and'", "a count of something else", "the same denial"])
+def test_no_one_against_a_count_of_those_who_did_it(doc, verdict):
+    result = verify_pair("No one died in the flooding, police said.", doc, EMBEDDER)
+    assert (result.verdict != "conflicting") if verdict == "not conflicting" else result.verdict == verdict

@@ -819,10 +819,33 @@ def _negated_elsewhere(negating: str, stating: str) -> str | None:
         if not negation_names:  # "..., has not died": the subject is before the commas, in its sentence
             negation_names = _named(_SENTENCE_END.split(negating[:at])[-1])
         if (negation_names & stated_names or (any(len(words & theirs) >= 2 for theirs in stated)
-                                              and not (negation_names and stated_names))) \
+                                              and not (negation_names and stated_names))
+                or (_NO_ONE.search(clause) and _counts_who(stating, head, words))) \
                 and _about_the_same(clause, stating, head):
             return STRONG_NEGATION
     return None
+
+
+# What denies that anyone did it: "No one died", "nobody was hurt"
+_NO_ONE = re.compile(r"\b(?:no(?: |-)one|nobody|none)\b", re.IGNORECASE)
+_A_COUNT = re.compile(rf"\b(?:\d[\d,]*|{'|'.join(NUMBER_WORDS)})\b", re.IGNORECASE)
+
+
+def _counts_who(text: str, head: str, denied: frozenset[str]) -> bool:
+    """Whether a clause of the text counts who did ``head``, the count before it, and says nothing
+    the denying clause (its words ``denied``) does not but the count and what it counts: "Two
+    people have died" against "No one died in the flooding" (a clause cut short by "and" shares no
+    other word with it), not "Two people died in a crash on the highway"."""
+    return any(_has_form(clause, head) and not _negated(clause)
+               and (count := _A_COUNT.search(clause)) and count.start() < _form_at(clause, head)
+               and len(words - denied) <= COUNT_WORDS for clause, words in _clause_stems(text))
+
+
+COUNT_WORDS = 2  # a count's number and what it counts: "two people"
+
+
+def _form_at(text: str, head: str) -> int:
+    return next((m.start() for m in _WORD.finditer(text) if is_form(m.group(0), head)), len(text))
 
 
 def _clauses_stating(text: str, head: str) -> list[frozenset[str]]:
