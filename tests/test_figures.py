@@ -386,6 +386,17 @@ def test_percentage_points_are_basis_points():
     assert interval(cut) == pytest.approx((24.5, 25.5))
 
 
+@pytest.mark.parametrize("text, value", [
+    ("The state sanctioned Rs 500 crore for the road.", 5e9),
+    ("It reported a net profit of Rs 1.2 lakh crore.", 1.2e12),
+    ("It set aside ₹20 thousand crore.", 2e11),
+], ids=["crore", "lakh crore", "thousand crore"])
+def test_india_s_scales_are_read_in_rupees(text, value):
+    [amount] = extract_figures(text)
+    assert (amount.value, amount.unit) == (value, "INR")
+    assert not extract_figures("It took 3 years 5 months.")  # "rs 5" of "years 5" is no rupee
+
+
 def test_a_claim_with_a_hyphened_scale_is_stated_by_the_amount_written_apart():
     from pipeline.index.embed import get_embedder
     from pipeline.verify.verifier import verify_pair

@@ -373,7 +373,12 @@ def test_a_count_written_the_other_way_is_said(claim, doc):
     ("Acme said on Monday the deal is worth EUR 2 billion.", "The deal is worth €2 billion, Acme said on Monday."),
     ("Officials said the storm struck on March 3, killing four people.",
      "The storm struck on Mar. 3, officials said, killing four people."),
-], ids=["a percentage as a sign", "pounds after millions", "points of a rate", "thousands as k", "US$", "EUR", "Mar."])
+    ("Maharashtra approved Rs 5 billion for upgrading the Mumbai-Pune expressway.",
+     "The Maharashtra government has sanctioned Rs 500 crore for the upgrade of the Mumbai-Pune expressway."),
+    ("Indian Oil reported a net profit of Rs 120,000 crore for the fiscal year.",
+     "Indian Oil reported a net profit of Rs 1.2 lakh crore for the fiscal year."),
+], ids=["a percentage as a sign", "pounds after millions", "points of a rate", "thousands as k", "US$", "EUR", "Mar.",
+        "crore", "lakh crore"])
 def test_an_amount_or_date_written_the_other_way_is_said(claim, doc):
     result = verify_pair(claim, doc, EMBEDDER)
     assert result.verdict == "confirmed", result.reasons
@@ -396,9 +401,14 @@ def test_a_title_and_its_acronym_say_the_same(claim, doc, verdict):
     assert verify_pair(claim, doc, EMBEDDER).verdict == verdict
 
 
-def test_points_of_a_rate_written_two_ways_still_differ():
-    doc = "The bank cut its key rate by 0.25 percentage points on Thursday."
-    assert verify_pair("The bank cut its key rate by 50 basis points on Thursday.", doc, EMBEDDER).verdict == "conflicting"
+@pytest.mark.parametrize("claim, doc", [
+    ("The bank cut its key rate by 50 basis points on Thursday.",
+     "The bank cut its key rate by 0.25 percentage points on Thursday."),
+    ("Indian Oil reported a net profit of Rs 150,000 crore for the fiscal year.",
+     "Indian Oil reported a net profit of Rs 1.2 lakh crore for the fiscal year."),
+], ids=["points of a rate", "lakh crore"])
+def test_an_amount_written_two_ways_still_differs_from_another(claim, doc):
+    assert verify_pair(claim, doc, EMBEDDER).verdict == "conflicting"
 
 
 def test_a_negation_of_what_someone_else_did_is_not_certain():

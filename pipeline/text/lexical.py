@@ -21,13 +21,15 @@ WRITTEN_NUMBER = rf"(?:{_SPACED}|\d+(?:[.,]\d+)*)"  # plain() reads it
 # ("8.0" holds no "0").
 _NUMBER = re.compile(rf"(?<![A-Za-z\d:])(?<!\d\.)(?:(?<![A-Za-z]-)|(?=\d+\.\d))(?:{WRITTEN_NUMBER}(?::\d+)?)")
 # The words that scale an amount: "$1.2 billion" is "$1,200 million" (not "m", often metres)
-SCALES = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
+# India's lakh (100,000) and crore (10 million): "Rs 500 crore" is Rs 5 billion, "1.2 lakh crore" 1.2e12
+SCALES = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12,
+          "lakh": 1e5, "crore": 1e7}
 SCALE_WORDS = frozenset(SCALES)
 # "a $2-billion deal", "the 1.2-million-year-old star": a scale word joined by a hyphen is the
 # amount's own (only a word: "a 20-m yacht" is metres)
 SCALE_HYPHEN = rf"-(?=(?:{'|'.join(SCALES)})\b)"
 # "12k people" (only joined: "a 5 k" is no amount)
-_SCALE_AFTER = re.compile(rf"(?:\s|{SCALE_HYPHEN})?({'|'.join(SCALES)})\b|(k)\b", re.IGNORECASE)
+_SCALE_AFTER = re.compile(rf"(?:\s|{SCALE_HYPHEN})?({'|'.join(SCALES)})\b(?:\s(crore)\b)?|(k)\b", re.IGNORECASE)
 # Points of a rate, in basis points: "0.25 percentage points" is "25 basis points"
 _POINTS_AFTER = re.compile(r"\s?(?:(percentage)\s+points?|basis\s+points?|bps?)\b", re.IGNORECASE)
 STOPWORDS = frozenset(
@@ -82,6 +84,11 @@ def plain(number: str) -> str:
     return re.sub(r"[,\s]", "", number)
 
 
+def scale_of(word: str, then: str | None = None) -> float:
+    """What a scale word, and a crore after it ("lakh crore"), multiply by."""
+    return SCALES[word.lower()] * (SCALES[then.lower()] if then else 1)
+
+
 @lru_cache(maxsize=1 << 12)
 def amounts_of(text: str) -> dict[str, frozenset[tuple]]:
     """Each number of numbers() with the amounts the text writes with it, each with its currency
@@ -92,7 +99,7 @@ def amounts_of(text: str) -> dict[str, frozenset[tuple]]:
         if ":" in number or number.count(".") > 1:  # a time, or a date such as "08.07.2012"
             continue
         scale, points = _SCALE_AFTER.match(text, match.end()), _POINTS_AFTER.match(text, match.end())
-        value = float(number) * (SCALES[(scale.group(1) or "thousand").lower()] if scale else 1)
+        value = float(number) * (scale_of(scale.group(1) or "thousand", scale.group(2)) if scale else 1)
         sign = text[match.start() - 1] if match.start() and text[match.start() - 1] in "$€£" else ""
         if points:  # a unit of its own, as a currency is
             value, sign = value * (100 if points.group(1) else 1), "points"

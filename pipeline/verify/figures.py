@@ -10,6 +10,7 @@ same period" takes the basis of the figure before it. Its entity comes from a pa
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -20,9 +21,11 @@ from pipeline.text.lexical import SCALE_HYPHEN, STOPWORDS, WRITTEN_NUMBER, plain
 from pipeline.text.lexicon import key
 from pipeline.text.sentences import split_sentences
 
-_SCALE = r"(?:trillion|tn|billion|bn|million|mn|mm|m|thousand|k)\b"  # "$200MM": a trader's million
+# "$200MM": a trader's million; "1.2 lakh crore", "20 thousand crore": India's scales, one on another
+_SCALE = r"(?:(?:lakh|thousand)\s+crore|trillion|tn|billion|bn|million|mn|mm|m|thousand|k|lakh|crore)\b"
 _FIGURE = re.compile(
-    rf"(?P<currency>(?<![A-Za-z])(?:HK|NZ|NT|C|A|S)\$|US\$|\$|€|£|¥|RMB\s?|CNY\s?|USD\s?|EUR\s?|euro\s?)?"
+    rf"(?P<currency>(?<![A-Za-z])(?:HK|NZ|NT|C|A|S)\$|US\$|\$|€|£|¥|₹\s?|(?<![A-Za-z])(?:Rs\.?|INR)\s?|RMB\s?|CNY\s?|USD\s?"
+    rf"|EUR\s?|euro\s?)?"
     rf"(?P<number>{WRITTEN_NUMBER})"
     rf"(?:\s|{SCALE_HYPHEN})?"
     rf"(?:(?P<percent>%|percent\b|per cent\b)|(?P<points>percentage points?\b|pp\b|basis points?\b|bps\b)"
@@ -40,7 +43,7 @@ _MAGNITUDE = re.compile(r"(?P<number>\d\.\s?\d)(?=\s?-?\s?(?:magnitude|strength)
 SCALES = WORD_SCALES | {"tn": 1e12, "mm": 1e6, "m": 1e6, "k": 1e3}
 CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "hk$": "HKD", "nz$": "NZD", "nt$": "TWD", "c$": "CAD",
               "a$": "AUD", "s$": "SGD", "€": "EUR", "eur": "EUR", "euro": "EUR", "£": "GBP", "¥": "CNY",
-              "rmb": "CNY", "cny": "CNY"}
+              "rmb": "CNY", "cny": "CNY", "₹": "INR", "rs": "INR", "rs.": "INR", "inr": "INR"}
 CURRENCY_WORDS = {"euro": "EUR", "dollar": "USD", "yen": "JPY", "yuan": "CNY", "pound": "GBP",
                   "sterling": "GBP"}  # written after the amount
 RELATIVE_UNITS = ("%", "pp", "bp")  # a share of something, not an amount of it
@@ -320,6 +323,11 @@ def _start_of(clause: str, start: int) -> int:
     return base.start() if base else start
 
 
+def _scale_value(scale: str | None) -> float:
+    """What a figure's scale multiplies by: "million", "lakh crore" (each word's), none."""
+    return math.prod(SCALES[word] for word in scale.lower().split()) if scale else 1
+
+
 def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
     """(start, end, value, unit, metric) of each figure in a clause: money, percentages and
     points; counts of things ("200 engineers", "four people"); ranks ("third-largest chipmaker")."""
@@ -328,7 +336,7 @@ def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
         scale = match.group("scale") or _range_scale(clause, match)
         if match.group("number").count(".") > 1:
             continue  # a date or a version ("08.07.2012", "3.1.4"), no quantity
-        value = float(plain(match.group("number"))) * SCALES.get((scale or "").lower(), 1)
+        value = float(plain(match.group("number"))) * _scale_value(scale)
         if any(start <= match.start() < end for start, end, *_ in magnitudes):
             continue  # the "6" of "6. 1 - magnitude"
         if unit := _unit(match) or _range_unit(clause, match, found):

@@ -395,7 +395,7 @@ def unsaid(claim: str, articles, open_words: bool = True) -> list[str]:
 
 # A currency's code before its amount ("US$1.5bn", "EUR 2 billion", "RMB4.3 billion") is the
 # amount's unit, which unstated_figures judges: no word of its own
-_CURRENCY_CODE = re.compile(r"\b(US|HK|NZ|NT|USD|EUR|GBP|JPY|CNY|RMB|CAD|AUD|SGD|CHF)\s?(?=[$€£¥]|\d)")
+_CURRENCY_CODE = re.compile(r"\b(US|HK|NZ|NT|USD|EUR|GBP|JPY|CNY|RMB|CAD|AUD|SGD|CHF|INR)\s?(?=[$€£¥]|\d)")
 
 
 def novel_words(claim: str, articles) -> list[str]:
