@@ -820,3 +820,12 @@ def test_the_parties_in_their_parts_confirm(claim, sentence):
 def test_no_one_against_a_count_of_those_who_did_it(doc, verdict):
     result = verify_pair("No one died in the flooding, police said.", doc, EMBEDDER)
     assert (result.verdict != "conflicting") if verdict == "not conflicting" else result.verdict == verdict
+
+
+@pytest.mark.parametrize("doc, verdict", [
+    ("The minister denied any wrongdoing and said he would not resign.", "conflicting"),
+    ("The minister met union leaders on Monday and said the government would not resign.", "not conflicting"),
+], ids=["his own denial after 'and'", "another's"])
+def test_a_denial_whose_subject_is_in_the_clause_before(doc, verdict):
+    result = verify_pair("The minister resigned.", doc, EMBEDDER)
+    assert (result.verdict != "conflicting") if verdict == "not conflicting" else result.verdict == verdict
