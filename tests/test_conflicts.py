@@ -829,3 +829,17 @@ def test_no_one_against_a_count_of_those_who_did_it(doc, verdict):
 def test_a_denial_whose_subject_is_in_the_clause_before(doc, verdict):
     result = verify_pair("The minister resigned.", doc, EMBEDDER)
     assert (result.verdict != "conflicting") if verdict == "not conflicting" else result.verdict == verdict
+
+
+@pytest.mark.parametrize("claim, doc, verdict", [
+    ("The Supreme Court ruled six to three that the law was unconstitutional.",
+     "The Supreme Court ruled 5-4 that the law was unconstitutional.", "unsupported"),
+    ("The Supreme Court ruled six to three that the law was unconstitutional.",
+     "The Supreme Court ruled 6-3 that the law was unconstitutional.", "confirmed"),
+    ("One thousand new teachers will be hired over three years.",
+     "The government will hire 10,000 new teachers over the next three years.", "unsupported"),
+    ("One thousand new teachers will be hired over three years.",
+     "The government will hire 1,000 new teachers over the next three years.", "confirmed"),
+], ids=["another score", "the score", "another count", "the count"])
+def test_a_score_or_count_in_words_is_a_number_to_state(claim, doc, verdict):
+    assert verify_pair(claim, doc, EMBEDDER).verdict == verdict

@@ -21,7 +21,7 @@ from pipeline.text import lexicon, syntax
 from pipeline.verify.align import (FUZZY_WORD, OTHER_FIGURES, RELATED, SUPPORTED, Alignment, align, anchored,
                                    clauses, content_stems, content_words, is_form, name_runs, names_in, replaced_in,
                                    same_slot, states_numbers, writes)
-from pipeline.verify.figures import figures_in, number_in_words, numbers_in_words
+from pipeline.verify.figures import NUMBER_WORDS, TENS, figures_in, number_in_words, numbers_in_words
 from pipeline.verify.injection import addressed_to_a_model, without_instructions
 from pipeline.text.lexical import STOPWORDS, numbers
 from pipeline.text.lexicon import stem
@@ -157,6 +157,8 @@ def _states_the_numbers(claim: str, alignment: Alignment, window: Evidence, said
     would be confirmed ("The law protects 1,400 species" against "...ensure that species are
     protected"). A quantity ("25 people") must be in the window that states the rest; another
     number (a year, an age, "the 1950s pin-up model") may be in another sentence of its source."""
+    if not _told_in_words(claim) <= told_numbers(window.quote) | told_numbers(said):
+        return False  # "ruled six to three" is not stated by "ruled 5-4"
     if alignment.figures == 1.0:
         return True
     quantities = {n for figure in figures_in(claim, owners=False) for n in numbers(figure.quote)}
@@ -439,8 +441,28 @@ def _a_date_said(word: str, articles) -> bool:
 
 @lru_cache(maxsize=1 << 10)
 def told_numbers(text: str) -> frozenset[str]:
-    """The numbers a text writes, in digits or as counts in words ("Twelve jurors" writes 12)."""
-    return frozenset(numbers(text)) | numbers_in_words(text)
+    """The numbers a text writes, in digits or in words ("Twelve jurors" writes 12, "six to three"
+    6 and 3, "One thousand teachers" 1000)."""
+    return frozenset(numbers(text)) | numbers_in_words(text) | _told_in_words(text)
+
+
+_SMALL = "|".join(NUMBER_WORDS)
+_ONE_WORD = rf"(?:{_SMALL}|{'|'.join(TENS)})"
+# A score or vote in words ("ruled six to three", "a five-four decision"; "Twenty-six" is one
+# number), and hundreds and thousands in words, which digits write out ("One thousand teachers"
+# is "1,000 teachers"; a million is written "1 million"): numbers a claim states
+_SCORE_IN_WORDS = re.compile(rf"(?<![\w-])(?:({_ONE_WORD})\s+to\s+({_ONE_WORD})|({_SMALL})-({_SMALL}))\b", re.IGNORECASE)
+_SCALED_IN_WORDS = re.compile(rf"(?<![\w-])(one|a|{_ONE_WORD})\s+(hundred|thousand)\b", re.IGNORECASE)
+_WORD_SCALES = {"hundred": 100, "thousand": 1_000}
+
+
+@lru_cache(maxsize=1 << 12)
+def _told_in_words(text: str) -> frozenset[str]:
+    """The numbers of the scores and scaled numbers a text writes in words, as numbers() writes them."""
+    value = lambda word: 1 if word.lower() in ("one", "a") else number_in_words(word)  # noqa: E731
+    scores = {str(value(word)) for match in _SCORE_IN_WORDS.finditer(text) for word in match.groups() if word}
+    scaled = {str(value(number) * _WORD_SCALES[scale.lower()]) for number, scale in _SCALED_IN_WORDS.findall(text)}
+    return frozenset(scores | scaled)
 
 
 def unstated_figures(claim: str, articles) -> list[str]:
