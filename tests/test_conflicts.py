@@ -822,15 +822,6 @@ def test_no_one_against_a_count_of_those_who_did_it(doc, verdict):
     assert (result.verdict != "conflicting") if verdict == "not conflicting" else result.verdict == verdict
 
 
-@pytest.mark.parametrize("doc, verdict", [
-    ("The minister denied any wrongdoing and said he would not resign.", "conflicting"),
-    ("The minister met union leaders on Monday and said the government would not resign.", "not conflicting"),
-], ids=["his own denial after 'and'", "another's"])
-def test_a_denial_whose_subject_is_in_the_clause_before(doc, verdict):
-    result = verify_pair("The minister resigned.", doc, EMBEDDER)
-    assert (result.verdict != "conflicting") if verdict == "not conflicting" else result.verdict == verdict
-
-
 @pytest.mark.parametrize("claim, doc, verdict", [
     ("The Supreme Court ruled six to three that the law was unconstitutional.",
      "The Supreme Court ruled 5-4 that the law was unconstitutional.", "unsupported"),

@@ -818,28 +818,12 @@ def _negated_elsewhere(negating: str, stating: str) -> str | None:
         negation_names, stated_names = _subject_names(clause, stating, head)
         if not negation_names:  # "..., has not died": the subject is before the commas, in its sentence
             negation_names = _named(_SENTENCE_END.split(negating[:at])[-1])
-        told_of = words | _subject_before(negating, at, clause)
-        if (negation_names & stated_names or (any(len(told_of & theirs) >= 2 for theirs in stated)
+        if (negation_names & stated_names or (any(len(words & theirs) >= 2 for theirs in stated)
                                               and not (negation_names and stated_names))
                 or (_NO_ONE.search(clause) and _counts_who(stating, head, words))) \
                 and _about_the_same(clause, stating, head):
             return STRONG_NEGATION
     return None
-
-
-# A clause whose subject is a pronoun or left out, after "and": "(The minister denied any
-# wrongdoing and) said he would not resign", "(The club signed Ross and) will not renew..."
-_NO_SUBJECT_OF_ITS_OWN = re.compile(r"^(?:(?:said|says|added|insisted|told \w+)\s+)?(?:(?:he|she|they|it)\b|"
-                                    r"(?:would|will|did|does|do|has|had|could|can|was|were|is|are)\b)", re.IGNORECASE)
-
-
-def _subject_before(text: str, at: int, clause: str) -> frozenset[str]:
-    """The words of the clause before ``clause`` in its sentence, when ``clause`` (at ``at``) has
-    no subject of its own: that clause's subject is its subject too."""
-    if not _NO_SUBJECT_OF_ITS_OWN.match(clause.strip()):
-        return frozenset()
-    before = _SENTENCE_END.split(text[:at])[-1]
-    return content_stems(before)
 
 
 # What denies that anyone did it: "No one died", "nobody was hurt"
