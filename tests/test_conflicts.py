@@ -834,3 +834,10 @@ def test_no_one_against_a_count_of_those_who_did_it(doc, verdict):
 ], ids=["another score", "the score", "another count", "the count"])
 def test_a_score_or_count_in_words_is_a_number_to_state(claim, doc, verdict):
     assert verify_pair(claim, doc, EMBEDDER).verdict == verdict
+
+
+def test_a_count_against_a_denial_of_narrower_scope_is_no_conflict():
+    """"No one has died from the new strain" does not deny "Two people have died": the denial says
+    more than the count's text does."""
+    result = verify_pair("Two people have died.", "No one has died from the new strain, officials said.", EMBEDDER)
+    assert result.verdict != "conflicting"

@@ -415,3 +415,21 @@ def test_a_negation_of_what_someone_else_did_is_not_certain():
     claim = "Unlike the three leads, Ross is not signed for a sequel."
     sentence = "The three leads Lawrence, Hutcherson and Hemsworth are already signed for the sequel."
     assert align(claim, sentence).certain == []
+
+
+@pytest.mark.parametrize("claim, doc", [
+    ("US 10-year yields rose to 4.5 percent.", "UK 10-year yields rose to 4.5 percent on Monday."),
+    ("CEO Jane Doe announced the deal.", "Chief operating officer and executive vice president Jane Doe announced the deal."),
+    ("Prime Minister Smith will visit the plant on Tuesday.", "Smith will visit the plant on Tuesday at 5 pm."),
+    ("The recall covered £60 million of beef.", "The recall covered 60 million pounds of beef."),
+], ids=["a country before a number", "a title's words apart", "pm, a time", "pounds of beef"])
+def test_what_only_looks_like_a_currency_or_title_is_not_said(claim, doc):
+    assert verify_pair(claim, doc, EMBEDDER).verdict != "confirmed"
+
+
+@pytest.mark.parametrize("claim, doc", [
+    ("Two hundred and fifty new teachers were hired by the council.", "The council hired 250 new teachers."),
+    ("Recovery takes two to three weeks, doctors said.", "Recovery takes between two and three weeks, doctors said."),
+], ids=["a compound number", "a range in words"])
+def test_numbers_in_words_that_a_source_states_otherwise_are_said(claim, doc):
+    assert verify_pair(claim, doc, EMBEDDER).verdict == "confirmed"

@@ -118,7 +118,7 @@ TITLE_WORDS = ("chief executive officer ceo president chairman chairwoman chair 
 
 # A title's acronym says its words: "CEO" is "chief executive" (a closed class)
 TITLE_ACRONYMS = {"ceo": "chief executive", "cfo": "chief financial", "coo": "chief operating",
-                  "cto": "chief technology", "cio": "chief information", "pm": "prime minister"}
+                  "cto": "chief technology", "cio": "chief information"}  # not "pm": a time as often
 
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")
 

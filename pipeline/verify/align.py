@@ -833,15 +833,19 @@ _A_COUNT = re.compile(rf"\b(?:\d[\d,]*|{'|'.join(NUMBER_WORDS)})\b", re.IGNORECA
 
 def _counts_who(text: str, head: str, denied: frozenset[str]) -> bool:
     """Whether a clause of the text counts who did ``head``, the count before it, and says nothing
-    the denying clause (its words ``denied``) does not but the count and what it counts: "Two
-    people have died" against "No one died in the flooding" (a clause cut short by "and" shares no
-    other word with it), not "Two people died in a crash on the highway"."""
-    return any(_has_form(clause, head) and not _negated(clause)
+    the denying clause (its words ``denied``) does not but the count and what it counts, while the
+    text says all the denial does: "Two people have died and dozens were injured in the flooding"
+    against "No one died in the flooding" (a clause cut short by "and" shares no other word with
+    it); not "Two people died in a crash on the highway", nor "Two people have died" against "No
+    one has died from the new strain"."""
+    return denied - _DENYING_WORDS <= content_stems(text) and any(
+        _has_form(clause, head) and not _negated(clause)
                and (count := _A_COUNT.search(clause)) and count.start() < _form_at(clause, head)
                and len(words - denied) <= COUNT_WORDS for clause, words in _clause_stems(text))
 
 
 COUNT_WORDS = 2  # a count's number and what it counts: "two people"
+_DENYING_WORDS = frozenset({"one", "nobody", "none", "no-one"})
 
 
 def _form_at(text: str, head: str) -> int:

@@ -31,8 +31,8 @@ _FIGURE = re.compile(
     rf"(?:(?P<percent>%|percent\b|per cent\b)|(?P<points>percentage points?\b|pp\b|basis points?\b|bps\b)"
     rf"|(?P<metres>metres\b|meters\b)|(?P<scale>{_SCALE}))?"
     # "2.1 billion euros", "54 million dollars"; pounds only of millions ("60 million pounds"), a
-    # weight as often as money otherwise ("lost 20 pounds")
-    r"(?P<currency_after>\s?(?:euros?|dollars?|yen|yuan)\b|(?<=illion)\s(?:pounds?|sterling)\b)?",
+    # weight as often as money otherwise ("lost 20 pounds", "60 million pounds of beef")
+    r"(?P<currency_after>\s?(?:euros?|dollars?|yen|yuan)\b|(?<=illion)\s(?:pounds?|sterling)\b(?!\s+of\b))?",
     re.IGNORECASE,
 )
 # A quake's strength, however written: "a 5.6 magnitude earthquake", "magnitude-5.2", "a magnitude

@@ -157,7 +157,7 @@ def _states_the_numbers(claim: str, alignment: Alignment, window: Evidence, said
     would be confirmed ("The law protects 1,400 species" against "...ensure that species are
     protected"). A quantity ("25 people") must be in the window that states the rest; another
     number (a year, an age, "the 1950s pin-up model") may be in another sentence of its source."""
-    if not _told_in_words(claim) <= told_numbers(window.quote) | told_numbers(said):
+    if not _told_in_words(claim) <= told_numbers(window.quote) | told_numbers(said) | _number_words(said):
         return False  # "ruled six to three" is not stated by "ruled 5-4"
     if alignment.figures == 1.0:
         return True
@@ -397,7 +397,7 @@ def unsaid(claim: str, articles, open_words: bool = True) -> list[str]:
 
 # A currency's code before its amount ("US$1.5bn", "EUR 2 billion", "RMB4.3 billion") is the
 # amount's unit, which unstated_figures judges: no word of its own
-_CURRENCY_CODE = re.compile(r"\b(US|HK|NZ|NT|USD|EUR|GBP|JPY|CNY|RMB|CAD|AUD|SGD|CHF|INR)\s?(?=[$€£¥]|\d)")
+_CURRENCY_CODE = re.compile(r"\b(?:(US|HK|NZ|NT)(?=\$)|(USD|EUR|GBP|JPY|CNY|RMB|CAD|AUD|SGD|CHF|INR)\s?(?=[$€£¥]|\d))")
 
 
 def novel_words(claim: str, articles) -> list[str]:
@@ -407,7 +407,7 @@ def novel_words(claim: str, articles) -> list[str]:
 
     vocabulary = _with_titles_spelt_out(set().union(*(content_stems(a.text) for a in articles)))
     told = set().union(*(told_numbers(a.text) for a in articles))
-    novel, currencies = [], set(_CURRENCY_CODE.findall(claim))
+    novel, currencies = [], {code for codes in _CURRENCY_CODE.findall(claim) for code in codes if code}
     for word in content_words(claim):
         word_stem = stem(word)
         if _too_short(word) or word in currencies or word_stem in vocabulary \
@@ -415,11 +415,18 @@ def novel_words(claim: str, articles) -> list[str]:
                 or word_stem.rstrip("%").replace(".", "").replace(",", "").isdigit() \
                 or str(number_in_words(word)) in told:  # numbers are unstated_figures' to judge
             continue
-        if _a_date_said(word, articles) or _title_words(word_stem) <= vocabulary:
+        if _a_date_said(word, articles) or _title_said(word_stem, articles):
             continue
         if process.extractOne(word_stem, vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_WORD) is None:
             novel.append(word)
     return novel
+
+
+def _title_said(word_stem: str, articles) -> bool:
+    """Whether an article writes the title an acronym of the claim stands for, its words together
+    ("chief executive" for "CEO"; not "chief operating officer and executive vice president")."""
+    title = lexicon.TITLE_ACRONYMS.get(word_stem)
+    return title is not None and any(title in a.text.lower() for a in articles)
 
 
 def _title_words(word_stem: str) -> set[str]:
@@ -458,11 +465,23 @@ _WORD_SCALES = {"hundred": 100, "thousand": 1_000}
 
 @lru_cache(maxsize=1 << 12)
 def _told_in_words(text: str) -> frozenset[str]:
-    """The numbers of the scores and scaled numbers a text writes in words, as numbers() writes them."""
+    """The numbers of the scores and scaled numbers a text writes in words, as numbers() writes them
+    (not a part of a longer number: "Two hundred and fifty", "One thousand five hundred")."""
     value = lambda word: 1 if word.lower() in ("one", "a") else number_in_words(word)  # noqa: E731
     scores = {str(value(word)) for match in _SCORE_IN_WORDS.finditer(text) for word in match.groups() if word}
-    scaled = {str(value(number) * _WORD_SCALES[scale.lower()]) for number, scale in _SCALED_IN_WORDS.findall(text)}
+    scaled = {str(value(match.group(1)) * _WORD_SCALES[match.group(2).lower()])
+              for match in _SCALED_IN_WORDS.finditer(text) if not _IN_A_LONGER_NUMBER.match(text, match.end())
+              and not _AFTER_A_NUMBER.search(text, 0, match.start())}
     return frozenset(scores | scaled)
+
+
+_IN_A_LONGER_NUMBER = re.compile(rf"[\s-]+(?:and\b|one\b|hundred\b|{_ONE_WORD}\b)", re.IGNORECASE)
+_AFTER_A_NUMBER = re.compile(r"\b(?:thousand|hundred|million|and)[\s-]+$", re.IGNORECASE)
+
+
+def _number_words(text: str) -> frozenset[str]:
+    """Every number a text writes as a word ("between two and three weeks" writes 2 and 3)."""
+    return frozenset(str(n) for word in re.findall(r"[A-Za-z]+", text) if (n := number_in_words(word)))
 
 
 def unstated_figures(claim: str, articles) -> list[str]:
