@@ -29,7 +29,7 @@ SCALE_WORDS = frozenset(SCALES)
 # amount's own (only a word: "a 20-m yacht" is metres)
 SCALE_HYPHEN = rf"-(?=(?:{'|'.join(SCALES)})\b)"
 # "12k people" (only joined: "a 5 k" is no amount)
-_SCALE_AFTER = re.compile(rf"(?:\s|{SCALE_HYPHEN})?({'|'.join(SCALES)})\b(?:\s(crore)\b)?|(k)\b", re.IGNORECASE)
+_SCALE_AFTER = re.compile(rf"(?:\s|{SCALE_HYPHEN})?((?:{'|'.join(SCALES)})\b(?:\scrore\b)?)|(k)\b", re.IGNORECASE)
 # Points of a rate, in basis points: "0.25 percentage points" is "25 basis points"
 _POINTS_AFTER = re.compile(r"\s?(?:(percentage)\s+points?|basis\s+points?|bps?)\b", re.IGNORECASE)
 STOPWORDS = frozenset(
@@ -84,9 +84,9 @@ def plain(number: str) -> str:
     return re.sub(r"[,\s]", "", number)
 
 
-def scale_of(word: str, then: str | None = None) -> float:
-    """What a scale word, and a crore after it ("lakh crore"), multiply by."""
-    return SCALES[word.lower()] * (SCALES[then.lower()] if then else 1)
+def scale_of(words: str, scales: dict[str, float] = SCALES) -> float:
+    """What scale words multiply by, each word's in turn: "million", "lakh crore"."""
+    return math.prod(scales[word] for word in words.lower().split())
 
 
 @lru_cache(maxsize=1 << 12)
@@ -99,7 +99,7 @@ def amounts_of(text: str) -> dict[str, frozenset[tuple]]:
         if ":" in number or number.count(".") > 1:  # a time, or a date such as "08.07.2012"
             continue
         scale, points = _SCALE_AFTER.match(text, match.end()), _POINTS_AFTER.match(text, match.end())
-        value = float(number) * (scale_of(scale.group(1) or "thousand", scale.group(2)) if scale else 1)
+        value = float(number) * (scale_of(scale.group(1) or "thousand") if scale else 1)
         sign = text[match.start() - 1] if match.start() and text[match.start() - 1] in "$€£" else ""
         if points:  # a unit of its own, as a currency is
             value, sign = value * (100 if points.group(1) else 1), "points"

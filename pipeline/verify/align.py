@@ -840,8 +840,8 @@ def _counts_who(text: str, head: str, denied: frozenset[str]) -> bool:
     one has died from the new strain"."""
     return denied - _DENYING_WORDS <= content_stems(text) and any(
         _has_form(clause, head) and not _negated(clause)
-               and (count := _A_COUNT.search(clause)) and count.start() < _form_at(clause, head)
-               and len(words - denied) <= COUNT_WORDS for clause, words in _clause_stems(text))
+        and (count := _A_COUNT.search(clause)) and count.start() < _form_at(clause, head)
+        and len(words - denied) <= COUNT_WORDS for clause, words in _clause_stems(text))
 
 
 COUNT_WORDS = 2  # a count's number and what it counts: "two people"

@@ -10,14 +10,13 @@ same period" takes the basis of the figure before it. Its entity comes from a pa
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from pipeline.text import lexicon, syntax
 from pipeline.text.lexical import SCALES as WORD_SCALES
-from pipeline.text.lexical import SCALE_HYPHEN, STOPWORDS, WRITTEN_NUMBER, plain
+from pipeline.text.lexical import SCALE_HYPHEN, STOPWORDS, WRITTEN_NUMBER, plain, scale_of
 from pipeline.text.lexicon import key
 from pipeline.text.sentences import split_sentences
 
@@ -323,11 +322,6 @@ def _start_of(clause: str, start: int) -> int:
     return base.start() if base else start
 
 
-def _scale_value(scale: str | None) -> float:
-    """What a figure's scale multiplies by: "million", "lakh crore" (each word's), none."""
-    return math.prod(SCALES[word] for word in scale.lower().split()) if scale else 1
-
-
 def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
     """(start, end, value, unit, metric) of each figure in a clause: money, percentages and
     points; counts of things ("200 engineers", "four people"); ranks ("third-largest chipmaker")."""
@@ -336,7 +330,7 @@ def _quantities(clause: str) -> list[tuple[int, int, float, str, str | None]]:
         scale = match.group("scale") or _range_scale(clause, match)
         if match.group("number").count(".") > 1:
             continue  # a date or a version ("08.07.2012", "3.1.4"), no quantity
-        value = float(plain(match.group("number"))) * _scale_value(scale)
+        value = float(plain(match.group("number"))) * (scale_of(scale, SCALES) if scale else 1)
         if any(start <= match.start() < end for start, end, *_ in magnitudes):
             continue  # the "6" of "6. 1 - magnitude"
         if unit := _unit(match) or _range_unit(clause, match, found):

@@ -429,16 +429,11 @@ def _title_said(word_stem: str, articles) -> bool:
     return title is not None and any(title in a.text.lower() for a in articles)
 
 
-def _title_words(word_stem: str) -> set[str]:
-    """The stems of the words a title's acronym says ("ceo": chief, execut), or the stem itself."""
-    return {stem(w) for w in lexicon.TITLE_ACRONYMS[word_stem].split()} if word_stem in lexicon.TITLE_ACRONYMS \
-        else {word_stem}
-
-
 def _with_titles_spelt_out(vocabulary: set[str]) -> set[str]:
-    """The vocabulary with the words of each title acronym in it: a source that says "CEO" says
-    "chief executive"."""
-    return vocabulary.union(*(_title_words(w) for w in vocabulary & lexicon.TITLE_ACRONYMS.keys()))
+    """The vocabulary with the stems of each title acronym's words in it: a source that says "CEO"
+    says "chief executive"."""
+    return vocabulary.union(*({stem(w) for w in lexicon.TITLE_ACRONYMS[acronym].split()}
+                              for acronym in vocabulary & lexicon.TITLE_ACRONYMS.keys()))
 
 
 def _a_date_said(word: str, articles) -> bool:
