@@ -682,6 +682,55 @@ def test_a_negation_that_negates_no_word_turns_nothing():
 
 
 @pytest.mark.parametrize("claim, sentence", [
+    ("Other bidders for the mill are Harbor Bank ($1.5 billion), Crestline Savings and Vale Capital.",
+     "None of the other bidders for the mill -- Harbor Bank, Crestline Savings and Vale Capital -- has been "
+     "reported to have offered more than $1.5 billion."),
+    ("Never before in league history have coaches been fired this early in the season.",
+     "Price is the fifth league coach to be fired this season."),
+    ("The rules would let agencies skip the review if they decide that the species would not be harmed.",
+     "Under the rules, agencies can check with their own staff to decide if their projects will harm any species."),
+    ("Director Gary Ross will resume talks with Lionsgate about returning for the Hunger Games sequel on Monday.",
+     "Reports said Gary Ross would not be returning for the Hunger Games sequel, but he will resume talks with "
+     "Lionsgate on Monday."),
+], ids=["a subject cut off from its verb by dashes", "a circumstance denied", "supposed on both sides",
+        "what talks are about"])
+def test_a_negation_that_denies_nothing_the_other_states_turns_nothing(claim, sentence):
+    assert align(claim, sentence).certain == []
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    ("If the council does not approve the budget, the mayor will resign.", "The council approved the budget."),
+    ("Police are checking whether the guard was not at his post.", "The guard was at his post."),
+], ids=["a denial in an if-clause", "a denial in a whether-clause"])
+def test_a_supposed_denial_turns_nothing(claim, sentence):
+    assert align(claim, sentence).certain == []
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    ("Asked whether she would quit, the coach said she would not quit.", "The coach said she would quit."),
+    ("Even if the snow stops, the final will not be played on Sunday.", "The final will be played on Sunday."),
+    ("If elected, Ruiz will not raise the city's property taxes.", "Ruiz will raise the city's property taxes."),
+], ids=["a whether-clause beside the denial", "an even-if clause beside it", "a condition before it"])
+def test_a_denial_beside_a_supposed_clause_is_still_said(claim, sentence):
+    assert align(claim, sentence).certain == ["one negates what the other states"]
+
+
+def test_a_denial_beside_a_sentence_that_only_asks_is_a_conflict():
+    doc = "The board asked whether the coach would quit. The coach did not quit."
+    assert verify_pair("The coach quit.", doc, EMBEDDER).verdict == "conflicting"
+
+
+def test_a_denial_of_the_others_leaves_those_named_confirmed():
+    doc = "Patel and Osei were freed on Monday. None of the other hostages has been freed, officials said."
+    assert verify_pair("Patel and Osei were freed on Monday.", doc, EMBEDDER).verdict == "confirmed"
+
+
+def test_a_denial_of_those_the_sentence_before_names_is_a_conflict():
+    doc = "Police questioned Patel and Osei on Monday. Neither man was freed, their lawyers said."
+    assert verify_pair("Patel and Osei were freed on Monday.", doc, EMBEDDER).verdict == "conflicting"
+
+
+@pytest.mark.parametrize("claim, sentence", [
     ("JPMorgan Chase said its quarterly profit rose 10%.", "On Friday, J.P. Morgan Chase & Co. said its quarterly profit rose 10%."),
     ("The Labour Party won 412 seats.", "Britain's Labor Party won 412 seats, the BBC reported."),
     ("Zoë Kravitz starred in The Batman.", "Actress Zoe Kravitz starred in The Batman opposite Robert Pattinson."),

@@ -31,6 +31,7 @@ OWNER_TYPES = frozenset({"ORG", "PERSON", "GPE", "FAC", "LOC", "PRODUCT", "EVENT
 FIRST_PERSON_PLURAL = frozenset({"we", "our", "us", "ours"})  # an earnings call's "we" is the company
 THIRD_PERSON = frozenset({"it", "its", "they", "their"})  # "Keller Group said its revenue rose"
 RELATIVE_PRONOUNS = frozenset({"who", "which", "that"})
+SUPPOSING = frozenset({"if", "whether", "unless"})  # what their clauses say is supposed, not said
 DENYING_VERBS = ("fail", "refus")  # "failed to detect" denies the detection (the parse has no lemmas)
 SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 # Climbing out of these leaves the figure's own statement: "Marsh said [the firm has 1,100]".
@@ -133,6 +134,10 @@ class Negation:
     actors: frozenset[Party] = frozenset()
     denied: frozenset[Party] = frozenset()
     described: bool = False  # the word is what something is said to be ("is not a doctor")
+    # on a preposition or an adverb itself: a circumstance is denied ("never before in its history"),
+    # not a state ("was not in a wheelchair", where the negation is the verb's)
+    circumstance: bool = False
+    supposed: bool = False  # in a clause of "if", "whether" or "unless" (supposed_at)
 
 
 def negation_at(text: str, at: int) -> Negation:
@@ -146,7 +151,22 @@ def negation_at(text: str, at: int) -> Negation:
         return Negation(None)
     denied = cue.head if cue.dep_ == "det" else cue if cue.lower_ in NO_ONE_IN_PARTICULAR else None
     return Negation(word.text, actors(word), _parties([denied]) if denied is not None else frozenset(),
-                    _describes(word))
+                    _describes(word), cue.dep_ == "neg" and cue.head.pos_ in ("ADP", "ADV", "SCONJ"),
+                    _supposed(word))
+
+
+def supposed_at(text: str, at: int) -> bool:
+    """Whether the word holding ``text[at]`` is supposed, not said: it stands in a clause of "if",
+    "whether" or "unless" ("to decide if their projects will harm any species", "if they decide
+    that the species would not be harmed"), not beside one ("If approved, the plan will not raise
+    taxes"; "Asked whether she would resign, she said she would not resign")."""
+    token = next((token for token in _parsed(text) if token.idx <= at < token.idx + len(token)), None)
+    return token is not None and _supposed(token)
+
+
+def _supposed(word) -> bool:
+    return any(child.dep_ == "mark" and child.lower_ in SUPPOSING
+               for token in (word, *word.ancestors) for child in token.children)
 
 
 def _negated_token(cue):

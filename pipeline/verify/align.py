@@ -745,16 +745,19 @@ def _negation_turns(claim: str, window: str) -> str | None:
     if _negated(mine) == _negated(theirs) or shared < 2:
         return _negated_elsewhere(claim, window) or _negated_elsewhere(window, claim)
     negated, other, other_sentence = (mine, theirs, window) if _negated(mine) else (theirs, mine, claim)
+    negating = claim if negated is mine else window
+    if _supposed(negated, negating):
+        return _negated_elsewhere(claim, window) or _negated_elsewhere(window, claim) or "weak"
     if _denies_having(negated) and not _HAVING.search(other_sentence):
         return "weak"  # "we don't have the traffic model yet" denies nothing of "the need for a traffic model"
     if _denies_a_thing(negated) and _DEPRIVED.search(other):
         return "weak"  # "homes lost water" says what "households without water" says
-    head = _negated_word(negated)
+    head = _negated_word(negated, negating)
     if head and _declined(other_sentence, head):  # "would not reveal" and "declined to reveal" say one thing
         return _negated_elsewhere(claim, window) or _negated_elsewhere(window, claim)
     if head and _only_sought(other_sentence, head):  # "failed to save it" against "battled to save it": tried
         return _negated_elsewhere(claim, window) or _negated_elsewhere(window, claim) or "weak"
-    if _has_form(other, head):
+    if _states(other, head):
         negation_names, stated_names = _subject_names(negated, other, head)
         strong = not (negation_names and stated_names and not negation_names & stated_names)
     # Commas may cut the clause that states it off from its subject ("Esther Williams, the swimming
@@ -766,7 +769,7 @@ def _negation_turns(claim: str, window: str) -> str | None:
         negation_names, stated_names = _subject_names(negated, other_sentence, head)
         strong = bool(negation_names & stated_names)
     # the parse last: it is the costliest check
-    return STRONG_NEGATION if strong and _about_the_same(negated, other_sentence, head) else "weak"
+    return STRONG_NEGATION if strong and _about_the_same(negated, negating, other_sentence, head) else "weak"
 
 
 # Words that say something is not had, as a negation does: what they state, "without" or "no" denies
@@ -775,14 +778,15 @@ _DEPRIVED = re.compile(r"\b(?:los(?:e|es|t|ing)|lack(?:s|ed|ing)?|miss(?:es|ed|i
 
 
 def _only_sought(text: str, head: str) -> bool:
-    """Whether the text says ``head`` only as what was sought: "tried to reach", "aimed at
-    reaching", "urged the minister to resign" state no reaching, no resigning."""
+    """Whether the text says ``head`` only as what was sought or talked of: "tried to reach",
+    "aimed at reaching", "urged the minister to resign", "negotiating about returning" state no
+    reaching, no resigning, no return."""
     said = [m for m in _WORD.finditer(text) if is_form(m.group(0), head)]
     return bool(said) and all(_SOUGHT_BEFORE.search(text[:m.start()]) for m in said)
 
 
 # (not "were to play": what is to be done is a plan, which "were not to play" denies)
-_SOUGHT_BEFORE = re.compile(r"(?:(?<!\bwas )(?<!\bwere )(?<!\bis )(?<!\bare )(?<!\bbe )\bto|\bat|\bof)\s+$",
+_SOUGHT_BEFORE = re.compile(r"(?:(?<!\bwas )(?<!\bwere )(?<!\bis )(?<!\bare )(?<!\bbe )\bto|\bat|\bof|\babout)\s+$",
                             re.IGNORECASE)
 
 
@@ -809,23 +813,28 @@ def _negated_elsewhere(negating: str, stating: str) -> str | None:
     at = 0
     for clause, words in _clause_stems(negating):
         at = negating.find(clause, at)
-        if not _negated(clause) or _denies_having(clause) or not (head := _negated_word(clause)):
+        if not _negated(clause) or _supposed(clause, negating) or _denies_having(clause) \
+                or not (head := _negated_word(clause, negating)):
             continue
         stated = _clauses_stating(stating, head)
         if not stated or _declined(stating, head) or _only_sought(stating, head) \
                 or (_denies_a_thing(clause) and _deprives(stating, head)):
             continue
+        if _OTHERS.search(clause[:_form_at(clause, head)]):
+            continue  # "None of the other detainees has been released" denies nothing of those named
         negation_names, stated_names = _subject_names(clause, stating, head)
         if not negation_names:  # "..., has not died": the subject is before the commas, in its sentence
             negation_names = _named(_SENTENCE_END.split(negating[:at])[-1])
         if (negation_names & stated_names or (any(len(words & theirs) >= 2 for theirs in stated)
                                               and not (negation_names and stated_names))
                 or (_NO_ONE.search(clause) and _counts_who(stating, head, words))) \
-                and _about_the_same(clause, stating, head):
+                and _about_the_same(clause, negating, stating, head):
             return STRONG_NEGATION
     return None
 
 
+# A subject of these is not those the other text names: "None of the other detainees"
+_OTHERS = re.compile(r"\b(?:other|others|another)\b", re.IGNORECASE)
 # What denies that anyone did it: "No one died", "nobody was hurt"
 _NO_ONE = re.compile(r"\b(?:no(?: |-)one|nobody|none)\b", re.IGNORECASE)
 _A_COUNT = re.compile(rf"\b(?:\d[\d,]*|{'|'.join(NUMBER_WORDS)})\b", re.IGNORECASE)
@@ -854,7 +863,27 @@ def _form_at(text: str, head: str) -> int:
 
 def _clauses_stating(text: str, head: str) -> list[frozenset[str]]:
     """The word sets of the clauses of ``text`` that state ``head`` and do not negate it."""
-    return [words for clause, words in _clause_stems(text) if _has_form(clause, head) and not _negated(clause)]
+    return [words for clause, words in _clause_stems(text) if _states(clause, head)]
+
+
+def _states(clause: str, head: str) -> bool:
+    """Whether the clause says ``head`` as a fact: not negated, nor supposed ("to determine if
+    their activities will harm any species" says no harm is done)."""
+    if not _has_form(clause, head) or _negated(clause):
+        return False
+    at = _form_at(clause, head)
+    return not (_SUPPOSING.search(clause[:at]) and syntax.supposed_at(clause, at))
+
+
+# Words whose clauses suppose what they say (syntax.supposed_at): only after one is the parse asked
+_SUPPOSING = re.compile(r"\b(?:if|whether|unless)\b", re.IGNORECASE)
+
+
+def _supposed(clause: str, text: str) -> bool:
+    """Whether the clause's negation stands in a clause of "if", "whether" or "unless": "if the
+    agencies determined that the species would not be harmed" denies no harm."""
+    sentence = _sentence_holding(clause, text)
+    return bool(_SUPPOSING.search(sentence)) and _negation(clause, text).supposed
 
 
 # "don't have the model", "did not have a permit", "not to have loops": having, denied. Only with
@@ -893,7 +922,7 @@ def _declined(text: str, head: str) -> bool:
     return any(is_form(found.group(1), head) for found in _DECLINED_TO.finditer(text))
 
 
-def _about_the_same(negated: str, other: str, head: str) -> bool:
+def _about_the_same(negated: str, negating: str, other: str, head: str) -> bool:
     """Whether the negated statement and one of the other text's statements of its word may be
     about the same parties, as the parse reads them: "prosecutors have not approved that
     facility" denies nothing of "until a judge approves her placement" (two approvers), nor "No
@@ -902,10 +931,9 @@ def _about_the_same(negated: str, other: str, head: str) -> bool:
     writing the picture". What something is not ("was not the main role") is denied only of what
     it is said to be ("was the main role", "Smith, the main role,"), not of what it does ("got a
     role")."""
-    cue = _negation_cue(negated)
-    if not cue:
+    if not _negated(negated):
         return True
-    negation = syntax.negation_at(negated, cue.end() - 1)
+    negation = _negation(negated, negating)
     stated = syntax.statements_of(other, lambda word: is_form(word, head))
     return not stated or any(
         _may_be_one(negation.actors, said.actors) and _may_be_one(negation.denied, said.parties)
@@ -927,18 +955,37 @@ def _named(text: str) -> set[str]:
 
 
 @lru_cache(maxsize=1 << 12)
-def _negated_word(clause: str) -> str | None:
+def _negated_word(clause: str, text: str) -> str | None:
     """What the clause's negation negates, as the parse reads it ("has not been officially
     sanctioned": sanctioned); else the first content word after the negation ("not signed", "no
-    emotion", "never recovered")."""
+    emotion", "never recovered"). ``text`` holds the clause. A negation the parse puts on a
+    preposition or an adverb negates a circumstance, no statement ("Never before in NBA history
+    have coaches fallen so early", "coaches not in the upper stratosphere"): it has no word."""
     cue = _negation_cue(clause)
     if not cue:
         return None
-    parsed = syntax.negation_at(clause, cue.end() - 1).word  # the last letter: "cannot" parses as "can" "not"
+    negation = _negation(clause, text)
+    if negation.circumstance and negation.word.lower() not in _NOT_HEADS:
+        return None
+    parsed = negation.word
     if parsed and parsed.lower() not in STOPWORDS and parsed.lower() not in _NOT_HEADS:
         return parsed.lower()
     after = [w for w in content_words(clause[cue.end():]) if w.lower() not in _NOT_HEADS]
     return after[0].lower() if after else None
+
+
+def _negation(clause: str, text: str) -> syntax.Negation:
+    """The parse's reading of a negated clause's negation, in the sentence of ``text`` that holds
+    the clause: cut off from its verb by dashes or commas, a clause parses with none ("None of the
+    other teams in the sweepstakes -- the Red Sox, the Orioles and the Nationals -- has been
+    reported to have offered more": reported, not teams)."""
+    sentence = _sentence_holding(clause, text)
+    at = sentence.index(clause) + _negation_cue(clause).end() - 1  # the last letter: "cannot" parses as "can" "not"
+    return syntax.negation_at(sentence, at)
+
+
+def _sentence_holding(clause: str, text: str) -> str:
+    return next((part for part in _SENTENCE_END.split(text) if clause in part), clause)
 
 
 def is_form(word: str, head: str) -> bool:

@@ -109,7 +109,12 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
     told_of = [(a, e, names) for a, e in stating if (names := _told_of_another(claim, e.quote))]
     supporting = [(a, e) for a, e in stating if not any(_part_of(e, a, window, by) for by, window, _ in joined)
                   and not any(e is window for _, window, _ in told_of)]
-    outdone = bool(stating) and scored[0][0].turns and scored[0][0].score > stating[0][0].score
+    # Outdone: the best window turns it and states it better, or another sentence of the same article
+    # states it as well and turns it for certain ("Reporters asked whether the minister would resign.
+    # The minister did not resign."). Another article's is another outlet's word, not outdoing this one.
+    outdone = bool(stating) and ((scored[0][0].turns and scored[0][0].score > stating[0][0].score)
+                                 or any(a.certain and a.score >= stating[0][0].score and _apart(e, stating[0][1])
+                                        for a, e in scored))
     if supporting and not turned_parts and not outdone:  # the sentence that states it best turns it
         best, _ = supporting[0]
         return "confirmed", best.score, [f"states it (alignment {best.score:.2f})"], [e for _, e in supporting]
@@ -134,6 +139,11 @@ def lexical_judge(claim: str, evidence: list[Evidence]) -> tuple[str, float, lis
                                            for t in best.turns], []
     top = scored[0][0].score if scored else 0.0
     return "unsupported", top, [f"no sentence states it (best alignment {top:.2f})"], []
+
+
+def _apart(window: Evidence, other: Evidence) -> bool:
+    """Whether two windows are other sentences of the same article."""
+    return window.article_id == other.article_id and (window.end <= other.start or other.end <= window.start)
 
 
 def _figures_in_doubt(claim: str, alignment: Alignment, window: Evidence) -> bool:
