@@ -672,9 +672,16 @@ def test_what_only_looks_like_the_negated_verb_is_no_conflict(claim, sentence):
      "The Marston union stopped the strike at the Harbour plant."),
     ("Nothing in the Harbour Mill contract requires the council to sell the land.",
      "The Harbour Mill contract requires the council to sell the land."),
-], ids=["a verb ending in e", "an irregular past", "a doubled consonant", "nothing, a negation"])
+    ("The Harbour Mill council has yet to approve the sale to Crestline.",
+     "The Harbour Mill council approved the sale to Crestline on Monday."),
+], ids=["a verb ending in e", "an irregular past", "a doubled consonant", "nothing, a negation", "has yet to"])
 def test_a_negated_verb_meets_the_form_the_other_states(claim, sentence):
     assert align(claim, sentence).certain == ["one negates what the other states"]
+
+
+def test_what_has_yet_to_happen_on_both_sides_is_no_conflict():
+    assert align("Dana Price has yet to win a race for the Harbour club.",
+                 "Dana Price has yet to win a race for the Harbour club this season.").certain == []
 
 
 def test_a_negation_that_negates_no_word_turns_nothing():

@@ -176,6 +176,8 @@ def _negated_token(cue):
         return next((child for child in cue.children if child.dep_ in ("pcomp", "pobj")), None)
     if cue.lower_.startswith(DENYING_VERBS):  # "failed to detect": detect
         return next((child for child in cue.children if child.dep_ == "xcomp"), None)
+    if cue.lower_ == "yet":  # "has yet to sign": sign, the verb "has" takes beside it
+        return next((child for child in cue.head.children if child.dep_ == "xcomp"), None)
     noun = cue.head if cue.dep_ == "det" else cue  # "no decision", "none", "nobody"
     if noun.dep_ in SUBJECTS:
         return _complement_of(noun.head)

@@ -32,7 +32,9 @@ _WORD = re.compile(r"(?:[A-Z]\.){2,}|[A-Za-z][\w'’-]*|\d+(?:[.,]\d+)*%?")  # U
 _DENYING = rf"(?:{'|'.join(syntax.DENYING_VERBS)})(?:e|es|ed|ing|s)?"  # "failed", "refuses"
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|nowhere|nor|without|n't|cannot|neither|excluding"
                        r"|except)\b|n't\b"
-                       rf"|\b{_DENYING}(?=\s+to\s+(?!(?:a|an|the)\b)[a-z])",
+                       rf"|\b{_DENYING}(?=\s+to\s+(?!(?:a|an|the)\b)[a-z])"
+                       r"|(?:(?<=\bhas )|(?<=\bhave )|(?<=\bhad )|(?<=\bis )|(?<=\bare )|(?<=\bwas )|(?<=\bwere ))"
+                       r"yet(?=\s+to\s+[a-z])",  # "has yet to sign": not signed
                        re.IGNORECASE)
 # "cannot help but notice" is one clause; "asked for help but no one came" is two.
 _CLAUSE = re.compile(r",\s+|;\s+|\s+(?:and|while|whereas)\s+|(?<!n't help)(?<!not help)(?<!cannot help)\s+but\s+")
