@@ -144,8 +144,7 @@ def negation_at(text: str, at: int) -> Negation:
     """The negation whose word holds ``text[at]``: the word it negates ("has not been officially
     sanctioned": sanctioned, not "officially"; "is not a doctor": doctor; "showed no emotion":
     emotion; "None of the teams has been reported": reported; "left without paying": paying)."""
-    doc = _parsed(text)
-    cue = next((token for token in doc if token.idx <= at < token.idx + len(token)), None)
+    cue = _token_at(text, at)
     word = _negated_token(cue) if cue is not None else None
     if word is None:
         return Negation(None)
@@ -160,8 +159,13 @@ def supposed_at(text: str, at: int) -> bool:
     "whether" or "unless" ("to decide if their projects will harm any species", "if they decide
     that the species would not be harmed"), not beside one ("If approved, the plan will not raise
     taxes"; "Asked whether she would resign, she said she would not resign")."""
-    token = next((token for token in _parsed(text) if token.idx <= at < token.idx + len(token)), None)
+    token = _token_at(text, at)
     return token is not None and _supposed(token)
+
+
+def _token_at(text: str, at: int):
+    """The token of the text's parse that holds ``text[at]``, if any."""
+    return next((token for token in _parsed(text) if token.idx <= at < token.idx + len(token)), None)
 
 
 def _supposed(word) -> bool:

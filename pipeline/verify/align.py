@@ -976,6 +976,7 @@ def _negated_word(clause: str, text: str) -> str | None:
     return after[0].lower() if after else None
 
 
+@lru_cache(maxsize=1 << 12)  # asked of each negated clause by _supposed, _negated_word and _about_the_same
 def _negation(clause: str, text: str) -> syntax.Negation:
     """The parse's reading of a negated clause's negation, in the sentence of ``text`` that holds
     the clause: cut off from its verb by dashes or commas, a clause parses with none ("None of the
